@@ -1,0 +1,26 @@
+# zhuanbao — two commands on a fresh machine:
+#   make demo   set everything up and build the example series into output/
+#   make test   set everything up and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: setup demo test clean
+
+$(BIN)/zhuanbao: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/zhuanbao
+	sh scripts/setup-system.sh
+
+demo: setup
+	$(BIN)/zhuanbao build content -o output
+
+test: setup
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf output .pytest_cache

@@ -1,0 +1,75 @@
+"""Chinese for the words Typer (and the Click it builds on) print themselves.
+
+Typer's help screens and usage errors are English ("Usage:", "Options",
+"Show this message and exit.", "Missing argument …"). Recent Typer releases
+carry their own copy of Click with these strings written in, so a gettext
+catalogue cannot reach them; we patch the few places they come from and
+translate usage errors where the CLI catches them.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import typer
+import typer.core
+import typer.rich_utils
+
+HELP_TEXT = "显示本帮助并退出。"
+USAGE = "用法："
+
+_PANELS = {
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "OPTIONS_PANEL_TITLE": "选项",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "ERRORS_PANEL_TITLE": "错误",
+    "ABORTED_TEXT": "已中止。",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "DEFAULT_STRING": "[默认：{}]",
+    "ENVVAR_STRING": "[环境变量：{}]",
+}
+
+_ERRORS = [
+    (re.compile(r"Missing argument '(.+?)'\.?"), r"缺少参数 \1。"),
+    (re.compile(r"Missing option '(.+?)'\.?"), r"缺少选项 \1。"),
+    (re.compile(r"No such option: (\S+)(?: Did you mean (\S+)\?)?"), r"没有选项 \1。"),
+    (re.compile(r"No such command '(.+?)'\.?"), r"没有命令 \1。"),
+    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
+    (re.compile(r"Option '(.+?)' requires an argument\.?"), r"选项 \1 需要一个值。"),
+    (re.compile(r"Invalid value for '(.+?)': (.+)"), r"\1 的值无效：\2"),
+    (re.compile(r"Missing command\.?"), "缺少命令。"),
+]
+
+
+def translate_error(message: str) -> str:
+    """A usage error in Chinese (unknown messages are passed through)."""
+    for pattern, replacement in _ERRORS:
+        if pattern.search(message):
+            return pattern.sub(replacement, message)
+    return message
+
+
+def install() -> None:
+    """Make Typer's own help text Chinese."""
+    for name, text in _PANELS.items():
+        if hasattr(typer.rich_utils, name):
+            setattr(typer.rich_utils, name, text)
+    command_class = typer.core.TyperCommand.__mro__[1]
+    formatting = sys.modules.get(command_class.__module__.rsplit(".", 1)[0] + ".formatting")
+    original_help_option = command_class.get_help_option
+
+    def get_help_option(self, ctx):
+        option = original_help_option(self, ctx)
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+    command_class.get_help_option = get_help_option
+    if formatting is not None:
+        original_usage = formatting.HelpFormatter.write_usage
+
+        def write_usage(self, prog, args="", prefix=None):
+            return original_usage(self, prog, args, USAGE if prefix is None else prefix)
+
+        formatting.HelpFormatter.write_usage = write_usage

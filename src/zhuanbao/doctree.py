@@ -1,0 +1,69 @@
+"""The document tree: what rendering produces and the .docx writer consumes.
+
+A deliberately small vocabulary (paragraphs of runs, tables of cells) named by
+style ids from the style sheet, so that neither templates nor the renderer
+ever speak WordprocessingML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Run:
+    """Text with one look. ``\\t`` in the text is a tab, ``\\n`` a line break."""
+
+    text: str
+    style: str | None = None
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(slots=True)
+class Paragraph:
+    style: str
+    runs: list[Run] = field(default_factory=list)
+    align: str | None = None
+    #: hanging indent equal to the width of this many leading characters
+    #: (a label such as 报： whose list wraps aligned after it)
+    hang: str | None = None
+    page_break_before: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+@dataclass(slots=True)
+class Cell:
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    span: int = 1
+    align: str | None = None
+
+
+@dataclass(slots=True)
+class Row:
+    cells: list[Cell] = field(default_factory=list)
+    header: bool = False
+
+
+@dataclass(slots=True)
+class Table:
+    style: str
+    rows: list[Row] = field(default_factory=list)
+    #: relative column widths; equal when omitted
+    widths: list[float] | None = None
+
+
+Block = Paragraph | Table
+
+
+@dataclass(slots=True)
+class Document:
+    blocks: list[Block]
+    title: str
+    author: str
+    date: dt.date
+    keywords: str = ""

@@ -1,0 +1,251 @@
+"""The fixed parts of the package: styles, settings, fonts, footers, properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..style import CharFormat, ParaFormat, StyleSheet
+from .xml import NAMESPACES, XML_DECL, border, esc, fonts, half_points, jc, twips
+
+CONTENT_TYPES = (
+    XML_DECL
+    + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Default Extension="png" ContentType="image/png"/>'
+    '<Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/styles.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+    '<Override PartName="/word/settings.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
+    '<Override PartName="/word/fontTable.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
+    '<Override PartName="/word/footer1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    '<Override PartName="/word/footer2.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
+    '<Override PartName="/docProps/core.xml" '
+    'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+    '<Override PartName="/docProps/app.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+    "</Types>"
+)
+
+PACKAGE_RELS = (
+    XML_DECL
+    + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+    'Target="word/document.xml"/>'
+    '<Relationship Id="rId2" '
+    'Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+    'Target="docProps/core.xml"/>'
+    '<Relationship Id="rId3" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" '
+    'Target="docProps/app.xml"/>'
+    "</Relationships>"
+)
+
+_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+#: Relationship ids of the document part; images follow from rId10 on.
+FOOTER_ODD_RID = "rId4"
+FOOTER_EVEN_RID = "rId5"
+
+
+def document_rels(images: list[str]) -> str:
+    rels = [
+        f'<Relationship Id="rId1" Type="{_REL}styles" Target="styles.xml"/>',
+        f'<Relationship Id="rId2" Type="{_REL}settings" Target="settings.xml"/>',
+        f'<Relationship Id="rId3" Type="{_REL}fontTable" Target="fontTable.xml"/>',
+        f'<Relationship Id="{FOOTER_ODD_RID}" Type="{_REL}footer" Target="footer1.xml"/>',
+        f'<Relationship Id="{FOOTER_EVEN_RID}" Type="{_REL}footer" Target="footer2.xml"/>',
+    ]
+    for index, name in enumerate(images):
+        rels.append(f'<Relationship Id="rId{10 + index}" Type="{_REL}image" Target="media/{name}"/>')
+    return (
+        XML_DECL
+        + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(rels)
+        + "</Relationships>"
+    )
+
+
+SETTINGS = (
+    XML_DECL + f"<w:settings {NAMESPACES}>"
+    '<w:zoom w:percent="100"/>'
+    '<w:defaultTabStop w:val="420"/>'
+    # Without this flag Word ignores the even-page footer (folio on the left).
+    "<w:evenAndOddHeaders/>"
+    # Full-width punctuation keeps its full width: the 28-characters grid relies on it.
+    '<w:characterSpacingControl w:val="doNotCompress"/>'
+    '<w:compat><w:compatSetting w:name="compatibilityMode" '
+    'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
+    '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>'
+    "</w:settings>"
+)
+
+# The faces offices have: Windows 10 and later ship 仿宋/楷体 (FangSong, KaiTi)
+# but not the _GB2312 variants, so altName tells Word and WPS what to use
+# instead of an arbitrary default when the named face is missing.
+_ALT_NAMES = {
+    "仿宋_GB2312": "仿宋",
+    "楷体_GB2312": "楷体",
+    "方正小标宋简体": "宋体",
+    "黑体": "SimHei",
+    "宋体": "SimSun",
+    "仿宋": "FangSong",
+    "楷体": "KaiTi",
+}
+
+
+def font_table(names: list[str]) -> str:
+    entries = []
+    for name in names:
+        alt = _ALT_NAMES.get(name)
+        if name == "Times New Roman":
+            entries.append(
+                '<w:font w:name="Times New Roman"><w:panose1 w:val="02020603050405020304"/>'
+                '<w:charset w:val="00"/><w:family w:val="roman"/><w:pitch w:val="variable"/></w:font>'
+            )
+            continue
+        entries.append(
+            f'<w:font w:name="{esc(name)}">'
+            + (f'<w:altName w:val="{esc(alt)}"/>' if alt else "")
+            + '<w:charset w:val="86"/><w:family w:val="modern"/><w:pitch w:val="fixed"/></w:font>'
+        )
+    return XML_DECL + f"<w:fonts {NAMESPACES}>" + "".join(entries) + "</w:fonts>"
+
+
+def _run_props(fmt: CharFormat | ParaFormat, lang: bool = False) -> str:
+    parts = [fonts(fmt.east_asia, fmt.latin)]
+    if fmt.bold:
+        parts.append("<w:b/><w:bCs/>")
+    if fmt.color:
+        parts.append(f'<w:color w:val="{fmt.color}"/>')
+    spacing = getattr(fmt, "letter_spacing", 0)
+    if spacing:
+        parts.append(f'<w:spacing w:val="{twips(spacing)}"/>')
+    if fmt.size:
+        size = half_points(fmt.size)
+        parts.append(f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>')
+    if lang:
+        parts.append('<w:lang w:val="en-US" w:eastAsia="zh-CN"/>')
+    return "<w:rPr>" + "".join(parts) + "</w:rPr>"
+
+
+def paragraph_props(fmt: ParaFormat, sheet: StyleSheet) -> str:
+    parts = []
+    if fmt.keep_next:
+        parts.append("<w:keepNext/>")
+    # Widow control would leave pages one line short of 22.
+    parts.append('<w:widowControl w:val="0"/>')
+    if fmt.border_top or fmt.border_bottom:
+        parts.append("<w:pBdr>")
+        if fmt.border_top:
+            parts.append(border("top", fmt.border_top))
+        if fmt.border_bottom:
+            parts.append(border("bottom", fmt.border_bottom))
+        parts.append("</w:pBdr>")
+    if fmt.tab_right:
+        pos = twips(sheet.page.text_width - fmt.indent_right)
+        parts.append(f'<w:tabs><w:tab w:val="right" w:pos="{pos}"/></w:tabs>')
+    parts.append(
+        f'<w:spacing w:before="{twips(fmt.space_before)}" w:after="{twips(fmt.space_after)}" '
+        f'w:line="{twips(fmt.line)}" w:lineRule="exact"/>'
+    )
+    parts.append(
+        f'<w:ind w:left="{twips(fmt.indent_left)}" w:right="{twips(fmt.indent_right)}" '
+        f'w:firstLine="{twips(fmt.indent_first)}"/>'
+    )
+    parts.append(jc(fmt.align))
+    return "<w:pPr>" + "".join(parts) + "</w:pPr>"
+
+
+def styles_xml(sheet: StyleSheet) -> str:
+    body = sheet.paragraphs.get("body") or next(iter(sheet.paragraphs.values()))
+    out = [XML_DECL, f"<w:styles {NAMESPACES}>"]
+    # Defaults carry fonts, size and language only: an indent here would leak
+    # into titles, table cells and footers.
+    out.append(
+        "<w:docDefaults><w:rPrDefault><w:rPr>"
+        + fonts(body.east_asia, body.latin)
+        + f'<w:kern w:val="2"/><w:sz w:val="{half_points(body.size)}"/><w:szCs w:val="{half_points(body.size)}"/>'
+        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+        "</w:rPr></w:rPrDefault>"
+        '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+        "</w:docDefaults>"
+    )
+    out.append(
+        '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>'
+        '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+        '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
+        '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
+        '<w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
+        '<w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr></w:style>"
+    )
+    for fmt in sheet.paragraphs.values():
+        out.append(
+            f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{esc(fmt.id)}">'
+            f'<w:name w:val="{esc(fmt.name)}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
+            + paragraph_props(fmt, sheet)
+            + _run_props(fmt, lang=True)
+            + "</w:style>"
+        )
+    for fmt in sheet.characters.values():
+        out.append(
+            f'<w:style w:type="character" w:customStyle="1" w:styleId="{esc(fmt.id)}">'
+            f'<w:name w:val="{esc(fmt.name)}"/><w:basedOn w:val="DefaultParagraphFont"/>'
+            + _run_props(fmt)
+            + "</w:style>"
+        )
+    out.append("</w:styles>")
+    return "".join(out)
+
+
+def footer_xml(sheet: StyleSheet, style_id: str) -> str:
+    """A footer with the folio: — PAGE — in the given paragraph style."""
+    before, _, after = sheet.folio_format.partition("{page}")
+
+    def text(value: str) -> str:
+        return f'<w:r><w:t xml:space="preserve">{esc(value)}</w:t></w:r>' if value else ""
+
+    return (
+        XML_DECL + f"<w:ftr {NAMESPACES}>"
+        f'<w:p><w:pPr><w:pStyle w:val="{esc(style_id)}"/></w:pPr>'
+        + text(before)
+        + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>1</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        + text(after)
+        + "</w:p></w:ftr>"
+    )
+
+
+def core_xml(title: str, author: str, date: dt.date, keywords: str) -> str:
+    stamp = f"{date.isoformat()}T00:00:00Z"
+    return (
+        XML_DECL + '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{esc(title)}</dc:title>"
+        f"<dc:creator>{esc(author)}</dc:creator>"
+        f"<cp:keywords>{esc(keywords)}</cp:keywords>"
+        f"<cp:lastModifiedBy>{esc(author)}</cp:lastModifiedBy>"
+        "<dc:language>zh-CN</dc:language>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    )
+
+
+def app_xml(version: str) -> str:
+    return (
+        XML_DECL + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        f"<Application>zhuanbao {esc(version)}</Application></Properties>"
+    )

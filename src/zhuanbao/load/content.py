@@ -1,0 +1,108 @@
+"""Reading a series folder into the content model (the pipeline's first stage)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import ContentError, UserError, raise_all
+from ..model import Edition, Issue, Item, ItemMeta, Series, check_section, resolve_distribution, validate
+from .frontmatter import split_front_matter
+from .text import read_text
+from .yamlfile import load_yaml
+
+SERIES_FILE = "series.yaml"
+ISSUE_FILE = "issue.yaml"
+ITEMS_DIR = "items"
+ISSUE_DIR_NAME = re.compile(r"^(\d{4})-(\d{2,3})$")
+
+
+def locate(path: Path) -> tuple[Path, list[Path]]:
+    """The series folder and the issue folders that ``path`` designates.
+
+    ``path`` is an issue folder (built alone) or a series folder (every issue).
+    """
+    path = path.resolve() if path.exists() else path
+    if not path.exists():
+        raise ContentError("路径不存在", path)
+    if not path.is_dir():
+        raise ContentError("应为期刊文件夹（含 series.yaml）或某一期的文件夹（含 issue.yaml）", path)
+    if (path / ISSUE_FILE).is_file():
+        series_dir = path.parent
+        if not (series_dir / SERIES_FILE).is_file():
+            raise ContentError(f"上一级文件夹中找不到 {SERIES_FILE}", series_dir / SERIES_FILE)
+        return series_dir, [path]
+    if (path / SERIES_FILE).is_file():
+        issues = sorted(p for p in path.iterdir() if p.is_dir() and (p / ISSUE_FILE).is_file())
+        if not issues:
+            raise ContentError(
+                f"文件夹中没有任何一期（子文件夹应命名为 年-期号，如 2023-08，内含 {ISSUE_FILE}）", path
+            )
+        return path, issues
+    raise ContentError(f"这里既没有 {SERIES_FILE}，也没有 {ISSUE_FILE}", path)
+
+
+def load_series(series_dir: Path) -> Series:
+    """Read and validate series.yaml."""
+    doc = load_yaml(series_dir / SERIES_FILE)
+    return validate(Series, doc, SERIES_FILE)
+
+
+def _check_folder_name(issue_dir: Path, issue: Issue, doc) -> list[UserError]:
+    match = ISSUE_DIR_NAME.match(issue_dir.name)
+    if not match:
+        return [
+            ContentError(
+                f"期的文件夹应命名为“年-期号”，如 {issue.date.year}-{issue.number:02d}",
+                issue_dir,
+            )
+        ]
+    year, number = int(match.group(1)), int(match.group(2))
+    errors: list[UserError] = []
+    if number != issue.number:
+        errors.append(doc.error(f"期号 {issue.number} 与文件夹名“{issue_dir.name}”（第{number}期）不一致", ("number",)))
+    if year != issue.date.year:
+        errors.append(doc.error(f"日期 {issue.date} 与文件夹名“{issue_dir.name}”（{year}年）不一致", ("date",)))
+    return errors
+
+
+def load_item(path: Path, series: Series) -> Item:
+    """Read one item file: front matter validated, body kept as text."""
+    source = split_front_matter(read_text(path), path)
+    meta = validate(ItemMeta, source.meta, "头信息")
+    error = check_section(source.meta, meta, series)
+    if error:
+        raise error
+    if not source.body.strip():
+        raise ContentError("稿件正文是空的", path, source.body_line)
+    return Item(path, meta, source.body, source.body_line, source.meta)
+
+
+def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
+    """Read one issue folder; all its problems are collected and raised together."""
+    errors: list[UserError] = []
+    doc = load_yaml(issue_dir / ISSUE_FILE)
+    issue = validate(Issue, doc, ISSUE_FILE)
+    errors.extend(_check_folder_name(issue_dir, issue, doc))
+    items_dir = issue_dir / ITEMS_DIR
+    if not items_dir.is_dir():
+        errors.append(ContentError(f"缺少稿件文件夹 {ITEMS_DIR}/", items_dir))
+        raise_all(errors)
+    items: list[Item] = []
+    for path in sorted(items_dir.glob("*.md")):
+        try:
+            items.append(load_item(path, series))
+        except UserError as exc:
+            errors.append(exc)
+    if not items and not errors:
+        errors.append(ContentError("这一期还没有任何稿件（items/*.md）", items_dir))
+    raise_all(errors)
+    items.sort(key=lambda item: item.sort_key)
+    return Edition(
+        series_dir=series_dir,
+        issue_dir=issue_dir,
+        series=series,
+        issue=issue,
+        items=items,
+        distribution=resolve_distribution(series, issue),
+    )

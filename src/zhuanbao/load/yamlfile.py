@@ -1,0 +1,146 @@
+"""YAML that remembers where each value was written.
+
+PyYAML's ``safe_load`` throws line numbers away, but an editor told
+"number 应为整数" needs the line. We compose the node tree (which carries
+marks), build plain Python values from it ourselves, and keep a map from each
+value's key path to its (line, column), both 1-based.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ContentError
+
+try:  # the C parser is several times faster; fall back where libyaml is absent
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+Key = tuple[Any, ...]
+
+
+@dataclass
+class YamlDoc:
+    """Parsed YAML data with the position of every key and value."""
+
+    path: Path
+    data: Any
+    positions: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def where(self, key: Key) -> tuple[int | None, int | None]:
+        """Line and column of ``key`` (or of its nearest parent that has one)."""
+        key = tuple(key)
+        while key:
+            if key in self.positions:
+                line, col = self.positions[key]
+                return line + self.line_offset, col
+            key = key[:-1]
+        if () in self.positions:
+            line, col = self.positions[()]
+            return line + self.line_offset, col
+        return None, None
+
+    def error(self, message: str, key: Key = (), hint: str | None = None) -> ContentError:
+        """A ContentError pointing at ``key`` in this file."""
+        line, col = self.where(key)
+        return ContentError(message, self.path, line, col, hint=hint)
+
+
+# PyYAML's messages, said the way an editor understands them.
+_PROBLEMS = [
+    (re.compile(r"found character '\\t' that cannot start any token"), "YAML 不能用 Tab 缩进，请改用空格"),
+    (re.compile(r"expected ',' or '\]'"), "方括号 [ ] 没有闭合，或列表中少了英文逗号"),
+    (re.compile(r"expected ',' or '\}'"), "花括号 { } 没有闭合，或其中少了英文逗号"),
+    (re.compile(r"mapping values are not allowed here"), "此处不能出现冒号“:”（冒号后要有空格，或把含冒号的值用引号括起来）"),
+    (re.compile(r"could not find expected ':'"), "缺少键后的冒号“:”"),
+    (re.compile(r"found unexpected end of stream"), "文件意外结束（引号或括号没有闭合？）"),
+    (re.compile(r"found undefined alias"), "引用了未定义的锚点（*别名）"),
+    (re.compile(r"did not find expected key"), "缩进不一致，或少了键名"),
+    (re.compile(r"did not find expected '-' indicator"), "列表缩进不一致"),
+    (re.compile(r"found unknown escape character"), "双引号中有无法识别的转义字符（反斜杠）"),
+]
+
+
+def _translate(problem: str) -> str:
+    for pattern, message in _PROBLEMS:
+        if pattern.search(problem):
+            return message
+    return f"YAML 语法错误（{problem}）"
+
+
+class _Builder:
+    """Turns composed nodes into Python values, recording positions."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.positions: dict[Key, tuple[int, int]] = {}
+        self._constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, key: Key) -> Any:
+        self.positions[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            self._constructor.flatten_mapping(node)
+            for key_node, value_node in node.value:
+                name = self.build(key_node, key + ("<key>",))
+                if isinstance(name, (list, dict)):
+                    raise ContentError("键名不能是列表或映射", self.path, key_node.start_mark.line + 1)
+                if name in result:
+                    raise ContentError(
+                        f"键“{name}”重复出现",
+                        self.path,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                    )
+                self.positions[key + (name,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                result[name] = self.build(value_node, key + (name,))
+                # keep the key's own position (the value's would point past the colon)
+                self.positions[key + (name,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.positions.pop(key + ("<key>",), None)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, key + (i,)) for i, child in enumerate(node.value)]
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError) as exc:
+            detail = f"“{node.value}”不是有效的值"
+            if node.tag.endswith(":timestamp"):
+                detail = f"日期“{node.value}”不存在（{exc}）"
+            raise ContentError(detail, self.path, node.start_mark.line + 1, node.start_mark.column + 1) from None
+
+
+def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
+    """Parse YAML text; errors name ``path`` and the line (shifted by ``line_offset``)."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        col = mark.column + 1 if mark else None
+        raise ContentError(_translate(str(exc.problem or exc)), path, line, col) from None
+    except yaml.YAMLError as exc:
+        raise ContentError(_translate(str(exc)), path) from None
+    if node is None:
+        return YamlDoc(path, None, {(): (1, 1)}, line_offset)
+    builder = _Builder(path)
+    try:
+        data = builder.build(node, ())
+    except ContentError as exc:
+        if exc.line is not None:
+            exc.line += line_offset
+        raise
+    return YamlDoc(path, data, builder.positions, line_offset)
+
+
+def load_yaml(path: Path) -> YamlDoc:
+    """Read and parse a YAML file (any encoding :func:`read_text` accepts)."""
+    from .text import read_text
+
+    return parse_yaml(read_text(path), path)

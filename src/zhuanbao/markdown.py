@@ -1,0 +1,218 @@
+"""An item's Markdown body → blocks of inline markup for the templates.
+
+We use markdown-it-py rather than Python-Markdown because its tokens carry
+source line numbers (errors and lint findings must name the line the editor
+sees) and it follows CommonMark, so what editors type behaves predictably.
+
+Bulletin conventions layered on top of Markdown:
+
+* Plain-text numbering keeps its heading look: a paragraph opening with
+  一、 （一） 1. （1） gets the character style h1…h4 on its heading part (the
+  whole paragraph when it is a heading line, else up to the first 。！？).
+* Chinese lines joined by a soft line break get no space between them.
+* Indented paragraphs (spaces or full-width spaces) are paragraphs, not code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+HEADING_PATTERNS = [
+    ("h1", re.compile(r"^[一二三四五六七八九十百]+、")),
+    ("h2", re.compile(r"^[（(][一二三四五六七八九十百]+[）)]")),
+    ("h3", re.compile(r"^\d+[.．](?!\d)")),
+    ("h4", re.compile(r"^[（(]\d+[）)]")),
+]
+_SENTENCE_END = re.compile(r"[。！？]")
+_LEADING_SPACE = re.compile(r"^[\s\u3000]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph of an item body, ready for a template."""
+
+    kind: str  # paragraph | heading | list
+    style: str  # paragraph style id
+    inline: Markup  # inline markup: text, <b>, <i>, <r style="…">
+    text: str  # plain text, for search and lint
+    line: int  # 1-based line in the item file
+    level: str | None = None  # h1…h4 when the paragraph opens with numbering
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # Editors indent paragraphs with spaces; in a bulletin that is never code.
+    md.disable(["code"])
+    return md
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+Segment = tuple[str, frozenset[str]]  # text, flags among {"b", "i"}
+
+
+def _segments(children, flags: frozenset[str] = frozenset()) -> list[Segment]:
+    out: list[Segment] = []
+    active = set(flags)
+    for token in children:
+        kind = token.type
+        if kind in ("text", "code_inline", "html_inline"):
+            out.append((token.content, frozenset(active)))
+        elif kind == "softbreak":
+            out.append(("\x00soft", frozenset(active)))
+        elif kind == "hardbreak":
+            out.append(("\n", frozenset(active)))
+        elif kind == "strong_open":
+            active.add("b")
+        elif kind == "strong_close":
+            active.discard("b")
+        elif kind == "em_open":
+            active.add("i")
+        elif kind == "em_close":
+            active.discard("i")
+        elif kind == "image":
+            out.append((token.content, frozenset(active)))
+        # link_open/close: keep the link text, drop the address
+    return out
+
+
+def _join_soft_breaks(segments: list[Segment]) -> list[Segment]:
+    """A soft break joins Chinese lines directly and Latin words with a space."""
+    result: list[Segment] = []
+    for index, (text, flags) in enumerate(segments):
+        if text != "\x00soft":
+            result.append((text, flags))
+            continue
+        before = next((t for t, _ in reversed(result) if t), "")
+        after = next((t for t, _ in segments[index + 1 :] if t and t != "\x00soft"), "")
+        if before and after and not _wide(before[-1]) and not _wide(after[0]):
+            result.append((" ", flags))
+    return result
+
+
+def _strip_leading(segments: list[Segment]) -> list[Segment]:
+    while segments:
+        text, flags = segments[0]
+        stripped = _LEADING_SPACE.sub("", text)
+        if stripped:
+            segments[0] = (stripped, flags)
+            break
+        segments.pop(0)
+    if segments:
+        text, flags = segments[-1]
+        segments[-1] = (text.rstrip(), flags)
+    return segments
+
+
+def _split_at(segments: list[Segment], position: int) -> tuple[list[Segment], list[Segment]]:
+    head: list[Segment] = []
+    tail: list[Segment] = []
+    count = 0
+    for text, flags in segments:
+        if count >= position:
+            tail.append((text, flags))
+        elif count + len(text) <= position:
+            head.append((text, flags))
+        else:
+            cut = position - count
+            head.append((text[:cut], flags))
+            tail.append((text[cut:], flags))
+        count += len(text)
+    return head, tail
+
+
+def _markup(segments: list[Segment], style: str | None = None) -> str:
+    parts = []
+    for text, flags in segments:
+        if not text:
+            continue
+        piece = str(escape(text))
+        if "i" in flags:
+            piece = f"<i>{piece}</i>"
+        if "b" in flags:
+            piece = f"<b>{piece}</b>"
+        parts.append(piece)
+    inner = "".join(parts)
+    if style and inner:
+        return f'<r style="{style}">{inner}</r>'
+    return inner
+
+
+def _block(segments: list[Segment], line: int, kind: str, prefix: str = "", whole_style: str | None = None) -> Block:
+    segments = _strip_leading(_join_soft_breaks(segments))
+    if prefix:
+        segments.insert(0, (prefix, frozenset()))
+    text = "".join(t for t, _ in segments)
+    if whole_style:
+        return Block("heading", "body", Markup(_markup(segments, whole_style)), text, line, whole_style)
+    for level, pattern in HEADING_PATTERNS:
+        if not pattern.match(text):
+            continue
+        end = _SENTENCE_END.search(text)
+        if end and end.end() < len(text):
+            head, tail = _split_at(segments, end.end())
+            inline = _markup(head, level) + _markup(tail)
+            return Block(kind, "body", Markup(inline), text, line, level)
+        return Block("heading", "body", Markup(_markup(segments, level)), text, line, level)
+    return Block(kind, "body", Markup(_markup(segments)), text, line)
+
+
+_CN_DIGITS = "一二三四五六七八九十"
+
+
+def _list_marker(ordered: bool, number: int, depth: int, bullet: str) -> str:
+    if not ordered:
+        return bullet
+    return f"{number}." if depth == 0 else f"（{number}）"
+
+
+def to_blocks(body: str, first_line: int = 1, bullet: str = "●") -> list[Block]:
+    """Parse a Markdown body into blocks; ``first_line`` is the body's line in its file."""
+    tokens = _parser().parse(body)
+    blocks: list[Block] = []
+    lists: list[list] = []  # stack of [ordered, next_number]
+    pending_marker: str | None = None
+    heading_level: str | None = None
+    for token in tokens:
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            start = int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
+            lists.append([kind == "ordered_list_open", start])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "list_item_open":
+            ordered, number = lists[-1]
+            pending_marker = _list_marker(ordered, number, len(lists) - 1, bullet)
+            lists[-1][1] += 1
+        elif kind == "heading_open":
+            heading_level = "h1" if token.tag in ("h1", "h2") else "h2"
+        elif kind == "heading_close":
+            heading_level = None
+        elif kind == "inline":
+            line = first_line + (token.map[0] if token.map else 0)
+            segments = _segments(token.children or [])
+            if not "".join(t for t, _ in segments).strip():
+                continue
+            if heading_level:
+                blocks.append(_block(segments, line, "heading", whole_style=heading_level))
+            elif pending_marker is not None:
+                blocks.append(_block(segments, line, "list", prefix=pending_marker))
+                pending_marker = None
+            else:
+                blocks.append(_block(segments, line, "paragraph"))
+        elif kind in ("fence", "code_block", "html_block"):
+            line = first_line + (token.map[0] if token.map else 0)
+            for offset, text in enumerate(token.content.split("\n")):
+                if text.strip():
+                    blocks.append(_block([(text, frozenset())], line + offset, "paragraph"))
+    return blocks

@@ -1,0 +1,220 @@
+"""The content model: what series.yaml, issue.yaml and an item's front matter may hold.
+
+One pydantic model per file kind, each field documented, unknown keys
+forbidden. :func:`validate` turns pydantic's errors into Chinese messages that
+point at the line in the user's file, with a "did you mean" for typos.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ContentError, UserError
+from .load.yamlfile import YamlDoc
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+def _no_blank(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise ValueError("不能为空")
+    return value.strip() if value is not None else None
+
+
+class Series(_Strict):
+    """series.yaml: what every issue of the bulletin shares."""
+
+    title: str = Field(description="报头中的刊物名称，如“工作专报”")
+    program: str | None = Field(None, description="报头中与刊名同列的工作名称（可选）")
+    issuer: str = Field(description="编发单位，印在报头日期左侧")
+    sections: list[str] = Field(min_length=1, description="栏目，按固定顺序；无稿件的栏目不印")
+    distribution: dict[str, list[str]] = Field(default_factory=dict, description="报尾发送范围：标签 → 单位列表")
+    contact: dict[str, str] = Field(default_factory=dict, description="联系方式（可选），印在报尾")
+    copies: int | None = Field(None, ge=1, description="印数（可选），印为（共印N份）")
+    marks: list[str] = Field(default_factory=list, description="报头左上角标注（可选），如 内部资料、注意保存")
+    signoff: dict[str, str] = Field(default_factory=dict, description="签发、审核、编辑等署名（可选）")
+    templates: str | None = Field(None, description="本刊模板文件夹（可选），相对 series.yaml 所在文件夹")
+
+    _blank_title = field_validator("title", "issuer", "program")(_no_blank)
+
+    @field_validator("sections")
+    @classmethod
+    def _unique_sections(cls, sections: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for name in sections:
+            if not name.strip():
+                raise ValueError("栏目名称不能为空")
+            if name in seen:
+                raise ValueError(f"栏目“{name}”重复")
+            seen.add(name)
+        return sections
+
+
+class Issue(_Strict):
+    """issue.yaml: this issue's number and date, plus optional overrides of series fields."""
+
+    number: int = Field(ge=1, description="本年第几期（每年从1开始）")
+    date: dt.date = Field(description="印发日期，如 2023-05-24")
+    total: int | None = Field(None, ge=1, description="总期号（可选），印为（总第N期）")
+    program: str | None = Field(None, description="覆盖 series.yaml 的 program")
+    issuer: str | None = Field(None, description="覆盖 series.yaml 的 issuer")
+    distribution: dict[str, list[str]] | None = Field(None, description="覆盖整个发送范围")
+    extra_distribution: dict[str, list[str]] = Field(
+        default_factory=dict, description="在发送范围上追加：标签 → 追加的单位（新标签排在最后）"
+    )
+    contact: dict[str, str] | None = Field(None, description="覆盖联系方式")
+    copies: int | None = Field(None, ge=1, description="覆盖印数")
+    marks: list[str] | None = Field(None, description="覆盖报头标注")
+    signoff: dict[str, str] | None = Field(None, description="覆盖署名")
+
+    _blank = field_validator("issuer", "program")(_no_blank)
+
+
+class ItemMeta(_Strict):
+    """An item's front matter."""
+
+    section: str = Field(description="所属栏目，须是 series.yaml 中 sections 之一")
+    title: str | None = Field(None, description="标题（可选：无标题稿件也可以）")
+    source: str | None = Field(None, description="供稿单位（可选），印为[XX供稿]")
+    order: int | None = Field(None, description="栏目内排序（可选），默认按文件名")
+
+    _blank = field_validator("title", "source", "section")(_no_blank)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+_TYPE_NAMES = {
+    "int": "整数",
+    "string": "文字",
+    "list": "列表（[a, b] 或每行一个“- 项”）",
+    "dict": "“键: 值”的映射",
+    "date": "日期（如 2023-05-24）",
+    "bool": "是/否（true/false）",
+}
+
+
+def _field_label(model: type[BaseModel], name: str) -> str:
+    info = model.model_fields.get(name)
+    if info is not None and info.description:
+        return f"“{name}”（{info.description.split('，')[0].split('（')[0]}）"
+    return f"“{name}”"
+
+
+def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[str, str | None]:
+    loc = error["loc"]
+    kind = error["type"]
+    name = str(loc[-1]) if loc else ""
+    top = str(loc[0]) if loc else ""
+    label = _field_label(model, top) if len(loc) == 1 else f"“{'.'.join(str(p) for p in loc)}”"
+    value = error.get("input")
+    if kind == "missing":
+        return f"缺少必填项 {_field_label(model, name)}", None
+    if kind == "extra_forbidden":
+        allowed = list(model.model_fields)
+        guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+        hint = f"是否想写“{guess[0]}”？" if guess else f"可用的键：{', '.join(allowed)}"
+        return f"未知的键“{name}”", hint
+    for prefix, type_name in _TYPE_NAMES.items():
+        if kind.startswith(prefix + "_") or kind == prefix + "_type":
+            shown = "空" if value is None else f"“{value}”"
+            return f"{label} 应为{type_name}，现在是{shown}", None
+    if kind == "greater_than_equal":
+        return f"{label} 应不小于 {error['ctx']['ge']}，现在是“{value}”", None
+    if kind == "too_short":
+        return f"{label} 不能为空", None
+    if kind == "value_error":
+        return f"{label}：{error['ctx']['error']}", None
+    return f"{label}：{error['msg']}", None
+
+
+def validate(model: type[M], doc: YamlDoc, what: str) -> M:
+    """Validate a YAML document against ``model``; every problem is reported at once."""
+    data = doc.data
+    if data is None:
+        raise doc.error(f"{what}是空的")
+    if not isinstance(data, dict):
+        raise doc.error(f"{what}应是“键: 值”的映射，而不是{type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors: list[UserError] = []
+        for error in exc.errors():
+            message, hint = _message(model, error, data)
+            errors.append(doc.error(message, error["loc"], hint))
+        from .errors import raise_all
+
+        raise_all(errors)
+        raise  # pragma: no cover - raise_all always raises for a non-empty list
+
+
+@dataclass
+class Item:
+    """One news item: its front matter, Markdown body and where it came from."""
+
+    path: Path
+    meta: ItemMeta
+    body: str
+    body_line: int
+    meta_doc: YamlDoc
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        order = self.meta.order if self.meta.order is not None else 10**9
+        return (order, self.path.name)
+
+
+@dataclass
+class Edition:
+    """One issue with the series' fields resolved: everything a template needs."""
+
+    series_dir: Path
+    issue_dir: Path
+    series: Series
+    issue: Issue
+    items: list[Item]
+    distribution: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def year(self) -> int:
+        return self.issue.date.year
+
+    def setting(self, name: str) -> Any:
+        """An issue-level override if present, else the series' value."""
+        value = getattr(self.issue, name, None)
+        return value if value is not None else getattr(self.series, name)
+
+    @property
+    def name(self) -> str:
+        """The name people use for this issue, e.g. 工作专报2023年第8期."""
+        return f"{self.series.title}{self.year}年第{self.issue.number}期"
+
+
+def resolve_distribution(series: Series, issue: Issue) -> list[tuple[str, list[str]]]:
+    """The issue's distribution list: the series', replaced or extended by the issue."""
+    base = issue.distribution if issue.distribution is not None else series.distribution
+    merged = {label: list(names) for label, names in base.items()}
+    for label, names in issue.extra_distribution.items():
+        merged.setdefault(label, [])
+        merged[label].extend(n for n in names if n not in merged[label])
+    return [(label, names) for label, names in merged.items() if names]
+
+
+def check_section(item_doc: YamlDoc, meta: ItemMeta, series: Series) -> ContentError | None:
+    """An error if the item names a section the series does not have."""
+    if meta.section in series.sections:
+        return None
+    guess = difflib.get_close_matches(meta.section, series.sections, n=1, cutoff=0.3)
+    hint = f"是否想写“{guess[0]}”？" if guess else None
+    return item_doc.error(
+        f"栏目“{meta.section}”不在 series.yaml 的 sections 中（{'、'.join(series.sections)}）",
+        ("section",),
+        hint,
+    )

@@ -1,0 +1,179 @@
+"""Rendering: an Edition through the Jinja templates into a document tree.
+
+Templates decide the bulletin's words and order (masthead lines, section
+headings, item forms, distribution block); the style sheet decides the look.
+Both come from a template folder: the user's (``templates:`` in series.yaml
+or ``--templates``), with the default templates filling in any file the
+user's folder does not have, so an office can override just one file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..doctree import Document
+from ..errors import TemplateError
+from ..markdown import Block, to_blocks
+from ..model import Edition, Item
+from ..style import StyleSheet, load_style_sheet
+from .filters import FILTERS
+from .markup import parse_markup
+
+MAIN_TEMPLATE = "bulletin.xml.j2"
+STYLE_FILE = "style.yaml"
+
+
+def default_template_dir() -> Path:
+    """The shipped templates: inside the installed package, or the repository's."""
+    packaged = Path(__file__).resolve().parent.parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+@dataclass(frozen=True)
+class TemplateSet:
+    """The template folders in lookup order, and the style sheet they give."""
+
+    dirs: tuple[Path, ...]
+    sheet: StyleSheet
+
+    @property
+    def main(self) -> Path:
+        for directory in self.dirs:
+            if (directory / MAIN_TEMPLATE).is_file():
+                return directory / MAIN_TEMPLATE
+        return self.dirs[-1] / MAIN_TEMPLATE
+
+
+def template_set(user_dir: Path | None) -> TemplateSet:
+    """Resolve the template folders; ``user_dir`` first when given."""
+    dirs: list[Path] = []
+    if user_dir is not None:
+        if not user_dir.is_dir():
+            raise TemplateError("模板文件夹不存在", user_dir)
+        dirs.append(user_dir.resolve())
+    default = default_template_dir()
+    if default not in dirs:
+        dirs.append(default)
+    style = next((d / STYLE_FILE for d in dirs if (d / STYLE_FILE).is_file()), None)
+    if style is None:
+        raise TemplateError(f"找不到样式表 {STYLE_FILE}", dirs[0])
+    return TemplateSet(tuple(dirs), _cached_sheet(style, style.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=8)
+def _cached_sheet(path: Path, mtime: int) -> StyleSheet:
+    return load_style_sheet(path)
+
+
+@lru_cache(maxsize=8)
+def _environment(dirs: tuple[Path, ...]):
+    from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """What templates see of an item."""
+
+    title: str | None
+    source: str | None
+    section: str
+    blocks: list[Block]
+    file: str
+
+
+def _item_view(item: Item) -> ItemView:
+    return ItemView(
+        title=item.meta.title,
+        source=item.meta.source,
+        section=item.meta.section,
+        blocks=to_blocks(item.body, item.body_line),
+        file=item.path.name,
+    )
+
+
+def context(edition: Edition) -> dict:
+    """The variables every template can use (documented in docs/templates.md)."""
+    series, issue = edition.series, edition.issue
+    sections = []
+    for name in series.sections:
+        items = [_item_view(i) for i in edition.items if i.meta.section == name]
+        if items:
+            sections.append({"name": name, "items": items})
+    return {
+        "series": {
+            "title": series.title,
+            "program": edition.setting("program"),
+            "issuer": edition.setting("issuer"),
+            "marks": edition.setting("marks"),
+            "copies": edition.setting("copies"),
+            "contact": list(edition.setting("contact").items()),
+            "signoff": list(edition.setting("signoff").items()),
+        },
+        "issue": {
+            "number": issue.number,
+            "total": issue.total,
+            "date": issue.date,
+            "year": issue.date.year,
+            "name": edition.name,
+        },
+        "sections": sections,
+        "distribution": edition.distribution,
+    }
+
+
+def _template_location(exc: BaseException, fallback: Path) -> tuple[Path, int | None]:
+    """The template file and line a Jinja runtime error came from."""
+    tb = exc.__traceback__
+    found: tuple[Path, int | None] = (fallback, None)
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (Path(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def render(edition: Edition, templates: TemplateSet) -> Document:
+    """Render an edition into a document tree."""
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateSyntaxError, UndefinedError
+
+    env = _environment(templates.dirs)
+    try:
+        template = env.get_template(MAIN_TEMPLATE)
+        text = template.render(context(edition))
+    except TemplateSyntaxError as exc:
+        path = Path(exc.filename) if exc.filename else templates.main
+        raise TemplateError(f"模板语法错误：{exc.message}", path, exc.lineno) from None
+    except UndefinedError as exc:
+        path, line = _template_location(exc, templates.main)
+        raise TemplateError(f"模板使用了不存在的变量：{exc.message}", path, line) from None
+    except JinjaError as exc:
+        path, line = _template_location(exc, templates.main)
+        raise TemplateError(f"模板出错：{exc}", path, line) from None
+    blocks = parse_markup(text, templates.sheet, templates.main)
+    return Document(
+        blocks=blocks,
+        title=edition.name,
+        author=edition.setting("issuer"),
+        date=edition.issue.date,
+        keywords="、".join(edition.series.sections),
+    )
+

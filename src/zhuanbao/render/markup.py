@@ -1,0 +1,139 @@
+"""Bulletin markup: what templates write, parsed into the document tree.
+
+Templates produce a tiny XML vocabulary instead of WordprocessingML, so that an
+office can reorder the masthead or change an item's form without knowing OOXML:
+
+    <p style="body" align="center" break="page">text <b>bold</b> <i>italic</i>
+       <r style="lead-title">styled run</r> <hang>报：</hang> <tab/> <br/></p>
+    <table style="distribution" widths="1,3">
+      <tr header="1"><td span="2" align="right"><p …/></td></tr>
+    </table>
+
+Styles are ids from style.yaml. Newlines (with the indentation around them)
+inside a paragraph are template layout, not text: they are dropped, so Chinese
+text never gets stray spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from ..doctree import Block, Cell, Paragraph, Row, Run, Table
+from ..errors import TemplateError
+from ..style import StyleSheet
+
+_LAYOUT_SPACE = re.compile(r"[ \t]*\n\s*")
+_ALIGNS = {"left", "center", "right", "justify", "distribute"}
+
+
+class _Parser:
+    def __init__(self, sheet: StyleSheet, template: Path) -> None:
+        self.sheet = sheet
+        self.template = template
+
+    def fail(self, message: str) -> TemplateError:
+        return TemplateError(message, self.template)
+
+    def style(self, element: ET.Element, kind: str) -> str:
+        name = element.get("style")
+        known = self.sheet.paragraphs if kind == "段落" else self.sheet.tables
+        if name is None and kind == "段落":
+            return "body"
+        if name not in known:
+            raise self.fail(f"{kind}样式“{name}”没有在样式表 {self.sheet.path.name} 中定义")
+        return name
+
+    def runs(self, element: ET.Element, para: Paragraph, style: str | None, bold: bool, italic: bool) -> None:
+        def text(value: str | None) -> None:
+            if value:
+                value = _LAYOUT_SPACE.sub("", value)
+                if value:
+                    para.runs.append(Run(value, style, bold, italic))
+
+        text(element.text)
+        for child in element:
+            tag = child.tag
+            if tag == "b":
+                self.runs(child, para, style, True, italic)
+            elif tag == "i":
+                self.runs(child, para, style, bold, True)
+            elif tag == "r":
+                name = child.get("style")
+                if name is not None and name not in self.sheet.characters:
+                    raise self.fail(f"字符样式“{name}”没有在样式表 {self.sheet.path.name} 中定义")
+                self.runs(child, para, name or style, bold, italic)
+            elif tag == "hang":
+                para.hang = "".join(child.itertext())
+                self.runs(child, para, style, bold, italic)
+            elif tag == "tab":
+                para.runs.append(Run("\t", style))
+            elif tag == "br":
+                para.runs.append(Run("\n", style))
+            else:
+                raise self.fail(f"段落中不能使用 <{tag}>（可用：b、i、r、hang、tab、br）")
+            text(child.tail)
+
+    def paragraph(self, element: ET.Element) -> Paragraph:
+        align = element.get("align")
+        if align is not None and align not in _ALIGNS:
+            raise self.fail(f"align=“{align}”无效（可用：{'、'.join(sorted(_ALIGNS))}）")
+        para = Paragraph(self.style(element, "段落"), align=align, page_break_before=element.get("break") == "page")
+        self.runs(element, para, None, False, False)
+        return para
+
+    def table(self, element: ET.Element) -> Table:
+        widths = element.get("widths")
+        table = Table(self.style(element, "表格"))
+        if widths:
+            try:
+                table.widths = [float(w) for w in widths.split(",")]
+            except ValueError:
+                raise self.fail(f"widths=“{widths}”应是逗号分隔的数字") from None
+        for tr in element:
+            if tr.tag != "tr":
+                raise self.fail(f"<table> 中只能有 <tr>，不能有 <{tr.tag}>")
+            row = Row(header=tr.get("header") == "1")
+            for td in tr:
+                if td.tag != "td":
+                    raise self.fail(f"<tr> 中只能有 <td>，不能有 <{td.tag}>")
+                cell = Cell(span=int(td.get("span", "1")), align=td.get("align"))
+                cell.paragraphs = [self.paragraph(p) for p in td if p.tag == "p"]
+                row.cells.append(cell)
+            if row.cells:
+                table.rows.append(row)
+        if table.widths and table.rows:
+            columns = max(sum(c.span for c in r.cells) for r in table.rows)
+            if len(table.widths) != columns:
+                raise self.fail(f"widths 给了 {len(table.widths)} 列，表格却有 {columns} 列")
+        return table
+
+    def document(self, root: ET.Element) -> list[Block]:
+        blocks: list[Block] = []
+        for element in root:
+            if element.tag == "p":
+                blocks.append(self.paragraph(element))
+            elif element.tag == "table":
+                table = self.table(element)
+                if table.rows:
+                    blocks.append(table)
+            else:
+                raise self.fail(f"文档中不能使用 <{element.tag}>（可用：p、table）")
+        return blocks
+
+
+def parse_markup(text: str, sheet: StyleSheet, template: Path) -> list[Block]:
+    """Parse rendered template output into document blocks."""
+    try:
+        root = ET.fromstring(f"<doc>{text}</doc>")
+    except ET.ParseError as exc:
+        line, column = exc.position
+        lines = text.split("\n")
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        raise TemplateError(
+            f"模板生成的标记有误（第 {line} 行第 {column} 列附近：{shown[:60]}）",
+            template,
+            hint="检查标签是否成对闭合，文字中的 & < > 是否经过转义（模板中用 {{ 变量 }} 输出的文字会自动转义）。",
+        ) from None
+    return _Parser(sheet, template).document(root)

@@ -1,0 +1,378 @@
+"""The style sheet (templates/style.yaml): every layout number in one place.
+
+The sheet is user-editable, so it is validated like content (unknown keys are
+errors with a suggestion) and lengths are written the way typesetters say them:
+``37mm``, ``16pt``, ``2ch`` (characters of the style's own size), ``1line``
+(the page's line pitch), and Chinese font sizes (三号, 小二).
+
+Everything is resolved here into points, so the writer never parses units.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import TemplateError
+from .load.yamlfile import load_yaml
+from .model import validate
+
+MM = 72 / 25.4  # points per millimetre
+
+#: Chinese type sizes (字号) in points, as Word and WPS define them.
+CN_SIZES = {
+    "初号": 42, "小初": 36, "一号": 26, "小一": 24, "二号": 22, "小二": 18,
+    "三号": 16, "小三": 15, "四号": 14, "小四": 12, "五号": 10.5, "小五": 9,
+    "六号": 7.5, "小六": 6.5, "七号": 5.5, "八号": 5,
+}  # fmt: skip
+
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(mm|pt|ch|line|cm)?\s*$")
+
+
+class _Sheet(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+
+class Border(_Sheet):
+    """A rule drawn by a paragraph or table border."""
+
+    style: Literal["single", "double", "thickThin", "thinThick", "thick"] = "single"
+    width: str = Field("0.75pt", description="线宽")
+    color: str = Field("000000", pattern=r"^[0-9A-Fa-f]{6}$")
+    space: str = Field("0pt", description="线与文字的距离")
+
+
+class Page(_Sheet):
+    width: str = "210mm"
+    height: str = "297mm"
+    margin_top: str = "37mm"
+    margin_bottom: str = "35mm"
+    margin_left: str = "28mm"
+    margin_right: str = "26mm"
+    lines: int = Field(22, ge=1, description="每页行数")
+    chars: int = Field(28, ge=1, description="每行字数")
+    footer: str = Field("21mm", description="页脚底边距纸张下边缘")
+
+
+class Font(_Sheet):
+    east_asia: str
+    latin: str = "Times New Roman"
+
+
+class ParagraphStyle(_Sheet):
+    name: str
+    base: str | None = None
+    font: str | None = None
+    size: str | None = None
+    bold: bool | None = None
+    color: str | None = Field(None, pattern=r"^[0-9A-Fa-f]{6}$")
+    line: str | None = None
+    space_before: str | None = None
+    space_after: str | None = None
+    indent_first: str | None = None
+    indent_left: str | None = None
+    indent_right: str | None = None
+    align: Literal["left", "center", "right", "justify", "distribute"] | None = None
+    letter_spacing: str | None = None
+    grid: bool | None = None
+    fit: bool | None = None
+    keep_next: bool | None = None
+    tab_right: bool | None = None
+    border_top: Border | None = None
+    border_bottom: Border | None = None
+
+
+class CharacterStyle(_Sheet):
+    name: str
+    font: str | None = None
+    size: str | None = None
+    bold: bool | None = None
+    color: str | None = Field(None, pattern=r"^[0-9A-Fa-f]{6}$")
+
+
+class TableStyle(_Sheet):
+    name: str
+    position: Literal["inline", "bottom"] = "inline"
+    border_top: Border | None = None
+    border_bottom: Border | None = None
+    border_inside: Border | None = None
+    border_vertical: Border | None = None
+
+
+class Folio(_Sheet):
+    format: str = "— {page} —"
+    odd: str = "folio-odd"
+    even: str = "folio-even"
+
+
+class SheetModel(_Sheet):
+    page: Page = Page()
+    fonts: dict[str, Font]
+    paragraph: dict[str, ParagraphStyle]
+    character: dict[str, CharacterStyle] = {}
+    table: dict[str, TableStyle] = {}
+    folio: Folio = Folio()
+
+
+# --- resolved form -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rule:
+    style: str
+    width: float  # pt
+    color: str
+    space: float  # pt
+
+
+@dataclass(frozen=True)
+class ParaFormat:
+    """A paragraph style with every length in points and inheritance applied."""
+
+    id: str
+    name: str
+    east_asia: str
+    latin: str
+    size: float
+    bold: bool
+    color: str | None
+    line: float
+    space_before: float
+    space_after: float
+    indent_first: float
+    indent_left: float
+    indent_right: float
+    align: str
+    letter_spacing: float
+    fit: bool
+    keep_next: bool
+    tab_right: bool
+    border_top: Rule | None
+    border_bottom: Rule | None
+
+
+@dataclass(frozen=True)
+class CharFormat:
+    id: str
+    name: str
+    east_asia: str | None
+    latin: str | None
+    size: float | None
+    bold: bool | None
+    color: str | None
+
+
+@dataclass(frozen=True)
+class TableFormat:
+    id: str
+    name: str
+    position: str
+    border_top: Rule | None
+    border_bottom: Rule | None
+    border_inside: Rule | None
+    border_vertical: Rule | None
+
+
+@dataclass(frozen=True)
+class PageFormat:
+    width: float
+    height: float
+    margin_top: float
+    margin_bottom: float
+    margin_left: float
+    margin_right: float
+    footer: float
+    line_pitch: float
+    chars: int
+
+    @property
+    def text_width(self) -> float:
+        return self.width - self.margin_left - self.margin_right
+
+    @property
+    def text_height(self) -> float:
+        return self.height - self.margin_top - self.margin_bottom
+
+
+@dataclass(frozen=True)
+class StyleSheet:
+    """The resolved style sheet the writer works from."""
+
+    path: Path
+    page: PageFormat
+    paragraphs: dict[str, ParaFormat]
+    characters: dict[str, CharFormat]
+    tables: dict[str, TableFormat]
+    folio_format: str
+    folio_odd: str
+    folio_even: str
+
+
+class _Resolver:
+    def __init__(self, sheet: SheetModel, path: Path) -> None:
+        self.sheet = sheet
+        self.path = path
+        self.pitch = 0.0
+
+    def fail(self, message: str) -> TemplateError:
+        return TemplateError(message, self.path)
+
+    def size(self, text: str, where: str) -> float:
+        if text in CN_SIZES:
+            return float(CN_SIZES[text])
+        return self.length(text, where, em=None)
+
+    def length(self, text: str, where: str, em: float | None) -> float:
+        match = _LENGTH.match(str(text))
+        if not match:
+            raise self.fail(f"{where}：无法识别的长度“{text}”（应写如 37mm、16pt、2ch、1line）")
+        value, unit = float(match.group(1)), match.group(2) or "pt"
+        if unit == "mm":
+            return value * MM
+        if unit == "cm":
+            return value * 10 * MM
+        if unit == "pt":
+            return value
+        if unit == "line":
+            return value * self.pitch
+        if em is None:
+            raise self.fail(f"{where}：此处不能用“ch”作单位")
+        return value * em
+
+    def font(self, alias: str, where: str) -> Font:
+        try:
+            return self.sheet.fonts[alias]
+        except KeyError:
+            raise self.fail(f"{where}：字体“{alias}”没有在 fonts 中定义（已定义：{'、'.join(self.sheet.fonts)}）") from None
+
+    def rule(self, border: Border | None, where: str) -> Rule | None:
+        if border is None:
+            return None
+        return Rule(
+            border.style,
+            self.length(border.width, where, None),
+            border.color.upper(),
+            self.length(border.space, where, None),
+        )
+
+    def merged(self, style_id: str, seen: tuple[str, ...] = ()) -> dict:
+        styles = self.sheet.paragraph
+        if style_id in seen:
+            raise self.fail(f"段落样式 {style_id} 的 base 形成了循环")
+        style = styles[style_id]
+        values = {}
+        if style.base is not None:
+            if style.base not in styles:
+                raise self.fail(f"段落样式 {style_id}：base“{style.base}”不存在")
+            values = self.merged(style.base, seen + (style_id,))
+        values.update({k: v for k, v in style.model_dump(exclude_unset=True).items() if v is not None})
+        for key in ("border_top", "border_bottom"):
+            if getattr(style, key) is not None:
+                values[key] = getattr(style, key)
+        values["name"] = style.name
+        return values
+
+    def paragraph(self, style_id: str) -> ParaFormat:
+        v = self.merged(style_id)
+        where = f"段落样式 {style_id}"
+        if "font" not in v or "size" not in v or "line" not in v:
+            missing = [k for k in ("font", "size", "line") if k not in v]
+            raise self.fail(f"{where}：缺少 {'、'.join(missing)}")
+        font = self.font(v["font"], where)
+        size = self.size(v["size"], where)
+        spacing = self.length(v.get("letter_spacing", "0pt"), where, size)
+        if v.get("grid"):
+            # GB/T 9704: 28 characters a line. Condense each character so that
+            # exactly `chars` fit the text width, rounded down to Word's 1/20 pt.
+            pitch = self.page.text_width / self.page.chars
+            spacing = math.floor((pitch - size) * 20) / 20
+        return ParaFormat(
+            id=style_id,
+            name=v["name"],
+            east_asia=font.east_asia,
+            latin=font.latin,
+            size=size,
+            bold=bool(v.get("bold", False)),
+            color=v.get("color"),
+            line=self.length(v["line"], where, size),
+            space_before=self.length(v.get("space_before", "0pt"), where, size),
+            space_after=self.length(v.get("space_after", "0pt"), where, size),
+            indent_first=self.length(v.get("indent_first", "0pt"), where, size + spacing),
+            indent_left=self.length(v.get("indent_left", "0pt"), where, size + spacing),
+            indent_right=self.length(v.get("indent_right", "0pt"), where, size + spacing),
+            align=v.get("align", "left"),
+            letter_spacing=spacing,
+            fit=bool(v.get("fit", False)),
+            keep_next=bool(v.get("keep_next", False)),
+            tab_right=bool(v.get("tab_right", False)),
+            border_top=self.rule(v.get("border_top"), where),
+            border_bottom=self.rule(v.get("border_bottom"), where),
+        )
+
+    def character(self, style_id: str, style: CharacterStyle) -> CharFormat:
+        where = f"字符样式 {style_id}"
+        font = self.font(style.font, where) if style.font else None
+        return CharFormat(
+            id=style_id,
+            name=style.name,
+            east_asia=font.east_asia if font else None,
+            latin=font.latin if font else None,
+            size=self.size(style.size, where) if style.size else None,
+            bold=style.bold,
+            color=style.color,
+        )
+
+    def resolve(self) -> StyleSheet:
+        p = self.sheet.page
+        where = "page"
+        height = self.length(p.height, where, None)
+        margin_top = self.length(p.margin_top, where, None)
+        margin_bottom = self.length(p.margin_bottom, where, None)
+        text_height = height - margin_top - margin_bottom
+        # Word stores line spacing in twips: round the pitch down so that
+        # `lines` lines always fit the text block.
+        self.pitch = math.floor(text_height / p.lines * 20) / 20
+        self.page = PageFormat(
+            width=self.length(p.width, where, None),
+            height=height,
+            margin_top=margin_top,
+            margin_bottom=margin_bottom,
+            margin_left=self.length(p.margin_left, where, None),
+            margin_right=self.length(p.margin_right, where, None),
+            footer=self.length(p.footer, where, None),
+            line_pitch=self.pitch,
+            chars=p.chars,
+        )
+        paragraphs = {sid: self.paragraph(sid) for sid in self.sheet.paragraph}
+        characters = {sid: self.character(sid, s) for sid, s in self.sheet.character.items()}
+        tables = {
+            sid: TableFormat(
+                sid,
+                s.name,
+                s.position,
+                self.rule(s.border_top, sid),
+                self.rule(s.border_bottom, sid),
+                self.rule(s.border_inside, sid),
+                self.rule(s.border_vertical, sid),
+            )
+            for sid, s in self.sheet.table.items()
+        }
+        folio = self.sheet.folio
+        for role in (folio.odd, folio.even):
+            if role not in paragraphs:
+                raise self.fail(f"folio：段落样式“{role}”不存在")
+        if "{page}" not in folio.format:
+            raise self.fail("folio.format 中应含有 {page}")
+        return StyleSheet(self.path, self.page, paragraphs, characters, tables, folio.format, folio.odd, folio.even)
+
+
+def load_style_sheet(path: Path) -> StyleSheet:
+    """Read, validate and resolve a style.yaml."""
+    doc = load_yaml(path)
+    sheet = validate(SheetModel, doc, "样式表")
+    return _Resolver(sheet, path).resolve()

@@ -1,0 +1,161 @@
+"""Shared fixtures: small series made from dicts, and LibreOffice-rendered pages.
+
+Tests that need LibreOffice skip on a developer's machine without it, but
+fail under CI (CI=true): a skipped layout test must never pass for green.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "content"
+
+SERIES_YAML = """\
+title: 工作专报
+program: 青石市打好重点民生保障仗
+issuer: 青石市打好重点民生保障仗工作专班
+sections: [重要新闻, 部门动态, 区县动态, 工作简讯]
+distribution:
+  报: [市委书记、市长, 市委副书记]
+  送: [市委办、市政府办]
+  发: [各区县工作专班]
+contact: {电话: 0731-1234567, 邮箱: test@example.cn}
+copies: 60
+marks: [内部资料]
+signoff: {签发: 张明, 审核: 李华, 编辑: 王芳}
+"""
+
+ISSUE_YAML = "number: 3\ndate: 2024-03-15\ntotal: 20\n"
+
+ITEM_MD = """\
+---
+section: 工作简讯
+title: 测试区完成老旧小区改造
+source: 测试区住建局
+---
+3月10日，测试区完成老旧小区改造12个，惠及居民1860户。
+"""
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create files under ``root`` from {relative path: content}; returns root."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content) if content.startswith("\n") else content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def series(tmp_path: Path):
+    """A factory for a one-issue series; pass overrides as {path: content}."""
+
+    def make(files: dict[str, str | bytes] | None = None, *, drop: tuple[str, ...] = ()) -> Path:
+        base = {
+            "series.yaml": SERIES_YAML,
+            "2024-03/issue.yaml": ISSUE_YAML,
+            "2024-03/items/01-gaizao.md": ITEM_MD,
+        }
+        base.update(files or {})
+        for name in drop:
+            base.pop(name, None)
+        return write_tree(tmp_path / "series", base)
+
+    return make
+
+
+# --- LibreOffice ---------------------------------------------------------------
+
+
+def _missing_tools() -> list[str]:
+    from zhuanbao.export import find_soffice
+
+    missing = []
+    if find_soffice() is None:
+        missing.append("LibreOffice (soffice)")
+    for tool in ("pdftotext", "pdftoppm", "pdfinfo"):
+        if shutil.which(tool) is None:
+            missing.append(f"poppler-utils ({tool})")
+    return missing
+
+
+@pytest.fixture(scope="session")
+def libreoffice() -> None:
+    missing = _missing_tools()
+    if missing:
+        message = "缺少 " + "、".join(missing) + "：运行 sh scripts/setup-system.sh 安装"
+        if os.environ.get("CI"):
+            pytest.fail("CI 中不允许跳过 LibreOffice 测试：" + message)
+        pytest.skip(message)
+
+
+@dataclass
+class Line:
+    """One text line of a PDF page, positions in points from the top-left."""
+
+    text: str
+    x_min: float
+    x_max: float
+    y_min: float
+    y_max: float
+
+
+@dataclass
+class Pdf:
+    path: Path
+    pages: list[list[Line]]
+    width: float
+    height: float
+
+    def text(self, page: int | None = None) -> str:
+        pages = self.pages if page is None else [self.pages[page - 1]]
+        return "\n".join(line.text for lines in pages for line in lines)
+
+
+_LINE = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</line>', re.S)
+_WORD = re.compile(r"<word[^>]*>(.*?)</word>", re.S)
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
+
+
+def read_pdf(path: Path) -> Pdf:
+    """Lines of every page with their boxes (pdftotext -bbox-layout)."""
+    import html
+
+    xml = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    pages = []
+    width = height = 0.0
+    for match in _PAGE.finditer(xml):
+        width, height = float(match.group(1)), float(match.group(2))
+        lines = []
+        for line in _LINE.finditer(match.group(3)):
+            words = [html.unescape(w) for w in _WORD.findall(line.group(5))]
+            lines.append(Line(" ".join(words), *(float(line.group(i)) for i in (1, 3, 2, 4))))
+        lines.sort(key=lambda ln: (round(ln.y_min), ln.x_min))
+        pages.append(lines)
+    return Pdf(path, pages, width, height)
+
+
+@pytest.fixture(scope="session")
+def convert(libreoffice, tmp_path_factory):
+    """Convert a .docx to PDF with LibreOffice and read its lines."""
+    from zhuanbao.export import to_pdf
+
+    def run(docx: Path) -> Pdf:
+        outdir = tmp_path_factory.mktemp("pdf")
+        return read_pdf(to_pdf(docx, outdir))
+
+    return run

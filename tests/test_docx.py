@@ -1,0 +1,151 @@
+"""The .docx writer: package parts and the OOXML details Word and WPS depend on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+
+import docx as python_docx
+import pytest
+
+from zhuanbao.doctree import Cell, Document, Paragraph, Row, Run, Table
+from zhuanbao.docx import docx_bytes
+from zhuanbao.render import default_template_dir
+from zhuanbao.style import load_style_sheet
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def sheet():
+    return load_style_sheet(default_template_dir() / "style.yaml")
+
+
+def make(sheet, blocks=None) -> bytes:
+    blocks = blocks or [
+        Paragraph("masthead-title", [Run("工作专报")]),
+        Paragraph("body", [Run("导语。", style="lead-title"), Run("正文 & <特殊> 字符\t制表\n换行")]),
+        Table("distribution", [Row([Cell([Paragraph("distribution", [Run("报：甲，乙。")], hang="报：")])])]),
+    ]
+    return docx_bytes(Document(blocks, "工作专报2024年第3期", "青石市专班", dt.date(2024, 3, 15)), sheet)
+
+
+def part(data: bytes, name: str) -> str:
+    return zipfile.ZipFile(io.BytesIO(data)).read(name).decode("utf-8")
+
+
+def test_same_input_gives_identical_bytes(sheet):
+    assert make(sheet) == make(sheet)
+
+
+def test_zip_entries_have_fixed_timestamps(sheet):
+    for info in zipfile.ZipFile(io.BytesIO(make(sheet))).infolist():
+        assert info.date_time == (1980, 1, 1, 0, 0, 0)
+
+
+def test_python_docx_opens_it_and_reads_text_and_properties(sheet):
+    document = python_docx.Document(io.BytesIO(make(sheet)))
+    texts = [p.text for p in document.paragraphs]
+    assert "工作专报" in texts
+    assert any("正文 & <特殊> 字符" in t for t in texts)
+    props = document.core_properties
+    assert props.title == "工作专报2024年第3期"
+    assert props.author == "青石市专班"
+    assert props.created == dt.datetime(2024, 3, 15, tzinfo=dt.timezone.utc)
+    assert document.tables[0].cell(0, 0).text == "报：甲，乙。"
+
+
+def test_page_setup_follows_gb9704(sheet):
+    section = python_docx.Document(io.BytesIO(make(sheet))).sections[0]
+    mm = 36000  # EMU per millimetre
+    assert round(section.page_width / mm) == 210 and round(section.page_height / mm) == 297
+    assert round(section.top_margin / mm) == 37
+    assert round(section.bottom_margin / mm) == 35
+    assert round(section.left_margin / mm) == 28
+    assert round(section.right_margin / mm) == 26
+
+
+def test_every_style_sets_the_east_asian_font_and_chinese_language(sheet):
+    styles = part(make(sheet), "word/styles.xml")
+    body = re.search(r'<w:style [^>]*w:styleId="body">.*?</w:style>', styles).group(0)
+    assert 'w:eastAsia="仿宋_GB2312"' in body
+    assert 'w:ascii="Times New Roman"' in body
+    assert 'w:eastAsia="zh-CN"' in body
+    assert '<w:sz w:val="32"/>' in body  # 三号 = 16 pt
+    for style_id in ("section", "masthead-title", "item-headline", "distribution"):
+        block = re.search(rf'<w:style [^>]*w:styleId="{style_id}">.*?</w:style>', styles).group(0)
+        assert "w:eastAsia=" in block, style_id
+
+
+def test_body_line_pitch_gives_22_lines_and_grid_spacing_28_characters(sheet):
+    styles = part(make(sheet), "word/styles.xml")
+    body = re.search(r'<w:style [^>]*w:styleId="body">.*?</w:style>', styles).group(0)
+    line = int(re.search(r'w:line="(\d+)" w:lineRule="exact"', body).group(1))
+    text_height = (297 - 37 - 35) / 25.4 * 1440
+    assert int(text_height // line) == 22
+    spacing = int(re.search(r'<w:spacing w:val="(-?\d+)"/>', body).group(1))
+    text_width_pt = (210 - 28 - 26) / 25.4 * 72
+    pitch = 16 + spacing / 20
+    assert int(text_width_pt // pitch) == 28
+    assert 'w:firstLine="630"' in body  # two characters of the condensed pitch
+
+
+def test_defaults_carry_no_indent_that_would_leak_into_tables_and_footers(sheet):
+    styles = part(make(sheet), "word/styles.xml")
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles).group(0)
+    assert "w:ind" not in defaults and "firstLine" not in defaults
+
+
+def test_odd_and_even_footers_with_em_dash_folio(sheet):
+    data = make(sheet)
+    assert "<w:evenAndOddHeaders/>" in part(data, "word/settings.xml")
+    document = part(data, "word/document.xml")
+    assert 'w:footerReference w:type="default"' in document and 'w:footerReference w:type="even"' in document
+    odd, even = part(data, "word/footer1.xml"), part(data, "word/footer2.xml")
+    for footer in (odd, even):
+        assert "\u2014 </w:t>" in footer and "> \u2014</w:t>" in footer
+        assert " PAGE " in footer
+    assert 'w:val="folio-odd"' in odd and 'w:val="folio-even"' in even
+    styles = part(data, "word/styles.xml")
+    odd_style = re.search(r'w:styleId="folio-odd">.*?</w:style>', styles).group(0)
+    even_style = re.search(r'w:styleId="folio-even">.*?</w:style>', styles).group(0)
+    assert '<w:jc w:val="right"/>' in odd_style and 'w:right="280"' in odd_style
+    assert '<w:jc w:val="left"/>' in even_style and 'w:left="280"' in even_style
+    assert '<w:sz w:val="28"/>' in odd_style  # 4号 = 14 pt
+
+
+def test_text_is_escaped_and_tabs_and_breaks_become_elements(sheet):
+    document = part(make(sheet), "word/document.xml")
+    assert "正文 &amp; &lt;特殊&gt; 字符" in document
+    assert "<w:tab/>" in document and "<w:br/>" in document
+
+
+def test_control_characters_never_reach_the_xml(sheet):
+    blocks = [Paragraph("body", [Run("甲\x0b乙\x00丙\x0c丁")])]
+    document = part(make(sheet, blocks), "word/document.xml")
+    assert "甲乙丙丁" in document
+
+
+def test_hanging_label_indents_continuation_lines_after_the_label(sheet):
+    document = part(make(sheet), "word/document.xml")
+    hanging = int(re.search(r'w:hanging="(\d+)"', document).group(1))
+    left = int(re.search(r'<w:ind w:left="(\d+)"', document).group(1))
+    assert hanging == 2 * 14 * 20  # 报： is two characters of 14 pt
+    assert left == hanging + 14 * 20  # one character in from the edge, plus the label
+
+
+def test_font_table_gives_windows_fallbacks(sheet):
+    fonts = part(make(sheet), "word/fontTable.xml")
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
+
+
+def test_masthead_that_would_wrap_is_shrunk_to_one_line(sheet):
+    long_title = "某某省某某市某某县打好重点民生保障仗工作专报"
+    document = part(make(sheet, [Paragraph("masthead-title", [Run(long_title)])]), "word/document.xml")
+    size = int(re.search(r'<w:sz w:val="(\d+)"/>', document).group(1)) / 2
+    width_pt = (210 - 28 - 26) / 25.4 * 72
+    assert size * len(long_title) <= width_pt
+    short = part(make(sheet, [Paragraph("masthead-title", [Run("工作专报")])]), "word/document.xml")
+    assert "<w:sz " not in short  # the style's own size is kept when it fits
