@@ -54,7 +54,8 @@ def test_python_docx_opens_it_and_reads_text_and_properties(sheet):
     assert props.title == "工作专报2024年第3期"
     assert props.author == "青石市专班"
     assert props.created == dt.datetime(2024, 3, 15, tzinfo=dt.timezone.utc)
-    assert document.tables[0].cell(0, 0).text == "报：甲，乙。"
+    boxed = document.element.body.xpath(".//w:txbxContent//w:tc//w:t")
+    assert "".join(t.text for t in boxed) == "报：甲，乙。"
 
 
 def test_page_setup_follows_gb9704(sheet):
@@ -130,8 +131,7 @@ def test_control_characters_never_reach_the_xml(sheet):
 
 def test_hanging_label_indents_continuation_lines_after_the_label(sheet):
     document = part(make(sheet), "word/document.xml")
-    hanging = int(re.search(r'w:hanging="(\d+)"', document).group(1))
-    left = int(re.search(r'<w:ind w:left="(\d+)"', document).group(1))
+    left, hanging = map(int, re.search(r'<w:ind w:left="(\d+)" w:right="\d+" w:hanging="(\d+)"', document).groups())
     assert hanging == 2 * 14 * 20  # 报： is two characters of 14 pt
     assert left == hanging + 14 * 20  # one character in from the edge, plus the label
 
@@ -149,3 +149,24 @@ def test_masthead_that_would_wrap_is_shrunk_to_one_line(sheet):
     assert size * len(long_title) <= width_pt
     short = part(make(sheet, [Paragraph("masthead-title", [Run("工作专报")])]), "word/document.xml")
     assert "<w:sz " not in short  # the style's own size is kept when it fits
+
+
+def test_distribution_block_is_pinned_so_its_bottom_is_the_text_blocks_bottom(sheet):
+    from zhuanbao.docx.body import BodyWriter
+
+    long_list = "，".join(["市直有关单位"] * 8)  # 2 + 55 characters: wraps once at 14 pt
+    table = Table(
+        "distribution",
+        [
+            Row([Cell([Paragraph("distribution", [Run(f"报：{long_list}。")], hang="报：")])]),
+            Row([Cell([Paragraph("distribution-last", [Run("编辑：王芳\t（共印60份）")])])]),
+        ],
+    )
+    writer = BodyWriter(sheet)
+    pitch = sheet.page.line_pitch
+    assert writer.lines(table.rows[0].cells[0].paragraphs[0], sheet.page.text_width) == 3
+    assert writer.table_height(table) == pytest.approx(4 * pitch + 1 + 1 + 0.75)
+    document = part(make(sheet, [Paragraph("body", [Run("正文")]), table]), "word/document.xml")
+    offset = int(re.search(r"<wp:posOffset>(\d+)</wp:posOffset>", document).group(1)) / 12700
+    assert offset == pytest.approx(sheet.page.text_height - writer.table_height(table), abs=0.01)
+    assert "<wp:wrapTopAndBottom/>" in document and 'relativeFrom="margin"' in document

@@ -8,7 +8,7 @@ import unicodedata
 from ..doctree import Document, Paragraph, Run, Table
 from ..style import ParaFormat, StyleSheet
 from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID
-from .xml import NAMESPACES, XML_DECL, border, esc, half_points, jc, twips
+from .xml import DOCUMENT_NAMESPACES, XML_DECL, border, emu, esc, half_points, jc, twips
 
 
 def em_width(text: str) -> float:
@@ -24,6 +24,7 @@ class BodyWriter:
     def __init__(self, sheet: StyleSheet) -> None:
         self.sheet = sheet
         self.out: list[str] = []
+        self.shapes = 0  # DrawingML ids must be unique; counted, never random
 
     def fmt(self, style_id: str) -> ParaFormat:
         return self.sheet.paragraphs[style_id]
@@ -100,28 +101,17 @@ class BodyWriter:
 
     def table(self, table: Table) -> None:
         fmt = self.sheet.tables.get(table.style)
-        page = self.sheet.page
-        floating = fmt is not None and fmt.position == "bottom"
-        # LibreOffice imports a floating table as wide as the text block as an
-        # ordinary table (it sees no room to float), losing its position; a
-        # table 0.2 mm narrower floats and is still "as wide as the text block".
-        width = page.text_width - (0.5 if floating else 0)
-        columns = max(sum(cell.span for cell in row.cells) for row in table.rows)
-        weights = table.widths or [1.0] * columns
-        total = sum(weights)
-        grid = [twips(width * w / total) for w in weights]
-        props = [f'<w:tblStyle w:val="TableNormal"/>']
-        if floating:
-            # Pinned to the foot of the text block of the page it lands on
-            # (GB/T 9704: the 版记's last line is the page's last line).
-            props.append(
-                '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:topFromText="0" w:bottomFromText="0" '
-                'w:vertAnchor="margin" w:horzAnchor="margin" w:tblpXSpec="center" w:tblpYSpec="bottom"/>'
-                '<w:tblOverlap w:val="never"/>'
-            )
-        props.append(f'<w:tblW w:w="{sum(grid)}" w:type="dxa"/><w:jc w:val="center"/>')
+        if fmt is not None and fmt.position == "bottom":
+            self.pinned_table(table)
+        else:
+            self.out.append(self.table_xml(table))
+
+    def table_xml(self, table: Table) -> str:
+        fmt = self.sheet.tables.get(table.style)
+        grid = self.grid(table)
+        outer, self.out = self.out, []
+        props = ['<w:tblStyle w:val="TableNormal"/>', f'<w:tblW w:w="{sum(grid)}" w:type="dxa"/><w:jc w:val="center"/>']
         if fmt is not None:
-            inner = fmt.border_vertical
             props.append(
                 "<w:tblBorders>"
                 + border("top", fmt.border_top)
@@ -129,7 +119,7 @@ class BodyWriter:
                 + border("bottom", fmt.border_bottom)
                 + border("right", None)
                 + border("insideH", fmt.border_inside)
-                + border("insideV", inner)
+                + border("insideV", fmt.border_vertical)
                 + "</w:tblBorders>"
             )
         props.append(
@@ -151,21 +141,102 @@ class BodyWriter:
                 self.out.append(
                     f'<w:tc><w:tcPr><w:tcW w:w="{cell_width}" w:type="dxa"/>{span}<w:vAlign w:val="center"/></w:tcPr>'
                 )
-                paragraphs = cell.paragraphs or [Paragraph(style="body")]
-                for para in paragraphs:
+                for para in cell.paragraphs or [Paragraph(style="body")]:
                     if cell.align and not para.align:
                         para.align = cell.align
                     self.paragraph(para, cell_width / 20)
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
-        if floating:
-            # A floating table needs a paragraph to anchor to; keep it tiny so
-            # that it never pushes a page of its own.
-            self.out.append(
-                '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-                '<w:ind w:left="0" w:right="0" w:firstLine="0"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>'
-            )
+        xml, self.out = "".join(self.out), outer
+        return xml
+
+    def grid(self, table: Table) -> list[int]:
+        """Column widths in twips: the text width shared by the relative widths."""
+        columns = max(sum(cell.span for cell in row.cells) for row in table.rows)
+        weights = table.widths or [1.0] * columns
+        total = sum(weights)
+        return [twips(self.sheet.page.text_width * w / total) for w in weights]
+
+    def lines(self, para: Paragraph, width: float) -> int:
+        """How many lines ``para`` takes in a column ``width`` points wide.
+
+        CJK characters are one em and digits half an em in every face we map
+        to, so for the short, plain paragraphs of a distribution block this
+        count is exact; it decides where the block is pinned.
+        """
+        fmt = self.fmt(para.style)
+        pitch = fmt.size + fmt.letter_spacing
+        available = width - fmt.indent_left - fmt.indent_right
+        hang = em_width(para.hang) * pitch if para.hang else 0.0
+        first = available - (fmt.indent_first if not para.hang else 0.0)
+        following = available - hang
+        count = 0
+        for line in para.text.split("\n"):
+            needed = em_width(line.replace("\t", "　")) * pitch
+            count += 1 if needed <= first + 0.01 else 1 + math.ceil((needed - first) / following - 0.001)
+        return count
+
+    def table_height(self, table: Table) -> float:
+        """Height in points of a table whose paragraphs all have exact line heights."""
+        fmt = self.sheet.tables.get(table.style)
+        grid = self.grid(table)
+        height = 0.0
+        for row in table.rows:
+            row_height, column = 0.0, 0
+            for cell in row.cells:
+                width = sum(grid[column : column + cell.span]) / 20
+                column += cell.span
+                cell_height = 0.0
+                for para in cell.paragraphs:
+                    p = self.fmt(para.style)
+                    cell_height += p.space_before + p.space_after + self.lines(para, width) * p.line
+                row_height = max(row_height, cell_height)
+            height += row_height
+        if fmt is not None:
+            rules = [fmt.border_top, fmt.border_bottom] + [fmt.border_inside] * (len(table.rows) - 1)
+            height += sum(rule.width for rule in rules if rule is not None)
+        return height
+
+    def pinned_table(self, table: Table) -> None:
+        """A table whose last line is the last line of the page it lands on (GB/T 9704 版记).
+
+        The table goes in a text box anchored in a final paragraph, placed at
+        (text height - table height) below the top margin, with text wrapping
+        above and below it: preceding text that would collide moves on, and
+        when the page is full the anchor and the box move to a new page.
+        LibreOffice ignores a floating table's w:tblpYSpec="bottom" and an
+        aligned-bottom shape comes out a fifth of a line high once text
+        precedes it, so the offset is computed rather than aligned.
+        """
+        page = self.sheet.page
+        height = self.table_height(table)
+        offset = max(0.0, page.text_height - height)
+        cx, cy, y = emu(page.text_width), emu(height), emu(offset)
+        inner = self.table_xml(table)
+        self.shapes += 1
+        self.out.append(
+            '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+            '<w:ind w:left="0" w:right="0" w:firstLine="0"/></w:pPr><w:r>'
+            '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0" '
+            'locked="1" layoutInCell="1" allowOverlap="0">'
+            '<wp:simplePos x="0" y="0"/>'
+            '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
+            f'<wp:positionV relativeFrom="margin"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
+            f'<wp:docPr id="{self.shapes}" name="{esc(table.style)}"/><wp:cNvGraphicFramePr/>'
+            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
+            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
+            f"<wps:txbx><w:txbxContent>{inner}"
+            '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
+            "</w:txbxContent></wps:txbx>"
+            '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" '
+            'anchorCtr="0"><a:spAutoFit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>'
+            "</wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r></w:p>"
+        )
 
     # --- document ----------------------------------------------------------
 
@@ -186,7 +257,7 @@ class BodyWriter:
         )
 
     def document(self, doc: Document) -> str:
-        self.out = [XML_DECL, f"<w:document {NAMESPACES}><w:body>"]
+        self.out = [XML_DECL, f"<w:document {DOCUMENT_NAMESPACES}><w:body>"]
         for block in doc.blocks:
             if isinstance(block, Table):
                 self.table(block)

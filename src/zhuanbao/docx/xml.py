@@ -18,6 +18,15 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 NAMESPACES = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
+#: document.xml also holds the text box of a pinned table (DrawingML).
+DOCUMENT_NAMESPACES = (
+    NAMESPACES
+    + ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    ' xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+    ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+)
+
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 # Characters XML 1.0 cannot carry; loaders already remove them, this is the
@@ -34,6 +43,11 @@ def esc(text: str) -> str:
 def twips(points: float) -> int:
     """Points to twentieths of a point, Word's unit for lengths."""
     return round(points * 20)
+
+
+def emu(points: float) -> int:
+    """Points to English Metric Units, DrawingML's unit (12700 per point)."""
+    return round(points * 12700)
 
 
 def half_points(points: float) -> int:

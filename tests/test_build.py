@@ -1,0 +1,92 @@
+"""The pipeline driver: what a build writes, and that a failed build writes nothing."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from zhuanbao.build import build, write_atomic
+from zhuanbao.errors import OutputError, UserError, UserErrors
+
+
+def test_builds_one_issue_named_for_people(series, tmp_path):
+    built = build(series() / "2024-03", tmp_path / "out")
+    assert [b.path.name for b in built] == ["工作专报2024年第3期.docx"]
+    assert built[0].path.read_bytes()[:2] == b"PK"
+
+
+def test_builds_every_issue_of_a_series(series, tmp_path):
+    root = series(
+        {
+            "2024-04/issue.yaml": "number: 4\ndate: 2024-04-15\ntotal: 21\n",
+            "2024-04/items/01.md": "---\nsection: 工作简讯\n---\n四月简讯。\n",
+        }
+    )
+    built = build(root, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "工作专报2024年第3期.docx",
+        "工作专报2024年第4期.docx",
+    ]
+    assert len(built) == 2
+
+
+def test_rebuild_is_byte_identical(series, tmp_path):
+    root = series()
+    first = build(root, tmp_path / "a")[0].path.read_bytes()
+    second = build(root, tmp_path / "b")[0].path.read_bytes()
+    assert first == second
+
+
+def test_one_bad_issue_in_a_series_writes_nothing_and_reports_all(series, tmp_path):
+    root = series(
+        {
+            "2024-04/issue.yaml": "number: 5\ndate: 2024-04-15\n",
+            "2024-04/items/01.md": "---\nsection: 不存在的栏目\n---\n正文。\n",
+        }
+    )
+    out = tmp_path / "out"
+    with pytest.raises(UserErrors) as caught:
+        build(root, out)
+    messages = [e.message for e in caught.value.errors]
+    assert any("期号 5" in m for m in messages)
+    assert any("不存在的栏目" in m for m in messages)
+    assert not out.exists()
+
+
+def test_failed_build_leaves_earlier_output_untouched(series, tmp_path):
+    root = series()
+    out = tmp_path / "out"
+    good = build(root, out)[0].path
+    before = good.read_bytes()
+    (root / "2024-03/items/01-gaizao.md").write_text("---\nsection: 工作简讯\ntitel: x\n---\n正文\n", "utf-8")
+    with pytest.raises(UserError):
+        build(root, out)
+    assert good.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [good.name]
+
+
+def test_two_issues_with_the_same_number_are_refused(series, tmp_path):
+    root = series(
+        {
+            "2024-003/issue.yaml": "number: 3\ndate: 2024-03-20\n",
+            "2024-003/items/01.md": "---\nsection: 工作简讯\n---\n重复。\n",
+        }
+    )
+    with pytest.raises(UserError, match="期号重复"):
+        build(root, tmp_path / "out")
+
+
+def test_atomic_write_replaces_and_leaves_no_temporary_files(tmp_path):
+    target = tmp_path / "a.docx"
+    target.write_bytes(b"old")
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert os.listdir(tmp_path) == ["a.docx"]
+
+
+def test_unwritable_output_is_a_clear_error(series, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(OutputError, match="无法写入"):
+        build(series(), blocker / "out")

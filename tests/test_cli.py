@@ -1,0 +1,75 @@
+"""The command line: Chinese help, exit codes, messages without tracebacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from zhuanbao.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    """Run the real console entry point, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "zhuanbao", *args], capture_output=True, text=True, env={"COLUMNS": "120", "PATH": ""}
+    )
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"]])
+def test_help_is_chinese(args):
+    result = run(*args)
+    assert result.returncode == 0
+    assert "用法：" in result.stdout and "显示本帮助并退出" in result.stdout
+    for english in ("Usage:", "Show this message", "Options", "Arguments"):
+        assert english not in result.stdout
+
+
+def test_build_help_explains_the_arguments():
+    result = run("build", "--help")
+    assert "某一期的文件夹" in result.stdout and "输出文件夹" in result.stdout
+
+
+def test_build_prints_where_it_wrote(series, tmp_path):
+    result = runner.invoke(app, ["build", str(series()), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "已生成：" in result.output and "工作专报2024年第3期.docx" in result.output
+
+
+def test_bad_input_exits_2_with_file_and_line_and_no_traceback(series, tmp_path):
+    root = series({"2024-03/issue.yaml": "number: 3\ndate: 2024-03-15\ntotall: 20\n"})
+    result = run("build", str(root), "-o", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert f"{root / '2024-03' / 'issue.yaml'}:3:1: 错误: 未知的键“totall”" in result.stderr
+    assert "是否想写“total”" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_argument_is_a_chinese_usage_error():
+    result = run("build")
+    assert result.returncode == 2
+    assert "缺少参数" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_option_is_a_chinese_usage_error():
+    result = run("build", "--nope")
+    assert result.returncode == 2
+    assert "没有选项" in result.stderr
+
+
+def test_debug_shows_the_traceback(series, tmp_path):
+    root = series({"2024-03/issue.yaml": "number: 3\n"})
+    result = run("--debug", "build", str(root), "-o", str(tmp_path / "out"))
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_version():
+    from zhuanbao import __version__
+
+    result = run("--version")
+    assert result.returncode == 0 and __version__ in result.stdout

@@ -1,0 +1,141 @@
+"""End to end: build the example series and judge the pages as LibreOffice lays them out.
+
+These are the checks an office would make holding the printout: all the text
+is there, a full page has 22 lines of 28 characters, the folios alternate
+sides, the masthead sits in the top third, the distribution block ends on the
+last line of the last page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from zhuanbao.build import build
+from zhuanbao.markdown import to_blocks
+
+from .conftest import EXAMPLE
+
+MM = 72 / 25.4
+PAGE_H = 297 * MM
+TEXT_TOP = 37 * MM
+TEXT_BOTTOM = PAGE_H - 35 * MM
+TEXT_LEFT = 28 * MM
+TEXT_RIGHT = (210 - 26) * MM
+FOLIO = re.compile(r"^— ?\d+ ?—$")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def ems(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in squash(text))
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    out = tmp_path_factory.mktemp("example")
+    return build(EXAMPLE, out)
+
+
+@pytest.fixture(scope="module")
+def pdfs(example, convert):
+    return {b.edition.issue_dir.name: (b, convert(b.path)) for b in example}
+
+
+def body_lines(page):
+    return [ln for ln in page if ln.y_min >= TEXT_TOP - 8 and ln.y_max <= TEXT_BOTTOM + 4 and not FOLIO.match(ln.text)]
+
+
+def test_example_series_builds_one_document_per_issue(example):
+    assert len(example) >= 3
+    for built in example:
+        assert built.path.name == f"工作专报{built.edition.year}年第{built.edition.issue.number}期.docx"
+        assert built.path.stat().st_size > 5000
+
+
+def test_every_item_appears_in_full_in_the_pdf(pdfs):
+    for built, pdf in pdfs.values():
+        text = squash("".join(ln.text for page in pdf.pages for ln in page if not FOLIO.match(ln.text)))
+        for item in built.edition.items:
+            if item.meta.title:
+                assert squash(item.meta.title) in text, item.path
+            if item.meta.source:
+                assert f"[{item.meta.source}供稿]" in text, item.path
+            for block in to_blocks(item.body, item.body_line):
+                assert squash(block.text) in text, f"{item.path}:{block.line}"
+
+
+def test_sections_appear_in_series_order_and_empty_ones_are_left_out(pdfs):
+    for built, pdf in pdfs.values():
+        text = squash(pdf.text())
+        used = [s for s in built.edition.series.sections if any(i.meta.section == s for i in built.edition.items)]
+        positions = [text.index(f"【{s}】") for s in used]
+        assert positions == sorted(positions)
+        for unused in set(built.edition.series.sections) - set(used):
+            assert f"【{unused}】" not in text
+
+
+def test_masthead_sits_in_the_top_third_of_page_one(pdfs):
+    for built, pdf in pdfs.values():
+        first = pdf.pages[0]
+        title = next(ln for ln in first if squash(ln.text) == squash(built.edition.series.title))
+        assert title.y_max < PAGE_H / 3
+        issue_line = f"{built.edition.year}年第{built.edition.issue.number}期"
+        assert any(squash(ln.text).startswith(issue_line) for ln in first[:6])
+        date = built.edition.issue.date
+        assert any(squash(ln.text).endswith(f"{date.year}年{date.month}月{date.day}日") for ln in first[:8])
+
+
+def longest(pdfs):
+    return max(pdfs.values(), key=lambda pair: len(pair[1].pages))
+
+
+def test_a_full_body_page_has_22_lines_of_28_characters(pdfs):
+    built, pdf = longest(pdfs)
+    assert len(pdf.pages) >= 3, "the long example issue should run to at least 3 pages"
+    page = body_lines(pdf.pages[1])
+    assert len(page) == 22, [ln.text for ln in page]
+    widths = [ems(ln.text) for ln in page]
+    assert max(widths) <= 28
+    assert sum(1 for w in widths if w >= 27) >= 11, widths
+
+
+def test_text_block_matches_the_margins(pdfs):
+    built, pdf = longest(pdfs)
+    page = body_lines(pdf.pages[1])
+    assert abs(min(ln.x_min for ln in page) - TEXT_LEFT) < 3
+    assert abs(max(ln.x_max for ln in page) - TEXT_RIGHT) < 4
+    assert abs(page[0].y_min - TEXT_TOP) < 12
+    assert abs(page[-1].y_max - TEXT_BOTTOM) < 12
+
+
+def test_folios_alternate_sides_below_the_text_block(pdfs):
+    built, pdf = longest(pdfs)
+    middle = (TEXT_LEFT + TEXT_RIGHT) / 2
+    for number, page in enumerate(pdf.pages, start=1):
+        folio = [ln for ln in page if FOLIO.match(ln.text)]
+        assert len(folio) == 1, (number, [ln.text for ln in page[-3:]])
+        line = folio[0]
+        assert squash(line.text) == f"—{number}—"
+        if number % 2:
+            assert line.x_min > middle and abs(line.x_max - (TEXT_RIGHT - 14)) < 4
+        else:
+            assert line.x_max < middle and abs(line.x_min - (TEXT_LEFT + 14)) < 4
+        # the folio's top edge about 7 mm below the text block
+        assert 3 * MM < line.y_min - TEXT_BOTTOM < 11 * MM
+
+
+def test_distribution_block_ends_on_the_last_line_of_the_last_page(pdfs):
+    for built, pdf in pdfs.values():
+        last = pdf.pages[-1]
+        text = squash("".join(ln.text for ln in last))
+        for label, names in built.edition.distribution:
+            assert f"{label}：{names[0]}" in text
+        copies = built.edition.setting("copies")
+        bottom = next(ln for ln in last if f"（共印{copies}份）" in squash(ln.text))
+        assert abs(bottom.y_max - TEXT_BOTTOM) < 10, bottom
+        assert not any(ln.y_min > bottom.y_max + 1 and not FOLIO.match(ln.text) for ln in last)

@@ -1,0 +1,156 @@
+"""Rendering: the default templates' words and order, user template folders, template errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhuanbao.build import load
+from zhuanbao.doctree import Paragraph, Table
+from zhuanbao.errors import TemplateError
+from zhuanbao.render import render, template_set
+
+from .conftest import write_tree
+
+
+def rendered(series_dir, templates=None):
+    editions, series_templates = load(series_dir)
+    return render(editions[0], template_set(templates or series_templates))
+
+
+def paragraphs(document):
+    return [(b.style, b.text) for b in document.blocks if isinstance(b, Paragraph)]
+
+
+def test_masthead_lines_in_order(series):
+    doc = rendered(series())
+    top = paragraphs(doc)[:5]
+    assert top == [
+        ("masthead-marks", "内部资料"),
+        ("masthead-program", "青石市打好重点民生保障仗"),
+        ("masthead-title", "工作专报"),
+        ("masthead-issue", "2024年第3期（总第20期）"),
+        ("masthead-issuer", "青石市打好重点民生保障仗工作专班\t2024年3月15日"),
+    ]
+
+
+def test_issue_line_without_total(series):
+    doc = rendered(series({"2024-03/issue.yaml": "number: 3\ndate: 2024-03-05\n"}))
+    assert ("masthead-issue", "2024年第3期") in paragraphs(doc)
+    assert any(text.endswith("2024年3月5日") for _, text in paragraphs(doc))
+
+
+def test_sections_in_series_order_and_empty_ones_left_out(series):
+    doc = rendered(
+        series(
+            {
+                "2024-03/items/02.md": "---\nsection: 部门动态\ntitle: 甲\n---\n正文甲。\n",
+                "2024-03/items/00.md": "---\nsection: 区县动态\ntitle: 乙\n---\n正文乙。\n",
+            }
+        )
+    )
+    headings = [text for style, text in paragraphs(doc) if style == "section"]
+    assert headings == ["【部门动态】", "【区县动态】", "【工作简讯】"]
+
+
+def test_lead_item_runs_title_into_first_paragraph_with_source_at_end(series):
+    doc = rendered(series())
+    body = [b for b in doc.blocks if isinstance(b, Paragraph) and b.style == "body"]
+    assert body[0].text == (
+        "测试区完成老旧小区改造。3月10日，测试区完成老旧小区改造12个，惠及居民1860户。[测试区住建局供稿]"
+    )
+    assert body[0].runs[0].style == "lead-title"
+    assert body[0].runs[-1].style == "source"
+
+
+def test_headline_section_puts_title_on_its_own_line(series):
+    doc = rendered(series({"2024-03/items/01-gaizao.md": "---\nsection: 重要新闻\ntitle: 大标题\n---\n第一段。\n\n第二段。\n"}))
+    styles = paragraphs(doc)
+    index = styles.index(("item-headline", "大标题"))
+    assert styles[index + 1] == ("body", "第一段。")
+    assert styles[index + 2] == ("body", "第二段。")
+
+
+def test_untitled_item_is_marked_with_a_star(series):
+    doc = rendered(series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\n---\n无题简讯。\n"}))
+    assert ("body", "☆无题简讯。") in paragraphs(doc)
+
+
+def test_title_ending_in_punctuation_gets_no_extra_full_stop(series):
+    doc = rendered(series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\ntitle: 好消息！\n---\n正文。\n"}))
+    assert ("body", "好消息！正文。") in paragraphs(doc)
+
+
+def test_distribution_block_lists_labels_with_hanging_indent(series):
+    doc = rendered(series())
+    table = [b for b in doc.blocks if isinstance(b, Table)][-1]
+    texts = [cell.paragraphs[0].text for row in table.rows for cell in row.cells]
+    assert texts == [
+        "报：市委书记、市长，市委副书记。",
+        "送：市委办、市政府办。",
+        "发：各区县工作专班。",
+        "电话：0731-1234567　邮箱：test@example.cn",
+        "签发：张明　审核：李华　编辑：王芳\t（共印60份）",
+    ]
+    assert table.rows[0].cells[0].paragraphs[0].hang == "报："
+
+
+def test_issue_overrides_and_extra_recipients(series):
+    issue = "number: 3\ndate: 2024-03-15\ncopies: 100\nextra_distribution: {送: [市纪委监委], 抄: [市档案馆]}\n"
+    doc = rendered(series({"2024-03/issue.yaml": issue}))
+    table = [b for b in doc.blocks if isinstance(b, Table)][-1]
+    texts = [cell.paragraphs[0].text for row in table.rows for cell in row.cells]
+    assert "送：市委办、市政府办，市纪委监委。" in texts
+    assert texts[3] == "抄：市档案馆。"
+    assert texts[-1].endswith("（共印100份）")
+
+
+def test_user_template_folder_overrides_one_file_and_keeps_the_rest(series, tmp_path):
+    custom = write_tree(tmp_path / "mine", {"section.xml.j2": '<p style="section">〖{{ section.name }}〗</p>\n'})
+    doc = rendered(series(), custom)
+    assert ("section", "〖工作简讯〗") in paragraphs(doc)
+    assert paragraphs(doc)[2] == ("masthead-title", "工作专报")  # masthead still from the defaults
+
+
+def test_series_can_name_its_template_folder(series):
+    root = series({"mine/masthead.xml.j2": '<p style="masthead-title">自定义报头</p>\n'})
+    (root / "series.yaml").write_text((root / "series.yaml").read_text("utf-8") + "templates: mine\n", "utf-8")
+    assert paragraphs(rendered(root))[0] == ("masthead-title", "自定义报头")
+
+
+def test_user_style_sheet_replaces_the_default(series, tmp_path):
+    from zhuanbao.render import default_template_dir
+
+    style = (default_template_dir() / "style.yaml").read_text("utf-8").replace("color: FF0000", "color: 0000FF")
+    custom = write_tree(tmp_path / "blue", {"style.yaml": style})
+    assert template_set(custom).sheet.paragraphs["masthead-title"].color == "0000FF"
+
+
+@pytest.mark.parametrize(
+    ("template", "message", "line"),
+    [
+        ("<p>{{ issue.numbr }}</p>\n", "不存在的变量", 1),
+        ("<p>ok</p>\n{% for x in %}\n", "模板语法错误", 2),
+        ('<p style="nope">x</p>\n', "段落样式“nope”", None),
+        ("<p>unclosed\n", "标记有误", None),
+        ("<div>x</div>\n", "不能使用 <div>", None),
+    ],
+)
+def test_template_errors_name_the_template_and_line(series, tmp_path, template, message, line):
+    custom = write_tree(tmp_path / "bad", {"masthead.xml.j2": template})
+    with pytest.raises(TemplateError) as caught:
+        rendered(series(), custom)
+    assert message in caught.value.message
+    if line is not None:
+        assert caught.value.path.name == "masthead.xml.j2"
+        assert caught.value.line == line
+
+
+def test_templates_cannot_reach_python_internals(series, tmp_path):
+    custom = write_tree(tmp_path / "evil", {"masthead.xml.j2": "<p>{{ series.__class__.__mro__ }}</p>\n"})
+    with pytest.raises(TemplateError):
+        rendered(series(), custom)
+
+
+def test_missing_template_folder_is_an_error(tmp_path):
+    with pytest.raises(TemplateError, match="模板文件夹不存在"):
+        template_set(tmp_path / "absent")
