@@ -44,9 +44,30 @@ class Block:
     level: str | None = None  # h1…h4 when the paragraph opens with numbering
 
 
+def _cjk_friendly_punct(original):
+    """CommonMark's flanking rules treat full-width punctuation like ASCII
+    punctuation, so ``**东岭区：**该区`` (a bold unit name, the most common
+    emphasis in a bulletin) is not bold: the closing ``**`` sits between "："
+    and a letter. Treating East Asian wide punctuation as ordinary characters
+    fixes this, as the "CJK-friendly emphasis" extension to CommonMark does.
+    """
+
+    def is_punct(ch: str) -> bool:
+        if unicodedata.east_asian_width(ch) in "WF":
+            return False
+        return original(ch)
+
+    return is_punct
+
+
 @lru_cache(maxsize=1)
 def _parser():
     from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import state_inline
+
+    if not getattr(state_inline.isPunctChar, "zhuanbao", False):
+        state_inline.isPunctChar = _cjk_friendly_punct(state_inline.isPunctChar)
+        state_inline.isPunctChar.zhuanbao = True
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Editors indent paragraphs with spaces; in a bulletin that is never code.
@@ -165,9 +186,6 @@ def _block(segments: list[Segment], line: int, kind: str, prefix: str = "", whol
             return Block(kind, "body", Markup(inline), text, line, level)
         return Block("heading", "body", Markup(_markup(segments, level)), text, line, level)
     return Block(kind, "body", Markup(_markup(segments)), text, line)
-
-
-_CN_DIGITS = "一二三四五六七八九十"
 
 
 def _list_marker(ordered: bool, number: int, depth: int, bullet: str) -> str:

@@ -174,7 +174,12 @@ def styles_xml(sheet: StyleSheet) -> str:
         + f'<w:kern w:val="2"/><w:sz w:val="{half_points(body.size)}"/><w:szCs w:val="{half_points(body.size)}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
         "</w:rPr></w:rPrDefault>"
-        '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+        # No hanging punctuation: LibreOffice drops a comma that would hang in
+        # the margin, and a printed bulletin must not lose punctuation. Kinsoku
+        # still keeps ，。 from starting a line (the previous character moves
+        # down with it and the line is justified).
+        '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="0"/><w:jc w:val="both"/></w:pPr>'
+        "</w:pPrDefault>"
         "</w:docDefaults>"
     )
     out.append(
