@@ -85,6 +85,8 @@ class UserErrors(UserError):
         flat: list[UserError] = []
         for error in errors:
             flat.extend(error.errors if isinstance(error, UserErrors) else [error])
+        # In file order, as the editor will fix them.
+        flat.sort(key=lambda e: (str(e.path or ""), e.line or 0, e.column or 0))
         self.errors = flat
         super().__init__(f"共 {len(flat)} 处错误")
 

@@ -176,6 +176,8 @@ def _block(segments: list[Segment], line: int, kind: str, prefix: str = "", whol
     text = "".join(t for t, _ in segments)
     if whole_style:
         return Block("heading", "body", Markup(_markup(segments, whole_style)), text, line, whole_style)
+    if prefix:  # a list item: its number is the list's, not a heading level
+        return Block(kind, "body", Markup(_markup(segments)), text, line)
     for level, pattern in HEADING_PATTERNS:
         if not pattern.match(text):
             continue
@@ -213,7 +215,7 @@ def to_blocks(body: str, first_line: int = 1, bullet: str = "●") -> list[Block
             pending_marker = _list_marker(ordered, number, len(lists) - 1, bullet)
             lists[-1][1] += 1
         elif kind == "heading_open":
-            heading_level = "h1" if token.tag in ("h1", "h2") else "h2"
+            heading_level = token.tag if token.tag in ("h1", "h2", "h3") else "h4"
         elif kind == "heading_close":
             heading_level = None
         elif kind == "inline":

@@ -55,7 +55,8 @@ class YamlDoc:
 
 # PyYAML's messages, said the way an editor understands them.
 _PROBLEMS = [
-    (re.compile(r"found character '\\t' that cannot start any token"), "YAML 不能用 Tab 缩进，请改用空格"),
+    (re.compile(r"found character '\\t' that cannot start any token|found a tab character"),
+     "YAML 不能用 Tab 缩进，请改用空格"),
     (re.compile(r"expected ',' or '\]'"), "方括号 [ ] 没有闭合，或列表中少了英文逗号"),
     (re.compile(r"expected ',' or '\}'"), "花括号 { } 没有闭合，或其中少了英文逗号"),
     (re.compile(r"mapping values are not allowed here"), "此处不能出现冒号“:”（冒号后要有空格，或把含冒号的值用引号括起来）"),

@@ -1,0 +1,79 @@
+"""The style sheet: units, inheritance, the 22 × 28 grid, and mistakes in it."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhuanbao.errors import UserError
+from zhuanbao.render import default_template_dir
+from zhuanbao.style import MM, load_style_sheet
+
+from .conftest import write_tree
+
+
+MINIMAL = """\
+page: {lines: 22, chars: 28}
+fonts:
+  仿宋: {east_asia: 仿宋_GB2312}
+paragraph:
+  body: {name: 正文, font: 仿宋, size: 三号, line: 1line, indent_first: 2ch, grid: true}
+  folio-odd: {name: 页码, font: 仿宋, size: 四号, line: 14pt}
+  folio-even: {name: 页码, base: folio-odd, align: left}
+"""
+
+
+def sheet_from(tmp_path, text):
+    return load_style_sheet(write_tree(tmp_path, {"style.yaml": text}) / "style.yaml")
+
+
+def test_default_sheet_page_numbers():
+    sheet = load_style_sheet(default_template_dir() / "style.yaml")
+    page = sheet.page
+    assert round(page.margin_top / MM, 1) == 37 and round(page.margin_bottom / MM, 1) == 35
+    assert round(page.margin_left / MM, 1) == 28 and abs(page.margin_right / MM - 26) <= 1
+    assert page.line_pitch == 28.95 and int(page.text_height // page.line_pitch) == 22
+    body = sheet.paragraphs["body"]
+    assert body.size == 16 and body.east_asia == "仿宋_GB2312" and body.latin == "Times New Roman"
+    assert int(page.text_width // (body.size + body.letter_spacing)) == 28
+
+
+def test_chinese_sizes_and_units(tmp_path):
+    sheet = sheet_from(tmp_path, MINIMAL)
+    body = sheet.paragraphs["body"]
+    assert body.size == 16 and body.line == sheet.page.line_pitch
+    assert body.indent_first == pytest.approx(2 * (16 + body.letter_spacing))
+    assert sheet.paragraphs["folio-odd"].size == 14
+
+
+def test_base_styles_are_inherited_and_overridden(tmp_path):
+    even = sheet_from(tmp_path, MINIMAL).paragraphs["folio-even"]
+    assert even.size == 14 and even.align == "left" and even.name == "页码"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("size: 三号", "size: 大号"), "无法识别的长度“大号”"),
+        (("font: 仿宋, size: 三号", "font: 宋体, size: 三号"), "字体“宋体”没有在 fonts 中定义"),
+        (("base: folio-odd", "base: nothing"), "base“nothing”不存在"),
+        (("line: 1line, indent", "linee: 1line, indent"), "未知的键“linee”"),
+        (("line: 14pt}", "line: 14pt, align: middle}"), "align"),
+    ],
+)
+def test_mistakes_in_the_sheet_are_reported(tmp_path, change, message):
+    old, new = change
+    with pytest.raises(UserError) as caught:
+        sheet_from(tmp_path, MINIMAL.replace(old, new, 1))
+    assert message in str(caught.value)
+    assert caught.value.path.name == "style.yaml"
+
+
+def test_folio_format_must_hold_the_page_number(tmp_path):
+    with pytest.raises(UserError, match=r"\{page\}"):
+        sheet_from(tmp_path, MINIMAL + "folio: {format: '第页'}\n")
+
+
+def test_base_cycle_is_reported(tmp_path):
+    text = MINIMAL + "  a: {name: A, base: b}\n  b: {name: B, base: a}\n"
+    with pytest.raises(UserError, match="循环"):
+        sheet_from(tmp_path, text)
