@@ -81,10 +81,10 @@ def _progress(items, total):
 
 @app.command()
 def build(
-    path: Annotated[Path, typer.Argument(help="某一期的文件夹（含 issue.yaml），或整个刊物的文件夹（含 series.yaml，逐期生成）。")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="输出文件夹。")] = Path("output"),
+    path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹（含 issue.yaml），或整个刊物的文件夹（含 series.yaml，逐期生成）。")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="输出文件夹。")] = Path("output"),
     templates: Annotated[
-        Path | None, typer.Option("--templates", "-t", help="模板文件夹（覆盖 series.yaml 中的 templates）。")
+        Path | None, typer.Option("--templates", "-t", metavar="文件夹", help="模板文件夹（覆盖 series.yaml 中的 templates）。")
     ] = None,
 ) -> None:
     """生成 Word 文档：每期一个 .docx，如 工作专报2023年第8期.docx。"""
