@@ -15,6 +15,7 @@ import pytest
 
 from zhuanbao.build import build
 from zhuanbao.markdown import to_blocks
+from zhuanbao.render import item_data, render_body
 
 from .conftest import EXAMPLE
 
@@ -65,7 +66,7 @@ def test_every_item_appears_in_full_in_the_pdf(pdfs):
                 assert squash(item.meta.title) in text, item.path
             if item.meta.source:
                 assert f"[{item.meta.source}供稿]" in text, item.path
-            for block in to_blocks(item.body, item.body_line):
+            for block in to_blocks(render_body(item, item_data(built.edition)), item.body_line):
                 assert squash(block.text) in text, f"{item.path}:{block.line}"
 
 

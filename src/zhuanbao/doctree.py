@@ -19,6 +19,9 @@ class Run:
     style: str | None = None
     bold: bool = False
     italic: bool = False
+    #: an inline picture instead of text: the media name and its width in points
+    image: str | None = None
+    image_width: float | None = None
 
 
 @dataclass(slots=True)
@@ -67,3 +70,5 @@ class Document:
     author: str
     date: dt.date
     keywords: str = ""
+    #: pictures by name (PNG bytes), referenced by runs' ``image``
+    media: dict[str, bytes] = field(default_factory=dict)

@@ -11,9 +11,9 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ContentError, UserError
 from .load.yamlfile import YamlDoc
@@ -58,6 +58,35 @@ class Series(_Strict):
         return sections
 
 
+ANNEX = "附件"
+
+
+class TableSpec(_Strict):
+    """One indicator table declared in issue.yaml under ``tables:``."""
+
+    id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="表的代号，稿件中用 tables.代号 引用")
+    file: str = Field(description="数据文件（.csv 或 .xlsx），相对本期文件夹")
+    sheet: str | int | None = Field(None, description="Excel 工作表名称或序号（从 0 起），默认第一个")
+    title: str = Field(description="表题")
+    section: str = Field(description="放在哪个栏目之后，或“附件”")
+    target: str | None = Field(None, description="目标数所在列")
+    actual: str | None = Field(None, description="完成数所在列")
+    rank: bool = Field(False, description="是否按完成率排名")
+    as_of: dt.date | None = Field(None, description="统计截止日期：据此计算时间进度，低于时间进度的行为“滞后”")
+    chart: Literal["bar"] | None = Field(None, description="完成率柱状图")
+    decimals: int = Field(1, ge=0, le=4, description="百分比的小数位数")
+    note: str | None = Field(None, description="表下注释")
+    total: bool = Field(True, description="单位一致时是否加“合计”行")
+
+    @model_validator(mode="after")
+    def _pair(self) -> "TableSpec":
+        if (self.actual is None) != (self.target is None):
+            raise ValueError("target 和 actual 要同时写（目标数列和完成数列）")
+        if self.target is None and (self.rank or self.as_of or self.chart):
+            raise ValueError("rank、as_of、chart 要按完成率计算，须同时写 target 和 actual")
+        return self
+
+
 class Issue(_Strict):
     """issue.yaml: this issue's number and date, plus optional overrides of series fields."""
 
@@ -74,8 +103,19 @@ class Issue(_Strict):
     copies: int | None = Field(None, ge=1, description="覆盖印数")
     marks: list[str] | None = Field(None, description="覆盖报头标注")
     signoff: dict[str, str] | None = Field(None, description="覆盖署名")
+    tables: list[TableSpec] = Field(default_factory=list, description="指标表")
 
     _blank = field_validator("issuer", "program")(_no_blank)
+
+    @field_validator("tables")
+    @classmethod
+    def _unique_tables(cls, tables: list[TableSpec]) -> list[TableSpec]:
+        seen: set[str] = set()
+        for table in tables:
+            if table.id in seen:
+                raise ValueError(f"表的代号“{table.id}”重复")
+            seen.add(table.id)
+        return tables
 
 
 class ItemMeta(_Strict):
@@ -108,12 +148,16 @@ def _field_label(model: type[BaseModel], name: str) -> str:
     return f"“{name}”"
 
 
+def _loc_part(part: Any) -> str:
+    return f"第{part + 1}项" if isinstance(part, int) else str(part)
+
+
 def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[str, str | None]:
     loc = error["loc"]
     kind = error["type"]
     name = str(loc[-1]) if loc else ""
     top = str(loc[0]) if loc else ""
-    label = _field_label(model, top) if len(loc) == 1 else f"“{'.'.join(str(p) for p in loc)}”"
+    label = _field_label(model, top) if len(loc) == 1 else f"“{'.'.join(_loc_part(p) for p in loc)}”"
     value = error.get("input")
     if kind == "missing":
         return f"缺少必填项 {_field_label(model, name)}", None
@@ -131,7 +175,8 @@ def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[
     if kind == "too_short":
         return f"{label} 不能为空", None
     if kind == "value_error":
-        return f"{label}：{error['ctx']['error']}", None
+        where = f"{label}：" if loc else ""
+        return f"{where}{error['ctx']['error']}", None
     return f"{label}：{error['msg']}", None
 
 
@@ -181,6 +226,8 @@ class Edition:
     issue: Issue
     items: list[Item]
     distribution: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: computed indicator tables (zhuanbao.indicators.Indicator), in issue.yaml order
+    indicators: list = field(default_factory=list)
 
     @property
     def year(self) -> int:

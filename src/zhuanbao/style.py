@@ -102,6 +102,8 @@ class TableStyle(_Sheet):
     border_bottom: Border | None = None
     border_inside: Border | None = None
     border_vertical: Border | None = None
+    border_sides: Border | None = None
+    cell_margin: str = Field("0pt", description="单元格左右留白")
 
 
 class Folio(_Sheet):
@@ -176,6 +178,8 @@ class TableFormat:
     border_bottom: Rule | None
     border_inside: Rule | None
     border_vertical: Rule | None
+    border_sides: Rule | None
+    cell_margin: float
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,8 @@ class _Resolver:
             size=size,
             bold=bool(v.get("bold", False)),
             color=v.get("color"),
-            line=self.length(v["line"], where, size),
+            # "auto": single spacing that grows with its content (a picture's paragraph)
+            line=0.0 if v["line"] == "auto" else self.length(v["line"], where, size),
             space_before=self.length(v.get("space_before", "0pt"), where, size),
             space_after=self.length(v.get("space_after", "0pt"), where, size),
             indent_first=self.length(v.get("indent_first", "0pt"), where, size + spacing),
@@ -359,6 +364,8 @@ class _Resolver:
                 self.rule(s.border_bottom, sid),
                 self.rule(s.border_inside, sid),
                 self.rule(s.border_vertical, sid),
+                self.rule(s.border_sides, sid),
+                self.length(s.cell_margin, sid, None),
             )
             for sid, s in self.sheet.table.items()
         }

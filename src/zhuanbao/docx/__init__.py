@@ -29,19 +29,21 @@ def docx_bytes(doc: Document, sheet: StyleSheet) -> bytes:
         ("_rels/.rels", parts.PACKAGE_RELS),
         ("docProps/core.xml", parts.core_xml(doc.title, doc.author, doc.date, doc.keywords)),
         ("docProps/app.xml", parts.app_xml(__version__)),
-        ("word/document.xml", BodyWriter(sheet).document(doc)),
-        ("word/_rels/document.xml.rels", parts.document_rels([])),
+        ("word/document.xml", BodyWriter(sheet, doc.media).document(doc)),
+        ("word/_rels/document.xml.rels", parts.document_rels(sorted(doc.media))),
         ("word/styles.xml", parts.styles_xml(sheet)),
         ("word/settings.xml", parts.SETTINGS),
         ("word/fontTable.xml", parts.font_table(_fonts_used(sheet))),
         ("word/footer1.xml", parts.footer_xml(sheet, sheet.folio_odd)),
         ("word/footer2.xml", parts.footer_xml(sheet, sheet.folio_even)),
     ]
+    entries.extend((f"word/media/{name}", doc.media[name]) for name in sorted(doc.media))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, text in entries:
             info = zipfile.ZipInfo(name, ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, text.encode("utf-8"), compresslevel=6)
+            data = text if isinstance(text, bytes) else text.encode("utf-8")
+            archive.writestr(info, data, compresslevel=6)
     return buffer.getvalue()

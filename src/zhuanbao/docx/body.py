@@ -7,7 +7,8 @@ import unicodedata
 
 from ..doctree import Document, Paragraph, Run, Table
 from ..style import ParaFormat, StyleSheet
-from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID
+from ..errors import TemplateError
+from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID, image_rid
 from .xml import DOCUMENT_NAMESPACES, XML_DECL, border, emu, esc, half_points, jc, twips
 
 
@@ -21,8 +22,10 @@ def em_width(text: str) -> float:
 
 
 class BodyWriter:
-    def __init__(self, sheet: StyleSheet) -> None:
+    def __init__(self, sheet: StyleSheet, media: dict[str, bytes] | None = None) -> None:
         self.sheet = sheet
+        self.media = media or {}
+        self.image_ids = {name: image_rid(i) for i, name in enumerate(sorted(self.media))}
         self.out: list[str] = []
         self.shapes = 0  # DrawingML ids must be unique; counted, never random
 
@@ -30,6 +33,29 @@ class BodyWriter:
         return self.sheet.paragraphs[style_id]
 
     # --- runs --------------------------------------------------------------
+
+    def picture(self, run: Run, width: float) -> None:
+        """An inline PNG, scaled to ``run.image_width`` (or the column width)."""
+        data = self.media.get(run.image or "")
+        if data is None or data[:8] != b"\x89PNG\r\n\x1a\n":
+            raise TemplateError(f"图片“{run.image}”不存在或不是 PNG", self.sheet.path)
+        pixels_w, pixels_h = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        shown = min(run.image_width or width, width)
+        cx, cy = emu(shown), emu(shown * pixels_h / pixels_w)
+        self.shapes += 1
+        n, rid = self.shapes, self.image_ids[run.image]
+        self.out.append(
+            '<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
+            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+            f'<wp:docPr id="{n}" name="{esc(run.image)}"/>'
+            '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+            f'<pic:nvPicPr><pic:cNvPr id="{n}" name="{esc(run.image)}"/><pic:cNvPicPr/></pic:nvPicPr>'
+            f'<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+            f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr>'
+            "</pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
+        )
 
     def run(self, run: Run, size: float | None = None, spacing: float | None = None) -> None:
         props = []
@@ -82,7 +108,10 @@ class BodyWriter:
         if fmt.fit:
             size, spacing = self.fitted(fmt, para.text, width)
         for run in para.runs:
-            self.run(run, size, spacing)
+            if run.image:
+                self.picture(run, width - fmt.indent_left - fmt.indent_right)
+            else:
+                self.run(run, size, spacing)
         self.out.append("</w:p>")
 
     def fitted(self, fmt: ParaFormat, text: str, width: float) -> tuple[float | None, float | None]:
@@ -115,16 +144,18 @@ class BodyWriter:
             props.append(
                 "<w:tblBorders>"
                 + border("top", fmt.border_top)
-                + border("left", None)
+                + border("left", fmt.border_sides)
                 + border("bottom", fmt.border_bottom)
-                + border("right", None)
+                + border("right", fmt.border_sides)
                 + border("insideH", fmt.border_inside)
                 + border("insideV", fmt.border_vertical)
                 + "</w:tblBorders>"
             )
+        margin = twips(fmt.cell_margin) if fmt is not None else 0
         props.append(
-            '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="0" w:type="dxa"/>'
-            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
+            f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
+            f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
             '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             'w:noHBand="1" w:noVBand="1"/>'
         )
@@ -144,7 +175,7 @@ class BodyWriter:
                 for para in cell.paragraphs or [Paragraph(style="body")]:
                     if cell.align and not para.align:
                         para.align = cell.align
-                    self.paragraph(para, cell_width / 20)
+                    self.paragraph(para, (cell_width - 2 * margin) / 20)
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")

@@ -54,6 +54,10 @@ FOOTER_ODD_RID = "rId4"
 FOOTER_EVEN_RID = "rId5"
 
 
+def image_rid(index: int) -> str:
+    return f"rId{10 + index}"
+
+
 def document_rels(images: list[str]) -> str:
     rels = [
         f'<Relationship Id="rId1" Type="{_REL}styles" Target="styles.xml"/>',
@@ -63,7 +67,7 @@ def document_rels(images: list[str]) -> str:
         f'<Relationship Id="{FOOTER_EVEN_RID}" Type="{_REL}footer" Target="footer2.xml"/>',
     ]
     for index, name in enumerate(images):
-        rels.append(f'<Relationship Id="rId{10 + index}" Type="{_REL}image" Target="media/{name}"/>')
+        rels.append(f'<Relationship Id="{image_rid(index)}" Type="{_REL}image" Target="media/{name}"/>')
     return (
         XML_DECL
         + '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -151,10 +155,8 @@ def paragraph_props(fmt: ParaFormat, sheet: StyleSheet) -> str:
     if fmt.tab_right:
         pos = twips(sheet.page.text_width - fmt.indent_right)
         parts.append(f'<w:tabs><w:tab w:val="right" w:pos="{pos}"/></w:tabs>')
-    parts.append(
-        f'<w:spacing w:before="{twips(fmt.space_before)}" w:after="{twips(fmt.space_after)}" '
-        f'w:line="{twips(fmt.line)}" w:lineRule="exact"/>'
-    )
+    line = 'w:line="240" w:lineRule="auto"' if fmt.line == 0 else f'w:line="{twips(fmt.line)}" w:lineRule="exact"'
+    parts.append(f'<w:spacing w:before="{twips(fmt.space_before)}" w:after="{twips(fmt.space_after)}" {line}/>')
     parts.append(
         f'<w:ind w:left="{twips(fmt.indent_left)}" w:right="{twips(fmt.indent_right)}" '
         f'w:firstLine="{twips(fmt.indent_first)}"/>'

@@ -96,6 +96,12 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
             errors.append(exc)
     if not items and not errors:
         errors.append(ContentError("这一期还没有任何稿件（items/*.md）", items_dir))
+    indicators = []
+    for index, spec in enumerate(issue.tables):
+        try:
+            indicators.append(load_indicator(issue_dir, doc, index, spec, series))
+        except UserError as exc:
+            errors.append(exc)
     raise_all(errors)
     items.sort(key=lambda item: item.sort_key)
     return Edition(
@@ -105,4 +111,24 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
         issue=issue,
         items=items,
         distribution=resolve_distribution(series, issue),
+        indicators=indicators,
     )
+
+
+def load_indicator(issue_dir: Path, doc, index: int, spec, series: Series):
+    """Read and compute one indicator table declared in issue.yaml."""
+    import difflib
+
+    from ..indicators import compute
+    from ..model import ANNEX
+    from .tables import read_table
+
+    if spec.section != ANNEX and spec.section not in series.sections:
+        choices = series.sections + [ANNEX]
+        guess = difflib.get_close_matches(spec.section, choices, n=1, cutoff=0.3)
+        raise doc.error(
+            f"表“{spec.id}”的 section“{spec.section}”既不是栏目，也不是“{ANNEX}”",
+            ("tables", index, "section"),
+            f"是否想写“{guess[0]}”？" if guess else None,
+        )
+    return compute(spec, read_table(spec, issue_dir))

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..doctree import Document
-from ..errors import TemplateError
+from ..errors import ContentError, TemplateError, raise_all
 from ..markdown import Block, to_blocks
 from ..model import Edition, Item
 from ..style import StyleSheet, load_style_sheet
@@ -87,6 +87,41 @@ def _environment(dirs: tuple[Path, ...]):
     return env
 
 
+@lru_cache(maxsize=1)
+def _body_environment():
+    """Item bodies are templates too (data-driven sentences), in a sandbox:
+    an item can quote figures but cannot reach Python internals."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_body(item: Item, data: dict) -> str:
+    """The item's Markdown with ``{{ … }}`` filled in from the issue's data."""
+    if "{{" not in item.body and "{%" not in item.body and "{#" not in item.body:
+        return item.body
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateSyntaxError, UndefinedError
+
+    env = _body_environment()
+    try:
+        return env.from_string(item.body).render(data)
+    except TemplateSyntaxError as exc:
+        line = item.body_line + (exc.lineno or 1) - 1
+        raise ContentError(f"正文中的 {{{{ }}}} 写法有误：{exc.message}", item.path, line) from None
+    except UndefinedError as exc:
+        _, line = _template_location(exc, item.path, "<template>")
+        at = item.body_line + line - 1 if line else item.body_line
+        raise ContentError(f"正文引用了不存在的数据：{exc.message}", item.path, at) from None
+    except (JinjaError, ArithmeticError, TypeError, ValueError) as exc:
+        _, line = _template_location(exc, item.path, "<template>")
+        at = item.body_line + line - 1 if line else item.body_line
+        raise ContentError(f"正文中的 {{{{ }}}} 无法计算：{exc}", item.path, at) from None
+
+
 @dataclass(frozen=True)
 class ItemView:
     """What templates see of an item."""
@@ -98,25 +133,50 @@ class ItemView:
     file: str
 
 
-def _item_view(item: Item) -> ItemView:
+def _item_view(item: Item, data: dict) -> ItemView:
     return ItemView(
         title=item.meta.title,
         source=item.meta.source,
         section=item.meta.section,
-        blocks=to_blocks(item.body, item.body_line),
+        blocks=to_blocks(render_body(item, data), item.body_line),
         file=item.path.name,
     )
 
 
 def context(edition: Edition) -> dict:
     """The variables every template can use (documented in docs/templates.md)."""
-    series, issue = edition.series, edition.issue
+    from ..model import ANNEX
+
+    series = edition.series
+    data = item_data(edition)
     sections = []
+    errors = []
+    views = {}
+    for item in edition.items:
+        try:
+            views[id(item)] = _item_view(item, data)
+        except ContentError as exc:
+            errors.append(exc)
+    raise_all(errors)
     for name in series.sections:
-        items = [_item_view(i) for i in edition.items if i.meta.section == name]
-        if items:
-            sections.append({"name": name, "items": items})
+        items = [views[id(i)] for i in edition.items if i.meta.section == name]
+        tables = [t for t in edition.indicators if t.section == name]
+        if items or tables:
+            sections.append({"name": name, "items": items, "tables": tables})
+    annexes = [t for t in edition.indicators if t.section == ANNEX]
     return {
+        **data,
+        "sections": sections,
+        "annexes": annexes,
+        "distribution": edition.distribution,
+    }
+
+
+def item_data(edition: Edition) -> dict:
+    """What item bodies can quote: the series, the issue and the computed tables."""
+    series, issue = edition.series, edition.issue
+    return {
+        "tables": {t.id: t for t in edition.indicators},
         "series": {
             "title": series.title,
             "program": edition.setting("program"),
@@ -133,18 +193,16 @@ def context(edition: Edition) -> dict:
             "year": issue.date.year,
             "name": edition.name,
         },
-        "sections": sections,
-        "distribution": edition.distribution,
     }
 
 
-def _template_location(exc: BaseException, fallback: Path) -> tuple[Path, int | None]:
+def _template_location(exc: BaseException, fallback: Path, suffix: str = ".j2") -> tuple[Path, int | None]:
     """The template file and line a Jinja runtime error came from."""
     tb = exc.__traceback__
     found: tuple[Path, int | None] = (fallback, None)
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(".j2"):
+        if filename.endswith(suffix):
             found = (Path(filename), tb.tb_lineno)
         tb = tb.tb_next
     return found
@@ -156,6 +214,13 @@ def render(edition: Edition, templates: TemplateSet) -> Document:
     from jinja2 import TemplateSyntaxError, UndefinedError
 
     env = _environment(templates.dirs)
+    media = {}
+    for indicator in edition.indicators:
+        if indicator.spec.chart == "bar":
+            from ..chart import bar_chart
+
+            indicator.chart = f"chart-{indicator.id}.png"
+            media[indicator.chart] = bar_chart(indicator)
     try:
         template = env.get_template(MAIN_TEMPLATE)
         text = template.render(context(edition))
@@ -175,5 +240,6 @@ def render(edition: Edition, templates: TemplateSet) -> Document:
         author=edition.setting("issuer"),
         date=edition.issue.date,
         keywords="、".join(edition.series.sections),
+        media=media,
     )
 

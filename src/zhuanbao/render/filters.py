@@ -32,4 +32,17 @@ def cn_num(value: int) -> str:
     return str(number)
 
 
-FILTERS = {"cn_date": cn_date, "cn_num": cn_num}
+def pct(value: float, decimals: int = 1) -> str:
+    """0.791 → 79.1% (a share, as computed rates are)."""
+    return f"{float(value) * 100:.{decimals}f}%"
+
+
+def wan(value: float, decimals: int = 2) -> str:
+    """84270000 → 8427万, 13100 → 1.31万: figures in units of 10,000, trailing zeros dropped."""
+    text = f"{float(value) / 10000:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text}万"
+
+
+FILTERS = {"cn_date": cn_date, "cn_num": cn_num, "pct": pct, "wan": wan}

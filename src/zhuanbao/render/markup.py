@@ -71,9 +71,24 @@ class _Parser:
                 para.runs.append(Run("\t", style))
             elif tag == "br":
                 para.runs.append(Run("\n", style))
+            elif tag == "image":
+                name = child.get("name")
+                if not name:
+                    raise self.fail("<image> 需要 name 属性")
+                width = child.get("width")
+                para.runs.append(Run("", image=name, image_width=self.length(width) if width else None))
             else:
-                raise self.fail(f"段落中不能使用 <{tag}>（可用：b、i、r、hang、tab、br）")
+                raise self.fail(f"段落中不能使用 <{tag}>（可用：b、i、r、hang、tab、br、image）")
             text(child.tail)
+
+    def length(self, text: str) -> float:
+        from ..style import MM
+
+        match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(mm|pt)\s*$", text)
+        if not match:
+            raise self.fail(f"width=“{text}”应写作如 150mm 或 400pt")
+        value = float(match.group(1))
+        return value * MM if match.group(2) == "mm" else value
 
     def paragraph(self, element: ET.Element) -> Paragraph:
         align = element.get("align")

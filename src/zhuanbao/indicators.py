@@ -1,0 +1,238 @@
+"""What offices compute from an indicator table: completion rate, time progress, status, rank, totals.
+
+Input is the table as the office typed it (text cells); output is both the
+numbers (for data-driven sentences in items) and the formatted cells (for the
+printed table), so a figure in the text and the same figure in the table can
+never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from .load.tables import RawTable
+from .model import TableSpec
+
+RATE = "完成率"
+STATUS = "状态"
+RANK = "排名"
+DONE = "已完成"
+LAGGING = "滞后"
+ON_TRACK = "正常"
+TOTAL_LABEL = "合计"
+UNIT_COLUMNS = ("单位", "计量单位")
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A figure as offices type it: 1234, 1,234, 12.50, ＋3. None if it is not one."""
+    text = text.strip().replace("，", ",").replace("＋", "+").replace("－", "-").replace("．", ".")
+    if not _NUMBER.match(text):
+        return None
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+        return None
+
+
+def decimals_of(text: str) -> int:
+    text = text.strip()
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def format_number(value: Decimal | float, decimals: int) -> str:
+    """Fixed decimals, no thousands grouping (the way bulletin tables print figures)."""
+    return f"{Decimal(str(value)):.{decimals}f}"
+
+
+def format_rate(rate: float, decimals: int) -> str:
+    return f"{rate * 100:.{decimals}f}%"
+
+
+def time_progress(as_of: dt.date) -> float:
+    """Elapsed share of the year on ``as_of`` (by days), e.g. 30 Sep → 74.8%."""
+    start = dt.date(as_of.year, 1, 1)
+    days = (dt.date(as_of.year + 1, 1, 1) - start).days
+    return ((as_of - start).days + 1) / days
+
+
+@dataclass
+class Cell:
+    text: str
+    align: str = "left"
+
+
+@dataclass
+class Indicator:
+    """A computed indicator table: what templates print and item texts quote."""
+
+    id: str
+    title: str
+    spec: TableSpec
+    header: list[str]
+    cells: list[list[Cell]]
+    widths: list[float]
+    rows: list[dict] = field(default_factory=list)
+    count: int = 0
+    done: int = 0
+    lagging: list[dict] = field(default_factory=list)
+    as_of: dt.date | None = None
+    progress: float | None = None
+    total: dict | None = None
+    chart: str | None = None
+
+    @property
+    def note(self) -> str | None:
+        return self.spec.note
+
+    @property
+    def section(self) -> str:
+        return self.spec.section
+
+    @property
+    def progress_text(self) -> str | None:
+        return format_rate(self.progress, self.spec.decimals) if self.progress is not None else None
+
+
+def _column(raw: RawTable, name: str | None, what: str, key: str) -> int | None:
+    if name is None:
+        return None
+    if name not in raw.header:
+        import difflib
+
+        guess = difflib.get_close_matches(name, raw.header, n=1, cutoff=0.3)
+        hint = f"，是否是“{guess[0]}”？" if guess else ""
+        raise raw.error(f"找不到{what}列“{name}”（{key}；表头有：{'、'.join(raw.header)}）{hint}")
+    return raw.header.index(name)
+
+
+def _figure(raw: RawTable, row: int, column: int, what: str) -> Decimal:
+    text = raw.rows[row][column] if column < len(raw.rows[row]) else ""
+    if not text.strip():
+        raise raw.error(f"{what}是空的", row, column)
+    value = parse_number(text)
+    if value is None:
+        raise raw.error(f"{what}“{text}”不是数字", row, column)
+    return value
+
+
+def _widths(header: list[str], cells: list[list[Cell]]) -> list[float]:
+    """Relative column widths from the longest entry in each column (in ems)."""
+    from .docx.body import em_width
+
+    widths = []
+    for index, name in enumerate(header):
+        content = max([em_width(row[index].text) for row in cells[:500]], default=0) + 1.0
+        heading = em_width(name) + 1.0
+        # figures must not wrap; a long heading may wrap onto two or three lines
+        widths.append(min(max(content, min(heading, 2 * content), 3.0), 16.0))
+    return widths
+
+
+def compute(spec: TableSpec, raw: RawTable) -> Indicator:
+    """Compute rates, status, rank and totals; bad figures raise DataError at their cell."""
+    if not raw.rows:
+        raise raw.error("表格没有数据行")
+    target_col = _column(raw, spec.target, "目标数", "target")
+    actual_col = _column(raw, spec.actual, "完成数", "actual")
+    width = len(raw.header)
+    numeric = []
+    for column in range(width):
+        texts = [r[column] for r in raw.rows if column < len(r) and r[column].strip()]
+        numeric.append(bool(texts) and all(parse_number(t) is not None for t in texts))
+    decimals = [max((decimals_of(r[c]) for r in raw.rows if c < len(r)), default=0) for c in range(width)]
+    unit_column = next((h for h in raw.header if h in UNIT_COLUMNS), None)
+    units = {r[raw.header.index(unit_column)] for r in raw.rows} if unit_column else set()
+    # Rows in different units (万人, 个, 公里) keep the decimals they were typed
+    # with; rows in one unit share fixed decimals per column.
+    mixed_units = len(units) > 1
+
+    rows: list[dict] = []
+    for index, values in enumerate(raw.rows):
+        values = values + [""] * (width - len(values))
+        record: dict = dict(zip(raw.header, values))
+        if target_col is not None and actual_col is not None:
+            target = _figure(raw, index, target_col, "目标数")
+            actual = _figure(raw, index, actual_col, "完成数")
+            if target == 0:
+                raise raw.error("目标数为 0，无法计算完成率", index, target_col)
+            record["target"] = float(target)
+            record["actual"] = float(actual)
+            record["rate"] = float(actual / target)
+            record["rate_text"] = format_rate(record["rate"], spec.decimals)
+        record["name"] = values[0]
+        rows.append(record)
+
+    indicator = Indicator(spec.id, spec.title, spec, [], [], [], rows=rows, count=len(rows))
+    has_rate = target_col is not None
+    if has_rate:
+        indicator.done = sum(1 for r in rows if r["rate"] >= 1)
+        progress = time_progress(spec.as_of) if spec.as_of else None
+        indicator.as_of, indicator.progress = spec.as_of, progress
+        for record in rows:
+            if record["rate"] >= 1:
+                record["status"] = DONE
+            elif progress is not None and record["rate"] < progress:
+                record["status"] = LAGGING
+            else:
+                record["status"] = ON_TRACK
+        indicator.lagging = [r for r in rows if r["status"] == LAGGING]
+        if spec.rank:
+            ordered = sorted(rows, key=lambda r: -r["rate"])
+            for position, record in enumerate(ordered):
+                same = position and ordered[position - 1]["rate"] == record["rate"]
+                record["rank"] = ordered[position - 1]["rank"] if same else position + 1
+
+    header = list(raw.header)
+    if has_rate:
+        header.append(RATE)
+        if spec.as_of:
+            header.append(STATUS)
+        if spec.rank:
+            header.append(RANK)
+
+    def cells_for(values: list[str], record: dict) -> list[Cell]:
+        out = []
+        for column, text in enumerate(values):
+            if numeric[column] and text.strip():
+                value = parse_number(text)
+                places = decimals_of(text) if mixed_units else decimals[column]
+                out.append(Cell(format_number(value, places), "right"))
+            else:
+                out.append(Cell(text, "left" if column == 0 else "center"))
+        if has_rate:
+            out.append(Cell(record.get("rate_text", ""), "right"))
+            if spec.as_of:
+                out.append(Cell(record.get("status", ""), "center"))
+            if spec.rank:
+                out.append(Cell(str(record.get("rank", "")), "center"))
+        return out
+
+    cells = [cells_for([r[h] for h in raw.header], r) for r in rows]
+
+    if has_rate and spec.total and not mixed_units and len(rows) > 1:
+        target = sum(Decimal(str(r["target"])) for r in rows)
+        actual = sum(Decimal(str(r["actual"])) for r in rows)
+        total = {"name": TOTAL_LABEL, "target": float(target), "actual": float(actual), "rate": float(actual / target)}
+        total["rate_text"] = format_rate(total["rate"], spec.decimals)
+        if spec.as_of:
+            total["status"] = DONE if total["rate"] >= 1 else (LAGGING if total["rate"] < indicator.progress else ON_TRACK)
+        values = [""] * width
+        values[0] = TOTAL_LABEL
+        if unit_column:
+            values[raw.header.index(unit_column)] = next(iter(units), "")
+        values[target_col] = format_number(target, decimals[target_col])
+        values[actual_col] = format_number(actual, decimals[actual_col])
+        total_cells = cells_for(values, total)
+        total_cells[0].align = "center"
+        cells.append(total_cells)
+        indicator.total = total
+
+    indicator.header = header
+    indicator.cells = cells
+    indicator.widths = _widths(header, cells)
+    return indicator
