@@ -168,3 +168,19 @@ def test_distribution_block_ends_on_the_last_line_of_the_last_page(pdfs):
         bottom = next(ln for ln in last if f"（共印{copies}份）" in squash(ln.text))
         assert abs(bottom.y_max - TEXT_BOTTOM) < 10, bottom
         assert not any(ln.y_min > bottom.y_max + 1 and not FOLIO.match(ln.text) for ln in last)
+
+
+def test_annex_starts_its_own_page_with_table_and_chart(pdfs):
+    built, pdf = pdfs["2025-09"]
+    annex = next(n for n, page in enumerate(pdf.pages, 1) if page and squash(page[0].text) == "附件1")
+    text = squash(pdf.text(annex))
+    assert "各区县（市）就业帮扶车间建设进度" in text
+    assert "望川市" in text and "128.6%" in text and "排名" in text
+    import subprocess
+
+    images = subprocess.run(
+        ["pdfimages", "-list", "-f", str(annex), "-l", str(annex), str(pdf.path)], capture_output=True, text=True
+    ).stdout.splitlines()[2:]
+    assert len(images) == 1, "the completion-rate chart is on the annex page"
+    # the GB18030 CSV table sits in its section with status words, not colour alone
+    assert "2025年重点民生实事目标完成情况" in squash(pdf.text()) and "滞后" in squash(pdf.text())

@@ -1,0 +1,193 @@
+"""Indicator tables: reading CSV/Excel and computing what offices compute."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from zhuanbao.errors import DataError
+from zhuanbao.indicators import compute, parse_number, time_progress
+from zhuanbao.load.tables import RawTable, column_letter, read_table
+from zhuanbao.model import TableSpec
+
+COUNTIES = [
+    ["东岭区", "5", "5"],
+    ["溪口区", "4", "3"],
+    ["石门坳县", "8", "2"],
+    ["青禾县", "5", "5"],
+    ["望川市", "7", "9"],
+]
+
+
+def spec(**changes) -> TableSpec:
+    base = {"id": "t", "file": "t.csv", "title": "进度", "section": "工作简讯", "target": "目标", "actual": "完成"}
+    base.update(changes)
+    return TableSpec.model_validate(base)
+
+
+def raw(rows, header=("区县", "目标", "完成"), sheet=None) -> RawTable:
+    return RawTable(Path("t.csv"), sheet, list(header), [list(r) for r in rows], 2)
+
+
+def test_rate_done_and_formatting():
+    table = compute(spec(), raw(COUNTIES))
+    assert [r["rate_text"] for r in table.rows] == ["100.0%", "75.0%", "25.0%", "100.0%", "128.6%"]
+    assert table.count == 5 and table.done == 3
+    assert table.header == ["区县", "目标", "完成", "完成率"]
+
+
+def test_rank_by_rate_with_shared_ranks():
+    table = compute(spec(rank=True), raw(COUNTIES))
+    assert [r["rank"] for r in table.rows] == [2, 4, 5, 2, 1]
+    assert table.header[-1] == "排名"
+
+
+def test_time_progress_and_status_in_words():
+    assert time_progress(dt.date(2023, 9, 30)) == pytest.approx(273 / 365)
+    assert time_progress(dt.date(2024, 12, 31)) == 1.0
+    table = compute(spec(as_of=dt.date(2023, 9, 30)), raw(COUNTIES))
+    assert [r["status"] for r in table.rows] == ["已完成", "正常", "滞后", "已完成", "已完成"]
+    assert [r["name"] for r in table.lagging] == ["石门坳县"]
+    assert table.progress_text == "74.8%"
+    assert [c.text for c in table.cells[2]][-1] == "滞后"
+
+
+def test_totals_row_when_one_unit():
+    table = compute(spec(), raw(COUNTIES))
+    assert [c.text for c in table.cells[-1]] == ["合计", "29", "24", "82.8%"]
+    assert table.total["rate"] == pytest.approx(24 / 29)
+
+
+def test_no_totals_row_across_different_units():
+    rows = [["低保提标", "万人", "4.86", "4.86"], ["帮扶车间", "个", "40", "36"]]
+    table = compute(spec(), raw(rows, ("项目", "单位", "目标", "完成")))
+    assert table.total is None and len(table.cells) == 2
+    # each row keeps the decimals it was typed with
+    assert [c.text for c in table.cells[1]][2:4] == ["40", "36"]
+    assert [c.text for c in table.cells[0]][2:4] == ["4.86", "4.86"]
+
+
+def test_fixed_decimals_per_column_and_right_aligned_numbers():
+    rows = [["甲", "12.5", "3"], ["乙", "3", "2.25"]]
+    table = compute(spec(decimals=2), raw(rows))
+    assert [c.text for c in table.cells[0]] == ["甲", "12.5", "3.00", "24.00%"]
+    assert [c.align for c in table.cells[0]] == ["left", "right", "right", "right"]
+
+
+def test_table_without_target_and_actual_is_printed_as_is():
+    table = compute(spec(target=None, actual=None), raw(COUNTIES))
+    assert table.header == ["区县", "目标", "完成"] and table.total is None and len(table.cells) == 5
+
+
+@pytest.mark.parametrize(
+    ("rows", "message", "line", "column"),
+    [
+        ([["甲", "五", "3"]], "目标数“五”不是数字", 2, 2),
+        ([["甲", "5", "3"], ["乙", "5", ""]], "完成数是空的", 3, 3),
+        ([["甲", "0", "3"]], "目标数为 0", 2, 2),
+        ([], "没有数据行", None, None),
+    ],
+)
+def test_bad_figures_name_row_and_column(rows, message, line, column):
+    with pytest.raises(DataError) as caught:
+        compute(spec(), raw(rows))
+    assert message in caught.value.message
+    assert (caught.value.line, caught.value.column) == (line, column)
+    if line:
+        assert f"第{line}行" in caught.value.message
+
+
+def test_excel_locations_name_sheet_row_and_column_letter():
+    with pytest.raises(DataError) as caught:
+        compute(spec(), raw([["甲", "x", "1"]], sheet="农村低保"))
+    assert caught.value.message.startswith("工作表“农村低保”第2行第B列（目标）：")
+
+
+def test_missing_column_is_named_with_a_suggestion():
+    with pytest.raises(DataError) as caught:
+        compute(spec(actual="完成数"), raw(COUNTIES))
+    assert "找不到完成数列“完成数”" in caught.value.message and "是否是“完成”" in caught.value.message
+
+
+@pytest.mark.parametrize(("text", "value"), [("1234", 1234), ("1,234.5", 1234.5), ("－3", -3), ("12．5", 12.5)])
+def test_numbers_as_offices_type_them(text, value):
+    assert float(parse_number(text)) == value
+
+
+@pytest.mark.parametrize("text", ["", "五", "12%", "1.2.3", "12,34"])
+def test_not_numbers(text):
+    assert parse_number(text) is None
+
+
+def test_column_letters():
+    assert [column_letter(i) for i in (0, 25, 26, 27, 701)] == ["A", "Z", "AA", "AB", "ZZ"]
+
+
+# --- reading files -------------------------------------------------------------
+
+CSV = "区县,目标,完成\r\n东岭区,5,5\r\n溪口区,4,3\r\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_csv_in_office_encodings(tmp_path, encoding):
+    (tmp_path / "t.csv").write_bytes(CSV.encode(encoding))
+    table = read_table(spec(), tmp_path)
+    assert table.header == ["区县", "目标", "完成"] and table.rows[1] == ["溪口区", "4", "3"]
+
+
+@pytest.fixture
+def workbook(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "农村低保"
+    book.active.append(["区县", "目标", "完成"])
+    book.active.append(["东岭区", 5, 4.5])
+    second = book.create_sheet("城市低保")
+    second.append(["区县", "目标", "完成"])
+    second.append(["溪口区", 8, 8])
+    book.save(tmp_path / "t.xlsx")
+    return tmp_path
+
+
+def test_excel_first_sheet_by_default_then_by_name_and_index(workbook):
+    assert read_table(spec(file="t.xlsx"), workbook).rows == [["东岭区", "5", "4.5"]]
+    assert read_table(spec(file="t.xlsx", sheet="城市低保"), workbook).rows == [["溪口区", "8", "8"]]
+    assert read_table(spec(file="t.xlsx", sheet=1), workbook).sheet == "城市低保"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"file": "t.xlsx", "sheet": "城镇低保"}, "工作表“城镇低保”不存在（有：农村低保、城市低保）"),
+        ({"file": "t.xlsx", "sheet": 5}, "工作表序号 5 不存在"),
+        ({"file": "absent.csv"}, "表格文件不存在"),
+        ({"file": "../outside.csv"}, "在本期文件夹之外"),
+        ({"file": "/etc/passwd"}, "在本期文件夹之外"),
+        ({"file": "t.txt"}, "不支持的表格文件类型"),
+    ],
+)
+def test_file_problems(workbook, changes, message):
+    (workbook / "t.txt").write_text("x")
+    (workbook.parent / "outside.csv").write_text(CSV)
+    with pytest.raises(DataError) as caught:
+        read_table(spec(**changes), workbook)
+    assert message in caught.value.message
+
+
+def test_symlink_out_of_the_issue_is_refused(tmp_path):
+    outside = tmp_path / "secret.csv"
+    outside.write_text(CSV)
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    (issue / "t.csv").symlink_to(outside)
+    with pytest.raises(DataError, match="在本期文件夹之外"):
+        read_table(spec(), issue)
+
+
+def test_header_without_a_name(tmp_path):
+    (tmp_path / "t.csv").write_text("区县,,完成\n甲,1,2\n", "utf-8")
+    with pytest.raises(DataError, match="第2列没有列名"):
+        read_table(spec(), tmp_path)

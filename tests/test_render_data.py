@@ -1,0 +1,164 @@
+"""Data in the bulletin: tables in sections and annexes, charts, and item sentences that quote figures."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from zhuanbao.build import build, load
+from zhuanbao.doctree import Paragraph, Table
+from zhuanbao.errors import ContentError, UserError
+from zhuanbao.render import render, template_set
+from zhuanbao.render.filters import pct, wan
+
+TARGETS = "项目,目标,完成\n" + "".join(f"项目{i},{10 + i},{10 + i}\n" for i in range(8))
+
+TABLES = """\
+number: 3
+date: 2024-03-15
+tables:
+  - id: targets
+    file: 目标.csv
+    title: 重点民生实事目标完成情况
+    section: 工作简讯
+    target: 目标
+    actual: 完成
+"""
+
+
+def with_data(series, body: str, issue: str = TABLES, extra: dict | None = None):
+    files = {
+        "2024-03/issue.yaml": issue,
+        "2024-03/目标.csv": TARGETS,
+        "2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\ntitle: 进展\n---\n{body}\n",
+    }
+    files.update(extra or {})
+    return series(files)
+
+
+def rendered(root):
+    editions, templates = load(root)
+    return render(editions[0], template_set(templates))
+
+
+def texts(document):
+    return [b.text for b in document.blocks if isinstance(b, Paragraph)]
+
+
+def test_sentence_quotes_the_computed_figures(series):
+    doc = rendered(with_data(series, "{{ tables.targets.count }}项目标中{{ tables.targets.done }}项已完成。"))
+    assert "进展。8项目标中8项已完成。" in texts(doc)
+
+
+def test_rows_lagging_and_filters_are_available(series):
+    csv = "区县,目标,完成\n东岭区,10,9\n溪口区,10,3\n"
+    issue = TABLES.replace("    actual: 完成\n", "    actual: 完成\n    as_of: 2024-06-30\n")
+    body = (
+        "滞后{{ tables.targets.lagging | length }}个：{{ tables.targets.lagging[0].name }}"
+        "（{{ tables.targets.lagging[0].rate | pct }}），截至{{ tables.targets.as_of | cn_date }}。"
+    )
+    doc = rendered(with_data(series, body, issue, {"2024-03/目标.csv": csv}))
+    assert "进展。滞后1个：溪口区（30.0%），截至2024年6月30日。" in texts(doc)
+
+
+def test_table_follows_the_items_of_its_section(series):
+    doc = rendered(with_data(series, "正文。"))
+    blocks = doc.blocks
+    title = next(i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and b.text == "重点民生实事目标完成情况")
+    assert isinstance(blocks[title + 1], Table)
+    table = blocks[title + 1]
+    assert table.rows[0].header and [c.paragraphs[0].text for c in table.rows[0].cells] == ["项目", "目标", "完成", "完成率"]
+    assert [c.paragraphs[0].text for c in table.rows[-1].cells] == ["合计", "108", "108", "100.0%"]
+    assert blocks[title - 1].text.endswith("正文。")
+
+
+def test_annex_tables_start_a_new_page_after_the_body(series):
+    issue = TABLES.replace("section: 工作简讯", "section: 附件")
+    doc = rendered(with_data(series, "正文。", issue))
+    labels = [b for b in doc.blocks if isinstance(b, Paragraph) and b.style == "annex-label"]
+    assert [(b.text, b.page_break_before) for b in labels] == [("附件1", True)]
+    assert isinstance(doc.blocks[-1], Table) and doc.blocks[-1].style == "distribution"
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "line"),
+    [
+        ("第一行。\n\n{{ tables.targetz.count }}", "不存在的数据", 7),
+        ("{{ tables.targets.count }\n", "写法有误", 5),
+        ("{% for x in %}", "写法有误", 5),
+        ("{{ tables.targets.count / 0 }}", "无法计算", 5),
+    ],
+)
+def test_sentence_errors_name_the_item_file_and_line(series, body, message, line):
+    with pytest.raises(ContentError) as caught:
+        rendered(with_data(series, body))
+    assert message in caught.value.message
+    assert caught.value.path.name == "01-gaizao.md" and caught.value.line == line
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "{{ tables.__class__.__mro__ }}",
+        "{{ ''.__class__.__subclasses__() }}",
+        "{{ tables.targets.spec.__init__.__globals__ }}",
+        "{% import 'os' as os %}",
+    ],
+)
+def test_item_sentences_cannot_reach_python_internals(series, body):
+    with pytest.raises(UserError):
+        rendered(with_data(series, body))
+
+
+def test_bad_table_data_names_file_row_and_column_and_writes_nothing(series, tmp_path):
+    root = with_data(series, "正文。", extra={"2024-03/目标.csv": "项目,目标,完成\n甲,10,9\n乙,十,3\n"})
+    out = tmp_path / "out"
+    with pytest.raises(UserError) as caught:
+        build(root, out)
+    assert str(caught.value).startswith(f"{root / '2024-03' / '目标.csv'}:3:2: 错误: 第3行“目标”列：目标数“十”不是数字")
+    assert not out.exists()
+
+
+def test_table_section_must_exist(series):
+    issue = TABLES.replace("section: 工作简讯", "section: 工作简迅")
+    with pytest.raises(UserError) as caught:
+        load(with_data(series, "正文。", issue))
+    assert "既不是栏目" in caught.value.message and caught.value.line == 7
+    assert caught.value.hint == "是否想写“工作简讯”？"
+
+
+def test_chart_is_embedded_as_png_and_deterministic(series, tmp_path):
+    issue = TABLES.replace("    actual: 完成\n", "    actual: 完成\n    chart: bar\n")
+    root = with_data(series, "正文。", issue)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        doc = rendered(root)
+    assert not [w for w in caught if "missing from" in str(w.message)], "CJK glyphs missing in the chart"
+    png = doc.media["chart-targets.png"]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert rendered(root).media["chart-targets.png"] == png
+    first = build(root, tmp_path / "a")[0].path.read_bytes()
+    assert first == build(root, tmp_path / "b")[0].path.read_bytes()
+    import zipfile
+
+    assert "word/media/chart-targets.png" in zipfile.ZipFile(tmp_path / "a" / "工作专报2024年第3期.docx").namelist()
+
+
+def test_filters():
+    assert pct(0.7912) == "79.1%" and pct(1.06875, 2) == "106.88%"
+    assert wan(84270000) == "8427万" and wan(13100) == "1.31万" and wan(15000, 1) == "1.5万"
+
+
+def test_large_table_header_repeats_on_page_two(series, tmp_path, convert):
+    rows = "".join(f"第{i:03d}项,{100 + i},{90 + i}\n" for i in range(200))
+    root = with_data(series, "正文。", extra={"2024-03/目标.csv": "项目,目标,完成\n" + rows})
+    [built] = build(root, tmp_path / "out")
+    pdf = convert(built.path)
+    assert len(pdf.pages) >= 3
+    for number in (2, 3):
+        top = min(ln.y_min for ln in pdf.pages[number - 1])
+        first_row = [ln.text for ln in pdf.pages[number - 1] if ln.y_min < top + 5]
+        assert first_row == ["项目", "目标", "完成", "完成率"], (number, first_row)
+    text = pdf.text().replace(" ", "")
+    assert "第199项" in text and "合计" in text
