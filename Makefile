@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test bench clean
 
 $(BIN)/zhuanbao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+bench: setup
+	command -v pandoc >/dev/null || (apt-get install -y -qq pandoc || echo "请先安装 pandoc")
+	$(BIN)/python bench/big_table.py --runs 7
 
 clean:
 	rm -rf output .pytest_cache

@@ -7,7 +7,7 @@ import warnings
 import pytest
 
 from zhuanbao.build import build, load
-from zhuanbao.doctree import Paragraph, Table
+from zhuanbao.doctree import DataTable, Paragraph, Table
 from zhuanbao.errors import ContentError, UserError
 from zhuanbao.render import render, template_set
 from zhuanbao.render.filters import pct, wan
@@ -66,10 +66,10 @@ def test_table_follows_the_items_of_its_section(series):
     doc = rendered(with_data(series, "正文。"))
     blocks = doc.blocks
     title = next(i for i, b in enumerate(blocks) if isinstance(b, Paragraph) and b.text == "重点民生实事目标完成情况")
-    assert isinstance(blocks[title + 1], Table)
     table = blocks[title + 1]
-    assert table.rows[0].header and [c.paragraphs[0].text for c in table.rows[0].cells] == ["项目", "目标", "完成", "完成率"]
-    assert [c.paragraphs[0].text for c in table.rows[-1].cells] == ["合计", "108", "108", "100.0%"]
+    assert isinstance(table, DataTable)
+    assert table.header == ["项目", "目标", "完成", "完成率"]
+    assert table.rows[-1] == [("合计", "center"), ("108", "right"), ("108", "right"), ("100.0%", "right")]
     assert blocks[title - 1].text.endswith("正文。")
 
 

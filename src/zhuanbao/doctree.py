@@ -60,7 +60,21 @@ class Table:
     widths: list[float] | None = None
 
 
-Block = Paragraph | Table
+@dataclass(slots=True)
+class DataTable:
+    """A large table of plain text cells (an indicator table): header row
+    repeated on every page, one paragraph per cell. Kept as plain tuples
+    because a 2,000-row table would otherwise be 60,000 small objects."""
+
+    style: str
+    head_style: str
+    cell_style: str
+    header: list[str]
+    rows: list[list[tuple[str, str]]]  # (text, align) per cell
+    widths: list[float]
+
+
+Block = Paragraph | Table | DataTable
 
 
 @dataclass(slots=True)

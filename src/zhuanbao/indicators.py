@@ -140,10 +140,11 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     target_col = _column(raw, spec.target, "目标数", "target")
     actual_col = _column(raw, spec.actual, "完成数", "actual")
     width = len(raw.header)
+    parsed = [[parse_number(text) if text.strip() else None for text in row] for row in raw.rows]
     numeric = []
     for column in range(width):
-        texts = [r[column] for r in raw.rows if column < len(r) and r[column].strip()]
-        numeric.append(bool(texts) and all(parse_number(t) is not None for t in texts))
+        filled = [(row[column], values[column]) for row, values in zip(raw.rows, parsed) if row[column].strip()]
+        numeric.append(bool(filled) and all(value is not None for _, value in filled))
     decimals = [max((decimals_of(r[c]) for r in raw.rows if c < len(r)), default=0) for c in range(width)]
     unit_column = next((h for h in raw.header if h in UNIT_COLUMNS), None)
     units = {r[raw.header.index(unit_column)] for r in raw.rows} if unit_column else set()
@@ -195,11 +196,11 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
         if spec.rank:
             header.append(RANK)
 
-    def cells_for(values: list[str], record: dict) -> list[Cell]:
+    def cells_for(values: list[str], record: dict, numbers: list | None = None) -> list[Cell]:
         out = []
         for column, text in enumerate(values):
             if numeric[column] and text.strip():
-                value = parse_number(text)
+                value = numbers[column] if numbers is not None else parse_number(text)
                 places = decimals_of(text) if mixed_units else decimals[column]
                 out.append(Cell(format_number(value, places), "right"))
             else:
@@ -212,7 +213,7 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
                 out.append(Cell(str(record.get("rank", "")), "center"))
         return out
 
-    cells = [cells_for([r[h] for h in raw.header], r) for r in rows]
+    cells = [cells_for(values, record, numbers) for values, record, numbers in zip(raw.rows, rows, parsed)]
 
     if has_rate and spec.total and not mixed_units and len(rows) > 1:
         target = sum(Decimal(str(r["target"])) for r in rows)

@@ -97,6 +97,9 @@ def build(
 
 def main() -> None:
     """Console entry point: usage errors in Chinese, exit code 2."""
+    args = sys.argv[1:]
+    if not args or any(a in ("-h", "--help") for a in args):
+        zh.install_help_panels()
     command = typer.main.get_command(app)
     usage_error = typer.BadParameter.__mro__[1]
     try:

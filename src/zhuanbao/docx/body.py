@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import unicodedata
 
-from ..doctree import Document, Paragraph, Run, Table
+from ..doctree import DataTable, Document, Paragraph, Run, Table
 from ..style import ParaFormat, StyleSheet
 from ..errors import TemplateError
 from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID, image_rid
@@ -28,9 +28,16 @@ class BodyWriter:
         self.image_ids = {name: image_rid(i) for i, name in enumerate(sorted(self.media))}
         self.out: list[str] = []
         self.shapes = 0  # DrawingML ids must be unique; counted, never random
+        self._pstyles: dict[str, str] = {}
 
     def fmt(self, style_id: str) -> ParaFormat:
         return self.sheet.paragraphs[style_id]
+
+    def pstyle(self, style_id: str) -> str:
+        cached = self._pstyles.get(style_id)
+        if cached is None:
+            cached = self._pstyles[style_id] = f'<w:pStyle w:val="{esc(style_id)}"/>'
+        return cached
 
     # --- runs --------------------------------------------------------------
 
@@ -90,7 +97,7 @@ class BodyWriter:
     def paragraph(self, para: Paragraph, width: float | None = None) -> None:
         fmt = self.fmt(para.style)
         width = self.sheet.page.text_width if width is None else width
-        ppr = [f'<w:pStyle w:val="{esc(para.style)}"/>']
+        ppr = [self.pstyle(para.style)]
         if para.page_break_before:
             ppr.append("<w:pageBreakBefore/>")
         if para.hang:
@@ -135,10 +142,9 @@ class BodyWriter:
         else:
             self.out.append(self.table_xml(table))
 
-    def table_xml(self, table: Table) -> str:
-        fmt = self.sheet.tables.get(table.style)
-        grid = self.grid(table)
-        outer, self.out = self.out, []
+    def table_start(self, style: str, grid: list[int]) -> str:
+        """<w:tbl> with its properties and grid, for a table of style ``style``."""
+        fmt = self.sheet.tables.get(style)
         props = ['<w:tblStyle w:val="TableNormal"/>', f'<w:tblW w:w="{sum(grid)}" w:type="dxa"/><w:jc w:val="center"/>']
         if fmt is not None:
             props.append(
@@ -151,7 +157,7 @@ class BodyWriter:
                 + border("insideV", fmt.border_vertical)
                 + "</w:tblBorders>"
             )
-        margin = twips(fmt.cell_margin) if fmt is not None else 0
+        margin = self.cell_margin(style)
         props.append(
             '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
             f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
@@ -159,9 +165,43 @@ class BodyWriter:
             '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
             'w:noHBand="1" w:noVBand="1"/>'
         )
-        self.out.append("<w:tbl><w:tblPr>" + "".join(props) + "</w:tblPr><w:tblGrid>")
-        self.out.extend(f'<w:gridCol w:w="{w}"/>' for w in grid)
-        self.out.append("</w:tblGrid>")
+        columns = "".join(f'<w:gridCol w:w="{w}"/>' for w in grid)
+        return f"<w:tbl><w:tblPr>{''.join(props)}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>"
+
+    def cell_margin(self, style: str) -> int:
+        fmt = self.sheet.tables.get(style)
+        return twips(fmt.cell_margin) if fmt is not None else 0
+
+    def data_table(self, table: DataTable) -> None:
+        """The fast path for large tables of plain text cells."""
+        grid = self.grid_for(table.widths, len(table.header))
+        self.out.append(self.table_start(table.style, grid))
+        widths = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in grid]
+        head, cell = self.pstyle(table.head_style), self.pstyle(table.cell_style)
+        jcs = {a: jc(a) for a in ("left", "center", "right", "justify")}
+        parts = ["<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
+        for width, text in zip(widths, table.header):
+            parts.append(
+                f'<w:tc><w:tcPr>{width}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>{head}{jcs["center"]}</w:pPr>'
+                f'<w:r><w:t xml:space="preserve">{esc(text)}</w:t></w:r></w:p></w:tc>'
+            )
+        parts.append("</w:tr>")
+        for row in table.rows:
+            parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            for width, (text, align) in zip(widths, row):
+                run = f'<w:r><w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
+                parts.append(
+                    f'<w:tc><w:tcPr>{width}<w:vAlign w:val="center"/></w:tcPr>'
+                    f"<w:p><w:pPr>{cell}{jcs[align]}</w:pPr>{run}</w:p></w:tc>"
+                )
+            parts.append("</w:tr>")
+        parts.append("</w:tbl>")
+        self.out.append("".join(parts))
+
+    def table_xml(self, table: Table) -> str:
+        grid = self.grid(table)
+        margin = self.cell_margin(table.style)
+        outer, self.out = self.out, [self.table_start(table.style, grid)]
         for row in table.rows:
             self.out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if row.header else "") + "</w:trPr>")
             column = 0
@@ -185,7 +225,10 @@ class BodyWriter:
     def grid(self, table: Table) -> list[int]:
         """Column widths in twips: the text width shared by the relative widths."""
         columns = max(sum(cell.span for cell in row.cells) for row in table.rows)
-        weights = table.widths or [1.0] * columns
+        return self.grid_for(table.widths, columns)
+
+    def grid_for(self, widths: list[float] | None, columns: int) -> list[int]:
+        weights = widths or [1.0] * columns
         total = sum(weights)
         return [twips(self.sheet.page.text_width * w / total) for w in weights]
 
@@ -290,7 +333,9 @@ class BodyWriter:
     def document(self, doc: Document) -> str:
         self.out = [XML_DECL, f"<w:document {DOCUMENT_NAMESPACES}><w:body>"]
         for block in doc.blocks:
-            if isinstance(block, Table):
+            if isinstance(block, DataTable):
+                self.data_table(block)
+            elif isinstance(block, Table):
                 self.table(block)
             else:
                 self.paragraph(block)

@@ -1,4 +1,4 @@
-"""Reading indicator tables from CSV and Excel files (pandas, imported only here).
+"""Reading indicator tables from CSV (the csv module) and Excel files (openpyxl).
 
 Cells are read as text, exactly as the office typed them; turning them into
 numbers is the indicators stage's job, which can then say which row and
@@ -82,50 +82,72 @@ def resolve_inside(issue_dir: Path, name: str, what: str) -> Path:
     return candidate
 
 
-def _from_frame(frame, path: Path, sheet: str | None, first_row: int) -> RawTable:
-    header = [_text(c) for c in frame.columns]
-    rows = [[_text(v) for v in record] for record in frame.itertuples(index=False, name=None)]
-    rows = [r for r in rows if any(r)]  # trailing blank lines from Excel exports
-    table = RawTable(path, sheet, header, rows, first_row)
-    for index, name in enumerate(header):
-        if not name or name.startswith("Unnamed:"):
+def _finish(header: list, records, path: Path, sheet: str | None) -> RawTable:
+    names = [_text(c) for c in header]
+    width = len(names)
+    rows = []
+    for record in records:
+        cells = [_text(v) for v in record]
+        if any(cells):  # blank lines that Excel exports leave at the end
+            rows.append((cells + [""] * width)[:width] if len(cells) < width else cells)
+    table = RawTable(path, sheet, names, rows, 2)
+    while table.header and not table.header[-1] and not any(len(r) >= width and r[width - 1] for r in rows):
+        table.header.pop()  # trailing empty columns from Excel
+        width -= 1
+        table.rows = [r[:width] for r in table.rows]
+    if not table.header:
+        raise table.error("表格文件是空的（第一行应是表头）")
+    for index, name in enumerate(table.header):
+        if not name:
             raise table.error(f"第{index + 1}列没有列名（表头应在第一行）")
+    for index, row in enumerate(table.rows):
+        if len(row) > width and any(row[width:]):
+            raise table.error(f"第{index + 2}行比表头多出 {len(row) - width} 列（逗号多了？）")
+        table.rows[index] = row[:width]
     return table
 
 
 def read_csv(path: Path) -> RawTable:
-    import pandas as pd
+    import csv
 
     text = decode(path.read_bytes(), path)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
-        raise DataError("表格文件是空的", path) from None
-    except pd.errors.ParserError as exc:
+        records = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=True))
+    except csv.Error as exc:
         raise DataError(f"无法读取 CSV：{exc}", path) from None
-    return _from_frame(frame, path, None, 2)
+    if not records:
+        raise DataError("表格文件是空的", path)
+    return _finish(records[0], records[1:], path, None)
 
 
 def read_excel(path: Path, sheet: str | int | None) -> RawTable:
-    import pandas as pd
+    """Read one sheet with openpyxl (values, not formulas: data_only)."""
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
 
     try:
-        book = pd.ExcelFile(path, engine="openpyxl")
-    except Exception as exc:  # a renamed .xls, a corrupt file, a password
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:  # a renamed .xls, a corrupt file, a password
         raise DataError(f"无法打开 Excel 文件（{type(exc).__name__}）；请另存为 .xlsx 后再试", path) from None
-    names = book.sheet_names
-    if sheet is None:
-        sheet = 0
-    if isinstance(sheet, int):
-        if not 0 <= sheet < len(names):
-            raise DataError(f"工作表序号 {sheet} 不存在（共 {len(names)} 个：{'、'.join(names)}；序号从 0 起）", path)
-        name = names[sheet]
-    else:
-        if sheet not in names:
-            raise DataError(f"工作表“{sheet}”不存在（有：{'、'.join(names)}）", path)
-        name = sheet
-    frame = pd.read_excel(book, sheet_name=name, dtype=object)
-    return _from_frame(frame, path, name, 2)
+    try:
+        names = book.sheetnames
+        if sheet is None:
+            sheet = 0
+        if isinstance(sheet, int):
+            if not 0 <= sheet < len(names):
+                raise DataError(f"工作表序号 {sheet} 不存在（共 {len(names)} 个：{'、'.join(names)}；序号从 0 起）", path)
+            name = names[sheet]
+        else:
+            if sheet not in names:
+                raise DataError(f"工作表“{sheet}”不存在（有：{'、'.join(names)}）", path)
+            name = sheet
+        records = list(book[name].iter_rows(values_only=True))
+    finally:
+        book.close()
+    if not records:
+        raise DataError(f"工作表“{name}”是空的", path)
+    return _finish(list(records[0]), records[1:], path, name)
 
 
 def read_table(spec: TableSpec, issue_dir: Path) -> RawTable:

@@ -233,7 +233,7 @@ def render(edition: Edition, templates: TemplateSet) -> Document:
     except JinjaError as exc:
         path, line = _template_location(exc, templates.main)
         raise TemplateError(f"模板出错：{exc}", path, line) from None
-    blocks = parse_markup(text, templates.sheet, templates.main)
+    blocks = parse_markup(text, templates.sheet, templates.main, {t.id: t for t in edition.indicators})
     return Document(
         blocks=blocks,
         title=edition.name,
