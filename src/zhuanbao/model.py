@@ -29,6 +29,18 @@ def _no_blank(value: str | None) -> str | None:
     return value.strip() if value is not None else None
 
 
+Severity = Literal["error", "warning", "off"]
+
+
+class LintConfig(_Strict):
+    """series.yaml ``lint:``: how strict ``zhuanbao check`` is for this series."""
+
+    rules: dict[str, Severity] = Field(default_factory=dict, description="规则 → error / warning / off")
+    require_source: list[str] = Field(default_factory=list, description="这些栏目的稿件必须写 source")
+    required_sections: list[str] = Field(default_factory=list, description="这些栏目每期必须有稿件")
+    range_dash: Literal["—", "至", "-"] = Field("—", description="数字范围的写法：1—7月、1至7月，或允许 1-7月")
+
+
 class Series(_Strict):
     """series.yaml: what every issue of the bulletin shares."""
 
@@ -42,6 +54,7 @@ class Series(_Strict):
     marks: list[str] = Field(default_factory=list, description="报头左上角标注（可选），如 内部资料、注意保存")
     signoff: dict[str, str] = Field(default_factory=dict, description="签发、审核、编辑等署名（可选）")
     templates: str | None = Field(None, description="本刊模板文件夹（可选），相对 series.yaml 所在文件夹")
+    lint: LintConfig = Field(default_factory=LintConfig, description="检查规则设置（可选）")
 
     _blank_title = field_validator("title", "issuer", "program")(_no_blank)
 

@@ -86,6 +86,7 @@ def build(
     templates: Annotated[
         Path | None, typer.Option("--templates", "-t", metavar="文件夹", help="模板文件夹（覆盖 series.yaml 中的 templates）。")
     ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF（放在 .docx 旁边）。")] = False,
 ) -> None:
     """生成 Word 文档：每期一个 .docx，如 工作专报2023年第8期.docx。"""
     from ..build import build as run_build
@@ -93,6 +94,115 @@ def build(
     built = _run(lambda: run_build(path, output, templates, progress=_progress))
     for item in built:
         typer.echo(f"已生成：{item.path}")
+    if pdf:
+        from ..export import to_pdf
+
+        for item in built:
+            typer.echo(f"已生成：{_run(lambda item=item: to_pdf(item.path))}")
+
+
+@app.command()
+def preview(
+    path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹。")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="输出文件夹。")] = Path("output"),
+    templates: Annotated[Path | None, typer.Option("--templates", "-t", metavar="文件夹", help="模板文件夹。")] = None,
+    dpi: Annotated[int, typer.Option("--dpi", help="预览图分辨率。")] = 60,
+) -> None:
+    """生成本期的 Word、PDF 和每页的 PNG 预览图，并列出图片位置。"""
+    from ..build import build as run_build
+    from ..export import to_pdf, to_png
+
+    def run() -> list[Path]:
+        pages = []
+        for item in run_build(path, output, templates):
+            pdf_path = to_pdf(item.path)
+            pages.extend(to_png(pdf_path, output / "preview", dpi))
+        return pages
+
+    for page in _run(run):
+        typer.echo(str(page))
+
+
+@app.command()
+def new(
+    series: Annotated[Path, typer.Argument(metavar="刊物文件夹", help="含 series.yaml 的文件夹。")],
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="印发日期，默认今天。")
+    ] = None,
+) -> None:
+    """新建下一期：期号接上一期（新的一年从第1期起），生成 issue.yaml 和各栏目的示例稿件。"""
+    import datetime as dt
+
+    from ..errors import ContentError
+    from ..scaffold import new_issue
+
+    def run() -> Path:
+        when = None
+        if date is not None:
+            try:
+                when = dt.date.fromisoformat(date)
+            except ValueError:
+                raise ContentError(f"日期“{date}”应写作 2025-08-26 的形式") from None
+        return new_issue(series, when)
+
+    folder = _run(run)
+    typer.echo(f"已新建：{folder}")
+    typer.echo(f"示例稿件在 {folder / 'items'}（以“_”开头的文件不会排入专报）。")
+
+
+@app.command()
+def check(
+    path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹，或整个刊物的文件夹。")],
+    fix: Annotated[bool, typer.Option("--fix", help="自动修正标点全半角、日期补零、全角数字（修改前先备份）。")] = False,
+) -> None:
+    """检查稿件：生成时会出错的问题，以及标点、日期、期号等规范。有错误时退出码为 1。"""
+    from ..lint import check as run_check
+
+    report = _run(lambda: run_check(path, fix=fix))
+    for finding in report.findings:
+        typer.echo(str(finding))
+    fixed = sum(1 for f in report.findings if f.fixed)
+    summary = f"共 {report.errors} 个错误，{report.warnings} 个警告"
+    if fixed:
+        summary += f"，已修正 {fixed} 处（原文件备份在 .zhuanbao-backup/）"
+    typer.echo(summary + "。" if report.findings else "检查通过，没有发现问题。")
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="稿件文件", help=".docx、.txt 或 .md（UTF-8 或 GBK）。")],
+    issue: Annotated[Path, typer.Argument(metavar="期文件夹", help="导入到哪一期（含 issue.yaml 的文件夹）。")],
+    section: Annotated[str, typer.Option("--section", "-s", metavar="栏目", help="放入哪个栏目。")],
+    source: Annotated[str | None, typer.Option("--source", metavar="单位", help="供稿单位。")] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="标题", help="标题；不写则用首段。")] = None,
+) -> None:
+    """把报送的稿件（Word、文本）转成本期的一篇稿件 items/NN-标题.md，不覆盖已有文件。"""
+    from ..importer import import_submission
+
+    target = _run(lambda: import_submission(file, issue, section, source, title))
+    typer.echo(f"已导入：{target}")
+
+
+@app.command()
+def watch(
+    path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹。")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="输出文件夹。")] = Path("output"),
+    templates: Annotated[Path | None, typer.Option("--templates", "-t", metavar="文件夹", help="模板文件夹。")] = None,
+) -> None:
+    """边改边看：每次保存稿件都自动重新生成（按 Ctrl+C 停止）。出错时显示原因，上一次的文档保留。"""
+    from ..watch import watch as run_watch
+
+    def report(built, error, seconds):
+        if error is not None:
+            typer.echo(str(error), err=True)
+            typer.echo("（上一次生成的文档保留不变，继续监视……）", err=True)
+        else:
+            for item in built:
+                typer.echo(f"已生成：{item.path}（{seconds * 1000:.0f} 毫秒）")
+
+    _run(lambda: run_watch(path, output, templates, report))
 
 
 def main() -> None:

@@ -81,3 +81,27 @@ def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path
         outdir.mkdir(parents=True, exist_ok=True)
         shutil.move(str(produced), str(target))
     return target
+
+
+def to_png(pdf: Path, outdir: Path, dpi: int = 60, timeout: float = 120) -> list[Path]:
+    """Render each page of ``pdf`` to ``outdir/<stem>-N.png`` with pdftoppm; returns the files."""
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        raise ToolMissingError("未找到 pdftoppm，无法生成预览图", pdf, hint="Debian/Ubuntu：sudo apt-get install poppler-utils")
+    outdir.mkdir(parents=True, exist_ok=True)
+    for old in outdir.glob(f"{pdf.stem}-*.png"):
+        old.unlink()
+    try:
+        subprocess.run(
+            [pdftoppm, "-png", "-r", str(dpi), str(pdf), str(outdir / pdf.stem)],
+            capture_output=True, timeout=timeout, check=True,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        raise OutputError(f"pdftoppm 超过 {timeout:.0f} 秒仍未完成，已停止", pdf) from None
+    except subprocess.CalledProcessError as exc:
+        raise OutputError(f"pdftoppm 出错：{exc.stderr.decode('utf-8', 'replace')[-200:]}", pdf) from None
+
+    def page(path: Path) -> int:
+        return int(path.stem.rsplit("-", 1)[1])
+
+    return sorted(outdir.glob(f"{pdf.stem}-*.png"), key=page)

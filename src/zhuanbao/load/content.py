@@ -42,6 +42,11 @@ def locate(path: Path) -> tuple[Path, list[Path]]:
     raise ContentError(f"这里既没有 {SERIES_FILE}，也没有 {ISSUE_FILE}", path)
 
 
+def item_files(items_dir: Path) -> list[Path]:
+    """The item files of an issue; names starting with _ or . are drafts and examples."""
+    return sorted(p for p in items_dir.glob("*.md") if not p.name.startswith(("_", ".")))
+
+
 def load_series(series_dir: Path) -> Series:
     """Read and validate series.yaml."""
     doc = load_yaml(series_dir / SERIES_FILE)
@@ -89,7 +94,7 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
         errors.append(ContentError(f"缺少稿件文件夹 {ITEMS_DIR}/", items_dir))
         raise_all(errors)
     items: list[Item] = []
-    for path in sorted(items_dir.glob("*.md")):
+    for path in item_files(items_dir):
         try:
             items.append(load_item(path, series))
         except UserError as exc:

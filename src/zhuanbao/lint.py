@@ -1,0 +1,368 @@
+"""``zhuanbao check``: the mistakes that would embarrass the office, found before the build.
+
+Every finding names the file, line and column as the editor sees the file
+(front matter lines counted), so an editor can jump to it. Rules are listed
+with examples in docs/lint-rules.md; each can be set to error, warning or off
+in series.yaml (``lint: {rules: {rule-id: warning}}``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import UserError
+from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, ITEMS_DIR, item_files, load_edition, load_series, locate
+from .load.frontmatter import split_front_matter
+from .load.text import read_text
+from .load.yamlfile import load_yaml
+from .model import Edition, Series
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+WIDE_PUNCT = "，。、；：？！“”‘’（）《》【】…—"
+HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "【": "】"}
+
+SEVERITY_WORD = {"error": "错误", "warning": "警告"}
+
+
+@dataclass
+class Finding:
+    path: Path
+    line: int
+    column: int
+    rule: str
+    message: str
+    severity: str = "error"
+    fixed: bool = False
+
+    def __str__(self) -> str:
+        state = "（已修正）" if self.fixed else ""
+        return f"{self.path}:{self.line}:{self.column}: {SEVERITY_WORD[self.severity]}: {self.message}{state} [{self.rule}]"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    summary: str
+    default: str = "error"
+    fixable: bool = False
+
+
+RULES = {
+    r.id: r
+    for r in [
+        Rule("build", "生成时会被拒绝的问题（格式、缺项、未知的键、表格数据……）"),
+        Rule("halfwidth-punct", "中文旁边用了半角标点 , ; : ? ! ( )", fixable=True),
+        Rule("unmatched-pair", "引号、书名号、括号不成对：“” ‘’ 《》 （） 【】"),
+        Rule("date-padding", "日期中的月、日补了零：2023年05月", fixable=True),
+        Rule("date-format", "正文中的日期不是“2023年5月24日”的写法：2023-05-24、2023.5.24", "warning"),
+        Rule("range-dash", "数字范围用了连字符：1-7月（应写 1—7月 或 1至7月）"),
+        Rule("fullwidth-alnum", "全角数字或字母：２０２３、ＡＰＰ", fixable=True),
+        Rule("repeated-punct", "标点重复：，， 。。 ！！"),
+        Rule("ellipsis", "省略号写法不规范：... 或 。。。（应写 ……）", "warning"),
+        Rule("space-in-cjk", "中文之间、中文与数字之间有空格", "warning"),
+        Rule("title-punct", "标题末尾有句号、逗号等标点", "warning"),
+        Rule("duplicate-title", "同一期中有两篇稿件标题相同"),
+        Rule("missing-source", "要求署供稿单位的栏目中，稿件没有 source"),
+        Rule("required-section", "规定每期必有的栏目没有稿件"),
+        Rule("issue-number", "期号、总期号不接续上一期"),
+        Rule("issue-date", "日期早于上一期"),
+    ]
+}
+
+
+def _mask_templates(text: str) -> str:
+    """Hide {{ … }} / {% … %} so template syntax is not linted as prose."""
+    return re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", lambda m: "□" * len(m.group(0)), text)
+
+
+# --- text rules: each yields (column index, length, message, replacement or None) ------
+
+TextRule = Callable[[str, Series], Iterator[tuple[int, int, str, str | None]]]
+
+_HALF = re.compile(rf"(?<=[{CJK}{WIDE_PUNCT}])[,;:?!()]|[,;:?!()](?=[{CJK}])")
+_PADDED = re.compile(r"(?<=\d年)0(?=\d月)|(?<=\d月)0(?=\d日)|(?<![\d.])0(?=[1-9]月\d{1,2}日)")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
+_RANGE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[-~～－](\s*)(\d+(?:\.\d+)?)\s*(?=[月日年岁元万亿%个人户天时周期])")
+_FULLWIDTH = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
+_REPEATED = re.compile(r"([，。、；：！？])\1+")
+_ELLIPSIS = re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)")
+_SPACE = re.compile(rf"(?<=[{CJK}])[ \u3000]+(?=[{CJK}0-9A-Za-z])|(?<=[0-9A-Za-z])[ \u3000]+(?=[{CJK}])")
+
+
+def halfwidth_punct(text: str, _series: Series):
+    for m in _HALF.finditer(text):
+        yield m.start(), 1, f"中文旁边的半角“{m.group(0)}”应为全角“{HALF_TO_FULL[m.group(0)]}”", HALF_TO_FULL[m.group(0)]
+
+
+def date_padding(text: str, _series: Series):
+    for m in _PADDED.finditer(text):
+        yield m.start(), 1, "日期中的月、日不补零（应写 2023年5月4日）", ""
+
+
+def date_format(text: str, _series: Series):
+    for m in _ISO_DATE.finditer(text):
+        y, mo, d = m.groups()
+        yield m.start(), len(m.group(0)), f"日期应写作“{int(y)}年{int(mo)}月{int(d)}日”", None
+
+
+def range_dash(text: str, series: Series):
+    wanted = series.lint.range_dash
+    if wanted == "-":
+        return
+    for m in _RANGE.finditer(text):
+        start = m.start() + len(m.group(1))
+        yield start, 1, f"数字范围应写作“{m.group(1)}{wanted}{m.group(3)}”", None
+
+
+def fullwidth_alnum(text: str, _series: Series):
+    for m in _FULLWIDTH.finditer(text):
+        half = "".join(chr(ord(c) - 0xFEE0) for c in m.group(0))
+        yield m.start(), len(m.group(0)), f"全角“{m.group(0)}”应为半角“{half}”", half
+
+
+def repeated_punct(text: str, _series: Series):
+    for m in _REPEATED.finditer(text):
+        yield m.start(), len(m.group(0)), f"标点“{m.group(1)}”重复", None
+
+
+def ellipsis(text: str, _series: Series):
+    for m in _ELLIPSIS.finditer(text):
+        yield m.start(), len(m.group(0)), "省略号应写作“……”（两个“…”）", None
+
+
+def space_in_cjk(text: str, _series: Series):
+    for m in _SPACE.finditer(text):
+        yield m.start(), len(m.group(0)), "中文之间、中文与数字之间不加空格", None
+
+
+TEXT_RULES: dict[str, TextRule] = {
+    "halfwidth-punct": halfwidth_punct,
+    "date-padding": date_padding,
+    "date-format": date_format,
+    "range-dash": range_dash,
+    "fullwidth-alnum": fullwidth_alnum,
+    "repeated-punct": repeated_punct,
+    "ellipsis": ellipsis,
+    "space-in-cjk": space_in_cjk,
+}
+
+
+def unmatched(lines: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, str]]:
+    """Unmatched “” ‘’ 《》 （） 【】 in a paragraph (a run of lines): (line, col, message)."""
+    stack: list[tuple[str, int, int]] = []
+    closers = {v: k for k, v in PAIRS.items()}
+    for line, offset, text in lines:
+        for index, ch in enumerate(text):
+            if ch in PAIRS:
+                stack.append((ch, line, offset + index + 1))
+            elif ch in closers:
+                if stack and stack[-1][0] == closers[ch]:
+                    stack.pop()
+                else:
+                    yield line, offset + index + 1, f"“{ch}”没有对应的“{closers[ch]}”"
+    for ch, line, col in stack:
+        yield line, col, f"“{ch}”没有对应的“{PAIRS[ch]}”"
+
+
+# --- checking files --------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error" and not f.fixed)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning" and not f.fixed)
+
+
+class Checker:
+    def __init__(self, series: Series, report: Report, fix: bool, backup_dir: Path | None) -> None:
+        self.series = series
+        self.report = report
+        self.fix = fix
+        self.backup_dir = backup_dir
+        self.severity = {rid: series.lint.rules.get(rid, rule.default) for rid, rule in RULES.items()}
+
+    def add(self, path: Path, line: int, column: int, rule: str, message: str, fixed: bool = False) -> None:
+        severity = self.severity[rule]
+        if severity != "off":
+            self.report.findings.append(Finding(path, line, column, rule, message, severity, fixed))
+
+    def lint_text(self, path: Path, line: int, offset: int, text: str) -> str:
+        """Lint one line of prose; returns the line with safe fixes applied when fixing."""
+        masked = _mask_templates(text)
+        edits: list[tuple[int, int, str]] = []
+        for rule_id, rule in TEXT_RULES.items():
+            if self.severity[rule_id] == "off":
+                continue
+            for start, length, message, replacement in rule(masked, self.series):
+                fixable = self.fix and RULES[rule_id].fixable and replacement is not None
+                self.add(path, line, offset + start + 1, rule_id, message, fixed=fixable)
+                if fixable:
+                    edits.append((start, length, replacement))
+        for start, length, replacement in sorted(edits, reverse=True):
+            text = text[:start] + replacement + text[start + length :]
+        return text
+
+    def lint_item(self, path: Path) -> None:
+        try:
+            raw = read_text(path)
+            source = split_front_matter(raw, path)
+        except UserError:
+            return  # reported by the build check
+        lines = raw.split("\n")
+        changed = False
+        title_line = next((i for i in range(1, source.body_line - 2) if lines[i].startswith("title:")), None)
+        if title_line is not None:
+            value_at = len(lines[title_line]) - len(lines[title_line][6:].lstrip())
+            fixed = self.lint_text(path, title_line + 1, value_at, lines[title_line][value_at:])
+            if fixed != lines[title_line][value_at:]:
+                lines[title_line] = lines[title_line][:value_at] + fixed
+                changed = True
+            title = lines[title_line][value_at:].strip().strip("'\"")
+            if title and title[-1] in "。，；、":
+                self.add(path, title_line + 1, len(lines[title_line]), "title-punct", f"标题末尾不用“{title[-1]}”")
+        paragraph: list[tuple[int, int, str]] = []
+        in_fence = False
+        for index in range(source.body_line - 1, len(lines)):
+            text = lines[index]
+            if text.strip().startswith("```"):
+                in_fence = not in_fence
+            if not text.strip() or in_fence:
+                self.pairs(path, paragraph)
+                paragraph = []
+                continue
+            fixed = self.lint_text(path, index + 1, 0, text)
+            if fixed != text:
+                lines[index] = fixed
+                changed = True
+            paragraph.append((index + 1, 0, _mask_templates(lines[index])))
+        self.pairs(path, paragraph)
+        if changed:
+            self.save(path, raw, "\n".join(lines))
+
+    def pairs(self, path: Path, paragraph: list[tuple[int, int, str]]) -> None:
+        if paragraph and self.severity["unmatched-pair"] != "off":
+            for line, col, message in unmatched(paragraph):
+                self.add(path, line, col, "unmatched-pair", message)
+
+    def save(self, path: Path, original: str, text: str) -> None:
+        """Write a fixed file, after copying the original into the backup folder."""
+        assert self.backup_dir is not None
+        target = self.backup_dir / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        from .build import write_atomic
+
+        newline = "\r\n" if b"\r\n" in path.read_bytes()[:4096] else "\n"
+        encoding = "utf-8-sig" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else "utf-8"
+        write_atomic(path, text.replace("\n", newline).encode(encoding))
+
+    def lint_edition(self, edition: Edition) -> None:
+        titles: dict[str, Path] = {}
+        lint = self.series.lint
+        for item in edition.items:
+            title = item.meta.title
+            if title:
+                if title in titles:
+                    line, col = item.meta_doc.where(("title",))
+                    self.add(item.path, line or 1, col or 1, "duplicate-title", f"标题与 {titles[title].name} 相同")
+                titles.setdefault(title, item.path)
+            if item.meta.section in lint.require_source and not item.meta.source:
+                self.add(item.path, 1, 1, "missing-source", f"栏目“{item.meta.section}”的稿件须写 source（供稿单位）")
+        used = {item.meta.section for item in edition.items}
+        for name in lint.required_sections:
+            if name not in used:
+                self.add(edition.issue_dir / ISSUE_FILE, 1, 1, "required-section", f"本期没有“{name}”栏目的稿件")
+
+
+def _issue_facts(issue_dir: Path) -> tuple[int, int | None, dt.date | None, object] | None:
+    """(number, total, date, doc) from issue.yaml, for sequence checks; None if unreadable."""
+    try:
+        doc = load_yaml(issue_dir / ISSUE_FILE)
+    except UserError:
+        return None
+    data = doc.data if isinstance(doc.data, dict) else {}
+    number, total, date = data.get("number"), data.get("total"), data.get("date")
+    if not isinstance(number, int) or not isinstance(date, dt.date):
+        return None
+    return number, total if isinstance(total, int) else None, date, doc
+
+
+def check_sequence(checker: Checker, issue_dirs: list[Path], all_issues: list[Path]) -> None:
+    """Each issue's number, total and date follow the issue before it in the series."""
+    ordered = sorted(all_issues, key=lambda p: (p.name,))
+    facts = {p: _issue_facts(p) for p in ordered}
+    for index, issue_dir in enumerate(ordered):
+        if issue_dir not in issue_dirs or index == 0:
+            continue
+        current, previous = facts[issue_dir], facts[ordered[index - 1]]
+        if current is None or previous is None:
+            continue
+        number, total, date, doc = current
+        p_number, p_total, p_date, _ = previous
+        path = issue_dir / ISSUE_FILE
+        expected = p_number + 1 if date.year == p_date.year else 1
+        if number != expected:
+            line, col = doc.where(("number",))
+            checker.add(path, line or 1, col or 1, "issue-number",
+                        f"期号应为 {expected}（上一期 {ordered[index - 1].name} 是第{p_number}期）")  # fmt: skip
+        if total is not None and p_total is not None and total != p_total + 1:
+            line, col = doc.where(("total",))
+            checker.add(path, line or 1, col or 1, "issue-number",
+                        f"总期号应为 {p_total + 1}（上一期是总第{p_total}期）")  # fmt: skip
+        if date < p_date:
+            line, col = doc.where(("date",))
+            checker.add(path, line or 1, col or 1, "issue-date", f"日期 {date} 早于上一期的 {p_date}")
+
+
+def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> Report:
+    """Lint an issue or every issue of a series; with ``fix``, apply safe fixes (backed up)."""
+    series_dir, issue_dirs = locate(path)
+    report = Report()
+    try:
+        series = load_series(series_dir)
+    except UserError as exc:
+        _add_build_errors(report, exc)
+        return report
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    backup = series_dir / ".zhuanbao-backup" / stamp if fix else None
+    checker = Checker(series, report, fix, backup)
+    all_issues = sorted(p for p in series_dir.iterdir() if p.is_dir() and ISSUE_DIR_NAME.match(p.name))
+    for issue_dir in issue_dirs:
+        for item in item_files(issue_dir / ITEMS_DIR):
+            checker.lint_item(item)
+        try:
+            edition = load_edition(series_dir, issue_dir, series)
+        except UserError as exc:
+            _add_build_errors(report, exc)
+            continue
+        try:
+            from .render import context
+
+            context(edition)  # data sentences: undefined names, bad syntax
+        except UserError as exc:
+            _add_build_errors(report, exc)
+        checker.lint_edition(edition)
+    check_sequence(checker, issue_dirs, all_issues)
+    report.findings.sort(key=lambda f: (str(f.path), f.line, f.column))
+    return report
+
+
+def _add_build_errors(report: Report, exc: UserError) -> None:
+    errors = getattr(exc, "errors", [exc])
+    for error in errors:
+        report.findings.append(
+            Finding(error.path or Path("."), error.line or 1, error.column or 1, "build", error.message)
+        )

@@ -1,0 +1,68 @@
+"""``zhuanbao new``: the next issue's folder, numbered from the last one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .errors import ContentError, OutputError
+from .lint import _issue_facts
+from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, SERIES_FILE, load_series
+
+ISSUE_TEMPLATE = """\
+# 第{number}期。number 为本年期号，date 为印发日期（写作 {date}，印为 {cn_date}）。
+number: {number}
+date: {date}
+{total}
+# 需要时可覆盖 series.yaml 中的项目，例如本期多印：
+# copies: 100
+# 本期加送单位：
+# extra_distribution:
+#   送: [某某单位]
+"""
+
+ITEM_TEMPLATE = """\
+---
+# 示例稿件：文件名以“_”开头的稿件不会排入专报。
+# 复制本文件并改名（如 01-{slug}.md），再修改下面的内容。
+section: {section}
+title: 标题写成一句话，概括本条主要内容
+source: 供稿单位
+---
+正文第一段。日期写作 {cn_date}，数字用半角，标点用全角。
+
+**某某县：**以单位名开头的段落，单位名可以加粗。
+"""
+
+
+def _cn(date: dt.date) -> str:
+    return f"{date.year}年{date.month}月{date.day}日"
+
+
+def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | None = None) -> Path:
+    """Create the next issue folder with issue.yaml and an example item per section."""
+    if not (series_dir / SERIES_FILE).is_file():
+        raise ContentError(f"这里没有 {SERIES_FILE}，不是刊物文件夹", series_dir)
+    series = load_series(series_dir)
+    date = date or today or dt.date.today()
+    issues = sorted(p for p in series_dir.iterdir() if p.is_dir() and ISSUE_DIR_NAME.match(p.name))
+    facts = [f for f in (_issue_facts(p) for p in issues) if f is not None]
+    facts.sort(key=lambda f: (f[2].year, f[0]))
+    last = facts[-1] if facts else None
+    number = last[0] + 1 if last and last[2].year == date.year else 1
+    if last and date < last[2]:
+        raise ContentError(f"日期 {date} 早于上一期的 {last[2]}", series_dir / SERIES_FILE)
+    total = last[1] + 1 if last and last[1] is not None else None
+    folder = series_dir / f"{date.year}-{number:02d}"
+    if folder.exists():
+        raise OutputError("这一期的文件夹已经存在，不会覆盖", folder)
+    items = folder / "items"
+    items.mkdir(parents=True)
+    total_line = f"total: {total}       # 总期号" if total is not None else "# total: 1       # 总期号（可选）"
+    (folder / ISSUE_FILE).write_text(
+        ISSUE_TEMPLATE.format(number=number, date=date.isoformat(), cn_date=_cn(date), total=total_line), "utf-8"
+    )
+    for index, section in enumerate(series.sections, start=1):
+        text = ITEM_TEMPLATE.format(section=section, slug=f"item{index}", cn_date=_cn(date))
+        (items / f"_示例{index:02d}-{section}.md").write_text(text, "utf-8")
+    return folder

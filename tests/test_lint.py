@@ -1,0 +1,167 @@
+"""zhuanbao check: each rule with the exact file:line:col, severities, and --fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from zhuanbao.lint import RULES, check
+
+HEAD = "---\nsection: 工作简讯\ntitle: 测试标题\nsource: 测试单位\n---\n"
+
+
+def findings(series, body: str, files: dict | None = None, rule: str | None = None):
+    root = series({"2024-03/items/01-gaizao.md": HEAD + body, **(files or {})})
+    report = check(root)
+    found = [(f.path.name, f.line, f.column, f.rule, f.severity) for f in report.findings]
+    return [f for f in found if rule is None or f[3] == rule], report
+
+
+@pytest.mark.parametrize(
+    ("body", "rule", "line", "column"),
+    [
+        ("东岭区完成改造,惠及居民。\n", "halfwidth-punct", 6, 8),
+        ("完成改造(一期)。\n", "halfwidth-punct", 6, 5),
+        ("是否完成?\n", "halfwidth-punct", 6, 5),
+        ("第一段。\n\n他说“很好。\n", "unmatched-pair", 8, 3),
+        ("见《通知。\n", "unmatched-pair", 6, 2),
+        ("好】。\n", "unmatched-pair", 6, 2),
+        ("2023年05月24日召开。\n", "date-padding", 6, 6),
+        ("5月06日召开。\n", "date-padding", 6, 3),
+        ("于2023-05-24召开。\n", "date-format", 6, 2),
+        ("1-7月累计完成。\n", "range-dash", 6, 2),
+        ("35~64岁人群。\n", "range-dash", 6, 3),
+        ("完成１２３户。\n", "fullwidth-alnum", 6, 3),
+        ("完成了。。\n", "repeated-punct", 6, 4),
+        ("等等...\n", "ellipsis", 6, 3),
+        ("中文 中文。\n", "space-in-cjk", 6, 3),
+        ("共 12 户。\n", "space-in-cjk", 6, 2),
+    ],
+)
+def test_rule_points_at_the_spot(series, body, rule, line, column):
+    found, _ = findings(series, body, rule=rule)
+    assert found and found[0][:3] == ("01-gaizao.md", line, column), found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "10:30召开，时间到了。\n",  # a time is not punctuation next to Chinese
+        "访问 www.example.cn 查看。\n" if False else "网址www.example.cn可查。\n",
+        "2023年5月24日召开，1—7月累计。\n",
+        "引号“成对”，书名号《成对》，括号（成对）。\n",
+        "省略号……写法正确。\n",
+        "增长1.5个百分点，达到12.5%。\n",
+        "{{ tables.x | pct }}：数据句子不检查模板语法。\n",
+    ],
+)
+def test_clean_text_has_no_text_findings(series, body):
+    found, _ = findings(series, body)
+    assert [f for f in found if f[3] not in ("build",)] == []
+
+
+def test_title_line_and_column_in_the_front_matter(series):
+    root = series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\ntitle: 东岭区,完成改造。\n---\n正文。\n"})
+    found = [(f.line, f.column, f.rule) for f in check(root).findings]
+    assert (3, 11, "halfwidth-punct") in found
+    assert (3, 16, "title-punct") in found
+
+
+def test_build_errors_are_findings(series):
+    root = series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简迅\n---\n正文。\n"})
+    found = [(f.path.name, f.line, f.rule) for f in check(root).findings]
+    assert ("01-gaizao.md", 2, "build") in found
+
+
+def test_duplicate_titles(series):
+    files = {"2024-03/items/02.md": HEAD + "另一篇。\n"}
+    found, _ = findings(series, "正文。\n", files, rule="duplicate-title")
+    assert found == [("02.md", 3, 1, "duplicate-title", "error")]
+
+
+def test_missing_source_and_required_section(series):
+    root = series(
+        {
+            "series.yaml": (series().joinpath("series.yaml").read_text("utf-8")
+                            + "lint:\n  require_source: [工作简讯]\n  required_sections: [区县动态]\n"),
+            "2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\n---\n无来源。\n",
+        }
+    )
+    found = {(f.path.name, f.rule) for f in check(root).findings}
+    assert ("01-gaizao.md", "missing-source") in found and ("issue.yaml", "required-section") in found
+
+
+def test_severity_can_be_changed_or_turned_off(series):
+    base = series().joinpath("series.yaml").read_text("utf-8")
+    root = series(
+        {
+            "series.yaml": base + "lint:\n  rules: {halfwidth-punct: warning, repeated-punct: 'off'}\n",
+            "2024-03/items/01-gaizao.md": HEAD + "完成,好。。\n",
+        }
+    )
+    report = check(root)
+    assert [(f.rule, f.severity) for f in report.findings] == [("halfwidth-punct", "warning")]
+    assert report.errors == 0 and report.warnings == 1
+
+
+def test_range_rule_follows_the_series(series):
+    base = series().joinpath("series.yaml").read_text("utf-8")
+    root = series({"series.yaml": base + "lint: {range_dash: '-'}\n", "2024-03/items/01-gaizao.md": HEAD + "1-7月。\n"})
+    assert check(root).findings == []
+
+
+def issue(number: int, date: str, total: int | None = None) -> str:
+    return f"number: {number}\ndate: {date}\n" + (f"total: {total}\n" if total else "")
+
+
+ITEM = "---\nsection: 工作简讯\n---\n正文。\n"
+
+
+@pytest.mark.parametrize(
+    ("second", "messages"),
+    [
+        (("2024-04", issue(4, "2024-04-15", 21)), []),
+        (("2024-05", issue(5, "2024-05-15", 22)), ["期号应为 4", "总期号应为 21"]),
+        (("2024-04", issue(4, "2024-03-01", 21)), ["早于上一期"]),
+        (("2025-01", issue(1, "2025-01-10", 21)), []),
+        (("2025-02", issue(2, "2025-01-10", 21)), ["期号应为 1"]),
+    ],
+)
+def test_issue_sequence(series, second, messages):
+    folder, text = second
+    root = series({f"{folder}/issue.yaml": text, f"{folder}/items/01.md": ITEM})
+    found = [f.message for f in check(root / folder).findings if f.rule in ("issue-number", "issue-date")]
+    for message in messages:
+        assert any(message in m for m in found), found
+    if not messages:
+        assert found == []
+
+
+def test_fix_applies_safe_fixes_keeps_a_backup_and_reports(series):
+    body = "2023年05月06日,完成改造(一期)１２３户。。\n"
+    root = series({"2024-03/items/01-gaizao.md": HEAD + body})
+    path = root / "2024-03/items/01-gaizao.md"
+    report = check(root, fix=True, now=dt.datetime(2024, 3, 20, 9, 30, 0))
+    assert path.read_text("utf-8") == HEAD + "2023年5月6日，完成改造（一期）123户。。\n"
+    backup = root / ".zhuanbao-backup/20240320-093000/items/01-gaizao.md"
+    assert backup.read_text("utf-8") == HEAD + body
+    fixed = [f.rule for f in report.findings if f.fixed]
+    assert sorted(fixed) == ["date-padding", "date-padding", "fullwidth-alnum", "halfwidth-punct",
+                             "halfwidth-punct", "halfwidth-punct"]  # fmt: skip
+    assert report.errors == 1  # the repeated 。 is not a safe fix: still reported
+    assert [f.rule for f in check(root).findings] == ["repeated-punct"]
+
+
+def test_fix_keeps_crlf_line_ends(series):
+    root = series({"2024-03/items/01-gaizao.md": (HEAD + "完成,好。\n").replace("\n", "\r\n").encode("utf-8")})
+    check(root, fix=True)
+    assert (root / "2024-03/items/01-gaizao.md").read_bytes().endswith("完成，好。\r\n".encode())
+
+
+def test_every_rule_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[1] / "docs" / "lint-rules.md").read_text("utf-8")
+    for rule in RULES:
+        assert f"`{rule}`" in doc, rule
