@@ -25,6 +25,7 @@ test: setup
 bench: setup
 	command -v pandoc >/dev/null || (apt-get install -y -qq pandoc || echo "请先安装 pandoc")
 	$(BIN)/python bench/big_table.py --runs 7
+	$(BIN)/python bench/watch_latency.py
 
 clean:
 	rm -rf output .pytest_cache

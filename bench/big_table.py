@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -22,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from common import machine, record
+
 COLUMNS = ["区县", "乡镇", "项目", "单位", "目标", "完成", "投资（万元）", "备注"]
 
 
@@ -65,11 +64,6 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {cpu}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -98,9 +92,7 @@ def main() -> None:
     )
     print(line)
     if not args.no_record:
-        results = HERE / "RESULTS.md"
-        text = results.read_text("utf-8")
-        results.write_text(text.rstrip("\n") + "\n" + line + "\n", "utf-8")
+        record([line])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,215 @@
+"""The editor's loop: new issue, import submissions, watch, preview, and their CLI exit codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from typer.testing import CliRunner
+
+from zhuanbao.cli import app
+from zhuanbao.errors import ContentError, OutputError
+from zhuanbao.importer import import_submission
+from zhuanbao.load.content import load_edition, load_series
+from zhuanbao.scaffold import new_issue
+
+runner = CliRunner()
+
+
+# --- new -----------------------------------------------------------------------
+
+
+def test_new_numbers_from_the_last_issue(series):
+    root = series()
+    folder = new_issue(root, dt.date(2024, 4, 16))
+    assert folder.name == "2024-04"
+    text = (folder / "issue.yaml").read_text("utf-8")
+    assert "number: 4\n" in text and "date: 2024-04-16\n" in text and "total: 21" in text
+    examples = sorted(p.name for p in (folder / "items").iterdir())
+    assert examples == ["_示例01-重要新闻.md", "_示例02-部门动态.md", "_示例03-区县动态.md", "_示例04-工作简讯.md"]
+
+
+def test_new_restarts_at_one_in_a_new_year_while_the_total_goes_on(series):
+    folder = new_issue(series(), dt.date(2025, 1, 8))
+    assert folder.name == "2025-01"
+    text = (folder / "issue.yaml").read_text("utf-8")
+    assert "number: 1\n" in text and "total: 21" in text
+
+
+def test_new_issue_examples_are_not_built_but_the_issue_loads_once_written(series):
+    root = series()
+    folder = new_issue(root, dt.date(2024, 4, 16))
+    with pytest.raises(ContentError, match="还没有任何稿件"):
+        load_edition(root, folder, load_series(root))
+    example = next((folder / "items").glob("_示例04*"))
+    (folder / "items" / "01-jianxun.md").write_text(example.read_text("utf-8"), "utf-8")
+    edition = load_edition(root, folder, load_series(root))
+    assert [i.path.name for i in edition.items] == ["01-jianxun.md"]
+
+
+def test_new_never_overwrites(series):
+    root = series()
+    new_issue(root, dt.date(2024, 4, 16))
+    (root / "2024-04" / "issue.yaml").write_text("number: 4\ndate: 2024-04-16\n", "utf-8")
+    with pytest.raises(ContentError, match="早于上一期"):
+        new_issue(root, dt.date(2024, 4, 1))
+    (root / "2024-05").mkdir()
+    with pytest.raises(OutputError, match="已经存在"):
+        new_issue(root, dt.date(2024, 5, 2))
+    assert (root / "2024-04" / "issue.yaml").read_text("utf-8") == "number: 4\ndate: 2024-04-16\n"
+
+
+def test_new_cli(series):
+    result = runner.invoke(app, ["new", str(series()), "--date", "2024-04-16"])
+    assert result.exit_code == 0 and "已新建" in result.output
+    bad = runner.invoke(app, ["new", str(series()), "--date", "2024/4/16"])
+    assert bad.exit_code == 2
+
+
+# --- import --------------------------------------------------------------------
+
+
+def make_docx(path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("东岭区：新建就业帮扶车间5个")
+    first = document.add_paragraph()
+    first.add_run("\u3000\u3000")
+    first.add_run("东岭区：").bold = True
+    first.add_run("8月以来，全区新建车间")
+    first.add_run().add_break()  # a manual line break pasted from another document
+    first.add_run("5个，吸纳就业120人。")
+    document.add_paragraph("")
+    document.add_paragraph("  下一步将继续推进。 ")
+    document.save(path)
+    return path
+
+
+def test_import_docx_keeps_paragraphs_and_bold_and_strips_paste_debris(series, tmp_path):
+    root = series()
+    target = import_submission(make_docx(tmp_path / "稿件.docx"), root / "2024-03", "区县动态", "东岭区人社局")
+    assert target.name == "02-东岭区-新建就业帮扶车间5个.md"
+    assert target.read_text("utf-8") == (
+        "---\nsection: 区县动态\ntitle: 东岭区：新建就业帮扶车间5个\nsource: 东岭区人社局\n---\n"
+        "**东岭区：**8月以来，全区新建车间5个，吸纳就业120人。\n\n下一步将继续推进。\n"
+    )
+    edition = load_edition(root, root / "2024-03", load_series(root))
+    assert any(i.meta.title == "东岭区：新建就业帮扶车间5个" for i in edition.items)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_import_text_from_a_chat(series, tmp_path, encoding):
+    source = tmp_path / "稿件.txt"
+    source.write_bytes("溪口区：社区食堂开业\r\n\u3000\u3000首批3个社区食堂开业。\r\n\r\n日均就餐600人次。\r\n".encode(encoding))
+    target = import_submission(source, series() / "2024-03", "工作简讯", title="溪口区社区食堂开业")
+    text = target.read_text("utf-8")
+    assert "title: 溪口区社区食堂开业\n" in text
+    assert text.endswith("---\n溪口区：社区食堂开业\n\n首批3个社区食堂开业。\n\n日均就餐600人次。\n")
+
+
+def test_import_never_overwrites(series, tmp_path):
+    root = series()
+    source = tmp_path / "a.md"
+    source.write_text("标题\n\n正文。\n", "utf-8")
+    first = import_submission(source, root / "2024-03", "工作简讯")
+    second = import_submission(source, root / "2024-03", "工作简讯")
+    assert first != second and first.exists() and second.exists()
+    assert (root / "2024-03/items/01-gaizao.md").read_text("utf-8").startswith("---\nsection: 工作简讯")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "section", "message"),
+    [
+        ("a.doc", b"x", "工作简讯", "不支持的稿件类型"),
+        ("a.docx", b"not a zip", "工作简讯", "无法打开 Word 文件"),
+        ("a.txt", "只有一段".encode(), "工作简讯", "只有一段"),
+        ("a.txt", "标题\n正文".encode(), "不存在", "不在 series.yaml 的 sections 中"),
+    ],
+)
+def test_import_errors(series, tmp_path, name, content, section, message):
+    source = tmp_path / name
+    source.write_bytes(content)
+    with pytest.raises(ContentError, match=message):
+        import_submission(source, series() / "2024-03", section)
+
+
+def test_import_cli(series, tmp_path):
+    result = runner.invoke(app, ["import", str(make_docx(tmp_path / "a.docx")), str(series() / "2024-03"), "-s", "区县动态"])
+    assert result.exit_code == 0 and "已导入" in result.output
+
+
+# --- check via the CLI ---------------------------------------------------------------
+
+
+def test_check_exit_codes(series, tmp_path):
+    root = series()
+    clean = runner.invoke(app, ["check", str(root)])
+    assert clean.exit_code == 0 and "检查通过" in clean.output
+    (root / "2024-03/items/01-gaizao.md").write_text("---\nsection: 工作简讯\n---\n完成,好。\n", "utf-8")
+    dirty = runner.invoke(app, ["check", str(root)])
+    assert dirty.exit_code == 1
+    assert f"{root / '2024-03/items/01-gaizao.md'}:4:3: 错误:" in dirty.output
+    assert runner.invoke(app, ["check", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+# --- watch ---------------------------------------------------------------------------
+
+
+def test_watch_rebuilds_on_save_and_keeps_the_last_good_document(series, tmp_path):
+    from zhuanbao.watch import watch
+
+    root = series()
+    out = tmp_path / "out"
+    results = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch, args=(root / "2024-03", out, None, lambda b, e, s: results.append((b, e))), kwargs={"stop_event": stop}
+    )
+    thread.start()
+    try:
+        deadline = time.time() + 10
+        while not results and time.time() < deadline:
+            time.sleep(0.05)
+        assert results and results[0][1] is None
+        document = out / "工作专报2024年第3期.docx"
+        good = document.read_bytes()
+        item = root / "2024-03/items/01-gaizao.md"
+        time.sleep(0.3)
+        item.write_text("---\nsection: 不存在\n---\n正文。\n", "utf-8")
+        while len(results) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        assert results[-1][1] is not None and "不存在" in results[-1][1].message
+        assert document.read_bytes() == good
+        item.write_text("---\nsection: 工作简讯\n---\n改好了。\n", "utf-8")
+        while (len(results) < 3 or results[-1][1] is not None) and time.time() < deadline:
+            time.sleep(0.05)
+        assert results[-1][1] is None and document.read_bytes() != good
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+
+
+# --- preview and --pdf (LibreOffice) -------------------------------------------------
+
+
+def test_build_pdf_and_preview(series, tmp_path, libreoffice):
+    root = series()
+    result = runner.invoke(app, ["build", str(root / "2024-03"), "-o", str(tmp_path / "out"), "--pdf"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "工作专报2024年第3期.pdf").read_bytes()[:4] == b"%PDF"
+    result = runner.invoke(app, ["preview", str(root / "2024-03"), "-o", str(tmp_path / "pv")])
+    assert result.exit_code == 0, result.output
+    pages = [line for line in result.output.splitlines() if line.endswith(".png")]
+    assert pages and all((tmp_path / "pv" / "preview").joinpath(p.split("/")[-1]).is_file() for p in pages)
+
+
+def test_missing_libreoffice_is_explained(series, tmp_path, monkeypatch):
+    import zhuanbao.export as export
+
+    monkeypatch.setattr(export, "find_soffice", lambda: None)
+    result = runner.invoke(app, ["build", str(series() / "2024-03"), "-o", str(tmp_path / "out"), "--pdf"])
+    assert result.exit_code == 2
+    assert "未找到 LibreOffice" in result.output and "apt-get install libreoffice-writer" in result.output
