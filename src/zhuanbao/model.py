@@ -55,6 +55,7 @@ class Series(_Strict):
     signoff: dict[str, str] = Field(default_factory=dict, description="签发、审核、编辑等署名（可选）")
     templates: str | None = Field(None, description="本刊模板文件夹（可选），相对 series.yaml 所在文件夹")
     lint: LintConfig = Field(default_factory=LintConfig, description="检查规则设置（可选）")
+    archive: str | None = Field(None, description="归档文件夹（可选），相对 series.yaml；默认为刊物文件夹旁的 archive/")
 
     _blank_title = field_validator("title", "issuer", "program")(_no_blank)
 

@@ -205,6 +205,123 @@ def watch(
     _run(lambda: run_watch(path, output, templates, report))
 
 
+ArchiveOption = Annotated[
+    Path | None, typer.Option("--archive", "-a", metavar="文件夹", help="归档文件夹（默认为刊物文件夹旁的 archive/）。")
+]
+
+
+def _archive_dir(archive: Path | None) -> Path:
+    from ..errors import ContentError
+
+    if archive is not None:
+        return archive
+    if Path("archive").is_dir():
+        return Path("archive")
+    raise ContentError("请用 --archive 指出归档文件夹（当前文件夹下没有 archive/）")
+
+
+@app.command()
+def publish(
+    path: Annotated[Path, typer.Argument(metavar="路径", help="要发布的那一期的文件夹。")],
+    archive: ArchiveOption = None,
+    revise: Annotated[bool, typer.Option("--revise", help="已发布的期再发布一个新版本（旧版本保留）。")] = False,
+    templates: Annotated[Path | None, typer.Option("--templates", "-t", metavar="文件夹", help="模板文件夹。")] = None,
+) -> None:
+    """发布一期：生成 Word（和 PDF）并连同源文件、校验值一起存入归档；已发布的期不会被覆盖。"""
+    from ..archive import publish as run_publish
+
+    result = _run(lambda: run_publish(path, archive, revise, templates))
+    typer.echo(f"已发布第{result.version}版：{result.folder}")
+    for document in result.documents:
+        typer.echo(f"  {document.name}")
+
+
+@app.command()
+def verify(archive: ArchiveOption = None) -> None:
+    """核对归档中每个文件的校验值，列出被改动、缺失或多出的文件。有问题时退出码为 1。"""
+    from ..archive import verify as run_verify
+
+    checked, problems = _run(lambda: run_verify(_archive_dir(archive)))
+    for problem in problems:
+        typer.echo(str(problem))
+    if problems:
+        typer.echo(f"核对 {checked} 个文件，发现 {len(problems)} 处问题。")
+        raise typer.Exit(1)
+    typer.echo(f"核对 {checked} 个文件，全部一致。")
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(metavar="词语", help="要找的词；多个词用空格分开，须同时出现。")],
+    archive: ArchiveOption = None,
+    series: Annotated[str | None, typer.Option("--series", metavar="刊名", help="只查某个刊物。")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="年", help="只查某一年。")] = None,
+    source: Annotated[str | None, typer.Option("--source", metavar="单位", help="只查某个供稿单位。")] = None,
+) -> None:
+    """在归档的各期中检索稿件，列出期号、栏目、标题和相关段落。"""
+    from ..catalogue import Catalogue
+
+    def run():
+        with Catalogue(_archive_dir(archive)) as catalogue:
+            return catalogue.search(query, series, year, source)
+
+    hits = _run(run)
+    for hit in hits:
+        typer.echo(hit.line())
+        typer.echo(f"    {hit.snippet}")
+    typer.echo(f"共 {len(hits)} 条。")
+
+
+@app.command()
+def reindex(archive: ArchiveOption = None) -> None:
+    """根据归档中的文件重建检索目录（catalogue.sqlite）。"""
+    from ..catalogue import Catalogue
+
+    def run() -> int:
+        with Catalogue(_archive_dir(archive)) as catalogue:
+            return catalogue.rebuild()
+
+    typer.echo(f"已重建目录：{_run(run)} 个版本。")
+
+
+@app.command()
+def stats(
+    archive: ArchiveOption = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="年", help="只统计某一年。")] = None,
+    series: Annotated[str | None, typer.Option("--series", metavar="刊名", help="只统计某个刊物。")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", metavar="文件", help="另存为 CSV（Excel 可直接打开）。")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件。")] = None,
+) -> None:
+    """供稿统计：各单位、各栏目、各月份的稿件数（按现行版本）。"""
+    from ..catalogue import Catalogue
+    from ..stats import print_tables, write_csv, write_xlsx
+
+    def run():
+        with Catalogue(_archive_dir(archive)) as catalogue:
+            return catalogue.stats(year, series)
+
+    tables = _run(run)
+    print_tables(tables, typer.echo)
+    if csv:
+        _run(lambda: write_csv(tables, csv))
+        typer.echo(f"已保存：{csv}")
+    if xlsx:
+        _run(lambda: write_xlsx(tables, xlsx))
+        typer.echo(f"已保存：{xlsx}")
+
+
+@app.command()
+def site(
+    archive: ArchiveOption = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="文件夹", help="网站文件夹（默认 归档/site）。")] = None,
+) -> None:
+    """生成归档网站（静态 HTML，可直接用浏览器打开）：按刊物和年份的目录、每期全文、离线检索。"""
+    from ..site import build_site
+
+    index = _run(lambda: build_site(_archive_dir(archive), output))
+    typer.echo(f"已生成：{index}")
+
+
 def main() -> None:
     """Console entry point: usage errors in Chinese, exit code 2."""
     args = sys.argv[1:]

@@ -172,6 +172,19 @@ def context(edition: Edition) -> dict:
     }
 
 
+def item_texts(edition: Edition) -> list[dict]:
+    """Each item's section, title, source and plain text as printed (figures filled in)."""
+    data = item_data(edition)
+    out = []
+    order = {name: index for index, name in enumerate(edition.series.sections)}
+    for item in sorted(edition.items, key=lambda i: order.get(i.meta.section, len(order))):
+        view = _item_view(item, data)
+        text = "\n".join(block.text for block in view.blocks)
+        out.append({"file": view.file, "section": view.section, "title": view.title or "",
+                    "source": view.source or "", "text": text})  # fmt: skip
+    return out
+
+
 def item_data(edition: Edition) -> dict:
     """What item bodies can quote: the series, the issue and the computed tables."""
     series, issue = edition.series, edition.issue

@@ -1,0 +1,263 @@
+"""The archive's catalogue: SQLite with an FTS5 index, for search and contribution statistics.
+
+Chinese has no spaces between words, and FTS5's tokenizers cut on spaces
+(unicode61) or index character triples (trigram, which cannot match a
+two-character term such as 低保). We index overlapping character pairs
+instead: 就业帮扶 → "就业 业帮 帮扶". Any term of two or more characters
+is then the phrase of its pairs, which FTS5 matches in order, and bm25
+ranks the results. Latin words and numbers are kept whole.
+
+The catalogue is derived data: ``reindex`` rebuilds it from the archive's
+files at any time, so it is never the only copy of anything.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS issues (
+    id INTEGER PRIMARY KEY, series_key TEXT, series TEXT, folder TEXT, name TEXT,
+    year INTEGER, number INTEGER, total INTEGER, date TEXT, version INTEGER, current INTEGER,
+    path TEXT, documents TEXT, UNIQUE (series_key, folder, version));
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY, issue_id INTEGER REFERENCES issues(id), position INTEGER,
+    section TEXT, title TEXT, source TEXT, text TEXT, file TEXT);
+CREATE TABLE IF NOT EXISTS data_tables (issue_id INTEGER REFERENCES issues(id), id TEXT, title TEXT, section TEXT);
+CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(title, text, tokenize = 'unicode61');
+"""
+
+_WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+(?:[.%][0-9]+)*")
+
+
+def pairs(text: str) -> str:
+    """Text as index tokens: CJK runs as overlapping pairs, Latin words whole."""
+    tokens: list[str] = []
+    for match in _WORD.finditer(text):
+        run = match.group(0)
+        if run[0].isascii():
+            tokens.append(run.lower())
+        elif len(run) == 1:
+            tokens.append(run)
+        else:
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return " ".join(tokens)
+
+
+def fts_query(query: str) -> str | None:
+    """An FTS5 query for ``query``: every term must appear (as a phrase of its pairs)."""
+    phrases = []
+    for term in query.split():
+        tokens = pairs(term)
+        if not tokens:
+            continue
+        if " " not in tokens and len(tokens) == 1 and not tokens.isascii():
+            return None  # a single Chinese character: too short for the pair index
+        phrases.append('"' + tokens.replace('"', "") + '"')
+    return " AND ".join(phrases) if phrases else None
+
+
+@dataclass
+class Hit:
+    name: str
+    section: str
+    title: str
+    source: str
+    snippet: str
+    series: str
+    date: str
+
+    def line(self) -> str:
+        title = self.title or "（无标题）"
+        return f"{self.name} · {self.section} · {title}"
+
+
+def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = ("【", "】")) -> str:
+    """The passage around the first term of ``query``, with every term marked."""
+    text = text.replace("\n", " ")
+    terms = [t for t in query.split() if t]
+    lower = text.lower()
+    positions = [lower.find(t.lower()) for t in terms if lower.find(t.lower()) >= 0]
+    start = max(0, min(positions) - width // 2) if positions else 0
+    end = min(len(text), start + width + sum(len(t) for t in terms))
+    passage = text[start:end]
+    for term in sorted(set(terms), key=len, reverse=True):
+        passage = re.sub(re.escape(term), lambda m: f"{mark[0]}{m.group(0)}{mark[1]}", passage, flags=re.I)
+    return ("…" if start else "") + passage + ("…" if end < len(text) else "")
+
+
+class Catalogue:
+    """The SQLite catalogue of an archive (a context manager: commits on success)."""
+
+    def __init__(self, archive: Path) -> None:
+        from .archive import CATALOGUE
+
+        archive.mkdir(parents=True, exist_ok=True)
+        self.archive = archive
+        self.db = sqlite3.connect(archive / CATALOGUE)
+        self.db.executescript(SCHEMA)
+
+    def __enter__(self) -> Catalogue:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.db.commit()
+        self.db.close()
+
+    def add_version(self, folder: Path) -> None:
+        """Index one published version from its own files (manifest and sources)."""
+        from .archive import MANIFEST, is_current
+
+        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+        key, issue_folder, version = manifest["series_key"], manifest["issue"], manifest["version"]
+        old = self.db.execute(
+            "SELECT id FROM issues WHERE series_key=? AND folder=? AND version=?", (key, issue_folder, version)
+        ).fetchone()
+        if old:
+            self._drop(old[0])
+        current = is_current(folder)
+        if current:
+            self.db.execute("UPDATE issues SET current=0 WHERE series_key=? AND folder=?", (key, issue_folder))
+        cursor = self.db.execute(
+            "INSERT INTO issues (series_key, series, folder, name, year, number, total, date, version, current,"
+            " path, documents) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (key, manifest["series"], issue_folder, manifest["name"], manifest["year"], manifest["number"],
+             manifest.get("total"), manifest["date"], version, int(current),
+             folder.relative_to(self.archive).as_posix(), json.dumps(manifest.get("documents", []))),
+        )  # fmt: skip
+        issue_id = cursor.lastrowid
+        for position, item in enumerate(_items(folder, issue_folder)):
+            row = self.db.execute(
+                "INSERT INTO items (issue_id, position, section, title, source, text, file) VALUES (?,?,?,?,?,?,?)",
+                (issue_id, position, item["section"], item["title"], item["source"], item["text"], item["file"]),
+            )
+            self.db.execute(
+                "INSERT INTO items_fts (rowid, title, text) VALUES (?,?,?)",
+                (row.lastrowid, pairs(item["title"]), pairs(item["text"])),
+            )
+
+    def _drop(self, issue_id: int) -> None:
+        ids = [r[0] for r in self.db.execute("SELECT id FROM items WHERE issue_id=?", (issue_id,))]
+        self.db.executemany("DELETE FROM items_fts WHERE rowid=?", [(i,) for i in ids])
+        self.db.execute("DELETE FROM items WHERE issue_id=?", (issue_id,))
+        self.db.execute("DELETE FROM issues WHERE id=?", (issue_id,))
+
+    def rebuild(self) -> int:
+        """Drop everything and index every version in the archive again."""
+        from .archive import versions
+
+        self.db.executescript(
+            "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS data_tables;"
+            "DROP TABLE IF EXISTS issues;" + SCHEMA
+        )
+        found = versions(self.archive)
+        for folder in found:
+            self.add_version(folder)
+        return len(found)
+
+    def search(self, query: str, series: str | None = None, year: int | None = None,
+               source: str | None = None, limit: int = 50) -> list[Hit]:  # fmt: skip
+        """Items matching every term of ``query`` in current versions, best first."""
+        where = ["issues.current = 1"]
+        args: list = []
+        match = fts_query(query)
+        if match is None:
+            if not query.strip():
+                return []
+            where.append("(items.text LIKE ? OR items.title LIKE ?)")
+            args += [f"%{query.strip()}%"] * 2
+            order = "issues.date DESC"
+            join = ""
+        else:
+            join = "JOIN items_fts ON items_fts.rowid = items.id"
+            where.append("items_fts MATCH ?")
+            args.append(match)
+            order = "bm25(items_fts, 5.0, 1.0), issues.date DESC"
+        if series:
+            where.append("(issues.series = ? OR issues.series_key = ?)")
+            args += [series, series]
+        if year:
+            where.append("issues.year = ?")
+            args.append(year)
+        if source:
+            where.append("items.source LIKE ?")
+            args.append(f"%{source}%")
+        rows = self.db.execute(
+            f"SELECT issues.name, items.section, items.title, items.source, items.text, issues.series, issues.date "
+            f"FROM items JOIN issues ON issues.id = items.issue_id {join} WHERE {' AND '.join(where)} "
+            f"ORDER BY {order} LIMIT ?",
+            args + [limit],
+        ).fetchall()
+        return [Hit(r[0], r[1], r[2], r[3], snippet(r[4], query), r[5], r[6]) for r in rows]
+
+    def stats(self, year: int | None = None, series: str | None = None) -> dict[str, list[tuple[str, int]]]:
+        """Items per contributing unit (供稿统计), per section and per month, in current versions."""
+        where, args = ["issues.current = 1"], []
+        if year:
+            where.append("issues.year = ?")
+            args.append(year)
+        if series:
+            where.append("(issues.series = ? OR issues.series_key = ?)")
+            args += [series, series]
+        base = f"FROM items JOIN issues ON issues.id = items.issue_id WHERE {' AND '.join(where)}"
+        queries = {
+            "供稿单位": f"SELECT CASE WHEN items.source = '' THEN '（未署名）' ELSE items.source END, COUNT(*) {base} "
+            "GROUP BY 1 ORDER BY 2 DESC, 1",
+            "栏目": f"SELECT items.section, COUNT(*) {base} GROUP BY 1 ORDER BY 2 DESC, 1",
+            "月份": f"SELECT substr(issues.date, 1, 7), COUNT(*) {base} GROUP BY 1 ORDER BY 1",
+        }
+        return {name: [(r[0], r[1]) for r in self.db.execute(sql, args)] for name, sql in queries.items()}
+
+    def issues(self) -> list[dict]:
+        """Current versions of all issues, newest first, with their items."""
+        out = []
+        for row in self.db.execute(
+            "SELECT id, series_key, series, folder, name, year, number, total, date, version, path, documents "
+            "FROM issues WHERE current = 1 ORDER BY series, date DESC"
+        ).fetchall():
+            items = [
+                {"section": r[0], "title": r[1], "source": r[2], "text": r[3]}
+                for r in self.db.execute(
+                    "SELECT section, title, source, text FROM items WHERE issue_id=? ORDER BY position", (row[0],)
+                )
+            ]
+            keys = ("id", "series_key", "series", "folder", "name", "year", "number", "total", "date", "version",
+                    "path", "documents")  # fmt: skip
+            issue = dict(zip(keys, row))
+            issue["documents"] = json.loads(issue["documents"])
+            issue["items"] = items
+            out.append(issue)
+        return out
+
+
+def _items(folder: Path, issue_folder: str) -> list[dict]:
+    """The items of a published version: items.json (text as printed), or, for a
+    version without it, the Markdown sources with template expressions left out."""
+    from .archive import ITEMS
+    from .load.frontmatter import split_front_matter
+    from .load.text import read_text
+    from .markdown import to_blocks
+
+    if (folder / ITEMS).is_file():
+        return json.loads((folder / ITEMS).read_text("utf-8"))
+    out = []
+    for path in sorted((folder / "sources" / issue_folder / "items").glob("*.md")):
+        if path.name.startswith(("_", ".")):
+            continue
+        try:
+            source = split_front_matter(read_text(path), path)
+        except ContentError:
+            continue
+        meta = source.meta.data
+        body = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", source.body, flags=re.S)
+        text = "\n".join(b.text for b in to_blocks(body, source.body_line))
+        out.append({"file": path.name, "section": str(meta.get("section", "")), "title": str(meta.get("title") or ""),
+                    "source": str(meta.get("source") or ""), "text": text})  # fmt: skip
+    return out

@@ -1,0 +1,55 @@
+"""供稿统计 output: terminal tables, CSV (UTF-8 with BOM, so Excel opens it) and .xlsx."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+from .docx.body import em_width
+from .errors import OutputError
+
+Tables = dict[str, list[tuple[str, int]]]
+
+
+def print_tables(tables: Tables, echo: Callable[[str], None]) -> None:
+    for name, rows in tables.items():
+        echo(f"【按{name}】")
+        width = max([em_width(name)] + [em_width(str(label)) for label, _ in rows]) + 2
+        for label, count in rows:
+            label = str(label)
+            echo(f"  {label}{' ' * int((width - em_width(label)) * 2)}{count:>4}")
+        echo(f"  {'合计'}{' ' * int((width - 2) * 2)}{sum(c for _, c in rows):>4}")
+
+
+def write_csv(tables: Tables, path: Path) -> None:
+    try:
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["分类", "项目", "稿件数"])
+            for name, rows in tables.items():
+                for label, count in rows:
+                    writer.writerow([name, label, count])
+    except OSError as exc:
+        raise OutputError(f"无法写入：{exc.strerror or exc}", path) from None
+
+
+def write_xlsx(tables: Tables, path: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in tables.items():
+        sheet = book.create_sheet(f"按{name}")
+        sheet.append([name, "稿件数"])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for label, count in rows:
+            sheet.append([label, count])
+        sheet.append(["合计", sum(c for _, c in rows)])
+        sheet.column_dimensions["A"].width = 30
+    try:
+        book.save(path)
+    except OSError as exc:
+        raise OutputError(f"无法写入：{exc.strerror or exc}", path) from None
