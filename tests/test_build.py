@@ -24,7 +24,7 @@ def test_builds_every_issue_of_a_series(series, tmp_path):
         }
     )
     built = build(root, tmp_path / "out")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
         "工作专报2024年第3期.docx",
         "工作专报2024年第4期.docx",
     ]
@@ -63,7 +63,7 @@ def test_failed_build_leaves_earlier_output_untouched(series, tmp_path):
     with pytest.raises(UserError):
         build(root, out)
     assert good.read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == [good.name]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [good.name]
 
 
 def test_two_issues_with_the_same_number_are_refused(series, tmp_path):

@@ -7,10 +7,14 @@ leaves the output folder exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OutputError, UserError, raise_all
@@ -77,6 +81,162 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+@dataclass
+class Summary:
+    """What a build did, for people and for the scheduled build's --json."""
+
+    built: list[Built] = field(default_factory=list)
+    skipped: list[Edition] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "built": [{"issue": b.edition.issue_dir.name, "name": b.edition.name, "file": str(b.path)} for b in self.built],
+            "skipped": [{"issue": e.issue_dir.name, "name": e.name} for e in self.skipped],
+            "failed": [],
+        }
+
+
+STATE_FILE = ".zhuanbao-state.json"
+LOCK_FILE = ".zhuanbao.lock"
+
+
+class BusyError(OutputError):
+    """Another build holds the output folder's lock."""
+
+
+@contextmanager
+def locked(outdir: Path, wait: float = 0.0):
+    """Hold the output folder's lock: two builds never write the same folder at once."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法写入：{exc.strerror or exc}", outdir) from None
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks; builds are still atomic per file
+        yield
+        return
+    handle = open(outdir / LOCK_FILE, "a+")
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BusyError(
+                        "另一个生成任务正在写这个输出文件夹，本次没有写入任何文件", outdir,
+                        hint="等它完成后再运行，或用 --wait 秒数 让本次排队等待。",
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()
+
+
+def input_hash(edition: Edition, template_dirs: tuple[Path, ...]) -> str:
+    """A fingerprint of everything an issue's document depends on."""
+    from . import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    files = [edition.series_dir / "series.yaml"]
+    files += [p for p in sorted(edition.issue_dir.rglob("*")) if p.is_file()]
+    for directory in template_dirs:
+        files += [p for p in sorted(directory.rglob("*")) if p.is_file()]
+    for path in files:
+        if any(part.startswith(".") for part in path.parts[-3:]):
+            continue
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _render_one(edition: Edition, templates_dir: Path | None) -> bytes:
+    """Render and write one edition (runs in a worker process for series builds)."""
+    from .docx import docx_bytes
+    from .render import render, template_set
+
+    templates = template_set(templates_dir)
+    return docx_bytes(render(edition, templates), templates.sheet)
+
+
+def run(
+    path: Path,
+    outdir: Path,
+    templates_dir: Path | None = None,
+    progress: Callable[[Iterable[Edition], int], Iterable[Edition]] | None = None,
+    changed: bool = False,
+    jobs: int | None = None,
+    wait: float = 0.0,
+) -> Summary:
+    """Build the issue or series at ``path`` into ``outdir``.
+
+    With ``changed``, only issues whose inputs changed since the last build
+    are rebuilt (fingerprints kept in the output folder); a series uses all
+    cores unless ``jobs`` says otherwise. Nothing is written unless every
+    issue loads and renders.
+    """
+    from .render import template_set
+
+    editions, series_templates = load(path)
+    user_templates = templates_dir or series_templates
+    templates = template_set(user_templates)
+    summary = Summary()
+    with locked(outdir, wait):
+        state_path = outdir / STATE_FILE
+        state = _read_state(state_path)
+        todo: list[tuple[Edition, str]] = []
+        for edition in editions:
+            fingerprint = input_hash(edition, templates.dirs)
+            target = outdir / output_name(edition)
+            if changed and state.get(edition.issue_dir.name) == fingerprint and target.is_file():
+                summary.skipped.append(edition)
+            else:
+                todo.append((edition, fingerprint))
+        documents = _render_all([e for e, _ in todo], user_templates, progress, jobs)
+        for (edition, fingerprint), data in zip(todo, documents):
+            target = outdir / output_name(edition)
+            try:
+                write_atomic(target, data)
+            except OSError as exc:
+                raise OutputError(f"无法写入：{exc.strerror or exc}", target) from None
+            summary.built.append(Built(edition, target))
+            state[edition.issue_dir.name] = fingerprint
+        if todo:
+            write_atomic(state_path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
+    return summary
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _render_all(editions: list[Edition], templates_dir: Path | None, progress, jobs: int | None) -> list[bytes]:
+    workers = min(jobs or os.cpu_count() or 1, len(editions))
+    if workers <= 1:
+        iterable: Iterable[Edition] = editions
+        if progress is not None and len(editions) > 1:
+            iterable = progress(editions, len(editions))
+        return [_render_one(edition, templates_dir) for edition in iterable]
+    from concurrent.futures import ProcessPoolExecutor
+
+    from concurrent.futures import as_completed
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_render_one, edition, templates_dir) for edition in editions]
+        done = as_completed(futures)
+        if progress is not None:
+            done = progress(done, len(futures))
+        for future in done:  # the progress bar advances as documents come in
+            future.result()
+        return [future.result() for future in futures]
+
+
 def build(
     path: Path,
     outdir: Path,
@@ -84,23 +244,4 @@ def build(
     progress: Callable[[Iterable[Edition], int], Iterable[Edition]] | None = None,
 ) -> list[Built]:
     """Build the issue or series at ``path`` into ``outdir``; returns what was written."""
-    from .docx import docx_bytes
-    from .render import render, template_set
-
-    editions, series_templates = load(path)
-    templates = template_set(templates_dir or series_templates)
-    documents: list[tuple[Edition, bytes]] = []
-    iterable: Iterable[Edition] = editions
-    if progress is not None and len(editions) > 1:
-        iterable = progress(editions, len(editions))
-    for edition in iterable:
-        documents.append((edition, docx_bytes(render(edition, templates), templates.sheet)))
-    built: list[Built] = []
-    for edition, data in documents:
-        target = outdir / output_name(edition)
-        try:
-            write_atomic(target, data)
-        except OSError as exc:
-            raise OutputError(f"无法写入：{exc.strerror or exc}", target) from None
-        built.append(Built(edition, target))
-    return built
+    return run(path, outdir, templates_dir, progress).built

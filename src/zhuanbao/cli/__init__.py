@@ -79,6 +79,9 @@ def _progress(items, total):
             bar.advance(task)
 
 
+EXIT_BUSY = 75  # EX_TEMPFAIL: another build holds the lock; a scheduler may retry
+
+
 @app.command()
 def build(
     path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹（含 issue.yaml），或整个刊物的文件夹（含 series.yaml，逐期生成）。")],
@@ -87,18 +90,63 @@ def build(
         Path | None, typer.Option("--templates", "-t", metavar="文件夹", help="模板文件夹（覆盖 series.yaml 中的 templates）。")
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF（放在 .docx 旁边）。")] = False,
+    changed: Annotated[bool, typer.Option("--changed", help="只重新生成内容、模板或版本有变化的期。")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果摘要（供定时任务使用）。")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="并行进程数，默认用全部 CPU。")] = None,
+    wait: Annotated[float, typer.Option("--wait", metavar="秒", help="输出文件夹被另一个任务占用时最多等待的秒数。")] = 0,
 ) -> None:
-    """生成 Word 文档：每期一个 .docx，如 工作专报2023年第8期.docx。"""
-    from ..build import build as run_build
+    """生成 Word 文档：每期一个 .docx，如 工作专报2023年第8期.docx。
 
-    built = _run(lambda: run_build(path, output, templates, progress=_progress))
-    for item in built:
+    退出码：0 成功；2 输入有误（什么也没写）；75 另一个生成任务正在写同一输出文件夹；1 程序内部错误。
+    """
+    import json
+
+    from ..build import BusyError
+    from ..build import run as run_build
+
+    def execute():
+        summary = run_build(path, output, templates, None if json_out else _progress, changed, jobs, wait)
+        if pdf:
+            from ..export import to_pdf
+
+            for item in summary.built:
+                to_pdf(item.path)
+        return summary
+
+    try:
+        summary = execute()
+    except BusyError as exc:
+        _report_failure(exc, json_out)
+        raise typer.Exit(EXIT_BUSY) from None
+    except UserError as exc:
+        if _state["debug"]:
+            raise
+        _report_failure(exc, json_out)
+        raise typer.Exit(2) from None
+    if json_out:
+        typer.echo(json.dumps(summary.as_json(), ensure_ascii=False, indent=1))
+        return
+    for item in summary.built:
         typer.echo(f"已生成：{item.path}")
-    if pdf:
-        from ..export import to_pdf
+        if pdf:
+            typer.echo(f"已生成：{item.path.with_suffix('.pdf')}")
+    if summary.skipped:
+        typer.echo(f"未变化，跳过 {len(summary.skipped)} 期。")
+    if not summary.built and not summary.skipped:
+        typer.echo("没有需要生成的期。")
 
-        for item in built:
-            typer.echo(f"已生成：{_run(lambda item=item: to_pdf(item.path))}")
+
+def _report_failure(exc: UserError, json_out: bool) -> None:
+    import json
+
+    if not json_out:
+        typer.echo(str(exc), err=True)
+        return
+    errors = getattr(exc, "errors", [exc])
+    failed = [{"file": str(e.path) if e.path else None, "line": e.line, "column": e.column, "message": e.message}
+              for e in errors]  # fmt: skip
+    typer.echo(json.dumps({"built": [], "skipped": [], "failed": failed}, ensure_ascii=False, indent=1))
+    typer.echo(str(exc), err=True)
 
 
 @app.command()
