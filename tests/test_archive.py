@@ -1,0 +1,294 @@
+"""Publishing and the archive: frozen versions, checksums, search, statistics, the site, unattended builds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+
+import pytest
+from typer.testing import CliRunner
+
+from zhuanbao.archive import publish, verify
+from zhuanbao.build import BusyError, locked, run
+from zhuanbao.catalogue import Catalogue, fts_query, pairs
+from zhuanbao.cli import app
+from zhuanbao.errors import OutputError
+from zhuanbao.site import build_site
+
+from .conftest import EXAMPLE
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def two_series(tmp_path_factory):
+    """The example series and a second series, all published into one archive."""
+    root = tmp_path_factory.mktemp("archive")
+    shutil.copytree(EXAMPLE, root / "content")
+    other = root / "jianbao"
+    (other / "2024-05" / "items").mkdir(parents=True)
+    (other / "series.yaml").write_text(
+        "title: 民政简报\nissuer: 青石市民政局\nsections: [工作动态]\n", "utf-8"
+    )
+    (other / "2024-05" / "issue.yaml").write_text("number: 5\ndate: 2024-05-20\n", "utf-8")
+    (other / "2024-05" / "items" / "01.md").write_text(
+        "---\nsection: 工作动态\ntitle: 青石市提高城乡低保标准\nsource: 青石市民政局\n---\n"
+        "青石市城乡低保标准自6月起提高，敬老院床位同步扩充，特困供养水平稳步提升。\n",
+        "utf-8",
+    )
+    archive = root / "archive"
+    for issue in ("2025-07", "2025-08", "2025-09"):
+        publish(root / "content" / issue, archive, pdf=False)
+    publish(other / "2024-05", archive, pdf=False)
+    return root, archive
+
+
+def test_published_version_holds_documents_sources_and_manifest(two_series):
+    root, archive = two_series
+    folder = archive / "content" / "2025-08" / "v1"
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest["name"] == "工作专报2025年第8期" and manifest["version"] == 1
+    assert manifest["documents"] == ["工作专报2025年第8期.docx"]
+    for name in ("工作专报2025年第8期.docx", "sources/series.yaml", "sources/2025-08/issue.yaml",
+                 "sources/templates/style.yaml", "sources/templates/bulletin.xml.j2", "items.json"):  # fmt: skip
+        assert name in manifest["files"], name
+    assert (archive / "content" / "2025-08" / "current").read_text("utf-8").strip() == "v1"
+    assert not os.access(folder / "工作专报2025年第8期.docx", os.W_OK) or os.geteuid() == 0
+
+
+def test_publishing_again_is_refused_and_changes_nothing(two_series):
+    root, archive = two_series
+    before = sorted(p.name for p in (archive / "content" / "2025-08").iterdir())
+    with pytest.raises(OutputError, match="已经发布"):
+        publish(root / "content" / "2025-08", archive, pdf=False)
+    assert sorted(p.name for p in (archive / "content" / "2025-08").iterdir()) == before
+
+
+def test_revise_adds_a_version_and_keeps_the_old_one(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+    item = tmp_path / "content" / "2025-07" / "items" / "09-baisha.md"
+    item.write_text(item.read_text("utf-8").replace("1140名", "1150名"), "utf-8")
+    second = publish(tmp_path / "content" / "2025-07", archive, revise=True, pdf=False)
+    assert second.version == 2
+    home = archive / "content" / "2025-07"
+    assert (home / "v1").is_dir() and (home / "v2").is_dir()
+    assert (home / "current").read_text("utf-8").strip() == "v2"
+    with Catalogue(archive) as catalogue:
+        hits = catalogue.search("特困人员", source="白沙洲县")
+    assert len(hits) == 1 and "1150名" in hits[0].snippet  # only the current version is found
+
+
+def test_verify_finds_a_tampered_file(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    published = publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+    checked, problems = verify(archive)
+    assert checked > 10 and problems == []
+    target = published.folder / "sources" / "2025-07" / "issue.yaml"
+    target.chmod(0o644)
+    target.write_text(target.read_text("utf-8") + "# 改动\n", "utf-8")
+    (published.folder / "extra.txt").write_text("x", "utf-8")
+    _, problems = verify(archive)
+    assert [(p.path.name, p.message) for p in problems] == [
+        ("issue.yaml", "内容已被改动（校验值不符）"),
+        ("extra.txt", "清单中没有这个文件（发布后被加入）"),
+    ]
+    result = runner.invoke(app, ["verify", "-a", str(archive)])
+    assert result.exit_code == 1 and "内容已被改动" in result.output
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("低保", {"市民政局完成城乡低保标准提标工作", "青石市提高城乡低保标准"}),  # 2 characters, two series
+        ("敬老院", {"我市启动敬老院改造提升三年行动", "青石市提高城乡低保标准"}),  # 3 characters
+        ("就业帮扶", {"青禾县：就业帮扶车间提质增效"}),  # 4 characters
+        ("APP", {"市人社局“稳岗拓岗”政策兑现提速"}),
+    ],
+)
+def test_search_finds_terms_of_two_three_and_four_characters_across_series(two_series, query, expected):
+    _, archive = two_series
+    with Catalogue(archive) as catalogue:
+        titles = {hit.title for hit in catalogue.search(query)}
+    assert expected <= titles
+
+
+def test_search_filters_and_output(two_series):
+    _, archive = two_series
+    with Catalogue(archive) as catalogue:
+        assert {h.series for h in catalogue.search("低保", series="民政简报")} == {"民政简报"}
+        assert {h.name[-10:] for h in catalogue.search("低保", year=2024)} == {"民政简报2024年第5期"[-10:]}
+        by_unit = catalogue.search("低保", source="市民政局")
+        assert by_unit and all("市民政局" in h.source for h in by_unit)
+    result = runner.invoke(app, ["search", "敬老院", "-a", str(archive)])
+    assert result.exit_code == 0
+    assert "工作专报2025年第8期 · 重要新闻 · 我市启动敬老院改造提升三年行动" in result.output
+    assert "【敬老院】" in result.output
+
+
+def test_pairs_and_queries():
+    assert pairs("就业帮扶车间 APP") == "就业 业帮 帮扶 扶车 车间 app"
+    assert fts_query("低保 敬老院") == '"低保" AND "敬老 老院"'
+    assert fts_query("保") is None  # one character: matched by LIKE instead
+
+
+def test_single_character_query_still_works(two_series):
+    _, archive = two_series
+    with Catalogue(archive) as catalogue:
+        assert catalogue.search("碗") == [] and len(catalogue.search("保")) > 3
+
+
+def test_reindex_rebuilds_the_catalogue_from_the_files(two_series, tmp_path):
+    _, archive = two_series
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy)
+    (copy / "catalogue.sqlite").unlink()
+    result = runner.invoke(app, ["reindex", "-a", str(copy)])
+    assert result.exit_code == 0 and "4 个版本" in result.output
+    with Catalogue(copy) as catalogue:
+        assert len(catalogue.search("低保")) == len(Catalogue(archive).search("低保"))
+
+
+def test_stats_per_unit_section_and_month(two_series, tmp_path):
+    _, archive = two_series
+    with Catalogue(archive) as catalogue:
+        tables = catalogue.stats(year=2025, series="工作专报")
+    units = dict(tables["供稿单位"])
+    assert units["市专班办公室"] == 3 and units["东岭区住建局"] == 2
+    assert dict(tables["月份"]) == {"2025-07": 10, "2025-08": 12, "2025-09": 10}
+    assert sum(dict(tables["栏目"]).values()) == 32
+    out_csv, out_xlsx = tmp_path / "s.csv", tmp_path / "s.xlsx"
+    result = runner.invoke(app, ["stats", "-a", str(archive), "--year", "2025", "--csv", str(out_csv), "--xlsx", str(out_xlsx)])
+    assert result.exit_code == 0 and "【按供稿单位】" in result.output
+    assert out_csv.read_bytes().startswith(b"\xef\xbb\xbf") and "市专班办公室,3" in out_csv.read_text("utf-8-sig")
+    from openpyxl import load_workbook
+
+    assert load_workbook(out_xlsx).sheetnames == ["按供稿单位", "按栏目", "按月份"]
+
+
+# --- the static site in Chromium -----------------------------------------------------
+
+
+def chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    found = chromium()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI 中不允许跳过浏览器测试：缺少 chromium（运行 sh scripts/setup-system.sh 安装）")
+        pytest.skip("缺少 chromium")
+    profile = tmp_path_factory.mktemp("chromium")
+
+    def dom(url: str) -> str:
+        command = [found, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                   f"--user-data-dir={profile}", "--virtual-time-budget=3000", "--dump-dom", url]  # fmt: skip
+        return subprocess.run(command, capture_output=True, text=True, timeout=60).stdout
+
+    return dom
+
+
+def test_site_index_issue_page_and_offline_search(two_series, tmp_path, browser):
+    _, archive = two_series
+    index = build_site(archive, tmp_path / "site")
+    page = browser(index.as_uri())
+    for name in ("工作专报2025年第7期", "工作专报2025年第8期", "工作专报2025年第9期", "民政简报2024年第5期"):
+        assert name in page
+    issue = browser((tmp_path / "site" / "issues" / "content" / "2025-08.html").as_uri())
+    assert "市委常委会听取重点民生实事推进情况汇报" in issue and "【区县动态】" in issue
+    assert "工作专报2025年第8期.docx" in issue
+    found = browser((tmp_path / "site" / "search.html").as_uri() + "?q=低保")
+    assert "找到 4 条" in found or "找到 5 条" in found
+    assert "<mark>低保</mark>" in found and "青石市提高城乡低保标准" in found
+
+
+def test_site_links_reach_the_documents(two_series, tmp_path):
+    _, archive = two_series
+    build_site(archive, tmp_path / "site")
+    page = tmp_path / "site" / "issues" / "content" / "2025-08.html"
+    link = page.read_text("utf-8").split('href="../../')[-1].split('"')[0]
+    import re
+
+    hrefs = re.findall(r'href="([^"]+\.docx)"', page.read_text("utf-8"))
+    assert hrefs and all((page.parent / h).resolve().is_file() for h in hrefs), link
+
+
+# --- unattended builds -----------------------------------------------------------------
+
+
+def test_changed_skips_and_rebuilds_exactly_what_changed(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    out = tmp_path / "out"
+    first = run(tmp_path / "content", out, changed=True, jobs=2)
+    assert len(first.built) == 3 and not first.skipped
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    again = run(tmp_path / "content", out, changed=True)
+    assert not again.built and len(again.skipped) == 3
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == stamps  # nothing written
+    item = tmp_path / "content" / "2025-08" / "items" / "11-shuili.md"
+    item.write_text(item.read_text("utf-8").replace("38处", "39处"), "utf-8")
+    third = run(tmp_path / "content", out, changed=True)
+    assert [b.edition.issue_dir.name for b in third.built] == ["2025-08"]
+    (tmp_path / "content" / "series.yaml").write_text(
+        (tmp_path / "content" / "series.yaml").read_text("utf-8").replace("copies: 80", "copies: 90"), "utf-8"
+    )
+    assert len(run(tmp_path / "content", out, changed=True).built) == 3
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    serial = run(tmp_path / "content", tmp_path / "a", jobs=1)
+    parallel = run(tmp_path / "content", tmp_path / "b", jobs=2)
+    for one, two in zip(serial.built, parallel.built):
+        assert one.path.read_bytes() == two.path.read_bytes()
+
+
+def test_lock_refuses_a_second_build_of_the_same_output(series, tmp_path):
+    out = tmp_path / "out"
+    with locked(out):
+        with pytest.raises(BusyError, match="另一个生成任务"):
+            run(series(), out)
+        result = subprocess.run(
+            [sys.executable, "-m", "zhuanbao", "build", str(series()), "-o", str(out)], capture_output=True, text=True
+        )
+        assert result.returncode == 75 and "另一个生成任务" in result.stderr
+    assert len(run(series(), out).built) == 1  # free again
+
+
+def test_lock_wait_lets_the_second_build_queue(series, tmp_path):
+    out = tmp_path / "out"
+    release = threading.Event()
+
+    def hold():
+        with locked(out):
+            release.wait(5)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    threading.Timer(0.5, release.set).start()
+    summary = run(series(), out, wait=10)
+    holder.join()
+    assert len(summary.built) == 1
+
+
+def test_json_summary_and_exit_codes(series, tmp_path):
+    root = series()
+    ok = subprocess.run([sys.executable, "-m", "zhuanbao", "build", str(root), "-o", str(tmp_path / "o"), "--json"],
+                        capture_output=True, text=True)  # fmt: skip
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout)["built"][0]["name"] == "工作专报2024年第3期"
+    (root / "2024-03" / "issue.yaml").write_text("number: 3\n", "utf-8")
+    bad = subprocess.run([sys.executable, "-m", "zhuanbao", "build", str(root), "-o", str(tmp_path / "o"), "--json"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert bad.returncode == 2
+    failed = json.loads(bad.stdout)["failed"]
+    assert failed[0]["file"].endswith("issue.yaml") and "date" in failed[0]["message"]
