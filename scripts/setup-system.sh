@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs the system packages zhuanbao's PDF export and tests need:
-# LibreOffice Writer (headless), CJK fonts, a Times New Roman substitute and
-# poppler-utils (pdftotext, pdftoppm). Uses apt-get when it can (root or
+# LibreOffice Writer (headless), CJK fonts, a Times New Roman substitute,
+# poppler-utils (pdftotext, pdftoppm) and Chromium (tests of the archive site). Uses apt-get when it can (root or
 # passwordless sudo); otherwise says what is missing and carries on, so that
 # the Python part still installs (tests that need these then skip, except in
 # CI, where they fail).
@@ -13,6 +13,7 @@ fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || missing="$missing fonts-not
 fc-list 2>/dev/null | grep -q "AR PL UKai CN" || missing="$missing fonts-arphic-ukai"
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="$missing fonts-liberation"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO="none"; fi
