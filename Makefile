@@ -24,6 +24,8 @@ test: setup
 
 bench: setup
 	command -v pandoc >/dev/null || (apt-get install -y -qq pandoc || echo "请先安装 pandoc")
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/python bench/suite.py --runs 5
 	$(BIN)/python bench/big_table.py --runs 7
 	$(BIN)/python bench/watch_latency.py
 
