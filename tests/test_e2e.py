@@ -185,3 +185,33 @@ def test_annex_starts_its_own_page_with_table_and_chart(pdfs):
     assert len(images) == 1, "the completion-rate chart is on the annex page"
     # the GB18030 CSV table sits in its section with status words, not colour alone
     assert "2025年重点民生实事目标完成情况" in squash(pdf.text()) and "滞后" in squash(pdf.text())
+
+
+def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
+    """Rows (in points from the top) of a rendered page that hold pure-red pixels."""
+    import subprocess
+
+    data = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf_path)],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    header, rest = data.split(b"\n", 1)
+    size, rest = rest.split(b"\n", 1)
+    width, height = map(int, size.split())
+    pixels = rest.split(b"\n", 1)[1]
+    rows = []
+    for y in range(height):
+        line = pixels[y * width * 3 : (y + 1) * width * 3]
+        if any(line[x] > 200 and line[x + 1] < 80 and line[x + 2] < 80 for x in range(0, len(line), 3)):
+            rows.append(round(y * 72 / dpi))
+    return rows
+
+
+def test_masthead_and_rule_are_red_and_nothing_else_is(pdfs):
+    built, pdf = pdfs["2025-07"]
+    rows = red_rows(pdf.path)
+    assert rows, "the masthead prints in red"
+    issuer_line = next(ln for ln in pdf.pages[0] if squash(ln.text).startswith(squash(built.edition.setting("issuer"))))
+    assert max(rows) < issuer_line.y_max + 15, "red stops at the rule under the issuer line"
+    assert any(issuer_line.y_max < y < issuer_line.y_max + 15 for y in rows), "the red rule under the issuer line"
+    assert not red_rows(pdf.path, page=2), "body pages are black"
