@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
-from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, ITEMS_DIR, item_files, load_edition, load_series, locate
+from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, ITEMS_DIR, issue_facts, item_files, load_edition, load_series, locate
 from .load.frontmatter import split_front_matter
 from .load.text import read_text
-from .load.yamlfile import load_yaml
 from .model import Edition, Series
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -287,23 +286,10 @@ class Checker:
                 self.add(edition.issue_dir / ISSUE_FILE, 1, 1, "required-section", f"本期没有“{name}”栏目的稿件")
 
 
-def _issue_facts(issue_dir: Path) -> tuple[int, int | None, dt.date | None, object] | None:
-    """(number, total, date, doc) from issue.yaml, for sequence checks; None if unreadable."""
-    try:
-        doc = load_yaml(issue_dir / ISSUE_FILE)
-    except UserError:
-        return None
-    data = doc.data if isinstance(doc.data, dict) else {}
-    number, total, date = data.get("number"), data.get("total"), data.get("date")
-    if not isinstance(number, int) or not isinstance(date, dt.date):
-        return None
-    return number, total if isinstance(total, int) else None, date, doc
-
-
 def check_sequence(checker: Checker, issue_dirs: list[Path], all_issues: list[Path]) -> None:
     """Each issue's number, total and date follow the issue before it in the series."""
     ordered = sorted(all_issues, key=lambda p: (p.name,))
-    facts = {p: _issue_facts(p) for p in ordered}
+    facts = {p: issue_facts(p) for p in ordered}
     for index, issue_dir in enumerate(ordered):
         if issue_dir not in issue_dirs or index == 0:
             continue

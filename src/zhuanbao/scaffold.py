@@ -6,8 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from .errors import ContentError, OutputError
-from .lint import _issue_facts
-from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, SERIES_FILE, load_series
+from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, SERIES_FILE, issue_facts, load_series
 
 ISSUE_TEMPLATE = """\
 # 第{number}期。number 为本年期号，date 为印发日期（写作 {date}，印为 {cn_date}）。
@@ -46,7 +45,7 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
     series = load_series(series_dir)
     date = date or today or dt.date.today()
     issues = sorted(p for p in series_dir.iterdir() if p.is_dir() and ISSUE_DIR_NAME.match(p.name))
-    facts = [f for f in (_issue_facts(p) for p in issues) if f is not None]
+    facts = [f for f in (issue_facts(p) for p in issues) if f is not None]
     facts.sort(key=lambda f: (f[2].year, f[0]))
     last = facts[-1] if facts else None
     number = last[0] + 1 if last and last[2].year == date.year else 1

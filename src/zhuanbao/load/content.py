@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -137,3 +138,16 @@ def load_indicator(issue_dir: Path, doc, index: int, spec, series: Series):
             f"是否想写“{guess[0]}”？" if guess else None,
         )
     return compute(spec, read_table(spec, issue_dir))
+
+
+def issue_facts(issue_dir: Path) -> tuple[int, int | None, dt.date | None, object] | None:
+    """(number, total, date, doc) from issue.yaml, for sequence checks; None if unreadable."""
+    try:
+        doc = load_yaml(issue_dir / ISSUE_FILE)
+    except UserError:
+        return None
+    data = doc.data if isinstance(doc.data, dict) else {}
+    number, total, date = data.get("number"), data.get("total"), data.get("date")
+    if not isinstance(number, int) or not isinstance(date, dt.date):
+        return None
+    return number, total if isinstance(total, int) else None, date, doc
