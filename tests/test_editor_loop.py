@@ -213,3 +213,11 @@ def test_missing_libreoffice_is_explained(series, tmp_path, monkeypatch):
     result = runner.invoke(app, ["build", str(series() / "2024-03"), "-o", str(tmp_path / "out"), "--pdf"])
     assert result.exit_code == 2
     assert "未找到 LibreOffice" in result.output and "apt-get install libreoffice-writer" in result.output
+
+
+def test_import_reports_what_check_would_say_about_the_new_item(series, tmp_path):
+    source = tmp_path / "稿件.txt"
+    source.write_text("标题\n完成改造,惠及居民2023年05月。\n", "utf-8")
+    result = runner.invoke(app, ["import", str(source), str(series() / "2024-03"), "-s", "工作简讯"])
+    assert result.exit_code == 0
+    assert "[halfwidth-punct]" in result.output and "[date-padding]" in result.output

@@ -232,6 +232,16 @@ def import_(
 
     target = _run(lambda: import_submission(file, issue, section, source, title))
     typer.echo(f"已导入：{target}")
+    from ..lint import check as run_check
+
+    try:
+        findings = [f for f in run_check(issue).findings if f.path == target]
+    except UserError:
+        findings = []
+    for finding in findings:
+        typer.echo(str(finding))
+    if findings:
+        typer.echo(f"新稿件有 {len(findings)} 处需要留意（可用 zhuanbao check --fix 修正标点和日期）。")
 
 
 @app.command()
