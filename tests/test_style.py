@@ -10,7 +10,6 @@ from zhuanbao.style import MM, load_style_sheet
 
 from .conftest import write_tree
 
-
 MINIMAL = """\
 page: {lines: 22, chars: 28}
 fonts:

@@ -223,9 +223,7 @@ def _render_all(editions: list[Edition], templates_dir: Path | None, progress, j
         if progress is not None and len(editions) > 1:
             iterable = progress(editions, len(editions))
         return [_render_one(edition, templates_dir) for edition in iterable]
-    from concurrent.futures import ProcessPoolExecutor
-
-    from concurrent.futures import as_completed
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_render_one, edition, templates_dir) for edition in editions]

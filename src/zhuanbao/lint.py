@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
-from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, ITEMS_DIR, issue_facts, item_files, load_edition, load_series, locate
+from .load.content import (
+    ISSUE_DIR_NAME,
+    ISSUE_FILE,
+    ITEMS_DIR,
+    issue_facts,
+    item_files,
+    load_edition,
+    load_series,
+    locate,
+)
 from .load.frontmatter import split_front_matter
 from .load.text import read_text
 from .model import Edition, Series

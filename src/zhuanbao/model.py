@@ -93,7 +93,7 @@ class TableSpec(_Strict):
     total: bool = Field(True, description="单位一致时是否加“合计”行")
 
     @model_validator(mode="after")
-    def _pair(self) -> "TableSpec":
+    def _pair(self) -> TableSpec:
         if (self.actual is None) != (self.target is None):
             raise ValueError("target 和 actual 要同时写（目标数列和完成数列）")
         if self.target is None and (self.rank or self.as_of or self.chart):

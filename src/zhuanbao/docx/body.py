@@ -6,8 +6,8 @@ import math
 import unicodedata
 
 from ..doctree import DataTable, Document, Paragraph, Run, Table
-from ..style import ParaFormat, StyleSheet
 from ..errors import TemplateError
+from ..style import ParaFormat, StyleSheet
 from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID, image_rid
 from .xml import DOCUMENT_NAMESPACES, XML_DECL, border, emu, esc, half_points, jc, twips
 
