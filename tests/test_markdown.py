@@ -68,6 +68,10 @@ def test_ordered_lists_print_their_numbers_and_nest_as_parenthesised():
     assert all(b.kind == "list" for b in blocks)
 
 
+def test_list_number_before_a_figure_is_not_read_as_a_decimal():
+    assert [b.text for b in to_blocks("1. 6月底前完成\n2. 全部完成\n")] == ["1. 6月底前完成", "2.全部完成"]
+
+
 def test_ordered_list_keeps_its_start_number():
     assert [b.text for b in to_blocks("3. 丙\n4. 丁\n")] == ["3.丙", "4.丁"]
 

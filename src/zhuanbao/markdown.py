@@ -172,6 +172,9 @@ def _markup(segments: list[Segment], style: str | None = None) -> str:
 def _block(segments: list[Segment], line: int, kind: str, prefix: str = "", whole_style: str | None = None) -> Block:
     segments = _strip_leading(_join_soft_breaks(segments))
     if prefix:
+        first = next((t for t, _ in segments if t), "")
+        if prefix.endswith(".") and first[:1].isascii() and first[:1].isalnum():
+            prefix += " "  # "1. 6月底前", not "1.6月底前"
         segments.insert(0, (prefix, frozenset()))
     text = "".join(t for t, _ in segments)
     if whole_style:
