@@ -144,7 +144,7 @@ def test_fix_applies_safe_fixes_keeps_a_backup_and_reports(series):
     path = root / "2024-03/items/01-gaizao.md"
     report = check(root, fix=True, now=dt.datetime(2024, 3, 20, 9, 30, 0))
     assert path.read_text("utf-8") == HEAD + "2023年5月6日，完成改造（一期）123户。。\n"
-    backup = root / ".zhuanbao-backup/20240320-093000/items/01-gaizao.md"
+    backup = root / ".zhuanbao-backup/20240320-093000/2024-03/items/01-gaizao.md"
     assert backup.read_text("utf-8") == HEAD + body
     fixed = [f.rule for f in report.findings if f.fixed]
     assert sorted(fixed) == ["date-padding", "date-padding", "fullwidth-alnum", "halfwidth-punct",

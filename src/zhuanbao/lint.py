@@ -268,9 +268,11 @@ class Checker:
     def save(self, path: Path, original: str, text: str) -> None:
         """Write a fixed file, after copying the original into the backup folder."""
         assert self.backup_dir is not None
-        target = self.backup_dir / path.parent.name / path.name
+        # keep the path below the series folder: two issues' 01.md must not collide
+        target = self.backup_dir / path.relative_to(self.backup_dir.parent.parent)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
+        if not target.exists():  # two runs in one second: keep the older, original copy
+            shutil.copy2(path, target)
         from .build import write_atomic
 
         newline = "\r\n" if b"\r\n" in path.read_bytes()[:4096] else "\n"
