@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from typer.testing import CliRunner
@@ -266,18 +267,21 @@ def test_lock_refuses_a_second_build_of_the_same_output(series, tmp_path):
 
 def test_lock_wait_lets_the_second_build_queue(series, tmp_path):
     out = tmp_path / "out"
-    release = threading.Event()
+    release, held = threading.Event(), threading.Event()
 
     def hold():
         with locked(out):
+            held.set()
             release.wait(5)
 
     holder = threading.Thread(target=hold)
     holder.start()
+    assert held.wait(5)
     threading.Timer(0.5, release.set).start()
+    start = time.monotonic()
     summary = run(series(), out, wait=10)
     holder.join()
-    assert len(summary.built) == 1
+    assert len(summary.built) == 1 and time.monotonic() - start >= 0.4  # it queued, then built
 
 
 def test_json_summary_and_exit_codes(series, tmp_path):
