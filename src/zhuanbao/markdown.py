@@ -217,6 +217,8 @@ def to_blocks(body: str, first_line: int = 1, bullet: str = "●") -> list[Block
             ordered, number = lists[-1]
             pending_marker = _list_marker(ordered, number, len(lists) - 1, bullet)
             lists[-1][1] += 1
+        elif kind == "list_item_close":
+            pending_marker = None  # an empty item's number must not fall onto the next paragraph
         elif kind == "heading_open":
             heading_level = token.tag if token.tag in ("h1", "h2", "h3") else "h4"
         elif kind == "heading_close":

@@ -11,7 +11,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -166,6 +166,20 @@ def _loc_part(part: Any) -> str:
     return f"第{part + 1}项" if isinstance(part, int) else str(part)
 
 
+def _owner(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The (nested) model whose field the last part of ``loc`` names, e.g. TableSpec for tables.0.tittle."""
+    for part in loc[:-1]:
+        info = model.model_fields.get(part) if isinstance(part, str) else None
+        if info is None:
+            continue  # a list index
+        candidates = [info.annotation, *get_args(info.annotation)]
+        sub = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if sub is None:
+            break
+        model = sub
+    return model
+
+
 def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[str, str | None]:
     loc = error["loc"]
     kind = error["type"]
@@ -173,19 +187,28 @@ def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[
     top = str(loc[0]) if loc else ""
     label = _field_label(model, top) if len(loc) == 1 else f"“{'.'.join(_loc_part(p) for p in loc)}”"
     value = error.get("input")
+    owner = _owner(model, tuple(loc))
     if kind == "missing":
-        return f"缺少必填项 {_field_label(model, name)}", None
+        return f"缺少必填项 {_field_label(owner, name)}", None
     if kind == "extra_forbidden":
-        allowed = list(model.model_fields)
+        allowed = list(owner.model_fields)
         guess = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
         hint = f"是否想写“{guess[0]}”？" if guess else f"可用的键：{', '.join(allowed)}"
         return f"未知的键“{name}”", hint
+    if kind == "string_pattern_mismatch" and name == "id":
+        return f"{label} 只能由英文字母、数字和下划线组成，且不以数字开头，现在是“{value}”", None
+    if kind == "string_pattern_mismatch" and name == "color":
+        return f"{label} 应为六位十六进制颜色，如 FF0000，现在是“{value}”", None
+    if kind == "literal_error":
+        return f"{label} 应为 {error['ctx']['expected'].replace(' or ', ', ')} 之一，现在是“{value}”", None
     for prefix, type_name in _TYPE_NAMES.items():
         if kind.startswith(prefix + "_") or kind == prefix + "_type":
             shown = "空" if value is None else f"“{value}”"
             return f"{label} 应为{type_name}，现在是{shown}", None
     if kind == "greater_than_equal":
         return f"{label} 应不小于 {error['ctx']['ge']}，现在是“{value}”", None
+    if kind == "less_than_equal":
+        return f"{label} 应不大于 {error['ctx']['le']}，现在是“{value}”", None
     if kind == "too_short":
         return f"{label} 不能为空", None
     if kind == "value_error":

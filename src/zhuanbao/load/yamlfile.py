@@ -59,7 +59,8 @@ _PROBLEMS = [
      "YAML 不能用 Tab 缩进，请改用空格"),
     (re.compile(r"expected ',' or '\]'"), "方括号 [ ] 没有闭合，或列表中少了英文逗号"),
     (re.compile(r"expected ',' or '\}'"), "花括号 { } 没有闭合，或其中少了英文逗号"),
-    (re.compile(r"mapping values are not allowed here"), "此处不能出现冒号“:”（冒号后要有空格，或把含冒号的值用引号括起来）"),
+    # libyaml (CSafeLoader) says "in this context" where PyYAML says "here"
+    (re.compile(r"mapping values are not allowed (?:here|in this context)"), "此处不能出现冒号“:”（冒号后要有空格，或把含冒号的值用引号括起来）"),
     (re.compile(r"could not find expected ':'"), "缺少键后的冒号“:”"),
     (re.compile(r"found unexpected end of stream"), "文件意外结束（引号或括号没有闭合？）"),
     (re.compile(r"found undefined alias"), "引用了未定义的锚点（*别名）"),
@@ -125,7 +126,13 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         col = mark.column + 1 if mark else None
-        raise ContentError(_translate(str(exc.problem or exc)), path, line, col) from None
+        problem = str(exc.problem or exc)
+        # libyaml does not name the character: "found character that cannot start any token"
+        lines = text.split("\n")
+        if mark and "cannot start any token" in problem and mark.line < len(lines):
+            if lines[mark.line][mark.column : mark.column + 1] == "\t":
+                problem = "found a tab character"
+        raise ContentError(_translate(problem), path, line, col) from None
     except yaml.YAMLError as exc:
         raise ContentError(_translate(str(exc)), path) from None
     if node is None:

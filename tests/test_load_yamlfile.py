@@ -1,0 +1,151 @@
+"""zhuanbao.load.yamlfile: YAML that remembers lines, and errors an editor can act on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from zhuanbao.errors import ContentError
+from zhuanbao.load.yamlfile import YamlDoc, load_yaml, parse_yaml
+
+PATH = Path("2023-08/issue.yaml")
+
+NESTED = """\
+number: 8
+date: 2023-05-24
+distribution:
+  报: [市委书记, 市长]
+  送:
+    - 市委办
+    - 市政府办
+tables:
+  - id: jiuye
+    title: 就业
+"""
+
+
+def test_values_are_plain_python():
+    doc = parse_yaml(NESTED, PATH)
+    assert doc.data == {
+        "number": 8,
+        "date": dt.date(2023, 5, 24),
+        "distribution": {"报": ["市委书记", "市长"], "送": ["市委办", "市政府办"]},
+        "tables": [{"id": "jiuye", "title": "就业"}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "where"),
+    [
+        ((), (1, 1)),
+        (("number",), (1, 1)),
+        (("date",), (2, 1)),
+        (("distribution",), (3, 1)),
+        (("distribution", "报"), (4, 3)),
+        (("distribution", "报", 0), (4, 7)),
+        (("distribution", "报", 1), (4, 13)),
+        (("distribution", "送"), (5, 3)),
+        (("distribution", "送", 0), (6, 7)),
+        (("distribution", "送", 1), (7, 7)),
+        (("tables", 0), (9, 5)),
+        (("tables", 0, "id"), (9, 5)),
+        (("tables", 0, "title"), (10, 5)),
+    ],
+)
+def test_positions_of_keys_and_list_items(key, where):
+    assert parse_yaml(NESTED, PATH).where(key) == where
+
+
+@pytest.mark.parametrize(
+    ("key", "where"),
+    [
+        (("tables", 0, "section"), (9, 5)),  # missing key: its mapping
+        (("distribution", "送", 5), (5, 3)),  # missing index: its list's key
+        (("copies",), (1, 1)),  # missing top-level key: the document
+        (("tables", 3, "file"), (8, 1)),
+    ],
+)
+def test_where_falls_back_to_the_nearest_parent(key, where):
+    assert parse_yaml(NESTED, PATH).where(key) == where
+
+
+@pytest.mark.parametrize("offset", [0, 1, 7])
+def test_line_offset_shifts_every_line_but_not_columns(offset):
+    doc = parse_yaml("section: 工作简讯\ntitle: 标题\nsource:\n  - 甲\n", Path("a.md"), line_offset=offset)
+    assert doc.where(("section",)) == (1 + offset, 1)
+    assert doc.where(("title",)) == (2 + offset, 1)
+    assert doc.where(("source", 0)) == (4 + offset, 5)
+    assert doc.where(("order",)) == (1 + offset, 1)
+
+
+def test_where_without_any_position():
+    assert YamlDoc(PATH, {}).where(("number",)) == (None, None)
+
+
+def test_error_points_at_the_key():
+    error = parse_yaml(NESTED, PATH).error("期号不对", ("number",), hint="改为 8")
+    assert (error.path, error.line, error.column, error.message, error.hint) == (PATH, 1, 1, "期号不对", "改为 8")
+    assert str(error) == "2023-08/issue.yaml:1:1: 错误: 期号不对\n  提示：改为 8"
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment", "line"),
+    [
+        ("number: 8\n\tdate: 2023-05-24\n", "Tab", 2),
+        ("distribution:\n\t报: [甲]\n", "Tab", 2),  # libyaml: "found character that cannot start any token"
+        ("\tnumber: 8\n", "Tab", 1),
+        ("sections: [重要新闻, 工作简讯\nissuer: 专班\n", "方括号", 2),
+        ("contact: {电话: 123\n", "花括号", 2),
+        ("number: 8\ndate: 2023-05-24\nnumber: 9\n", "重复", 3),
+        ("date: 2023-02-30\n", "不存在", 1),
+        ("number: 8\ndate: 2023-13-01\n", "不存在", 2),
+        ("title: 说明: 见附件\n", "冒号", 1),
+        ("title: 标题\nissuer\nsections: [甲]\n", "冒号", 3),
+        ('title: "未闭合\n', "引号", 2),
+        ("marks: *neibu\n", "锚点", 1),
+    ],
+)
+def test_errors_are_chinese_and_on_the_exact_line(source, fragment, line):
+    with pytest.raises(ContentError) as caught:
+        parse_yaml(source, PATH)
+    error = caught.value
+    assert fragment in error.message and error.line == line and error.path == PATH
+    assert "found" not in error.message and "expected" not in error.message
+
+
+def test_duplicate_key_names_the_key_and_its_column():
+    with pytest.raises(ContentError) as caught:
+        parse_yaml("distribution:\n  报: [甲]\n  报: [乙]\n", PATH)
+    assert (caught.value.message, caught.value.line, caught.value.column) == ("键“报”重复出现", 3, 3)
+
+
+def test_invalid_date_names_the_value():
+    with pytest.raises(ContentError) as caught:
+        parse_yaml("number: 8\ndate: 2023-02-30\n", PATH)
+    assert "日期“2023-02-30”不存在" in caught.value.message and caught.value.column == 7
+
+
+@pytest.mark.parametrize(
+    ("source", "line"),
+    [("date: 2023-02-30\n", 4), ("a: 1\na: 2\n", 5), ("a:\n\tb: 1\n", 5), ("a: [1\n", 5)],
+)
+def test_errors_are_shifted_by_line_offset(source, line):
+    with pytest.raises(ContentError) as caught:
+        parse_yaml(source, Path("a.md"), line_offset=3)
+    assert caught.value.line == line
+
+
+@pytest.mark.parametrize("source", ["", "\n\n", "# 只有注释\n"])
+def test_empty_document_is_none(source):
+    doc = parse_yaml(source, PATH)
+    assert doc.data is None and doc.where(("number",)) == (1, 1)
+
+
+def test_load_yaml_reads_gbk_files(tmp_path):
+    path = tmp_path / "issue.yaml"
+    path.write_bytes("number: 8\r\nissuer: 青石市工作专班\r\n".encode("gbk"))
+    doc = load_yaml(path)
+    assert doc.data == {"number": 8, "issuer": "青石市工作专班"} and doc.path == path
+    assert doc.where(("issuer",)) == (2, 1)
