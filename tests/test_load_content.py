@@ -32,15 +32,14 @@ def make(root: Path, files: dict[str, str | bytes]) -> Path:
     return folder
 
 
-def standard(**extra: str | bytes | None) -> dict[str, str | bytes]:
-    """series.yaml, issue 2023-08 and one item; extra entries replace (None removes) files."""
-    files: dict[str, str | bytes | None] = {
+def standard(extra: dict[str, str | bytes] | None = None) -> dict[str, str | bytes]:
+    """series.yaml, issue 2023-08 and one item, with ``extra`` files added or replaced."""
+    return {
         "series.yaml": SERIES,
         "2023-08/issue.yaml": ISSUE,
         "2023-08/items/01-tuijinhui.md": item(),
+        **(extra or {}),
     }
-    files.update({name.replace("__", "/").replace("_dot_", "."): text for name, text in extra.items()})
-    return {name: text for name, text in files.items() if text is not None}
 
 
 def edition(root: Path, files: dict[str, str | bytes], issue: str = "2023-08"):
@@ -117,12 +116,12 @@ def test_load_edition(tmp_path):
 
 def test_items_sorted_by_order_then_file_name(tmp_path):
     files = standard(
-        **{
-            "2023-08__items__01-tuijinhui_dot_md": item(order=3),
-            "2023-08__items__02-dibao_dot_md": item(),
-            "2023-08__items__03-jiuye_dot_md": item(order=1),
-            "2023-08__items__04-yibao_dot_md": item(order=1),
-            "2023-08__items__00-qinghe_dot_md": item(),
+        {
+            "2023-08/items/01-tuijinhui.md": item(order=3),
+            "2023-08/items/02-dibao.md": item(),
+            "2023-08/items/03-jiuye.md": item(order=1),
+            "2023-08/items/04-yibao.md": item(order=1),
+            "2023-08/items/00-qinghe.md": item(),
         }
     )
     names = [i.path.name for i in edition(tmp_path, files).items]
@@ -131,7 +130,7 @@ def test_items_sorted_by_order_then_file_name(tmp_path):
 
 def test_gbk_crlf_item_loads(tmp_path):
     text = item(title="低保提标", body="东岭区低保标准提高到每月680元。\n").replace("\n", "\r\n")
-    loaded = edition(tmp_path, standard(**{"2023-08__items__01-tuijinhui_dot_md": text.encode("gbk")}))
+    loaded = edition(tmp_path, standard({"2023-08/items/01-tuijinhui.md": text.encode("gbk")}))
     assert loaded.items[0].meta.title == "低保提标" and loaded.items[0].body == "东岭区低保标准提高到每月680元。\n"
 
 
@@ -166,10 +165,8 @@ def test_badly_named_issue_folder(tmp_path):
 
 
 def test_missing_items_folder(tmp_path):
-    [error] = raised(tmp_path, standard(**{"2023-08__items__01-tuijinhui_dot_md": None}) | {}, "2023-08")
-    assert error.message == "这一期还没有任何稿件（items/*.md）"
     files = {"series.yaml": SERIES, "2023-08/issue.yaml": ISSUE}
-    [error] = raised(tmp_path / "b", files)
+    [error] = raised(tmp_path, files)
     assert error.message == "缺少稿件文件夹 items/" and error.path.name == "items"
 
 
@@ -196,26 +193,26 @@ def test_issue_without_items(tmp_path, items):
 )
 def test_item_in_unknown_section(tmp_path, section, hint):
     text = f"---\ntitle: 标题\nsource: 市民政局\nsection: {section}\n---\n正文。\n"
-    [error] = raised(tmp_path, standard(**{"2023-08__items__01-tuijinhui_dot_md": text}))
+    [error] = raised(tmp_path, standard({"2023-08/items/01-tuijinhui.md": text}))
     assert error.message == f"栏目“{section}”不在 series.yaml 的 sections 中（重要新闻、部门动态、工作简讯）"
     assert (error.path.name, error.line, error.hint) == ("01-tuijinhui.md", 4, hint)
 
 
 @pytest.mark.parametrize("body", ["", "\n", "\n\n   \n", "　\n"])
 def test_empty_body(tmp_path, body):
-    [error] = raised(tmp_path, standard(**{"2023-08__items__01-tuijinhui_dot_md": "---\nsection: 工作简讯\n---\n" + body}))
+    [error] = raised(tmp_path, standard({"2023-08/items/01-tuijinhui.md": "---\nsection: 工作简讯\n---\n" + body}))
     assert error.message == "稿件正文是空的" and error.line == 4 and error.path.name == "01-tuijinhui.md"
 
 
 def test_several_bad_items_are_all_reported(tmp_path):
     files = standard(
-        **{
-            "2023-08__items__01-tuijinhui_dot_md": item(),
-            "2023-08__items__02-a_dot_md": "section: 工作简讯\n正文\n",
-            "2023-08__items__03-b_dot_md": item(section="简讯"),
-            "2023-08__items__04-c_dot_md": "---\nsection: 工作简讯\ntittle: 标题\norder: 一\n---\n正文\n",
-            "2023-08__items__05-d_dot_md": item(body=""),
-            "2023-08__items__06-e_dot_md": b"---\nsection: \xff\xfe\xfd\n---\n",
+        {
+            "2023-08/items/01-tuijinhui.md": item(),
+            "2023-08/items/02-a.md": "section: 工作简讯\n正文\n",
+            "2023-08/items/03-b.md": item(section="简讯"),
+            "2023-08/items/04-c.md": "---\nsection: 工作简讯\ntittle: 标题\norder: 一\n---\n正文\n",
+            "2023-08/items/05-d.md": item(body=""),
+            "2023-08/items/06-e.md": b"---\nsection: \xff\xfe\xfd\n---\n",
         }
     )
     found = raised(tmp_path, files)
@@ -238,7 +235,7 @@ def test_item_and_issue_errors_are_reported_together(tmp_path):
 
 
 def test_invalid_issue_yaml_stops_before_the_items(tmp_path):
-    files = standard(**{"2023-08__issue_dot_yaml": "number: 八\ndate: 2023-05-24\n"})
+    files = standard({"2023-08/issue.yaml": "number: 八\ndate: 2023-05-24\n"})
     [error] = raised(tmp_path, files)
     assert "应为整数" in error.message and error.path.name == "issue.yaml" and error.line == 1
 
@@ -250,7 +247,7 @@ def test_load_item_directly(tmp_path):
 
 
 def test_invalid_series_yaml(tmp_path):
-    folder = make(tmp_path, standard(**{"series_dot_yaml": "title: 工作专报\nissuer: 专班\nsectoins: [甲]\n"}))
+    folder = make(tmp_path, standard({"series.yaml": "title: 工作专报\nissuer: 专班\nsectoins: [甲]\n"}))
     with pytest.raises(UserErrors) as caught:
         load_series(folder)
     assert [(e.message, e.line) for e in caught.value.errors] == [

@@ -101,7 +101,7 @@ def test_clean_keeps_astral_cjk_and_emoji():
 
 def test_read_text_decodes_and_cleans(tmp_path):
     path = tmp_path / "a.md"
-    path.write_bytes(b"\xef\xbb\xbf" + "第一行\r\n第\x0b二行\r\n".encode("utf-8"))
+    path.write_bytes(b"\xef\xbb\xbf" + "第一行\r\n第\x0b二行\r\n".encode())
     assert read_text(path) == "第一行\n第二行\n"
 
 

@@ -92,3 +92,201 @@ def test_code_fences_become_plain_paragraphs():
 
 def test_empty_body_has_no_blocks():
     assert to_blocks("\n\n   \n") == []
+
+
+# --- paragraphs, lines and inline markup ---------------------------------------------
+
+
+@pytest.mark.parametrize("first_line", [1, 4, 12])
+def test_block_lines_are_lines_of_the_item_file(first_line):
+    body = "第一段。\n\n第二段第一行，\n第二行。\n\n\n第三段。\n"
+    blocks = to_blocks(body, first_line=first_line)
+    assert [(b.kind, b.text, b.line - first_line) for b in blocks] == [
+        ("paragraph", "第一段。", 0),
+        ("paragraph", "第二段第一行，第二行。", 2),
+        ("paragraph", "第三段。", 6),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("青石市召开\n推进会。", "青石市召开推进会。"),
+        ("完成率达到\n79.1%。", "完成率达到79.1%。"),
+        ("key\nperformance indicator", "key performance indicator"),
+        ("GDP\n增长", "GDP增长"),
+        ("增长\nGDP", "增长GDP"),
+        ("共计\n8427万元，\n同比增长", "共计8427万元，同比增长"),
+        ("**东岭区：**\n该区", "东岭区：该区"),
+        ("Word\n**PDF**", "Word PDF"),
+    ],
+)
+def test_soft_breaks_join_chinese_directly_and_latin_with_a_space(body, text):
+    assert one(body).text == text
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("　　全角空格缩进。", "全角空格缩进。"),
+        ("　 　混合缩进。", "混合缩进。"),
+        ("  两个空格。", "两个空格。"),
+        ("    四个空格缩进，不是代码。", "四个空格缩进，不是代码。"),
+        ("        八个空格缩进。", "八个空格缩进。"),
+        ("\t制表符缩进。", "制表符缩进。"),
+        ("　　**东岭区：**正文", "东岭区：正文"),
+    ],
+)
+def test_indented_paragraphs_are_paragraphs_without_their_indent(body, text):
+    block = one(body)
+    assert (block.kind, block.level, block.text) == ("paragraph", None, text)
+    assert str(block.inline).replace("<b>", "").replace("</b>", "") == text
+
+
+def test_indented_paragraph_after_a_blank_line_keeps_its_line():
+    blocks = to_blocks("第一段。\n\n    第二段缩进。\n", first_line=5)
+    assert [(b.kind, b.text, b.line) for b in blocks] == [("paragraph", "第一段。", 5), ("paragraph", "第二段缩进。", 7)]
+
+
+@pytest.mark.parametrize(
+    ("body", "inline"),
+    [
+        ("**加粗**", "<b>加粗</b>"),
+        ("__加粗__", "<b>加粗</b>"),
+        ("*倾斜*", "<i>倾斜</i>"),
+        ("***粗斜***", "<b><i>粗斜</i></b>"),
+        ("**洞口县：**该县", "<b>洞口县：</b>该县"),
+        ("甲**乙**丙", "甲<b>乙</b>丙"),
+        ("R&D 投入 < 5% > 3%", "R&amp;D 投入 &lt; 5% &gt; 3%"),
+        ("**A&B**", "<b>A&amp;B</b>"),
+        ("<i>不是标签</i>", "&lt;i&gt;不是标签&lt;/i&gt;"),
+    ],
+)
+def test_bold_italic_and_escaping(body, inline):
+    assert str(one(body).inline) == inline
+
+
+# --- numbering ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "level"),
+    [
+        ("一、加强组织领导", "h1"),
+        ("十、其他", "h1"),
+        ("二十一、附则", "h1"),
+        ("（一）压实责任", "h2"),
+        ("(二)压实责任", "h2"),
+        ("（十二）压实责任", "h2"),
+        ("1.推进医养结合", "h3"),
+        ("12.推进医养结合", "h3"),
+        ("2．全角点", "h3"),
+        ("（1）每月调度", "h4"),
+        ("(3)每月调度", "h4"),
+        ("（10）每月调度", "h4"),
+    ],
+)
+def test_numbering_alone_is_a_heading_in_its_level_style(body, level):
+    block = one(body)
+    assert (block.kind, block.level, str(block.inline)) == ("heading", level, f'<r style="{level}">{body}</r>')
+
+
+@pytest.mark.parametrize(
+    ("body", "level", "head", "tail"),
+    [
+        ("一、加强领导。正文……", "h1", "一、加强领导。", "正文……"),
+        ("（一）压实责任。各地要落实。", "h2", "（一）压实责任。", "各地要落实。"),
+        ("1.推进医养结合！已完成80%。", "h3", "1.推进医养结合！", "已完成80%。"),
+        ("（1）每月调度？按月通报。", "h4", "（1）每月调度？", "按月通报。"),
+        ("一、A&B。C<D", "h1", "一、A&amp;B。", "C&lt;D"),
+    ],
+)
+def test_numbering_with_text_styles_only_the_part_up_to_the_sentence_end(body, level, head, tail):
+    block = one(body)
+    assert (block.kind, block.level) == ("paragraph", level)
+    assert str(block.inline) == f'<r style="{level}">{head}</r>{tail}'
+    assert block.text == body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "1.5万元已拨付到位。",
+        "3.2%的增幅。",
+        "一是稳就业。",
+        "第一、二季度。",
+        "2023年5月召开。",
+        "（注）数据截至5月底。",
+        "一二三",
+    ],
+)
+def test_text_that_only_looks_like_numbering_is_a_plain_paragraph(body):
+    block = one(body)
+    assert (block.kind, block.level, str(block.inline)) == ("paragraph", None, body)
+
+
+# --- lists and Markdown headings ----------------------------------------------------------
+
+
+def test_ordered_list_numbers_and_lines():
+    blocks = to_blocks("1. 甲\n2. 乙\n3. 丙\n", first_line=10)
+    assert [(b.kind, b.text, b.line, b.level) for b in blocks] == [
+        ("list", "1.甲", 10, None),
+        ("list", "2.乙", 11, None),
+        ("list", "3.丙", 12, None),
+    ]
+
+
+def test_nested_ordered_list_is_parenthesised_and_restarts():
+    blocks = to_blocks("1. 甲\n   1. 子一\n   2. 子二\n2. 乙\n   1. 子三\n")
+    assert [b.text for b in blocks] == ["1.甲", "（1）子一", "（2）子二", "2.乙", "（1）子三"]
+
+
+@pytest.mark.parametrize(
+    ("body", "texts"),
+    [
+        ("- 甲\n- 乙\n", ["●甲", "●乙"]),
+        ("* 甲\n* 乙\n", ["●甲", "●乙"]),
+        ("+ **东岭区：**完成\n", ["●东岭区：完成"]),
+        ("- 甲\n  - 子\n", ["●甲", "●子"]),
+    ],
+)
+def test_bullet_lists_get_the_bullet(body, texts):
+    blocks = to_blocks(body)
+    assert [b.text for b in blocks] == texts and {b.kind for b in blocks} == {"list"}
+
+
+def test_list_items_are_not_numbering_headings():
+    [block] = to_blocks("1. 一、不是标题\n")
+    assert (block.kind, block.level, str(block.inline)) == ("list", None, "1.一、不是标题")
+
+
+def test_bold_in_a_list_item():
+    assert str(one("- **东岭区：**完成").inline) == "●<b>东岭区：</b>完成"
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["-\n\n段落。\n", "1.\n\n段落。\n", "- \n\n段落。\n"],
+)
+def test_an_empty_list_item_does_not_number_the_next_paragraph(body):
+    assert [(b.kind, b.text) for b in to_blocks(body)] == [("paragraph", "段落。")]
+
+
+@pytest.mark.parametrize(
+    ("body", "level"),
+    [("# 总体要求", "h1"), ("## 具体措施", "h2"), ("### 分项", "h3"), ("#### 细项", "h4"), ("###### 更细", "h4")],
+)
+def test_markdown_headings(body, level):
+    block = one(body)
+    text = body.split(" ", 1)[1]
+    assert (block.kind, block.level, block.text, str(block.inline)) == (
+        "heading",
+        level,
+        text,
+        f'<r style="{level}">{text}</r>',
+    )
+
+
+def test_markdown_heading_escapes_and_keeps_bold():
+    assert str(one("# **A&B** 要求").inline) == '<r style="h1"><b>A&amp;B</b> 要求</r>'

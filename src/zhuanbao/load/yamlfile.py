@@ -129,9 +129,9 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
         problem = str(exc.problem or exc)
         # libyaml does not name the character: "found character that cannot start any token"
         lines = text.split("\n")
-        if mark and "cannot start any token" in problem and mark.line < len(lines):
-            if lines[mark.line][mark.column : mark.column + 1] == "\t":
-                problem = "found a tab character"
+        at = lines[mark.line][mark.column : mark.column + 1] if mark and mark.line < len(lines) else ""
+        if at == "\t" and "cannot start any token" in problem:
+            problem = "found a tab character"
         raise ContentError(_translate(problem), path, line, col) from None
     except yaml.YAMLError as exc:
         raise ContentError(_translate(str(exc)), path) from None
