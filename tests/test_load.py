@@ -1,77 +1,13 @@
-"""Loading: encodings, Word-paste cleanup, YAML positions, front matter, folders."""
+"""Loading: YAML positions, front matter, folders (text decoding: test_load_text.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from zhuanbao.errors import ContentError, UserErrors
-from zhuanbao.load import text as text_module
 from zhuanbao.load.content import load_edition, load_series, locate
 from zhuanbao.load.frontmatter import split_front_matter
-from zhuanbao.load.text import clean, decode, read_text
 from zhuanbao.load.yamlfile import parse_yaml
-
-SAMPLE = "云溪市打好重点民生保障仗：低保提标，7月1日起执行。"
-
-
-# --- text ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "data",
-    [
-        SAMPLE.encode("utf-8"),
-        b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"),
-        SAMPLE.encode("gbk"),
-        SAMPLE.encode("gb18030"),
-        SAMPLE.encode("utf-16"),
-    ],
-    ids=["utf-8", "utf-8-bom", "gbk", "gb18030", "utf-16-bom"],
-)
-def test_office_encodings_are_read_without_being_told(data, tmp_path):
-    assert decode(data, tmp_path / "a.md") == SAMPLE
-
-
-def test_undecodable_bytes_name_the_file_and_line(tmp_path):
-    data = "第一行\n".encode() + bytes(range(0x80, 0xFF)) * 4
-    with pytest.raises(ContentError) as caught:
-        decode(data, tmp_path / "bad.md")
-    assert "无法识别文件编码" in caught.value.message
-    assert caught.value.path.name == "bad.md" and caught.value.line == 2
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("甲\r\n乙\r丙", "甲\n乙\n丙"),
-        ("东岭区\x0b新建车间", "东岭区新建车间"),  # Word's manual line break inside Chinese
-        ("APP\x0bonline", "APP online"),
-        ("甲\x00乙\x0c丙\x1f丁", "甲乙丙丁"),
-        ("\ufeff正文", "正文"),
-        ("𠀀字与😀表情", "𠀀字与😀表情"),
-        ("　　全角空格保留", "　　全角空格保留"),
-    ],
-)
-def test_clean_removes_paste_debris_and_keeps_text(raw, expected):
-    assert clean(raw) == expected
-
-
-def test_clean_keeps_line_numbers():
-    raw = "一\r\n二\x0b三\r\n四\x0c\r\n五"
-    assert clean(raw).count("\n") == raw.count("\n")
-
-
-def test_read_text_errors(tmp_path, monkeypatch):
-    with pytest.raises(ContentError, match="文件不存在"):
-        read_text(tmp_path / "absent.md")
-    with pytest.raises(ContentError, match="文件夹"):
-        read_text(tmp_path)
-    big = tmp_path / "big.md"
-    big.write_bytes(b"x" * 2048)
-    monkeypatch.setattr(text_module, "MAX_TEXT_BYTES", 1024)
-    with pytest.raises(ContentError, match="文件过大"):
-        read_text(big)
-
 
 # --- YAML ------------------------------------------------------------------------
 

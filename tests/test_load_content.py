@@ -9,6 +9,8 @@ import pytest
 from zhuanbao.errors import ContentError, UserError, UserErrors
 from zhuanbao.load.content import item_files, load_edition, load_item, load_series, locate
 
+from .conftest import write_tree
+
 SERIES = "title: 工作专报\nissuer: 青石市工作专班\nsections: [重要新闻, 部门动态, 工作简讯]\ndistribution: {报: [市委]}\n"
 ISSUE = "number: 8\ndate: 2023-05-24\n"
 
@@ -20,16 +22,8 @@ def item(section: str = "工作简讯", body: str = "5月16日，青石市召开
 
 def make(root: Path, files: dict[str, str | bytes]) -> Path:
     """A series folder under ``root`` from {relative path: text}; returns the series folder."""
-    folder = root / "series"
-    for name, content in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    folder.mkdir(exist_ok=True)
-    return folder
+    (root / "series").mkdir(parents=True, exist_ok=True)
+    return write_tree(root / "series", files)
 
 
 def standard(extra: dict[str, str | bytes] | None = None) -> dict[str, str | bytes]:
