@@ -135,20 +135,30 @@ def locked(outdir: Path, wait: float = 0.0):
         handle.close()
 
 
-def input_hash(edition: Edition, template_dirs: tuple[Path, ...]) -> str:
-    """A fingerprint of everything an issue's document depends on."""
+def _digest_files(digest, files: list[Path]) -> None:
+    for path in files:
+        if any(part.startswith(".") for part in path.parts[-3:]):
+            continue  # backups, lock and state files
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+
+
+def shared_inputs_hash(series_dir: Path, template_dirs: tuple[Path, ...]) -> str:
+    """What every issue of a series depends on: series.yaml, templates, zhuanbao's version."""
     from . import __version__
 
     digest = hashlib.sha256(__version__.encode())
-    files = [edition.series_dir / "series.yaml"]
-    files += [p for p in sorted(edition.issue_dir.rglob("*")) if p.is_file()]
+    files = [series_dir / "series.yaml"]
     for directory in template_dirs:
         files += [p for p in sorted(directory.rglob("*")) if p.is_file()]
-    for path in files:
-        if any(part.startswith(".") for part in path.parts[-3:]):
-            continue
-        digest.update(str(path).encode())
-        digest.update(path.read_bytes())
+    _digest_files(digest, files)
+    return digest.hexdigest()
+
+
+def input_hash(edition: Edition, shared: str) -> str:
+    """A fingerprint of everything an issue's document depends on (``shared``: see above)."""
+    digest = hashlib.sha256(shared.encode())
+    _digest_files(digest, [p for p in sorted(edition.issue_dir.rglob("*")) if p.is_file()])
     return digest.hexdigest()
 
 
@@ -187,8 +197,9 @@ def run(
         state_path = outdir / STATE_FILE
         state = _read_state(state_path)
         todo: list[tuple[Edition, str]] = []
+        shared = shared_inputs_hash(editions[0].series_dir, templates.dirs)  # once, not per issue
         for edition in editions:
-            fingerprint = input_hash(edition, templates.dirs)
+            fingerprint = input_hash(edition, shared)
             target = outdir / output_name(edition)
             if changed and state.get(edition.issue_dir.name) == fingerprint and target.is_file():
                 summary.skipped.append(edition)

@@ -122,7 +122,7 @@ def _figure(raw: RawTable, row: int, column: int, what: str) -> Decimal:
 
 def _widths(header: list[str], cells: list[list[Cell]]) -> list[float]:
     """Relative column widths from the longest entry in each column (in ems)."""
-    from .docx.body import em_width
+    from .cjk import em_width
 
     widths = []
     for index, name in enumerate(header):

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from .docx.body import em_width
+from .cjk import em_width
 from .errors import OutputError
 
 Tables = dict[str, list[tuple[str, int]]]

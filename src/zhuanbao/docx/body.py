@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 
+from ..cjk import em_width
 from ..doctree import DataTable, Document, Paragraph, Run, Table
 from ..errors import TemplateError
 from ..style import ParaFormat, StyleSheet
 from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID, image_rid
 from .xml import DOCUMENT_NAMESPACES, XML_DECL, border, emu, esc, half_points, jc, twips
-
-
-def em_width(text: str) -> float:
-    """Width of ``text`` in ems: CJK and full-width characters 1, others about ½.
-
-    Good enough to size a masthead line or a hanging label; body text is laid
-    out by Word, not by us.
-    """
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
 
 
 class BodyWriter:
