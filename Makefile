@@ -11,6 +11,7 @@ $(BIN)/zhuanbao: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m compileall -q src  # an editable install has no .pyc until a run may write one
 	touch $@
 
 setup: $(BIN)/zhuanbao
@@ -25,6 +26,7 @@ test: setup
 bench: setup
 	command -v pandoc >/dev/null || (apt-get install -y -qq pandoc || echo "请先安装 pandoc")
 	$(BIN)/pip install -q -e '.[dev,bench]'
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python bench/suite.py --runs 5
 	$(BIN)/python bench/big_table.py --runs 7
 	$(BIN)/python bench/watch_latency.py

@@ -3,7 +3,7 @@
 Cases (medians over --runs alternating runs, whole commands as fresh processes):
   cold    one realistic issue (~5,000 characters, 4 sections, 7 items): zhuanbao build
           vs pandoc (Markdown → .docx) vs docxtpl (a Word template rendered by a fresh
-          Python process)
+          Python process); plus the floor: a process that only imports the core stack
   warm    the same issue rebuilt in a warm process (what `watch` does), in-process timer
   series  120 issues (ten years of monthly issues): one `zhuanbao build SERIES`
           vs a shell loop running pandoc once per issue
@@ -103,6 +103,11 @@ doc.save(sys.argv[3])
 """
 
 
+# What any build must load before it does any work: the CLI, the content
+# model, templates, Markdown and YAML (the project's prescribed stack).
+STACK_IMPORTS = "import typer, jinja2, markdown_it, yaml; from pydantic import BaseModel"
+
+
 def docxtpl_template(path: Path) -> None:
     import docx
 
@@ -157,7 +162,8 @@ def main() -> None:
     if pandoc is None:
         sys.exit("pandoc is not installed (Debian: apt-get install pandoc)")
     version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
-    zb = [sys.executable, "-m", "zhuanbao"]
+    script = Path(sys.executable).with_name("zhuanbao")  # the console command users run
+    zb = [str(script)] if script.exists() else [sys.executable, "-m", "zhuanbao"]
     today = dt.date.today().isoformat()
     rows: list[str] = []
     scale: list[str] = []
@@ -174,12 +180,17 @@ def main() -> None:
                 "pandoc": ([pandoc, str(root / "one.md"), "-o", str(root / "p.docx")], False),
                 "docxtpl": ([sys.executable, str(root / "tpl.py"), str(root / "tpl.docx"), str(issue / "items"),
                              str(root / "t.docx")], False),
+                "floor": ([sys.executable, "-c", STACK_IMPORTS], False),
             }, args.runs)  # fmt: skip
             ours = medians["zhuanbao"]
             rows.append(f"| {today} | cold single issue (7 items, ~5,000 chars) | {ms(ours)} | {ms(medians['pandoc'])} "
                         f"({version}) | {ours / medians['pandoc']:.2f} | ≤ 3 | {machine()} |")  # fmt: skip
             rows.append(f"| {today} | cold single issue vs docxtpl | {ms(ours)} | {ms(medians['docxtpl'])} (docxtpl) | "
                         f"{ours / medians['docxtpl']:.2f} | ≤ 1 | {machine()} |")  # fmt: skip
+            floor = medians["floor"]
+            rows.append(f"| {today} | floor: only importing the core stack, no work | {ms(floor)} | "
+                        f"{ms(medians['pandoc'])} (pandoc) / {ms(medians['docxtpl'])} (docxtpl) | "
+                        f"{floor / medians['pandoc']:.2f} / {floor / medians['docxtpl']:.2f} | — | {machine()} |")  # fmt: skip
         if "warm" in only:
             from zhuanbao.watch import rebuild
 

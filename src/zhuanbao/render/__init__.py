@@ -74,6 +74,8 @@ def _environment(dirs: tuple[Path, ...]):
     from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    from .cache import bytecode_cache
+
     env = SandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
         autoescape=True,
@@ -82,6 +84,7 @@ def _environment(dirs: tuple[Path, ...]):
         lstrip_blocks=True,
         keep_trailing_newline=False,
         auto_reload=True,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(FILTERS)
     return env
