@@ -87,10 +87,10 @@ def test_body_line_pitch_gives_22_lines_and_grid_spacing_28_characters(sheet):
     text_height = (297 - 37 - 35) / 25.4 * 1440
     assert int(text_height // line) == 22
     spacing = int(re.search(r'<w:spacing w:val="(-?\d+)"/>', body).group(1))
-    text_width_pt = (210 - 28 - 25.9) / 25.4 * 72
+    text_width_pt = (210 - 28 - 26) / 25.4 * 72
     pitch = 16 + spacing / 20
     assert int(text_width_pt // pitch) == 28
-    assert 'w:firstLine="632"' in body  # two characters of the condensed pitch
+    assert 'w:firstLine="630"' in body  # two characters of the condensed pitch
 
 
 def test_defaults_carry_no_indent_that_would_leak_into_tables_and_footers(sheet):

@@ -176,11 +176,15 @@ def styles_xml(sheet: StyleSheet) -> str:
         + f'<w:kern w:val="2"/><w:sz w:val="{half_points(body.size)}"/><w:szCs w:val="{half_points(body.size)}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
         "</w:rPr></w:rPrDefault>"
-        # No hanging punctuation: LibreOffice drops a comma that would hang in
-        # the margin, and a printed bulletin must not lose punctuation. Kinsoku
-        # still keeps ，。 from starting a line (the previous character moves
-        # down with it and the line is justified).
-        '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="0"/><w:jc w:val="both"/></w:pPr>'
+        # overflowPunct="1": Word and WPS may hang a closing mark in the right
+        # margin (their default; the mark is printed). LibreOffice reads this
+        # value inverted — its DOCX import maps overflowPunct 1 to "no hanging
+        # punctuation" and 0 to "hanging" — and, in justified lines condensed
+        # to 28 characters, does not draw a mark it hangs: with "0" a 。 at a
+        # line end vanished from every PDF. With "1" it keeps the mark in the
+        # line (kinsoku moves the previous character down with it). Guarded by
+        # tests/test_e2e.py::test_a_full_stop_at_a_line_end_is_printed.
+        '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="1"/><w:jc w:val="both"/></w:pPr>'
         "</w:pPrDefault>"
         "</w:docDefaults>"
     )
