@@ -87,6 +87,29 @@ def test_wrong_values(model, source, fragment, line):
     assert fragment in message and at == line
 
 
+@pytest.mark.parametrize(
+    ("model", "source", "line"),
+    [
+        (Issue, "number: yes\ndate: 2023-05-24\n", 1),
+        (Issue, "number: 8\ndate: 2023-05-24\ntotal: true\n", 3),
+        (Series, SERIES + "copies: no\n", 4),
+        (ItemMeta, "section: 工作简讯\norder: on\n", 2),
+    ],
+)
+def test_yes_and_no_are_not_counts(model, source, line):
+    """YAML reads yes/no/on/true as booleans; pydantic alone would print issue 1."""
+    [(message, at, _)] = errors(model, source)
+    assert "应为整数，现在是“true”" in message or "应为整数，现在是“false”" in message
+    assert at == line
+
+
+def test_a_value_fitting_no_member_of_a_union_is_one_error():
+    source = "number: 8\ndate: 2023-05-24\ntables:\n  - {id: a, file: a.xlsx, title: 表, section: 附件, sheet: yes}\n"
+    assert errors(Issue, source) == [("“tables.第1项.sheet” 应为文字或整数，现在是“true”", 4, None)]
+    table = check(Issue, source.replace("sheet: yes", "sheet: 2")).tables[0]
+    assert table.sheet == 2
+
+
 def test_numbers_written_as_text_are_accepted_where_unambiguous():
     assert check(Issue, "number: '8'\ndate: 2023-05-24\n").number == 8
     assert check(Series, "title: 2023\nissuer: 专班\nsections: [甲]\n").title == "2023"

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, TypeVar, get_args
+from typing import Annotated, Any, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .errors import ContentError, UserError
 from .load.yamlfile import YamlDoc
@@ -21,6 +23,18 @@ from .load.yamlfile import YamlDoc
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True, frozen=True)
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "a count, not true/false")
+    return value
+
+
+# A count (number, total, copies, order, decimals, a sheet's index). YAML reads
+# `number: yes` as true, which pydantic would quietly take as 1; "8" in quotes
+# is still accepted.
+Count = Annotated[int, BeforeValidator(_not_bool)]
 
 
 def _no_blank(value: str | None) -> str | None:
@@ -50,7 +64,7 @@ class Series(_Strict):
     sections: list[str] = Field(min_length=1, description="栏目，按固定顺序；无稿件的栏目不印")
     distribution: dict[str, list[str]] = Field(default_factory=dict, description="报尾发送范围：标签 → 单位列表")
     contact: dict[str, str] = Field(default_factory=dict, description="联系方式（可选），印在报尾")
-    copies: int | None = Field(None, ge=1, description="印数（可选），印为（共印N份）")
+    copies: Count | None = Field(None, ge=1, description="印数（可选），印为（共印N份）")
     marks: list[str] = Field(default_factory=list, description="报头左上角标注（可选），如 内部资料、注意保存")
     signoff: dict[str, str] = Field(default_factory=dict, description="签发、审核、编辑等署名（可选）")
     templates: str | None = Field(None, description="本刊模板文件夹（可选），相对 series.yaml 所在文件夹")
@@ -80,7 +94,7 @@ class TableSpec(_Strict):
 
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="表的代号，稿件中用 tables.代号 引用")
     file: str = Field(description="数据文件（.csv 或 .xlsx），相对本期文件夹")
-    sheet: str | int | None = Field(None, description="Excel 工作表名称或序号（从 0 起），默认第一个")
+    sheet: str | Count | None = Field(None, description="Excel 工作表名称或序号（从 0 起），默认第一个")
     title: str = Field(description="表题")
     section: str = Field(description="放在哪个栏目之后，或“附件”")
     target: str | None = Field(None, description="目标数所在列")
@@ -88,7 +102,7 @@ class TableSpec(_Strict):
     rank: bool = Field(False, description="是否按完成率排名")
     as_of: dt.date | None = Field(None, description="统计截止日期：据此计算时间进度，低于时间进度的行为“滞后”")
     chart: Literal["bar"] | None = Field(None, description="完成率柱状图")
-    decimals: int = Field(1, ge=0, le=4, description="百分比的小数位数")
+    decimals: Count = Field(1, ge=0, le=4, description="百分比的小数位数")
     note: str | None = Field(None, description="表下注释")
     total: bool = Field(True, description="单位一致时是否加“合计”行")
 
@@ -104,9 +118,9 @@ class TableSpec(_Strict):
 class Issue(_Strict):
     """issue.yaml: this issue's number and date, plus optional overrides of series fields."""
 
-    number: int = Field(ge=1, description="本年第几期（每年从1开始）")
+    number: Count = Field(ge=1, description="本年第几期（每年从1开始）")
     date: dt.date = Field(description="印发日期，如 2023-05-24")
-    total: int | None = Field(None, ge=1, description="总期号（可选），印为（总第N期）")
+    total: Count | None = Field(None, ge=1, description="总期号（可选），印为（总第N期）")
     program: str | None = Field(None, description="覆盖 series.yaml 的 program")
     issuer: str | None = Field(None, description="覆盖 series.yaml 的 issuer")
     distribution: dict[str, list[str]] | None = Field(None, description="覆盖整个发送范围")
@@ -114,7 +128,7 @@ class Issue(_Strict):
         default_factory=dict, description="在发送范围上追加：标签 → 追加的单位（新标签排在最后）"
     )
     contact: dict[str, str] | None = Field(None, description="覆盖联系方式")
-    copies: int | None = Field(None, ge=1, description="覆盖印数")
+    copies: Count | None = Field(None, ge=1, description="覆盖印数")
     marks: list[str] | None = Field(None, description="覆盖报头标注")
     signoff: dict[str, str] | None = Field(None, description="覆盖署名")
     tables: list[TableSpec] = Field(default_factory=list, description="指标表")
@@ -138,7 +152,7 @@ class ItemMeta(_Strict):
     section: str = Field(description="所属栏目，须是 series.yaml 中 sections 之一")
     title: str | None = Field(None, description="标题（可选：无标题稿件也可以）")
     source: str | None = Field(None, description="供稿单位（可选），印为[XX供稿]")
-    order: int | None = Field(None, description="栏目内排序（可选），默认按文件名")
+    order: Count | None = Field(None, description="栏目内排序（可选），默认按文件名")
 
     _blank = field_validator("title", "source", "section")(_no_blank)
 
@@ -180,6 +194,11 @@ def _owner(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
     return model
 
 
+def _shown(value: Any) -> str:
+    """A value as the user typed it in YAML (true, not Python's True)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[str, str | None]:
     loc = error["loc"]
     kind = error["type"]
@@ -201,9 +220,11 @@ def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[
         return f"{label} 应为六位十六进制颜色，如 FF0000，现在是“{value}”", None
     if kind == "literal_error":
         return f"{label} 应为 {error['ctx']['expected'].replace(' or ', ', ')} 之一，现在是“{value}”", None
+    if kind == "union_type":
+        return f"{label} 应为{'或'.join(error['type_names'])}，现在是“{_shown(value)}”", None
     for prefix, type_name in _TYPE_NAMES.items():
         if kind.startswith(prefix + "_") or kind == prefix + "_type":
-            shown = "空" if value is None else f"“{value}”"
+            shown = "空" if value is None else f"“{_shown(value)}”"
             return f"{label} 应为{type_name}，现在是{shown}", None
     if kind == "greater_than_equal":
         return f"{label} 应不小于 {error['ctx']['ge']}，现在是“{value}”", None
@@ -217,6 +238,31 @@ def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[
     return f"{label}：{error['msg']}", None
 
 
+# pydantic reports a value that fits no member of a union (``str | Count``) once
+# per member, with the member's name appended to the location: "str", "int",
+# or "function-before[_not_bool(), int]" for an annotated member.
+_UNION_MEMBER = re.compile(r"^(?:function-\w+\[.*, )?(str|int|bool|date)\]?$")
+_UNION_TYPES = {"str": "string", "int": "int", "bool": "bool", "date": "date"}
+
+
+def _merge_union_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One "应为文字或整数" error instead of one per union member."""
+    merged: list[dict[str, Any]] = []
+    by_loc: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for error in errors:
+        loc = tuple(error["loc"])
+        member = _UNION_MEMBER.match(loc[-1]) if loc and isinstance(loc[-1], str) else None
+        if member and error["type"].endswith("_type"):
+            name = _TYPE_NAMES[_UNION_TYPES[member.group(1)]]
+            if loc[:-1] in by_loc:
+                by_loc[loc[:-1]]["type_names"].append(name)
+                continue
+            error = {**error, "loc": loc[:-1], "type": "union_type", "type_names": [name]}
+            by_loc[loc[:-1]] = error
+        merged.append(error)
+    return merged
+
+
 def validate(model: type[M], doc: YamlDoc, what: str) -> M:
     """Validate a YAML document against ``model``; every problem is reported at once."""
     data = doc.data
@@ -228,7 +274,7 @@ def validate(model: type[M], doc: YamlDoc, what: str) -> M:
         return model.model_validate(data)
     except ValidationError as exc:
         errors: list[UserError] = []
-        for error in exc.errors():
+        for error in _merge_union_errors(exc.errors()):
             message, hint = _message(model, error, data)
             errors.append(doc.error(message, error["loc"], hint))
         from .errors import raise_all
