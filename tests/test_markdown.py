@@ -148,6 +148,19 @@ def test_indented_paragraph_after_a_blank_line_keeps_its_line():
     assert [(b.kind, b.text, b.line) for b in blocks] == [("paragraph", "第一段。", 5), ("paragraph", "第二段缩进。", 7)]
 
 
+def test_a_line_opening_with_a_full_width_space_starts_a_paragraph():
+    """Word habit: every paragraph indented with 　　, no blank lines between."""
+    body = "　　**东岭区：**第一段。\n　　第二段，\n接着写的一行。\n　　第三段。\n"
+    blocks = to_blocks(body, first_line=4)
+    assert [(b.text, b.line) for b in blocks] == [
+        ("东岭区：第一段。", 4),
+        ("第二段，接着写的一行。", 5),
+        ("第三段。", 7),
+    ]
+    assert str(blocks[0].inline) == "<b>东岭区：</b>第一段。"
+    assert "\u3000" not in "".join(b.text for b in blocks)
+
+
 @pytest.mark.parametrize(
     ("body", "inline"),
     [

@@ -193,6 +193,26 @@ def _block(segments: list[Segment], line: int, kind: str, prefix: str = "", whol
     return Block(kind, "body", Markup(_markup(segments)), text, line)
 
 
+def _indented_paragraphs(segments: list[Segment], line: int) -> list[tuple[list[Segment], int]]:
+    """Split a paragraph where a line opens with a full-width space.
+
+    Editors who learnt on Word start every paragraph with "　　" and do not
+    leave blank lines; Markdown would join those lines into one paragraph and
+    print the spaces mid-line. A line opening with U+3000 can only mean a new
+    paragraph, so it starts one.
+    """
+    pieces: list[tuple[list[Segment], int]] = [([], line)]
+    for index, (text, flags) in enumerate(segments):
+        if text == "\x00soft":
+            line += 1
+            following = next((t for t, _ in segments[index + 1 :] if t), "")
+            if following.startswith("\u3000"):
+                pieces.append(([], line))
+                continue
+        pieces[-1][0].append((text, flags))
+    return [(piece, at) for piece, at in pieces if "".join(t for t, _ in piece).strip()]
+
+
 def _list_marker(ordered: bool, number: int, depth: int, bullet: str) -> str:
     if not ordered:
         return bullet
@@ -234,7 +254,8 @@ def to_blocks(body: str, first_line: int = 1, bullet: str = "●") -> list[Block
                 blocks.append(_block(segments, line, "list", prefix=pending_marker))
                 pending_marker = None
             else:
-                blocks.append(_block(segments, line, "paragraph"))
+                for piece, at in _indented_paragraphs(segments, line):
+                    blocks.append(_block(piece, at, "paragraph"))
         elif kind in ("fence", "code_block", "html_block"):
             line = first_line + (token.map[0] if token.map else 0)
             for offset, text in enumerate(token.content.split("\n")):
