@@ -37,6 +37,8 @@ def findings(series, body: str, files: dict | None = None, rule: str | None = No
         ("等等...\n", "ellipsis", 6, 3),
         ("中文 中文。\n", "space-in-cjk", 6, 3),
         ("共 12 户。\n", "space-in-cjk", 6, 2),
+        ("第一段写完了。\n第二段没有空行。\n", "line-join", 7, 1),
+        ("他说：“好。”\n接着写。\n", "line-join", 7, 1),
     ],
 )
 def test_rule_points_at_the_spot(series, body, rule, line, column):
@@ -54,6 +56,9 @@ def test_rule_points_at_the_spot(series, body, rule, line, column):
         "省略号……写法正确。\n",
         "增长1.5个百分点，达到12.5%。\n",
         "{{ tables.x | pct }}：数据句子不检查模板语法。\n",
+        "一句话写到一半，\n换行接着写。\n",  # a wrapped sentence: joined as meant
+        "　　第一段。\n　　第二段另起一段。\n",  # 　　-indented lines are paragraphs of their own
+        "有以下几项：\n- 第一项。\n- 第二项。\n1. 第三项。\n",
     ],
 )
 def test_clean_text_has_no_text_findings(series, body):

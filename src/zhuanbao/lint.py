@@ -75,6 +75,7 @@ RULES = {
         Rule("ellipsis", "省略号写法不规范：... 或 。。。（应写 ……）", "warning"),
         Rule("space-in-cjk", "中文之间、中文与数字之间有空格", "warning"),
         Rule("title-punct", "标题末尾有句号、逗号等标点", "warning"),
+        Rule("line-join", "上一行以句号等结束、本行不空行接着写：两行会接成同一段", "warning"),
         Rule("duplicate-title", "同一期中有两篇稿件标题相同"),
         Rule("missing-source", "要求署供稿单位的栏目中，稿件没有 source"),
         Rule("required-section", "规定每期必有的栏目没有稿件"),
@@ -178,6 +179,17 @@ def unmatched(lines: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, str
         yield line, col, f"“{ch}”没有对应的“{PAIRS[ch]}”"
 
 
+_SENTENCE_END = re.compile(r"[。！？][”’）]?\s*$")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\u3000)")
+
+
+def _joins_a_finished_sentence(previous: str, line: str) -> bool:
+    """Markdown joins consecutive lines into one paragraph; after a full stop
+    that is rarely what an editor who writes one paragraph a line meant.
+    List items, headings, quotes and 　　-indented lines start blocks of their own."""
+    return bool(_SENTENCE_END.search(previous)) and not _BLOCK_START.match(line)
+
+
 # --- checking files --------------------------------------------------------------
 
 
@@ -251,6 +263,8 @@ class Checker:
                 self.pairs(path, paragraph)
                 paragraph = []
                 continue
+            if paragraph and _joins_a_finished_sentence(paragraph[-1][2], text):
+                self.add(path, index + 1, 1, "line-join", "这一行会与上一行接成同一段；如要另起一段，请在两行之间空一行")
             fixed = self.lint_text(path, index + 1, 0, text)
             if fixed != text:
                 lines[index] = fixed
