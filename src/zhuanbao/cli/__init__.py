@@ -279,6 +279,17 @@ def _archive_dir(archive: Path | None) -> Path:
     raise ContentError("请用 --archive 指出归档文件夹（当前文件夹下没有 archive/）")
 
 
+def _with_catalogue(archive: Path | None, use):
+    """Open the archive's search catalogue, run ``use`` on it, close it; user errors reported."""
+    from ..catalogue import Catalogue
+
+    def run():
+        with Catalogue(_archive_dir(archive)) as catalogue:
+            return use(catalogue)
+
+    return _run(run)
+
+
 @app.command()
 def publish(
     path: Annotated[Path, typer.Argument(metavar="路径", help="要发布的那一期的文件夹。")],
@@ -318,13 +329,7 @@ def search(
     source: Annotated[str | None, typer.Option("--source", metavar="单位", help="只查某个供稿单位。")] = None,
 ) -> None:
     """在归档的各期中检索稿件，列出期号、栏目、标题和相关段落。"""
-    from ..catalogue import Catalogue
-
-    def run():
-        with Catalogue(_archive_dir(archive)) as catalogue:
-            return catalogue.search(query, series, year, source)
-
-    hits = _run(run)
+    hits = _with_catalogue(archive, lambda catalogue: catalogue.search(query, series, year, source))
     for hit in hits:
         typer.echo(hit.line())
         typer.echo(f"    {hit.snippet}")
@@ -334,13 +339,8 @@ def search(
 @app.command()
 def reindex(archive: ArchiveOption = None) -> None:
     """根据归档中的文件重建检索目录（catalogue.sqlite）。"""
-    from ..catalogue import Catalogue
-
-    def run() -> int:
-        with Catalogue(_archive_dir(archive)) as catalogue:
-            return catalogue.rebuild()
-
-    typer.echo(f"已重建目录：{_run(run)} 个版本。")
+    versions = _with_catalogue(archive, lambda catalogue: catalogue.rebuild())
+    typer.echo(f"已重建目录：{versions} 个版本。")
 
 
 @app.command()
@@ -352,14 +352,9 @@ def stats(
     xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件。")] = None,
 ) -> None:
     """供稿统计：各单位、各栏目、各月份的稿件数（按现行版本）。"""
-    from ..catalogue import Catalogue
     from ..stats import print_tables, write_csv, write_xlsx
 
-    def run():
-        with Catalogue(_archive_dir(archive)) as catalogue:
-            return catalogue.stats(year, series)
-
-    tables = _run(run)
+    tables = _with_catalogue(archive, lambda catalogue: catalogue.stats(year, series))
     print_tables(tables, typer.echo)
     if csv:
         _run(lambda: write_csv(tables, csv))
