@@ -90,3 +90,56 @@ def test_unwritable_output_is_a_clear_error(series, tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(OutputError, match="无法写入"):
         build(series(), blocker / "out")
+
+
+APRIL = {
+    "2024-04/issue.yaml": "number: 4\ndate: 2024-04-15\n",
+    "2024-04/items/01.md": "---\nsection: 工作简讯\n---\n四月简讯。\n",
+}
+
+
+def test_a_series_that_cannot_write_one_document_writes_none(series, tmp_path):
+    root = series(APRIL)
+    out = tmp_path / "out"
+    (out / "工作专报2024年第4期.docx").mkdir(parents=True)  # something in the way of the second document
+    with pytest.raises(OutputError, match="同名的文件夹") as caught:
+        build(root, out)
+    assert caught.value.path == out / "工作专报2024年第4期.docx"
+    assert sorted(p.name for p in out.iterdir()) == ["工作专报2024年第4期.docx"]  # not even March's, nor a lock
+
+
+def test_a_template_error_leaves_no_output_folder(series, tmp_path):
+    root = series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\n---\n共{{ tables.nope.count }}项。\n"})
+    with pytest.raises(UserError):
+        build(root, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_documents_are_readable_by_colleagues_and_keep_their_permissions(series, tmp_path):
+    old = os.umask(0o022)
+    try:
+        [built] = build(series(), tmp_path / "out")
+        assert built.path.stat().st_mode & 0o777 == 0o644  # not mkstemp's private 0600
+        built.path.chmod(0o640)
+        [built] = build(series(), tmp_path / "out")
+        assert built.path.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("../../外面", "／..／外面2024年第3期.docx"),
+        ("工作/专报", "工作／专报2024年第3期.docx"),
+        ('专报:"第一"', "专报：＂第一＂2024年第3期.docx"),
+    ],
+)
+def test_the_series_title_cannot_move_the_document_out_of_its_folder(series, tmp_path, title, name):
+    from .conftest import SERIES_YAML
+
+    root = series({"series.yaml": SERIES_YAML.replace("title: 工作专报", f"title: '{title}'")})
+    [built] = build(root, tmp_path / "out")
+    assert built.path.parent == tmp_path / "out"
+    assert built.path.name == name
+    assert [p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".zhuanbao")] == [built.path.name]

@@ -155,7 +155,7 @@ def test_a_full_disk_is_a_clear_error(tmp_path, monkeypatch):
         return handle
 
     monkeypatch.setattr("zhuanbao.build.os.fdopen", full_fdopen)
-    with pytest.raises(OutputError, match="No space left on device"):
+    with pytest.raises(OutputError, match="磁盘空间不足"):
         build(one_issue(tmp_path / "s", "正文。"), tmp_path / "out")
     assert [p for p in (tmp_path / "out").iterdir() if p.suffix != ".lock" and not p.name.startswith(".")] == []
 

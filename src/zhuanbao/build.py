@@ -30,9 +30,19 @@ class Built:
     path: Path
 
 
+# Characters no file name may hold on Windows (and "/" nowhere): shown as
+# their full-width forms, so "工作/专报" stays readable as 工作／专报.
+_UNSAFE_IN_NAMES = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '\\/:*?"<>|'})
+
+
 def output_name(edition: Edition) -> str:
-    """The file name people expect: 工作专报2023年第8期.docx."""
-    return f"{edition.name}.docx"
+    """The file name people expect: 工作专报2023年第8期.docx.
+
+    The series title is the user's text; it must not steer the file out of the
+    output folder ("../") or into a subfolder ("工作/专报").
+    """
+    name = "".join(c for c in edition.name.translate(_UNSAFE_IN_NAMES) if c.isprintable()).strip().lstrip(".")
+    return f"{name}.docx"
 
 
 def load(path: Path) -> tuple[list[Edition], Path | None]:
@@ -68,17 +78,87 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     A build killed half-way, or a full disk, leaves the previous document intact.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    tmp = _write_temporary(path, data)
     try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Write several files so that either all are replaced or none is.
+
+    Every file is first written in full beside its target; only then are they
+    renamed into place. A full disk or an unwritable folder half-way through a
+    series leaves every earlier document as it was.
+    """
+    refuse_blocked([path for path, _ in files])
+    written: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            try:
+                written.append((_write_temporary(path, data), path))
+            except OSError as exc:
+                raise OutputError(f"无法写入：{_os_reason(exc)}", path) from None
+        for tmp, path in written:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+
+
+def refuse_blocked(paths: list[Path]) -> None:
+    """Refuse, before anything is written, a target a folder of that name blocks."""
+    for path in paths:
+        if path.exists() and not path.is_file():
+            raise OutputError("无法写入：同名的文件夹或特殊文件已存在", path)
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        # mkstemp makes the file private (0600); a document replaces its
+        # predecessor with the same permissions, or gets the user's umask
+        # defaults, so colleagues on a shared server can still open it.
+        os.chmod(tmp, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _os_reason(exc: OSError) -> str:
+    """The reason an OS call failed, in Chinese where it is a common one."""
+    import errno
+
+    reasons = {
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EROFS: "文件系统是只读的",
+        errno.EEXIST: "同名文件已存在",
+        errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+        errno.EISDIR: "同名的文件夹已存在",
+        errno.ENOENT: "文件夹不存在",
+        errno.ENAMETOOLONG: "文件名太长",
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc))
 
 
 @dataclass
@@ -110,7 +190,7 @@ def locked(outdir: Path, wait: float = 0.0):
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法写入：{exc.strerror or exc}", outdir) from None
+        raise OutputError(f"无法写入：{_os_reason(exc)}", outdir) from None
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no advisory locks; builds are still atomic per file
@@ -193,29 +273,31 @@ def run(
     user_templates = templates_dir or series_templates
     templates = template_set(user_templates)
     summary = Summary()
+    state_path = outdir / STATE_FILE
+    state = _read_state(state_path)
+    todo: list[tuple[Edition, str]] = []
+    shared = shared_inputs_hash(editions[0].series_dir, templates.dirs)  # once, not per issue
+    for edition in editions:
+        fingerprint = input_hash(edition, shared)
+        target = outdir / output_name(edition)
+        if changed and state.get(edition.issue_dir.name) == fingerprint and target.is_file():
+            summary.skipped.append(edition)
+        else:
+            todo.append((edition, fingerprint))
+    # Render everything before touching the output folder: a template or data
+    # error found while rendering leaves no folder, lock or file behind.
+    documents = _render_all([e for e, _ in todo], user_templates, progress, jobs)
+    if not todo:
+        return summary
+    files = [(outdir / output_name(edition), data) for (edition, _), data in zip(todo, documents)]
+    refuse_blocked([target for target, _ in files])
     with locked(outdir, wait):
-        state_path = outdir / STATE_FILE
-        state = _read_state(state_path)
-        todo: list[tuple[Edition, str]] = []
-        shared = shared_inputs_hash(editions[0].series_dir, templates.dirs)  # once, not per issue
-        for edition in editions:
-            fingerprint = input_hash(edition, shared)
-            target = outdir / output_name(edition)
-            if changed and state.get(edition.issue_dir.name) == fingerprint and target.is_file():
-                summary.skipped.append(edition)
-            else:
-                todo.append((edition, fingerprint))
-        documents = _render_all([e for e, _ in todo], user_templates, progress, jobs)
-        for (edition, fingerprint), data in zip(todo, documents):
-            target = outdir / output_name(edition)
-            try:
-                write_atomic(target, data)
-            except OSError as exc:
-                raise OutputError(f"无法写入：{exc.strerror or exc}", target) from None
+        write_all_atomic(files)
+        state = _read_state(state_path)  # another build may have recorded issues meanwhile
+        for (edition, fingerprint), (target, _) in zip(todo, files):
             summary.built.append(Built(edition, target))
             state[edition.issue_dir.name] = fingerprint
-        if todo:
-            write_atomic(state_path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
+        write_atomic(state_path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
     return summary
 
 
