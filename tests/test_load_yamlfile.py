@@ -105,6 +105,12 @@ def test_error_points_at_the_key():
         ("title: 标题\nissuer\nsections: [甲]\n", "冒号", 3),
         ('title: "未闭合\n', "引号", 2),
         ("marks: *neibu\n", "锚点", 1),
+        ("number: 8\ndate：2023-05-24\n", "键“date”后面是全角冒号", 2),
+        ("section：重要新闻\ntitle: 标题\n", "全角冒号“：”，应为英文冒号加空格", 1),
+        ("tables:\n  - id：a\n", "键“id”后面是全角冒号", 2),
+        ("sections: [甲,\n", "方括号", 2),
+        ("title: @专报\n", "用引号括起来", 1),
+        ("marks:\n  - , 甲\n", "缺少值", 2),
     ],
 )
 def test_errors_are_chinese_and_on_the_exact_line(source, fragment, line):
@@ -112,7 +118,11 @@ def test_errors_are_chinese_and_on_the_exact_line(source, fragment, line):
         parse_yaml(source, PATH)
     error = caught.value
     assert fragment in error.message and error.line == line and error.path == PATH
-    assert "found" not in error.message and "expected" not in error.message
+    assert not any(word in error.message for word in ("found", "expected", "day is", "out of range"))
+
+
+def test_a_full_width_colon_inside_a_value_is_text():
+    assert parse_yaml("title: 东岭区：完成改造\nmarks: [内部资料：注意保存]\n", PATH).data["title"] == "东岭区：完成改造"
 
 
 def test_duplicate_key_names_the_key_and_its_column():

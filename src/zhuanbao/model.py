@@ -269,7 +269,8 @@ def validate(model: type[M], doc: YamlDoc, what: str) -> M:
     if data is None:
         raise doc.error(f"{what}是空的")
     if not isinstance(data, dict):
-        raise doc.error(f"{what}应是“键: 值”的映射，而不是{type(data).__name__}")
+        kind = "列表" if isinstance(data, list) else f"一个值“{_shown(data)}”"
+        raise doc.error(f"{what}应是“键: 值”的映射，而不是{kind}")
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -67,7 +67,17 @@ _PROBLEMS = [
     (re.compile(r"did not find expected key"), "缩进不一致，或少了键名"),
     (re.compile(r"did not find expected '-' indicator"), "列表缩进不一致"),
     (re.compile(r"found unknown escape character"), "双引号中有无法识别的转义字符（反斜杠）"),
+    (re.compile(r"did not find expected node content"), "此处缺少值（多了逗号或短横线，或缩进不对？）"),
+    (re.compile(r"found character that cannot start any token|found character '.' that cannot start"),
+     "值不能以 @ ` % 等符号开头，请把这个值用引号括起来"),
+    (re.compile(r"expected <block end>, but found"), "缩进不一致（同一层的键要对齐）"),
+    (re.compile(r"found duplicate anchor"), "锚点（&名称）重复"),
 ]
+
+# "title：测试" — a full-width colon after a key, the commonest slip of an editor
+# typing with a Chinese input method. YAML reads the line as a bare string and
+# trips a line later, so it is looked for before parsing.
+_FULLWIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*)\s*：")
 
 
 def _translate(problem: str) -> str:
@@ -114,12 +124,28 @@ class _Builder:
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             detail = f"“{node.value}”不是有效的值"
             if node.tag.endswith(":timestamp"):
-                detail = f"日期“{node.value}”不存在（{exc}）"
+                detail = f"日期“{node.value}”不存在"
             raise ContentError(detail, self.path, node.start_mark.line + 1, node.start_mark.column + 1) from None
+
+
+def _fullwidth_colons(text: str, path: Path, line_offset: int) -> None:
+    from ..errors import raise_all
+
+    errors = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        found = _FULLWIDTH_COLON.match(line)
+        if found:
+            column = len(found.group(0))
+            errors.append(ContentError(
+                f"键“{found.group(2)}”后面是全角冒号“：”，应为英文冒号加空格“: ”",
+                path, number + line_offset, column,
+            ))  # fmt: skip
+    raise_all(errors)
 
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
     """Parse YAML text; errors name ``path`` and the line (shifted by ``line_offset``)."""
+    _fullwidth_colons(text, path, line_offset)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -132,6 +158,8 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
         at = lines[mark.line][mark.column : mark.column + 1] if mark and mark.line < len(lines) else ""
         if at == "\t" and "cannot start any token" in problem:
             problem = "found a tab character"
+        if "expected node content" in problem and "flow" in str(exc.context or ""):
+            problem = "expected ',' or ']'"  # "a: [1," — an open bracket, as PyYAML would say
         raise ContentError(_translate(problem), path, line, col) from None
     except yaml.YAMLError as exc:
         raise ContentError(_translate(str(exc)), path) from None
