@@ -143,3 +143,11 @@ def test_the_series_title_cannot_move_the_document_out_of_its_folder(series, tmp
     assert built.path.parent == tmp_path / "out"
     assert built.path.name == name
     assert [p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".zhuanbao")] == [built.path.name]
+
+
+def test_item_files_in_upper_case_md_are_printed(series, tmp_path):
+    from zhuanbao.build import load
+
+    root = series({"2024-03/items/02.MD": "---\nsection: 工作简讯\n---\n大写扩展名的稿件。\n"})
+    [edition] = load(root)[0]
+    assert [i.path.name for i in edition.items] == ["01-gaizao.md", "02.MD"]

@@ -143,6 +143,23 @@ def test_issue_sequence(series, second, messages):
         assert found == []
 
 
+def test_three_digit_issue_numbers_follow_in_number_order(series):
+    """2024-100 comes after 2024-99, although "2024-100" < "2024-99" as text."""
+    files = {}
+    for number in (98, 99, 100):
+        files[f"2024-{number}/issue.yaml"] = issue(number, f"2024-12-{number - 80}", 100 + number)
+        files[f"2024-{number}/items/01.md"] = ITEM
+    root = series(files, drop=("2024-03/issue.yaml", "2024-03/items/01-gaizao.md"))
+    found = [str(f) for f in check(root).findings if f.rule in ("issue-number", "issue-date")]
+    assert found == []
+
+
+def test_files_in_items_that_will_not_be_printed_are_named(series):
+    root = series({"2024-03/items/02-新闻.md.txt": ITEM, "2024-03/items/03.docx": b"PK", "2024-03/items/_草稿.txt": "x"})
+    found = sorted((f.path.name, f.rule, f.severity) for f in check(root).findings if f.rule == "not-an-item")
+    assert found == [("02-新闻.md.txt", "not-an-item", "warning"), ("03.docx", "not-an-item", "warning")]
+
+
 def test_fix_applies_safe_fixes_keeps_a_backup_and_reports(series):
     body = "2023年05月06日,完成改造(一期)１２３户。。\n"
     root = series({"2024-03/items/01-gaizao.md": HEAD + body})

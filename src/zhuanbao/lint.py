@@ -21,10 +21,12 @@ from .load.content import (
     ISSUE_FILE,
     ITEMS_DIR,
     issue_facts,
+    issue_order,
     item_files,
     load_edition,
     load_series,
     locate,
+    stray_files,
 )
 from .load.frontmatter import split_front_matter
 from .load.text import read_text
@@ -75,6 +77,7 @@ RULES = {
         Rule("ellipsis", "省略号写法不规范：... 或 。。。（应写 ……）", "warning"),
         Rule("space-in-cjk", "中文之间、中文与数字之间有空格", "warning"),
         Rule("title-punct", "标题末尾有句号、逗号等标点", "warning"),
+        Rule("not-an-item", "items 文件夹中有 .txt、.docx 等不会排入专报的文件", "warning"),
         Rule("line-join", "上一行以句号等结束、本行不空行接着写：两行会接成同一段", "warning"),
         Rule("duplicate-title", "同一期中有两篇稿件标题相同"),
         Rule("missing-source", "要求署供稿单位的栏目中，稿件没有 source"),
@@ -313,7 +316,7 @@ class Checker:
 
 def check_sequence(checker: Checker, issue_dirs: list[Path], all_issues: list[Path]) -> None:
     """Each issue's number, total and date follow the issue before it in the series."""
-    ordered = sorted(all_issues, key=lambda p: (p.name,))
+    ordered = sorted(all_issues, key=issue_order)
     facts = {p: issue_facts(p) for p in ordered}
     for index, issue_dir in enumerate(ordered):
         if issue_dir not in issue_dirs or index == 0:
@@ -350,10 +353,13 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> Repo
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     backup = series_dir / ".zhuanbao-backup" / stamp if fix else None
     checker = Checker(series, report, fix, backup)
-    all_issues = sorted(p for p in series_dir.iterdir() if p.is_dir() and ISSUE_DIR_NAME.match(p.name))
+    all_issues = [p for p in series_dir.iterdir() if p.is_dir() and ISSUE_DIR_NAME.match(p.name)]
     for issue_dir in issue_dirs:
         for item in item_files(issue_dir / ITEMS_DIR):
             checker.lint_item(item)
+        for stray in stray_files(issue_dir / ITEMS_DIR):
+            hint = "；如是稿件，请改名为 .md" if stray.suffix.lower() in (".txt", ".markdown") else "；Word 稿件请用 zhuanbao import 导入"
+            checker.add(stray, 1, 1, "not-an-item", f"“{stray.name}”不是 .md 文件，不会排入专报{hint}")
         try:
             edition = load_edition(series_dir, issue_dir, series)
         except UserError as exc:

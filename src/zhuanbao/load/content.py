@@ -34,7 +34,7 @@ def locate(path: Path) -> tuple[Path, list[Path]]:
             raise ContentError(f"上一级文件夹中找不到 {SERIES_FILE}", series_dir / SERIES_FILE)
         return series_dir, [path]
     if (path / SERIES_FILE).is_file():
-        issues = sorted(p for p in path.iterdir() if p.is_dir() and (p / ISSUE_FILE).is_file())
+        issues = sorted((p for p in path.iterdir() if p.is_dir() and (p / ISSUE_FILE).is_file()), key=issue_order)
         if not issues:
             raise ContentError(
                 f"文件夹中没有任何一期（子文件夹应命名为 年-期号，如 2023-08，内含 {ISSUE_FILE}）", path
@@ -43,9 +43,34 @@ def locate(path: Path) -> tuple[Path, list[Path]]:
     raise ContentError(f"这里既没有 {SERIES_FILE}，也没有 {ISSUE_FILE}", path)
 
 
+def issue_order(issue_dir: Path) -> tuple[int, int, str]:
+    """Issues in publication order: 2025-100 after 2025-99, which names alone would not give."""
+    match = ISSUE_DIR_NAME.match(issue_dir.name)
+    if match is None:
+        return (10**9, 0, issue_dir.name)
+    return (int(match.group(1)), int(match.group(2)), issue_dir.name)
+
+
 def item_files(items_dir: Path) -> list[Path]:
-    """The item files of an issue; names starting with _ or . are drafts and examples."""
-    return sorted(p for p in items_dir.glob("*.md") if not p.name.startswith(("_", ".")))
+    """The item files of an issue (.md in any case: Windows saves 01.MD too);
+    names starting with _ or . are drafts and examples."""
+    if not items_dir.is_dir():
+        return []
+    return sorted(
+        p for p in items_dir.iterdir()
+        if p.suffix.lower() == ".md" and not p.name.startswith(("_", ".")) and p.is_file()
+    )  # fmt: skip
+
+
+def stray_files(items_dir: Path) -> list[Path]:
+    """Files in items/ that will not be printed although they look like items
+    (Notepad's "01.md.txt", a "02.txt"): worth a warning, never silently dropped."""
+    if not items_dir.is_dir():
+        return []
+    return sorted(
+        p for p in items_dir.iterdir()
+        if p.is_file() and not p.name.startswith(("_", ".")) and p.suffix.lower() in (".txt", ".markdown", ".docx", ".doc")
+    )  # fmt: skip
 
 
 def load_series(series_dir: Path) -> Series:
