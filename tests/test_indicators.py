@@ -165,6 +165,7 @@ def test_excel_first_sheet_by_default_then_by_name_and_index(workbook):
         ({"file": "t.xlsx", "sheet": 5}, "工作表序号 5 不存在"),
         ({"file": "absent.csv"}, "表格文件不存在"),
         ({"file": "../outside.csv"}, "在本期文件夹之外"),
+        ({"file": "..\\outside.csv"}, "在本期文件夹之外"),
         ({"file": "/etc/passwd"}, "在本期文件夹之外"),
         ({"file": "t.txt"}, "不支持的表格文件类型"),
     ],
@@ -175,6 +176,12 @@ def test_file_problems(workbook, changes, message):
     with pytest.raises(DataError) as caught:
         read_table(spec(**changes), workbook)
     assert message in caught.value.message
+
+
+def test_windows_backslashes_in_a_table_path(tmp_path):
+    (tmp_path / "tables").mkdir()
+    (tmp_path / "tables" / "t.csv").write_text(CSV, "utf-8")
+    assert read_table(spec(file="tables\\t.csv"), tmp_path).rows[1] == ["溪口区", "4", "3"]
 
 
 def test_symlink_out_of_the_issue_is_refused(tmp_path):

@@ -110,6 +110,21 @@ def test_severity_can_be_changed_or_turned_off(series):
     assert report.errors == 0 and report.warnings == 1
 
 
+def test_an_unquoted_off_turns_a_rule_off(series):
+    base = series().joinpath("series.yaml").read_text("utf-8")
+    root = series({"series.yaml": base + "lint:\n  rules:\n    repeated-punct: off\n",
+                   "2024-03/items/01-gaizao.md": HEAD + "好。。\n"})  # fmt: skip
+    assert check(root).findings == []
+
+
+def test_lint_settings_naming_no_rule_or_section_are_reported(series):
+    base = series().joinpath("series.yaml").read_text("utf-8")
+    root = series({"series.yaml": base + "lint:\n  rules: {elipsis: warning}\n  required_sections: [工作剪讯]\n"})
+    found = [(f.path.name, f.line, f.message) for f in check(root).findings if f.rule == "build"]
+    assert [(name, line) for name, line, _ in found] == [("series.yaml", 14), ("series.yaml", 15)]
+    assert "是否想写“ellipsis”" in found[0][2] and "是否想写“工作简讯”" in found[1][2]
+
+
 def test_range_rule_follows_the_series(series):
     base = series().joinpath("series.yaml").read_text("utf-8")
     root = series({"series.yaml": base + "lint: {range_dash: '-'}\n", "2024-03/items/01-gaizao.md": HEAD + "1-7月。\n"})

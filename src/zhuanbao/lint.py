@@ -20,6 +20,7 @@ from .load.content import (
     ISSUE_DIR_NAME,
     ISSUE_FILE,
     ITEMS_DIR,
+    SERIES_FILE,
     issue_facts,
     issue_order,
     item_files,
@@ -350,6 +351,7 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> Repo
     except UserError as exc:
         _add_build_errors(report, exc)
         return report
+    _check_lint_settings(series_dir, series, report)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     backup = series_dir / ".zhuanbao-backup" / stamp if fix else None
     checker = Checker(series, report, fix, backup)
@@ -375,6 +377,27 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> Repo
     check_sequence(checker, issue_dirs, all_issues)
     report.findings.sort(key=lambda f: (str(f.path), f.line, f.column))
     return report
+
+
+def _check_lint_settings(series_dir: Path, series: Series, report: Report) -> None:
+    """Names in series.yaml's lint: that match no rule or section would silently do nothing."""
+    import difflib
+
+    from .load.yamlfile import load_yaml
+
+    doc = load_yaml(series_dir / SERIES_FILE)
+    lint = series.lint
+    wrong: list[tuple[tuple, str, list[str], str]] = [
+        (("lint", "rules", name), name, list(RULES), "检查规则") for name in lint.rules if name not in RULES
+    ]
+    for key in ("required_sections", "require_source"):
+        wrong += [((("lint", key, index)), name, series.sections, "栏目")
+                  for index, name in enumerate(getattr(lint, key)) if name not in series.sections]  # fmt: skip
+    for where, name, known, what in wrong:
+        line, column = doc.where(where)
+        guess = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+        hint = f"是否想写“{guess[0]}”？" if guess else f"可用的有：{'、'.join(known)}"
+        report.findings.append(Finding(doc.path, line or 1, column or 1, "build", f"没有名为“{name}”的{what}，这项设置不起作用；{hint}"))
 
 
 def _add_build_errors(report: Report, exc: UserError) -> None:

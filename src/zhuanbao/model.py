@@ -43,7 +43,11 @@ def _no_blank(value: str | None) -> str | None:
     return value.strip() if value is not None else None
 
 
-Severity = Literal["error", "warning", "off"]
+def _off(value: Any) -> Any:
+    return "off" if value is False else value  # YAML reads an unquoted off as false
+
+
+Severity = Annotated[Literal["error", "warning", "off"], BeforeValidator(_off)]
 
 
 class LintConfig(_Strict):
@@ -219,7 +223,7 @@ def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[
     if kind == "string_pattern_mismatch" and name == "color":
         return f"{label} 应为六位十六进制颜色，如 FF0000，现在是“{value}”", None
     if kind == "literal_error":
-        return f"{label} 应为 {error['ctx']['expected'].replace(' or ', ', ')} 之一，现在是“{value}”", None
+        return f"{label} 应为 {error['ctx']['expected'].replace(' or ', ', ')} 之一，现在是“{_shown(value)}”", None
     if kind == "union_type":
         return f"{label} 应为{'或'.join(error['type_names'])}，现在是“{_shown(value)}”", None
     for prefix, type_name in _TYPE_NAMES.items():

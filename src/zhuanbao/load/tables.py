@@ -70,7 +70,12 @@ def _text(value: Any) -> str:
 
 
 def resolve_inside(issue_dir: Path, name: str, what: str) -> Path:
-    """The path of a file named in issue.yaml; it must stay inside the issue folder."""
+    """The path of a file named in issue.yaml; it must stay inside the issue folder.
+
+    Windows users write tables\\进度.csv; a backslash is never part of a file
+    name an office would use, so it is read as a folder separator everywhere.
+    """
+    name = name.replace("\\", "/")
     candidate = (issue_dir / name).resolve()
     root = issue_dir.resolve()
     if Path(name).is_absolute() or (candidate != root and root not in candidate.parents):
