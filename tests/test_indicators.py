@@ -76,6 +76,19 @@ def test_fixed_decimals_per_column_and_right_aligned_numbers():
     assert [c.align for c in table.cells[0]] == ["left", "right", "right", "right"]
 
 
+def test_rates_are_rounded_half_up_and_never_read_100_before_done():
+    rows = [["甲", "8", "1"], ["乙", "8", "3"], ["丙", "10000", "9996"], ["丁", "8", "8"]]
+    table = compute(spec(decimals=0), raw(rows))
+    assert [r["rate_text"] for r in table.rows] == ["13%", "38%", "99%", "100%"]  # 12.5 → 13, not to even
+    table = compute(spec(), raw(rows))
+    assert [(r["rate_text"], r["rate"] >= 1) for r in table.rows][2:] == [("99.9%", False), ("100.0%", True)]
+
+
+def test_figures_keep_their_typed_decimals_rounded_half_up():
+    table = compute(spec(), raw([["甲", "2.5", "1.25"], ["乙", "3", "2"]]))
+    assert [c.text for c in table.cells[-1]][1:3] == ["5.5", "3.25"]  # the total row, exact
+
+
 def test_table_without_target_and_actual_is_printed_as_is():
     table = compute(spec(target=None, actual=None), raw(COUNTIES))
     assert table.header == ["区县", "目标", "完成"] and table.total is None and len(table.cells) == 5
@@ -87,6 +100,7 @@ def test_table_without_target_and_actual_is_printed_as_is():
         ([["甲", "五", "3"]], "目标数“五”不是数字", 2, 2),
         ([["甲", "5", "3"], ["乙", "5", ""]], "完成数是空的", 3, 3),
         ([["甲", "0", "3"]], "目标数为 0", 2, 2),
+        ([["甲", "-5", "4"]], "目标数是负数", 2, 2),
         ([], "没有数据行", None, None),
     ],
 )
@@ -192,6 +206,12 @@ def test_symlink_out_of_the_issue_is_refused(tmp_path):
     (issue / "t.csv").symlink_to(outside)
     with pytest.raises(DataError, match="在本期文件夹之外"):
         read_table(spec(), issue)
+
+
+def test_two_columns_with_the_same_name(tmp_path):
+    (tmp_path / "t.csv").write_text("项目,单位,年度目标,年度目标,完成\n低保,万人,5,7,4\n", "utf-8")
+    with pytest.raises(DataError, match="第3列和第4列的列名都是“年度目标”"):
+        read_table(spec(), tmp_path)
 
 
 def test_header_without_a_name(tmp_path):

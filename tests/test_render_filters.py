@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from zhuanbao.render.filters import FILTERS, cn_date, cn_num
+from zhuanbao.render.filters import FILTERS, cn_date, cn_num, pct, wan
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,12 @@ def test_cn_date_has_no_zero_padding(date, text):
         (305, "三百零五"),
         (999, "九百九十九"),
         ("12", "十二"),
+        (1000, "一千"),
+        (1005, "一千零五"),
+        (1010, "一千零一十"),
+        (1100, "一千一百"),
+        (2024, "二千零二十四"),
+        (3.0, "三"),
     ],
 )
 def test_cn_num(number, text):
@@ -56,3 +62,21 @@ def test_cn_num(number, text):
 
 def test_filters_are_registered_under_their_template_names():
     assert FILTERS["cn_date"] is cn_date and FILTERS["cn_num"] is cn_num
+
+
+@pytest.mark.parametrize("value", [2.5, "两", 10000])
+def test_cn_num_refuses_what_it_cannot_write(value):
+    with pytest.raises(ValueError, match="cn_num"):
+        cn_num(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "text"),
+    [(0.0125, 1, "1.3%"), (0.125, 0, "13%"), (0.375, 0, "38%"), (0.791, 1, "79.1%"), (1, 1, "100.0%")],
+)
+def test_pct_rounds_half_up(value, decimals, text):
+    assert pct(value, decimals) == text
+
+
+def test_wan_rounds_half_up():
+    assert wan(12345, 1) == "1.2万" and wan(12500, 1) == "1.3万" and wan(84270000) == "8427万"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .load.tables import RawTable
 from .model import TableSpec
@@ -44,13 +44,25 @@ def decimals_of(text: str) -> int:
     return len(text.split(".", 1)[1]) if "." in text else 0
 
 
+def round_half_up(value: Decimal | float, decimals: int) -> Decimal:
+    """四舍五入, as offices round: 12.5 → 13 and 0.125 → 0.13. Python's own
+    rounding (round, format) goes to the even neighbour and works on binary
+    floats, so 12.5% printed as 12% and 1.25 as 1.2."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def format_number(value: Decimal | float, decimals: int) -> str:
     """Fixed decimals, no thousands grouping (the way bulletin tables print figures)."""
-    return f"{Decimal(str(value)):.{decimals}f}"
+    return str(round_half_up(value, decimals))
 
 
-def format_rate(rate: float, decimals: int) -> str:
-    return f"{rate * 100:.{decimals}f}%"
+def format_rate(rate: Decimal | float, decimals: int) -> str:
+    """A completion rate in percent. A rate short of 100% never prints as 100%:
+    9,996 of 10,000 reads 99.9%, not a "100.0%" beside the status 正常."""
+    percent = round_half_up(Decimal(str(rate)) * 100, decimals)
+    if rate < 1 and percent >= 100:
+        percent = Decimal(100) - Decimal(1).scaleb(-decimals)
+    return f"{percent}%"
 
 
 def time_progress(as_of: dt.date) -> float:
@@ -159,12 +171,13 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
         if target_col is not None and actual_col is not None:
             target = _figure(raw, index, target_col, "目标数")
             actual = _figure(raw, index, actual_col, "完成数")
-            if target == 0:
-                raise raw.error("目标数为 0，无法计算完成率", index, target_col)
+            if target <= 0:
+                reason = "为 0" if target == 0 else "是负数"
+                raise raw.error(f"目标数{reason}，无法计算完成率", index, target_col)
             record["target"] = float(target)
             record["actual"] = float(actual)
             record["rate"] = float(actual / target)
-            record["rate_text"] = format_rate(record["rate"], spec.decimals)
+            record["rate_text"] = format_rate(actual / target, spec.decimals)
         record["name"] = values[0]
         rows.append(record)
 
@@ -219,7 +232,7 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
         target = sum(Decimal(str(r["target"])) for r in rows)
         actual = sum(Decimal(str(r["actual"])) for r in rows)
         total = {"name": TOTAL_LABEL, "target": float(target), "actual": float(actual), "rate": float(actual / target)}
-        total["rate_text"] = format_rate(total["rate"], spec.decimals)
+        total["rate_text"] = format_rate(actual / target, spec.decimals)
         if spec.as_of:
             total["status"] = DONE if total["rate"] >= 1 else (LAGGING if total["rate"] < indicator.progress else ON_TRACK)
         values = [""] * width

@@ -105,6 +105,9 @@ def _finish(header: list, records, path: Path, sheet: str | None) -> RawTable:
     for index, name in enumerate(table.header):
         if not name:
             raise table.error(f"第{index + 1}列没有列名（表头应在第一行）")
+        if name in table.header[:index]:
+            first = table.header.index(name)
+            raise table.error(f"第{first + 1}列和第{index + 1}列的列名都是“{name}”，列名不能重复")
     for index, row in enumerate(table.rows):
         if len(row) > width and any(row[width:]):
             raise table.error(f"第{index + 2}行比表头多出 {len(row) - width} 列（逗号多了？）")
