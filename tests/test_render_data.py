@@ -98,6 +98,21 @@ def test_sentence_errors_name_the_item_file_and_line(series, body, message, line
 
 
 @pytest.mark.parametrize(
+    ("body", "message", "hint"),
+    [
+        ("{{ tables.targetz.count }}", "没有“targetz”这一项", "是否想写“targets”？"),
+        ("{{ tables.targets.cont }}", "没有“cont”这一项", "是否想写“count”？"),
+        ("{{ tables.xyz.count }}", "没有“xyz”这一项", "本期的表：targets"),
+        ("{{ isue.number }}", "“isue”不存在", "是否想写“issue”？"),
+    ],
+)
+def test_a_misspelt_name_in_a_sentence_gets_a_did_you_mean(series, body, message, hint):
+    with pytest.raises(ContentError) as caught:
+        rendered(with_data(series, body))
+    assert message in caught.value.message and caught.value.hint == hint
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "{{ tables.__class__.__mro__ }}",

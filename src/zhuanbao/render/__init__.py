@@ -20,6 +20,7 @@ from ..model import Edition, Item
 from ..style import StyleSheet, load_style_sheet
 from .filters import FILTERS
 from .markup import parse_markup
+from .messages import explain
 
 MAIN_TEMPLATE = "bulletin.xml.j2"
 STYLE_FILE = "style.yaml"
@@ -114,15 +115,37 @@ def render_body(item: Item, data: dict) -> str:
         return env.from_string(item.body).render(data)
     except TemplateSyntaxError as exc:
         line = item.body_line + (exc.lineno or 1) - 1
-        raise ContentError(f"正文中的 {{{{ }}}} 写法有误：{exc.message}", item.path, line) from None
+        raise ContentError(f"正文中的 {{{{ }}}} 写法有误：{explain(exc)}", item.path, line) from None
     except UndefinedError as exc:
         _, line = _template_location(exc, item.path, "<template>")
         at = item.body_line + line - 1 if line else item.body_line
-        raise ContentError(f"正文引用了不存在的数据：{exc.message}", item.path, at) from None
+        hint = _data_hint(exc, data)
+        raise ContentError(f"正文引用了不存在的数据：{explain(exc)}", item.path, at, hint=hint) from None
     except (JinjaError, ArithmeticError, TypeError, ValueError) as exc:
         _, line = _template_location(exc, item.path, "<template>")
         at = item.body_line + line - 1 if line else item.body_line
-        raise ContentError(f"正文中的 {{{{ }}}} 无法计算：{exc}", item.path, at) from None
+        raise ContentError(f"正文中的 {{{{ }}}} 无法计算：{explain(exc)}", item.path, at) from None
+
+
+# What an item can quote of a table (docs: README, 指标表).
+TABLE_NAMES = ["count", "done", "lagging", "rows", "total", "as_of", "progress", "title"]
+
+
+def _data_hint(exc: BaseException, data: dict) -> str | None:
+    """"是否想写 count？" for tables.targets.cont, or the tables this issue has."""
+    import difflib
+    import re
+
+    found = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
+    if not found:
+        return None
+    name = found.group(1) or found.group(2)
+    tables = list(data.get("tables", {}))
+    known = [*data, *tables, *TABLE_NAMES, "number", "date", "year", "total", "name", "issuer", "program"]
+    guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if guess:
+        return f"是否想写“{guess[0]}”？"
+    return f"本期的表：{'、'.join(tables)}" if tables else "本期的 issue.yaml 中没有 tables（指标表）"
 
 
 @dataclass(frozen=True)
@@ -242,13 +265,13 @@ def render(edition: Edition, templates: TemplateSet) -> Document:
         text = template.render(context(edition))
     except TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else templates.main
-        raise TemplateError(f"模板语法错误：{exc.message}", path, exc.lineno) from None
+        raise TemplateError(f"模板语法错误：{explain(exc)}", path, exc.lineno) from None
     except UndefinedError as exc:
         path, line = _template_location(exc, templates.main)
-        raise TemplateError(f"模板使用了不存在的变量：{exc.message}", path, line) from None
-    except JinjaError as exc:
+        raise TemplateError(f"模板使用了不存在的变量：{explain(exc)}", path, line) from None
+    except (JinjaError, ArithmeticError, TypeError, ValueError) as exc:
         path, line = _template_location(exc, templates.main)
-        raise TemplateError(f"模板出错：{exc}", path, line) from None
+        raise TemplateError(f"模板出错：{explain(exc)}", path, line) from None
     blocks = parse_markup(text, templates.sheet, templates.main, {t.id: t for t in edition.indicators})
     return Document(
         blocks=blocks,

@@ -1,0 +1,41 @@
+"""Jinja's error messages, said in Chinese for the editor who wrote the {{ … }}.
+
+Item bodies and templates are written by office staff, not programmers; "'dict
+object' has no attribute 'x'" tells them nothing. Each pattern below is a
+message Jinja (or Python, for arithmetic in a template) actually produces;
+anything unforeseen is passed through after a Chinese lead-in by the caller.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MESSAGES = [
+    (r"^'(?P<name>[^']+)' is undefined$", "“{name}”不存在"),
+    (r"^'?[\w. ]+ object'? has no attribute '(?P<name>[^']+)'$", "没有“{name}”这一项"),
+    (r"^'?[\w. ]+ object'? has no element (?P<name>.+)$", "没有第 {name} 项"),
+    (r"^No filter named '(?P<name>[^']+)'", "没有名为“{name}”的过滤器（可用 cn_date、cn_num、pct、wan 等）"),
+    (r"^Unexpected end of template\. .*The innermost block that needs to be closed is '(?P<name>\w+)'",
+     "“{{% {name} %}}”没有对应的“{{% end{name} %}}”"),
+    (r"^Encountered unknown tag '(?P<name>\w+)'", "不认识的标记“{{% {name} %}}”（多写了结束标记，或拼错了？）"),
+    (r"^unexpected end of template, expected 'end of print statement'", "“{{{{”没有对应的“}}}}”"),
+    (r"^Expected an expression, got", "这里缺少要写出的内容"),
+    (r"^expected token 'end of print statement', got '(?P<name>[^']+)'", "“{name}”前面缺少运算符或过滤器的“|”"),
+    (r"^unexpected '(?P<name>[^']+)'", "多了或写错了“{name}”"),
+    (r"^access to attribute '(?P<name>[^']+)' .* is unsafe", "不允许使用“{name}”"),
+    (r"^(?:float )?division( or modulo)? by zero$", "除数为 0"),
+    (r"^can only concatenate str", "文字和数字不能直接相加（数字可先用 |string 转为文字）"),
+    (r"^unsupported operand type", "这两个值不能这样运算（一个是文字，一个是数字？）"),
+    (r"^Range too big", "范围太大"),
+]
+_COMPILED = [(re.compile(pattern), message) for pattern, message in _MESSAGES]
+
+
+def explain(exc: BaseException) -> str:
+    """The error in Chinese where it is a known one, else Jinja's own words."""
+    text = str(getattr(exc, "message", None) or exc).strip()
+    for pattern, message in _COMPILED:
+        found = pattern.search(text)
+        if found:
+            return message.format(**found.groupdict())
+    return text

@@ -1,0 +1,50 @@
+"""Jinja's errors said in Chinese: each case is a message Jinja really produces."""
+
+from __future__ import annotations
+
+import pytest
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from zhuanbao.render.filters import FILTERS
+from zhuanbao.render.messages import explain
+
+
+def error_of(source: str) -> BaseException:
+    env = SandboxedEnvironment(undefined=StrictUndefined)
+    env.filters.update(FILTERS)
+    try:
+        env.from_string(source).render(tables={}, a=1, text="文字")
+    except Exception as exc:  # noqa: BLE001 - any error is what is being tested
+        return exc
+    raise AssertionError("no error")
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("{{ foo }}", "“foo”不存在"),
+        ("{{ tables.jiuye }}", "没有“jiuye”这一项"),
+        ("{{ a.b() }}", "没有“b”这一项"),
+        ("{{ a[0] }}", "没有第 0 项"),
+        ("{{ a | nofilter }}", "没有名为“nofilter”的过滤器"),
+        ("{% if a %}有", "“{% if %}”没有对应的“{% endif %}”"),
+        ("{% endif %}", "不认识的标记“{% endif %}”"),
+        ("{{ a ", "“{{”没有对应的“}}”"),
+        ("{{ }}", "这里缺少要写出的内容"),
+        ("{{ a b }}", "“b”前面缺少运算符"),
+        ("{{ a }", "多了或写错了“}”"),
+        ("{{ a.__class__ }}", "不允许使用“__class__”"),
+        ("{{ 1 / 0 }}", "除数为 0"),
+        ("{{ text + 1 }}", "文字和数字不能直接相加"),
+        ("{{ 2.5 | cn_num }}", "cn_num 只能写整数"),
+    ],
+)
+def test_known_errors_are_said_in_chinese(source, message):
+    text = explain(error_of(source))
+    assert message in text
+    assert not any(word in text for word in ("object", "undefined", "unexpected", "expected", "Encountered"))
+
+
+def test_an_unforeseen_error_keeps_its_own_words():
+    assert explain(ValueError("something new")) == "something new"
