@@ -151,3 +151,28 @@ def test_item_files_in_upper_case_md_are_printed(series, tmp_path):
     root = series({"2024-03/items/02.MD": "---\nsection: 工作简讯\n---\n大写扩展名的稿件。\n"})
     [edition] = load(root)[0]
     assert [i.path.name for i in edition.items] == ["01-gaizao.md", "02.MD"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sentence_errors_of_every_issue_are_reported_together(series, tmp_path, jobs):
+    from zhuanbao.build import run
+
+    root = series({
+        "2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\n---\n三月{{ nope3 }}。\n",
+        "2024-04/issue.yaml": "number: 4\ndate: 2024-04-15\n",
+        "2024-04/items/01.md": "---\nsection: 工作简讯\n---\n四月{{ nope4 }}。\n",
+    })  # fmt: skip
+    with pytest.raises(UserErrors) as caught:
+        run(root, tmp_path / "out", jobs=jobs)
+    assert [(e.path.parent.parent.name, e.line) for e in caught.value.errors] == [("2024-03", 4), ("2024-04", 4)]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_template_error_shared_by_every_issue_is_reported_once(series, tmp_path):
+    root = series(APRIL)
+    templates = tmp_path / "tpl"
+    templates.mkdir()
+    (templates / "bulletin.xml.j2").write_text("{{ nope }}", "utf-8")
+    with pytest.raises(UserError) as caught:
+        build(root, tmp_path / "out", templates)
+    assert not isinstance(caught.value, UserErrors) and "“nope”不存在" in caught.value.message

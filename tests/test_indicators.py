@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zhuanbao.errors import DataError
+from zhuanbao.errors import DataError, UserErrors
 from zhuanbao.indicators import compute, parse_number, time_progress
 from zhuanbao.load.tables import RawTable, column_letter, read_table
 from zhuanbao.model import TableSpec
@@ -206,6 +206,26 @@ def test_symlink_out_of_the_issue_is_refused(tmp_path):
     (issue / "t.csv").symlink_to(outside)
     with pytest.raises(DataError, match="在本期文件夹之外"):
         read_table(spec(), issue)
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("区县,目标,完成\n\"东岭区,5,4\n溪口区,4,3\n", "第2行有引号（\"）没有闭合", 2),
+        ("区县,目标,完成\n东岭区,5,4\n\"溪口\"区,4,3\n", "第3行的引号用法不对", 3),
+    ],
+)
+def test_csv_quotes_gone_wrong_are_named_at_their_row(tmp_path, text, message, line):
+    (tmp_path / "t.csv").write_text(text, "utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(spec(), tmp_path)
+    assert message in caught.value.message and caught.value.line == line
+
+
+def test_every_bad_figure_of_a_table_is_reported_at_once():
+    with pytest.raises(UserErrors) as caught:
+        compute(spec(), raw([["甲", "十", "3"], ["乙", "0", "3"], ["丙", "5", ""], ["丁", "5", "5"]]))
+    assert [(e.line, e.column) for e in caught.value.errors] == [(2, 2), (3, 2), (4, 3)]
 
 
 def test_two_columns_with_the_same_name(tmp_path):

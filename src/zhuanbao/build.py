@@ -310,22 +310,41 @@ def _read_state(path: Path) -> dict:
 
 
 def _render_all(editions: list[Edition], templates_dir: Path | None, progress, jobs: int | None) -> list[bytes]:
+    """Every issue's document, or every issue's errors at once (in issue order,
+    whatever the number of workers; a template error shared by all issues once)."""
     workers = min(jobs or os.cpu_count() or 1, len(editions))
+    outcomes: list[bytes | UserError] = []
     if workers <= 1:
         iterable: Iterable[Edition] = editions
         if progress is not None and len(editions) > 1:
             iterable = progress(editions, len(editions))
-        return [_render_one(edition, templates_dir) for edition in iterable]
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+        for edition in iterable:
+            try:
+                outcomes.append(_render_one(edition, templates_dir))
+            except UserError as exc:
+                outcomes.append(exc)
+    else:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_render_one, edition, templates_dir) for edition in editions]
-        done = as_completed(futures)
-        if progress is not None:
-            done = progress(done, len(futures))
-        for future in done:  # the progress bar advances as documents come in
-            future.result()
-        return [future.result() for future in futures]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(_render_one, edition, templates_dir) for edition in editions]
+            done = as_completed(futures)
+            if progress is not None:
+                done = progress(done, len(futures))
+            for _ in done:  # the progress bar advances as documents come in
+                pass
+            for future in futures:
+                try:
+                    outcomes.append(future.result())
+                except UserError as exc:
+                    outcomes.append(exc)
+    errors: dict[tuple, UserError] = {}
+    for outcome in outcomes:
+        if isinstance(outcome, UserError):
+            for error in getattr(outcome, "errors", [outcome]):
+                errors.setdefault((str(error.path), error.line, error.message), error)
+    raise_all(list(errors.values()))
+    return [outcome for outcome in outcomes if isinstance(outcome, bytes)]
 
 
 def build(

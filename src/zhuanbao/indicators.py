@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .errors import UserError, raise_all
 from .load.tables import RawTable
 from .model import TableSpec
 
@@ -165,21 +166,31 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     mixed_units = len(units) > 1
 
     rows: list[dict] = []
+    errors: list[UserError] = []  # every bad figure of the table at once, not one per build
     for index, values in enumerate(raw.rows):
         values = values + [""] * (width - len(values))
         record: dict = dict(zip(raw.header, values))
         if target_col is not None and actual_col is not None:
-            target = _figure(raw, index, target_col, "目标数")
-            actual = _figure(raw, index, actual_col, "完成数")
-            if target <= 0:
-                reason = "为 0" if target == 0 else "是负数"
-                raise raw.error(f"目标数{reason}，无法计算完成率", index, target_col)
+            try:
+                target = _figure(raw, index, target_col, "目标数")
+                if target <= 0:
+                    reason = "为 0" if target == 0 else "是负数"
+                    raise raw.error(f"目标数{reason}，无法计算完成率", index, target_col)
+            except UserError as exc:
+                errors.append(exc)
+            try:
+                actual = _figure(raw, index, actual_col, "完成数")
+            except UserError as exc:
+                errors.append(exc)
+            if errors:
+                continue
             record["target"] = float(target)
             record["actual"] = float(actual)
             record["rate"] = float(actual / target)
             record["rate_text"] = format_rate(actual / target, spec.decimals)
         record["name"] = values[0]
         rows.append(record)
+    raise_all(errors)
 
     indicator = Indicator(spec.id, spec.title, spec, [], [], [], rows=rows, count=len(rows))
     has_rate = target_col is not None

@@ -119,10 +119,19 @@ def read_csv(path: Path) -> RawTable:
     import csv
 
     text = decode(path.read_bytes(), path)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=True))
-    except csv.Error as exc:
-        raise DataError(f"无法读取 CSV：{exc}", path) from None
+    # strict: an unclosed quote is an error at its row, not a cell that
+    # swallows the rest of the file (which then reads as "empty" figures)
+    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True)
+    records = []
+    while True:
+        row_start = reader.line_num + 1
+        try:
+            records.append(next(reader))
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            reason = "有引号（\"）没有闭合" if "end of data" in str(exc) else "的引号用法不对（值中的引号要写成两个：\"\"）"
+            raise DataError(f"第{row_start}行{reason}", path, row_start) from None
     if not records:
         raise DataError("表格文件是空的", path)
     return _finish(records[0], records[1:], path, None)
