@@ -196,6 +196,18 @@ def test_fix_keeps_crlf_line_ends(series):
     assert (root / "2024-03/items/01-gaizao.md").read_bytes().endswith("完成，好。\r\n".encode())
 
 
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
+def test_fix_keeps_the_file_s_encoding(series, encoding):
+    root = series({"2024-03/items/01-gaizao.md": (HEAD + "完成,好。\n").encode(encoding)})
+    check(root, fix=True)
+    data = (root / "2024-03/items/01-gaizao.md").read_bytes()
+    assert data.decode(encoding).endswith("完成，好。\n")
+    if encoding == "gb18030":
+        assert data.decode("gb18030").encode("gb18030") == data
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")
+
+
 def test_every_rule_is_documented():
     from pathlib import Path
 

@@ -293,9 +293,11 @@ class Checker:
             shutil.copy2(path, target)
         from .build import write_atomic
 
-        newline = "\r\n" if b"\r\n" in path.read_bytes()[:4096] else "\n"
-        encoding = "utf-8-sig" if path.read_bytes()[:3] == b"\xef\xbb\xbf" else "utf-8"
-        write_atomic(path, text.replace("\n", newline).encode(encoding))
+        from .load.text import encoding_of
+
+        data = path.read_bytes()
+        newline = "\r\n" if b"\r\n" in data[:4096] else "\n"
+        write_atomic(path, text.replace("\n", newline).encode(encoding_of(data, path)))
 
     def lint_edition(self, edition: Edition) -> None:
         titles: dict[str, Path] = {}

@@ -33,13 +33,24 @@ _BAD_DECODE = re.compile(r"[\x00-\x08\x0e-\x1f\ue000-\uf8ff\ufffd]")
 
 def decode(data: bytes, path: Path) -> str:
     """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030."""
+    return _decode(data, path)[0]
+
+
+def encoding_of(data: bytes, path: Path) -> str:
+    """The codec :func:`decode` reads ``data`` with — also the one to write it
+    back in, so fixing a GBK file does not turn it into UTF-8 behind the editor's back."""
+    return _decode(data, path)[1]
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
     try:
-        return data.decode("utf-8-sig")
+        codec = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return data.decode(codec), codec
     except UnicodeDecodeError as exc:
         utf8_error = exc
     try:
@@ -47,7 +58,7 @@ def decode(data: bytes, path: Path) -> str:
     except UnicodeDecodeError:
         text = None
     if text is not None and len(_BAD_DECODE.findall(text)) <= max(2, len(text) // 100):
-        return text
+        return text, "gb18030"
     line = data[: utf8_error.start].count(b"\n") + 1
     raise ContentError(
         "无法识别文件编码（既不是 UTF-8，也不是 GBK/GB18030）",
