@@ -25,7 +25,7 @@ def test_help_is_chinese(args):
     result = run(*args)
     assert result.returncode == 0
     assert "用法：" in result.stdout and "显示本帮助并退出" in result.stdout
-    for english in ("Usage:", "Show this message", "Options", "Arguments"):
+    for english in ("Usage:", "Show this message", "Options", "Arguments", "<bool>", "<path>", "<int>", "<str>"):
         assert english not in result.stdout
 
 
@@ -56,10 +56,20 @@ def test_missing_argument_is_a_chinese_usage_error():
     assert "缺少参数" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_unknown_option_is_a_chinese_usage_error():
-    result = run("build", "--nope")
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["build", "--nope"], "错误：没有选项 --nope。\n"),
+        (["build", "x", "--jobs", "abc"], "错误：--jobs / -j 应为整数\n"),
+        (["build", "x", "--wait", "abc"], "错误：--wait 应为数字\n"),
+        (["build", "a", "b"], "错误：多余的参数：b\n"),
+        (["new", "x", "--date"], "错误：选项 --date 后面要写一个值。\n"),
+    ],
+)
+def test_usage_errors_are_chinese(args, message):
+    result = run(*args)
     assert result.returncode == 2
-    assert "没有选项" in result.stderr
+    assert result.stderr.startswith(message)  # the whole message: no English left over
 
 
 def test_debug_shows_the_traceback(series, tmp_path):

@@ -32,31 +32,49 @@ _PANELS = {
 _ERRORS = [
     (re.compile(r"Missing argument '(.+?)'\.?"), r"缺少参数 \1。"),
     (re.compile(r"Missing option '(.+?)'\.?"), r"缺少选项 \1。"),
-    (re.compile(r"No such option: (\S+)(?: Did you mean (\S+)\?)?"), r"没有选项 \1。"),
+    (re.compile(r"No such option: (\S+)(?: Did you mean (\S+)\?)?.*"), r"没有选项 \1。"),
     (re.compile(r"No such command '(.+?)'\.?"), r"没有命令 \1。"),
-    (re.compile(r"Got unexpected extra arguments? \((.+)\)"), r"多余的参数：\1"),
-    (re.compile(r"Option '(.+?)' requires an argument\.?"), r"选项 \1 需要一个值。"),
-    (re.compile(r"Invalid value for '(.+?)': (.+)"), r"\1 的值无效：\2"),
+    (re.compile(r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)"), r"多余的参数：\1"),
+    (re.compile(r"Option '?(.+?)'? requires an argument\.?"), r"选项 \1 后面要写一个值。"),
+    (re.compile(r"Invalid value for (.+?): .*valid integer.*"), r"\1 应为整数"),
+    (re.compile(r"Invalid value for (.+?): .*valid number.*"), r"\1 应为数字"),
+    (re.compile(r"Invalid value for (.+?): (.+)"), r"\1 的值无效：\2"),
     (re.compile(r"Missing command\.?"), "缺少命令。"),
 ]
 
 
 def translate_error(message: str) -> str:
     """A usage error in Chinese (unknown messages are passed through)."""
+    message = re.sub(r"'(-[^']*)'", r"\1", message)  # "'--jobs' / '-j'" → "--jobs / -j"
     for pattern, replacement in _ERRORS:
         if pattern.search(message):
             return pattern.sub(replacement, message)
     return message
 
 
+# Typer shows each parameter's Python type: "<bool>" beside a flag (which
+# takes no value), "<path>" beside 路径, "<int>" — English, and noise.
+_TYPE_LABELS = {"<bool>": "", "<path>": "", "<str>": "文字", "<int>": "整数", "<float>": "数"}
+
+
 def install_help_panels() -> None:
-    """Chinese panel titles for the help screen. Separate from :func:`install`
-    because importing typer.rich_utils costs 100 ms that a build does not need."""
+    """Chinese panel titles and type labels for the help screen. Separate from
+    :func:`install` because importing typer.rich_utils costs 100 ms that a
+    build does not need."""
     import typer.rich_utils
 
     for name, text in _PANELS.items():
         if hasattr(typer.rich_utils, name):
             setattr(typer.rich_utils, name, text)
+    parameter = getattr(typer.core, "_TyperParameter", None)
+    if parameter is not None and hasattr(parameter, "display_type"):
+        original = parameter.display_type
+
+        def display_type(self, ctx):
+            label = original(self, ctx)
+            return _TYPE_LABELS.get(label, label)
+
+        parameter.display_type = display_type
 
 
 def install() -> None:
