@@ -166,6 +166,29 @@ def workbook(tmp_path):
     return tmp_path
 
 
+def test_a_formula_saved_without_its_result_is_named(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()  # written by a program: formulas carry no cached values
+    book.active.title = "进度"
+    book.active.append(["区县", "目标", "完成"])
+    book.active.append(["东岭区", 5, "=B2*0.8"])
+    book.save(tmp_path / "t.xlsx")
+    raw_table = read_table(spec(file="t.xlsx"), tmp_path)
+    with pytest.raises(DataError) as caught:
+        compute(spec(file="t.xlsx"), raw_table)
+    assert "完成数是公式“=B2*0.8”，但文件中没有保存计算结果" in caught.value.message
+    assert (caught.value.line, caught.value.column) == (2, 3)
+
+
+@pytest.mark.parametrize("content", [b"not a zip", b"PK\x03\x04broken"])
+def test_a_file_that_is_not_really_xlsx(tmp_path, content):
+    (tmp_path / "t.xlsx").write_bytes(content)
+    with pytest.raises(DataError) as caught:
+        read_table(spec(file="t.xlsx"), tmp_path)
+    assert "无法打开 Excel 文件" in caught.value.message and "Error" not in caught.value.message
+
+
 def test_excel_first_sheet_by_default_then_by_name_and_index(workbook):
     assert read_table(spec(file="t.xlsx"), workbook).rows == [["东岭区", "5", "4.5"]]
     assert read_table(spec(file="t.xlsx", sheet="城市低保"), workbook).rows == [["溪口区", "8", "8"]]

@@ -159,3 +159,8 @@ def test_load_yaml_reads_gbk_files(tmp_path):
     doc = load_yaml(path)
     assert doc.data == {"number": 8, "issuer": "青石市工作专班"} and doc.path == path
     assert doc.where(("issuer",)) == (2, 1)
+
+
+def test_control_characters_written_as_yaml_escapes_are_removed():
+    doc = parse_yaml('title: "我市启动\\x01改造"\nmarks: ["内部\\x00资料"]\n', PATH)
+    assert doc.data == {"title": "我市启动改造", "marks": ["内部资料"]}

@@ -126,6 +126,9 @@ def _column(raw: RawTable, name: str | None, what: str, key: str) -> int | None:
 def _figure(raw: RawTable, row: int, column: int, what: str) -> Decimal:
     text = raw.rows[row][column] if column < len(raw.rows[row]) else ""
     if not text.strip():
+        formula = raw.formula(row, column)
+        if formula:
+            raise raw.error(f"{what}是公式“{formula}”，但文件中没有保存计算结果；请用 Excel 或 WPS 打开后保存一次", row, column)
         raise raw.error(f"{what}是空的", row, column)
     value = parse_number(text)
     if value is None:

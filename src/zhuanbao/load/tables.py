@@ -35,6 +35,24 @@ class RawTable:
             return f"工作表“{self.sheet}”第{line}行第{column_letter(column)}列（{name}）"
         return f"第{line}行“{name}”列"
 
+    def formula(self, row: int, column: int) -> str | None:
+        """The formula behind an Excel cell read as empty, if there is one.
+
+        Only values are read (data_only), and a workbook written by a program
+        rather than saved from Excel or WPS has formulas without results; the
+        workbook is opened again only on this error path.
+        """
+        if self.sheet is None:
+            return None
+        from openpyxl import load_workbook
+
+        book = load_workbook(self.path, read_only=True)
+        try:
+            value = book[self.sheet].cell(row=self.first_row + row, column=column + 1).value
+        finally:
+            book.close()
+        return value if isinstance(value, str) and value.startswith("=") else None
+
     def error(self, message: str, row: int | None = None, column: int | None = None) -> DataError:
         where = ""
         if row is not None and column is not None:
@@ -145,8 +163,10 @@ def read_excel(path: Path, sheet: str | int | None) -> RawTable:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:  # a renamed .xls, a corrupt file, a password
-        raise DataError(f"无法打开 Excel 文件（{type(exc).__name__}）；请另存为 .xlsx 后再试", path) from None
+    except (BadZipFile, KeyError, OSError, ValueError):  # a renamed .xls, a corrupt file, a password
+        raise DataError(
+            "无法打开 Excel 文件：文件已损坏、设了密码，或其实是 .xls 等其他格式；请用 Excel 或 WPS 另存为 .xlsx 后再试", path
+        ) from None
     try:
         names = book.sheetnames
         if sheet is None:

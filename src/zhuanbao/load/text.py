@@ -27,7 +27,7 @@ _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff"
 # (Shift+Enter): inside Chinese text the editor meant no break at all.
 _VT_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[\x0b]+|[\x0b]+(?=[{_CJK}])")
 # Control characters lxml and Word refuse; \t and \n are kept.
-_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff]")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\ufeff\ufffe\uffff]")
 _BAD_DECODE = re.compile(r"[\x00-\x08\x0e-\x1f\ue000-\uf8ff\ufffd]")
 
 
@@ -79,7 +79,7 @@ def clean(text: str) -> str:
     text = text.replace("\u2028", "").replace("\u2029", "")
     if "\x0b" in text:
         text = _VT_BETWEEN_CJK.sub("", text).replace("\x0b", " ")
-    return _CONTROL.sub("", text)
+    return CONTROL_CHARS.sub("", text)
 
 
 def read_text(path: Path) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from ..errors import ContentError
+from .text import CONTROL_CHARS
 
 try:  # the C parser is several times faster; fall back where libyaml is absent
     _Loader = yaml.CSafeLoader
@@ -120,12 +121,17 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, key + (i,)) for i, child in enumerate(node.value)]
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             detail = f"“{node.value}”不是有效的值"
             if node.tag.endswith(":timestamp"):
                 detail = f"日期“{node.value}”不存在"
             raise ContentError(detail, self.path, node.start_mark.line + 1, node.start_mark.column + 1) from None
+        if isinstance(value, str):
+            # "\x01" written as a YAML escape: the file text was clean, the value
+            # is not, and Word cannot hold the character
+            value = CONTROL_CHARS.sub("", value)
+        return value
 
 
 def _fullwidth_colons(text: str, path: Path, line_offset: int) -> None:
