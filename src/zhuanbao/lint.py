@@ -389,17 +389,18 @@ def _check_lint_settings(series_dir: Path, series: Series, report: Report) -> No
 
     doc = load_yaml(series_dir / SERIES_FILE)
     lint = series.lint
-    wrong: list[tuple[tuple, str, list[str], str]] = [
-        (("lint", "rules", name), name, list(RULES), "检查规则") for name in lint.rules if name not in RULES
-    ]
+    # (where in series.yaml, the name written, what it should be one of, what that is called)
+    named = [(("lint", "rules", name), name, list(RULES), "检查规则") for name in lint.rules]
     for key in ("required_sections", "require_source"):
-        wrong += [((("lint", key, index)), name, series.sections, "栏目")
-                  for index, name in enumerate(getattr(lint, key)) if name not in series.sections]  # fmt: skip
-    for where, name, known, what in wrong:
+        named += [(("lint", key, i), name, series.sections, "栏目") for i, name in enumerate(getattr(lint, key))]
+    for where, name, known, what in named:
+        if name in known:
+            continue
         line, column = doc.where(where)
         guess = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
         hint = f"是否想写“{guess[0]}”？" if guess else f"可用的有：{'、'.join(known)}"
-        report.findings.append(Finding(doc.path, line or 1, column or 1, "build", f"没有名为“{name}”的{what}，这项设置不起作用；{hint}"))
+        message = f"没有名为“{name}”的{what}，这项设置不起作用；{hint}"
+        report.findings.append(Finding(doc.path, line or 1, column or 1, "build", message))
 
 
 def _add_build_errors(report: Report, exc: UserError) -> None:
