@@ -104,6 +104,55 @@ def test_verify_finds_a_tampered_file(tmp_path):
     assert result.exit_code == 1 and "内容已被改动" in result.output
 
 
+@pytest.fixture
+def archived(tmp_path):
+    """One published issue in a fresh archive, its files writable for tampering."""
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    published = publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+    publish(tmp_path / "content" / "2025-08", archive, pdf=False)
+    for path in archive.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return archive, published.folder
+
+
+def test_published_versions_hold_no_build_bookkeeping(archived):
+    _, folder = archived
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda a, f: (f / "manifest.json").unlink(), "清单缺失，无法核对这一版"),
+        (lambda a, f: (f / "manifest.json").write_text("[1]", "utf-8"), "清单格式不对"),
+        (lambda a, f: (f / "manifest.json").write_text('{"files": [1]}', "utf-8"), "清单格式不对"),
+        (lambda a, f: (f / "manifest.json").write_text("{", "utf-8"), "清单无法读取"),
+        (lambda a, f: shutil.rmtree(f), "现行版本“v1”不存在"),
+        (lambda a, f: shutil.rmtree(f.parent), "工作专报2025年第7期的这一版已发布过，但文件夹不在了"),
+        (lambda a, f: shutil.copytree(f, f.parent / "v3"), "第2版缺失"),
+        (lambda a, f: (f.parent / "current").unlink(), "缺少 current 文件"),
+    ],
+)
+def test_verify_notices_missing_versions_and_broken_manifests(archived, damage, message):
+    archive, folder = archived
+    damage(archive, folder)
+    _, problems = verify(archive)
+    assert any(message in p.message for p in problems), problems
+    result = runner.invoke(app, ["verify", "-a", str(archive)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_an_archive_or_site_folder_that_is_a_file_is_a_clear_error(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    (tmp_path / "f").write_text("x", "utf-8")
+    with pytest.raises(OutputError, match="无法写入归档文件夹"):
+        publish(tmp_path / "content" / "2025-07", tmp_path / "f", pdf=False)
+    publish(tmp_path / "content" / "2025-07", tmp_path / "archive", pdf=False)
+    with pytest.raises(OutputError, match="无法写入网站文件夹"):
+        build_site(tmp_path / "archive", tmp_path / "f")
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -136,13 +185,55 @@ def test_search_filters_and_output(two_series):
 def test_pairs_and_queries():
     assert pairs("就业帮扶车间 APP") == "就业 业帮 帮扶 扶车 车间 app"
     assert fts_query("低保 敬老院") == '"低保" AND "敬老 老院"'
-    assert fts_query("保") is None  # one character: matched by LIKE instead
+    assert fts_query("保") is None  # one character: matched as a substring instead
+    assert fts_query("18所 低保") == '"低保"'  # 18所 is not in the pair index as such
 
 
 def test_single_character_query_still_works(two_series):
     _, archive = two_series
     with Catalogue(archive) as catalogue:
         assert catalogue.search("碗") == [] and len(catalogue.search("保")) > 3
+
+
+def _items_containing(archive, terms):
+    """Ground truth from the published files: current items holding every term."""
+    found = set()
+    for current in archive.glob("*/*/current"):
+        folder = current.parent / current.read_text("utf-8").strip()
+        for item in json.loads((folder / "items.json").read_text("utf-8")):
+            text = (item["title"] + "\n" + item["text"]).lower()
+            if all(term.lower() in text for term in terms):
+                found.add((folder.parent.name, item["title"]))
+    return found
+
+
+@pytest.mark.parametrize("query", ["7月", "18所", "1—7月", "低保 就", "保", "%", "_", "app", "就业帮扶", "2.4亿元"])
+def test_search_finds_exactly_the_items_containing_every_term(two_series, query):
+    """Numbers with units (7月, 18所) are what offices search most; % and _ are text, not wildcards."""
+    _, archive = two_series
+    with Catalogue(archive) as catalogue:
+        hits = {(h.name, h.title) for h in catalogue.search(query, limit=1000)}
+    expected = _items_containing(archive, query.split())
+    assert len(hits) == len(expected)
+    assert {title for _, title in hits} == {title for _, title in expected}
+
+
+def test_a_damaged_or_missing_catalogue_is_rebuilt_from_the_files(two_series, tmp_path):
+    _, archive = two_series
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy)
+    (copy / "catalogue.sqlite").write_text("junk", "utf-8")
+    with Catalogue(copy) as catalogue:
+        assert len(catalogue.search("低保")) == len(Catalogue(archive).search("低保")) > 0
+    (copy / "catalogue.sqlite").unlink()
+    result = runner.invoke(app, ["search", "低保", "-a", str(copy)])
+    assert result.exit_code == 0 and "共 0 条" not in result.output
+
+
+def test_a_mistyped_archive_folder_is_named_not_created(tmp_path):
+    result = runner.invoke(app, ["search", "低保", "-a", str(tmp_path / "typo")])
+    assert result.exit_code == 2 and "归档文件夹不存在" in result.output
+    assert not (tmp_path / "typo").exists()
 
 
 def test_reindex_rebuilds_the_catalogue_from_the_files(two_series, tmp_path):

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .build import build, load
-from .errors import ContentError, OutputError
+from .build import LOCK_FILE, STATE_FILE, build, load
+from .errors import ContentError, OutputError, os_reason
 from .load.content import SERIES_FILE
 from .render import template_set
 
@@ -109,10 +109,15 @@ def publish(
         )
     version = (versions[-1] + 1) if versions else 1
     template_dirs = template_set(templates or series_templates).dirs
-    home.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".publish-", dir=home))
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".publish-", dir=home))
+    except OSError as exc:
+        raise OutputError(f"无法写入归档文件夹：{os_reason(exc)}", archive) from None
     try:
         built = build(edition.issue_dir, work, templates or series_templates)
+        for bookkeeping in (STATE_FILE, LOCK_FILE):  # the build's, not part of what was sent
+            (work / bookkeeping).unlink(missing_ok=True)
         documents = [b.path for b in built]
         want_pdf = pdf if pdf is not None else True
         if want_pdf:
@@ -185,27 +190,74 @@ class Problem:
 
 
 def verify(archive: Path) -> tuple[int, list[Problem]]:
-    """Re-check every checksum; returns (files checked, problems)."""
+    """Re-check every checksum, and that every version recorded is still there;
+    returns (files checked, problems)."""
     if not archive.is_dir():
         raise ContentError("归档文件夹不存在", archive)
     checked = 0
     problems: list[Problem] = []
+    for home in sorted(p for p in archive.glob("*/*") if p.is_dir() and not p.name.startswith(".")):
+        problems += _check_versions(home)
     for folder in versions(archive):
-        try:
-            manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            problems.append(Problem(folder / MANIFEST, f"清单无法读取（{exc}）"))
-            continue
-        listed = manifest.get("files", {})
-        for name, digest in sorted(listed.items()):
-            path = folder / name
-            checked += 1
-            if not path.is_file():
-                problems.append(Problem(path, "文件缺失"))
-            elif sha256(path) != digest:
-                problems.append(Problem(path, "内容已被改动（校验值不符）"))
-        for path in sorted(folder.rglob("*")):
-            name = path.relative_to(folder).as_posix()
-            if path.is_file() and name != MANIFEST and name not in listed:
-                problems.append(Problem(path, "清单中没有这个文件（发布后被加入）"))
+        count, found = _check_version(folder)
+        checked += count
+        problems += found
+    problems += _uncatalogued_losses(archive)
     return checked, problems
+
+
+def _check_versions(home: Path) -> list[Problem]:
+    """An issue's versions run v1, v2 … with none missing, each with its manifest,
+    and ``current`` names one that exists."""
+    numbers = sorted(int(p.name[1:]) for p in home.glob("v*") if p.is_dir() and p.name[1:].isdigit())
+    problems = [Problem(home / f"v{n}" / MANIFEST, "清单缺失，无法核对这一版") for n in numbers
+                if not (home / f"v{n}" / MANIFEST).is_file()]  # fmt: skip
+    problems += [Problem(home / f"v{n}", f"第{n}版缺失（已有更新的版本）") for n in range(1, max(numbers, default=0))
+                 if n not in numbers]  # fmt: skip
+    marker = home / CURRENT
+    if marker.is_file():
+        current = marker.read_text("utf-8").strip()
+        if not (home / current).is_dir():
+            problems.append(Problem(marker, f"现行版本“{current}”不存在（被删除了？）"))
+    elif numbers:
+        problems.append(Problem(marker, "缺少 current 文件（不知道哪一版现行）"))
+    return problems
+
+
+def _check_version(folder: Path) -> tuple[int, list[Problem]]:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return 0, [Problem(folder / MANIFEST, "清单无法读取（不是有效的 JSON）")]
+    listed = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(listed, dict) or not all(isinstance(v, str) for v in listed.values()):
+        return 0, [Problem(folder / MANIFEST, "清单格式不对（被改动过？）")]
+    problems = []
+    for name, digest in sorted(listed.items()):
+        path = folder / name
+        if not path.is_file():
+            problems.append(Problem(path, "文件缺失"))
+        elif sha256(path) != digest:
+            problems.append(Problem(path, "内容已被改动（校验值不符）"))
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name != MANIFEST and name not in listed:
+            problems.append(Problem(path, "清单中没有这个文件（发布后被加入）"))
+    return len(listed), problems
+
+
+def _uncatalogued_losses(archive: Path) -> list[Problem]:
+    """Versions the catalogue recorded whose folder is gone — a whole issue
+    deleted leaves nothing else behind to notice. Read-only: verify changes nothing."""
+    import sqlite3
+
+    path = archive / CATALOGUE
+    if not path.is_file():
+        return []
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
+            recorded = [(r[0], r[1]) for r in db.execute("SELECT path, name FROM issues ORDER BY path")]
+    except sqlite3.Error:
+        return [Problem(path, "检索目录已损坏（运行 zhuanbao reindex 可重建）")]
+    return [Problem(archive / folder, f"{name}的这一版已发布过，但文件夹不在了") for folder, name in recorded
+            if not (archive / folder).is_dir()]  # fmt: skip

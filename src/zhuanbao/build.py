@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError, UserError, raise_all
+from .errors import OutputError, UserError, os_reason, raise_all
 from .load.content import load_edition, load_series, locate
 from .model import Edition
 
@@ -100,7 +100,7 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
             try:
                 written.append((_write_temporary(path, data), path))
             except OSError as exc:
-                raise OutputError(f"无法写入：{_os_reason(exc)}", path) from None
+                raise OutputError(f"无法写入：{os_reason(exc)}", path) from None
         for tmp, path in written:
             os.replace(tmp, path)
     finally:
@@ -143,24 +143,6 @@ def _mode_for(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def _os_reason(exc: OSError) -> str:
-    """The reason an OS call failed, in Chinese where it is a common one."""
-    import errno
-
-    reasons = {
-        errno.EACCES: "没有写入权限",
-        errno.EPERM: "没有写入权限",
-        errno.ENOSPC: "磁盘空间不足",
-        errno.EROFS: "文件系统是只读的",
-        errno.EEXIST: "同名文件已存在",
-        errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
-        errno.EISDIR: "同名的文件夹已存在",
-        errno.ENOENT: "文件夹不存在",
-        errno.ENAMETOOLONG: "文件名太长",
-    }
-    return reasons.get(exc.errno, exc.strerror or str(exc))
-
-
 @dataclass
 class Summary:
     """What a build did, for people and for the scheduled build's --json."""
@@ -190,7 +172,7 @@ def locked(outdir: Path, wait: float = 0.0):
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"无法写入：{_os_reason(exc)}", outdir) from None
+        raise OutputError(f"无法写入：{os_reason(exc)}", outdir) from None
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows: no advisory locks; builds are still atomic per file

@@ -50,16 +50,18 @@ def pairs(text: str) -> str:
     return " ".join(tokens)
 
 
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2,}")
+
+
 def fts_query(query: str) -> str | None:
-    """An FTS5 query for ``query``: every term must appear (as a phrase of its pairs)."""
-    phrases = []
-    for term in query.split():
-        tokens = pairs(term)
-        if not tokens:
-            continue
-        if " " not in tokens and len(tokens) == 1 and not tokens.isascii():
-            return None  # a single Chinese character: too short for the pair index
-        phrases.append('"' + tokens.replace('"', "") + '"')
+    """An FTS5 query for the terms of ``query`` the pair index can answer exactly.
+
+    A run of two or more Chinese characters always appears as its pairs in any
+    text containing it. A term like 18所 or 7月 does not ("7月底" is indexed as
+    7 and 月底), nor does a single character; those are matched as plain
+    substrings (see :meth:`Catalogue.search`), so the index only narrows and ranks.
+    """
+    phrases = ['"' + pairs(term) + '"' for term in query.split() if _CJK_RUN.fullmatch(term)]
     return " AND ".join(phrases) if phrases else None
 
 
@@ -96,12 +98,26 @@ class Catalogue:
     """The SQLite catalogue of an archive (a context manager: commits on success)."""
 
     def __init__(self, archive: Path) -> None:
-        from .archive import CATALOGUE
+        """Open the catalogue, rebuilding it from the archive's files when it is
+        missing or damaged: it is derived data, so that never loses anything."""
+        from .archive import CATALOGUE, versions
 
-        archive.mkdir(parents=True, exist_ok=True)
+        if not archive.is_dir():
+            raise ContentError("归档文件夹不存在", archive)
         self.archive = archive
-        self.db = sqlite3.connect(archive / CATALOGUE)
-        self.db.executescript(SCHEMA)
+        path = archive / CATALOGUE
+        try:
+            self.db = sqlite3.connect(path)
+            self.db.executescript(SCHEMA)
+            empty = self.db.execute("SELECT COUNT(*) FROM issues").fetchone()[0] == 0
+        except sqlite3.DatabaseError:  # "file is not a database": overwritten, truncated
+            self.db.close()
+            path.unlink()
+            self.db = sqlite3.connect(path)
+            self.db.executescript(SCHEMA)
+            empty = True
+        if empty and versions(archive):
+            self.rebuild()
 
     def __enter__(self) -> Catalogue:
         return self
@@ -165,16 +181,17 @@ class Catalogue:
     def search(self, query: str, series: str | None = None, year: int | None = None,
                source: str | None = None, limit: int = 50) -> list[Hit]:  # fmt: skip
         """Items matching every term of ``query`` in current versions, best first."""
+        terms = query.split()
+        if not terms:
+            return []
         where = ["issues.current = 1"]
         args: list = []
+        for term in terms:  # every term, literally (instr: no LIKE wildcards), Latin case ignored
+            where.append("(instr(lower(items.text), lower(?)) > 0 OR instr(lower(items.title), lower(?)) > 0)")
+            args += [term, term]
         match = fts_query(query)
         if match is None:
-            if not query.strip():
-                return []
-            where.append("(items.text LIKE ? OR items.title LIKE ?)")
-            args += [f"%{query.strip()}%"] * 2
-            order = "issues.date DESC"
-            join = ""
+            join, order = "", "issues.date DESC"
         else:
             join = "JOIN items_fts ON items_fts.rowid = items.id"
             where.append("items_fts MATCH ?")
@@ -187,8 +204,8 @@ class Catalogue:
             where.append("issues.year = ?")
             args.append(year)
         if source:
-            where.append("items.source LIKE ?")
-            args.append(f"%{source}%")
+            where.append("instr(items.source, ?) > 0")
+            args.append(source)
         rows = self.db.execute(
             f"SELECT issues.name, items.section, items.title, items.source, items.text, issues.series, issues.date "
             f"FROM items JOIN issues ON issues.id = items.issue_id {join} WHERE {' AND '.join(where)} "

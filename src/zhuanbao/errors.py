@@ -103,3 +103,21 @@ def raise_all(errors: list[UserError]) -> None:
         raise errors[0]
     if errors:
         raise UserErrors(errors)
+
+
+def os_reason(exc: OSError) -> str:
+    """The reason an OS call failed, in Chinese where it is a common one."""
+    import errno
+
+    reasons = {
+        errno.EACCES: "没有写入权限",
+        errno.EPERM: "没有写入权限",
+        errno.ENOSPC: "磁盘空间不足",
+        errno.EROFS: "文件系统是只读的",
+        errno.EEXIST: "同名文件已存在",
+        errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+        errno.EISDIR: "同名的文件夹已存在",
+        errno.ENOENT: "文件夹不存在",
+        errno.ENAMETOOLONG: "文件名太长",
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc))

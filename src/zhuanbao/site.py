@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from .catalogue import Catalogue
+from .errors import OutputError, os_reason
 
 SITE_DIR = "site"
 
@@ -93,11 +94,12 @@ def _rel(target: Path, start: Path) -> str:
 def build_site(archive: Path, outdir: Path | None = None) -> Path:
     """Write the static site (default ``archive/site``); returns its index.html."""
     outdir = outdir or archive / SITE_DIR
-    outdir.mkdir(parents=True, exist_ok=True)
-    with Catalogue(archive) as catalogue:
-        if not catalogue.issues():
-            catalogue.rebuild()
+    with Catalogue(archive) as catalogue:  # (re)built from the files if missing or damaged
         issues = catalogue.issues()
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法写入网站文件夹：{os_reason(exc)}", outdir) from None
     (outdir / "style.css").write_text(CSS, "utf-8")
     index: list[str] = ["<h1>专报归档</h1>"]
     search_index = []
