@@ -61,6 +61,41 @@ def test_new_never_overwrites(series):
     assert (root / "2024-04" / "issue.yaml").read_text("utf-8") == "number: 4\ndate: 2024-04-16\n"
 
 
+def test_new_with_a_section_name_unfit_for_a_file_name(series):
+    from .conftest import SERIES_YAML
+
+    root = series({"series.yaml": SERIES_YAML.replace("工作简讯]", "工作简讯/专题]")})
+    folder = new_issue(root, dt.date(2024, 4, 16))
+    assert "_示例04-工作简讯／专题.md" in [p.name for p in (folder / "items").iterdir()]
+    assert "section: 工作简讯/专题" in (folder / "items" / "_示例04-工作简讯／专题.md").read_text("utf-8")
+
+
+def test_a_failed_new_leaves_nothing_behind(series, monkeypatch):
+    root = series()
+    real = type(root).write_text
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(self)
+        if len(calls) == 3:  # issue.yaml and one example written, then the disk fills
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(root), "write_text", failing)
+    with pytest.raises(OutputError, match="磁盘空间不足"):
+        new_issue(root, dt.date(2024, 4, 16))
+    monkeypatch.undo()
+    assert sorted(p.name for p in root.iterdir()) == ["2024-03", "series.yaml"]
+
+
+def test_new_stops_at_an_unreadable_last_issue_instead_of_guessing(series):
+    root = series({"2024-03/issue.yaml": "number: 3\ndate: 2024-02-30\ntotal: 20\n"})
+    with pytest.raises(ContentError) as caught:
+        new_issue(root, dt.date(2025, 1, 5))
+    assert "日期“2024-02-30”不存在" in caught.value.message and caught.value.line == 2
+    assert sorted(p.name for p in root.iterdir()) == ["2024-03", "series.yaml"]
+
+
 def test_new_cli(series):
     result = runner.invoke(app, ["new", str(series()), "--date", "2024-04-16"])
     assert result.exit_code == 0 and "已新建" in result.output

@@ -35,14 +35,15 @@ class Built:
 _UNSAFE_IN_NAMES = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '\\/:*?"<>|'})
 
 
-def output_name(edition: Edition) -> str:
-    """The file name people expect: 工作专报2023年第8期.docx.
+def safe_name(text: str) -> str:
+    """User text (a series title, a section) made fit for a file name: it must
+    not steer a file out of its folder ("../") or into a subfolder ("工作/专报")."""
+    return "".join(c for c in text.translate(_UNSAFE_IN_NAMES) if c.isprintable()).strip().lstrip(".")
 
-    The series title is the user's text; it must not steer the file out of the
-    output folder ("../") or into a subfolder ("工作/专报").
-    """
-    name = "".join(c for c in edition.name.translate(_UNSAFE_IN_NAMES) if c.isprintable()).strip().lstrip(".")
-    return f"{name}.docx"
+
+def output_name(edition: Edition) -> str:
+    """The file name people expect: 工作专报2023年第8期.docx."""
+    return f"{safe_name(edition.name)}.docx"
 
 
 def load(path: Path) -> tuple[list[Edition], Path | None]:

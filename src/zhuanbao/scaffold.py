@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
-from .errors import ContentError, OutputError
-from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, SERIES_FILE, issue_facts, load_series
+from .build import safe_name
+from .errors import ContentError, OutputError, os_reason
+from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, SERIES_FILE, issue_facts, issue_order, load_series
+from .load.yamlfile import load_yaml
+from .model import Issue, validate
 
 ISSUE_TEMPLATE = """\
 # 第{number}期。number 为本年期号，date 为印发日期（写作 {date}，印为 {cn_date}）。
@@ -39,15 +45,16 @@ def _cn(date: dt.date) -> str:
 
 
 def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | None = None) -> Path:
-    """Create the next issue folder with issue.yaml and an example item per section."""
+    """Create the next issue folder with issue.yaml and an example item per section.
+
+    The folder is assembled under a temporary name and renamed into place, so
+    a failure leaves no half-made issue for the next run to number after.
+    """
     if not (series_dir / SERIES_FILE).is_file():
         raise ContentError(f"这里没有 {SERIES_FILE}，不是刊物文件夹", series_dir)
     series = load_series(series_dir)
     date = date or today or dt.date.today()
-    issues = sorted(p for p in series_dir.iterdir() if p.is_dir() and ISSUE_DIR_NAME.match(p.name))
-    facts = [f for f in (issue_facts(p) for p in issues) if f is not None]
-    facts.sort(key=lambda f: (f[2].year, f[0]))
-    last = facts[-1] if facts else None
+    last = _last_issue(series_dir)
     number = last[0] + 1 if last and last[2].year == date.year else 1
     if last and date < last[2]:
         raise ContentError(f"日期 {date} 早于上一期的 {last[2]}", series_dir / SERIES_FILE)
@@ -55,13 +62,39 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
     folder = series_dir / f"{date.year}-{number:02d}"
     if folder.exists():
         raise OutputError("这一期的文件夹已经存在，不会覆盖", folder)
-    items = folder / "items"
-    items.mkdir(parents=True)
-    total_line = f"total: {total}       # 总期号" if total is not None else "# total: 1       # 总期号（可选）"
-    (folder / ISSUE_FILE).write_text(
-        ISSUE_TEMPLATE.format(number=number, date=date.isoformat(), cn_date=_cn(date), total=total_line), "utf-8"
-    )
-    for index, section in enumerate(series.sections, start=1):
-        text = ITEM_TEMPLATE.format(section=section, slug=f"item{index}", cn_date=_cn(date))
-        (items / f"_示例{index:02d}-{section}.md").write_text(text, "utf-8")
+    work = Path(tempfile.mkdtemp(prefix=".new-", dir=series_dir))
+    try:
+        (work / "items").mkdir()
+        total_line = f"total: {total}       # 总期号" if total is not None else "# total: 1       # 总期号（可选）"
+        (work / ISSUE_FILE).write_text(
+            ISSUE_TEMPLATE.format(number=number, date=date.isoformat(), cn_date=_cn(date), total=total_line), "utf-8"
+        )
+        for index, section in enumerate(series.sections, start=1):
+            text = ITEM_TEMPLATE.format(section=section, slug=f"item{index}", cn_date=_cn(date))
+            (work / "items" / f"_示例{index:02d}-{safe_name(section)}.md").write_text(text, "utf-8")
+        os.rename(work, folder)
+    except OSError as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise OutputError(f"无法新建这一期：{os_reason(exc)}", folder) from None
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     return folder
+
+
+def _last_issue(series_dir: Path):
+    """(number, total, date, doc) of the newest issue. An issue.yaml that cannot
+    be read stops here with its own error: guessing past it would number the
+    new issue (or its total) wrongly."""
+    issues = sorted(
+        (p for p in series_dir.iterdir() if ISSUE_DIR_NAME.match(p.name) and (p / ISSUE_FILE).is_file()), key=issue_order
+    )
+    facts = []
+    for issue_dir in issues:
+        found = issue_facts(issue_dir)
+        if found is None:
+            validate(Issue, load_yaml(issue_dir / ISSUE_FILE), ISSUE_FILE)  # raises the precise error
+            raise ContentError("无法读出期号和日期，不能接着编号", issue_dir / ISSUE_FILE)
+        facts.append(found)
+    facts.sort(key=lambda f: (f[2].year, f[0]))
+    return facts[-1] if facts else None
