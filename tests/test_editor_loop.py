@@ -171,6 +171,49 @@ def test_import_errors(series, tmp_path, name, content, section, message):
         import_submission(source, series() / "2024-03", section)
 
 
+def printed_text(root):
+    """The body paragraphs of the built issue, as a reader sees them."""
+    from zhuanbao.build import build
+
+    [built] = build(root / "2024-03", root.parent / "out")
+    import docx
+
+    return [p.text for p in docx.Document(str(built.path)).paragraphs]
+
+
+def test_import_prints_what_the_author_typed(series, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("测试标题")
+    for text in ["比例为3*4*5，a_b_c。", "# 话题不是标题", "计划{{ 新建 }}车间，{% 不是模板 %}。", "1. 按原样编号", "[附件]见后"]:
+        document.add_paragraph(text)
+    document.add_paragraph("第一项", style="List Number")
+    document.add_paragraph("第二项", style="List Number")
+    document.add_paragraph("要点", style="List Bullet")
+    document.add_table(rows=1, cols=2)
+    document.save(tmp_path / "a.docx")
+    root = series()
+    warnings = []
+    import_submission(tmp_path / "a.docx", root / "2024-03", "工作简讯", warn=warnings.append)
+    assert warnings == ["稿件中有 1 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记"]
+    text = "\n".join(printed_text(root))
+    for typed in ["比例为3*4*5，a_b_c。", "# 话题不是标题", "计划{{ 新建 }}车间，{% 不是模板 %}。", "1. 按原样编号", "[附件]见后",
+                  "1.第一项", "2.第二项", "●要点"]:  # fmt: skip
+        assert typed in text.replace("\t", ""), typed
+
+
+def test_import_refuses_an_empty_title_and_an_empty_file(series, tmp_path):
+    import docx
+
+    (tmp_path / "a.txt").write_text("标题\n正文。\n", "utf-8")
+    with pytest.raises(ContentError, match="标题不能为空"):
+        import_submission(tmp_path / "a.txt", series() / "2024-03", "工作简讯", title="  ")
+    docx.Document().save(tmp_path / "empty.docx")
+    with pytest.raises(ContentError, match="稿件是空的"):
+        import_submission(tmp_path / "empty.docx", series() / "2024-03", "工作简讯")
+
+
 def test_import_cli(series, tmp_path):
     result = runner.invoke(app, ["import", str(make_docx(tmp_path / "a.docx")), str(series() / "2024-03"), "-s", "区县动态"])
     assert result.exit_code == 0 and "已导入" in result.output

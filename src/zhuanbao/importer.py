@@ -9,11 +9,12 @@ empty paragraphs.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from .errors import ContentError, OutputError
+from .errors import ContentError, OutputError, os_reason
 from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, load_series
 from .load.text import clean, read_text
 
@@ -32,15 +33,40 @@ def _tidy(text: str) -> str:
     return _INDENT.sub("", clean(text)).strip()
 
 
-def docx_paragraphs(path: Path) -> list[str]:
-    """Paragraphs of a .docx as Markdown, bold runs kept as **bold**."""
+# What Markdown (and Jinja, since item bodies are templates) would read as
+# markup in a submission's plain text: the author typed these as characters.
+_INLINE_MARKUP = re.compile(r"([\\*_`\[\]])")
+_BLOCK_START = re.compile(r"^(#|>|[-+*](?=\s)|\d+(?=[.)]\s))")
+_TEMPLATE_MARKS = re.compile(r"(\{[{%#])")
+
+
+def escape_markup(text: str) -> str:
+    """Plain text made to print as typed: 3*4*5 stays 3*4*5, "# 话题" stays a
+    paragraph, {{ }} is not a data reference."""
+    return _escape_block_start(_escape_inline(text))
+
+
+def _escape_inline(text: str) -> str:
+    text = _INLINE_MARKUP.sub(r"\\\1", text)
+    return _TEMPLATE_MARKS.sub(lambda m: '{{ "' + m.group(1) + '" }}', text)
+
+
+def _escape_block_start(text: str) -> str:
+    """"1. " stays the author's own numbering (printed in the 1. heading style), not a Markdown list."""
+    return _BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), text)
+
+
+def docx_paragraphs(path: Path) -> tuple[list[str], int]:
+    """Paragraphs of a .docx as Markdown (bold runs as **bold**, Word's list
+    numbering and bullets as Markdown lists), and how many tables were left out."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise ContentError(f"无法打开 Word 文件（{type(exc).__name__}）；.doc 请先另存为 .docx", path) from None
+    except (PackageNotFoundError, KeyError, ValueError):
+        raise ContentError("无法打开 Word 文件：文件已损坏，或是 .doc 等其他格式；请用 Word 或 WPS 另存为 .docx", path) from None
+    lists = _ListNumbers(document)
     paragraphs = []
     for paragraph in document.paragraphs:
         pieces = []
@@ -50,19 +76,61 @@ def docx_paragraphs(path: Path) -> list[str]:
                 continue
             if run.bold and text.strip():
                 lead = text[: len(text) - len(text.lstrip())]
-                core = text.strip()
-                tail = text[len(lead) + len(core) :]
+                core = _escape_inline(text.strip())
+                tail = text[len(lead) + len(text.strip()) :]
                 pieces.append(f"{lead}**{core}**{tail}")
             else:
-                pieces.append(text)
-        markdown = _tidy(_join_lines("".join(pieces)).replace("****", ""))
+                pieces.append(_escape_inline(text))
+        markdown = _escape_block_start(_tidy(_join_lines("".join(pieces)).replace("****", "")))
         if markdown:
-            paragraphs.append(markdown)
-    return paragraphs
+            marker = lists.marker(paragraph)
+            paragraphs.append(f"{marker} {markdown}" if marker else markdown)
+    return paragraphs, len(document.tables)
+
+
+class _ListNumbers:
+    """Word's automatic numbering, which python-docx leaves out of paragraph
+    text: "1." "2." for numbered paragraphs, "-" for bullets."""
+
+    def __init__(self, document) -> None:
+        self.formats: dict[tuple[str, str], str] = {}
+        self.counters: dict[tuple[str, str], int] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            numbering = None
+        if numbering is None:
+            return
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        abstract = {a.get(w + "abstractNumId"): a for a in numbering.iter(w + "abstractNum")}
+        for num in numbering.iter(w + "num"):
+            ref = num.find(w + "abstractNumId")
+            levels = abstract.get(ref.get(w + "val")) if ref is not None else None
+            for level in levels.iter(w + "lvl") if levels is not None else ():
+                fmt = level.find(w + "numFmt")
+                self.formats[(num.get(w + "numId"), level.get(w + "ilvl"))] = fmt.get(w + "val") if fmt is not None else ""
+
+    def marker(self, paragraph) -> str | None:
+        numbering = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+        style = (paragraph.style.name or "") if paragraph.style is not None else ""
+        if numbering is not None and numbering.numId is not None:
+            key = (str(numbering.numId.val), str(numbering.ilvl.val if numbering.ilvl is not None else 0))
+            fmt = self.formats.get(key, "decimal")
+        elif style.startswith("List Number"):
+            key, fmt = ("style", style), "decimal"
+        elif style.startswith("List Bullet"):
+            key, fmt = ("style", style), "bullet"
+        else:
+            return None
+        if fmt in ("bullet", "none", ""):
+            return "-"
+        self.counters[key] = self.counters.get(key, 0) + 1
+        return f"{self.counters[key]}."
 
 
 def text_paragraphs(path: Path) -> list[str]:
-    """Paragraphs of a .txt (one per line, as chats paste) or .md (blank-line separated)."""
+    """Paragraphs of a .txt (one per line, as chats paste; plain text, so
+    markup characters are escaped) or .md (blank-line separated, kept as Markdown)."""
     text = read_text(path)
     if path.suffix.lower() == ".md":
         if text.startswith("---\n"):
@@ -70,7 +138,13 @@ def text_paragraphs(path: Path) -> list[str]:
             text = text[end + 4 :] if end != -1 else text
         blocks = re.split(r"\n\s*\n", text)
         return [p for p in (_tidy(_join_lines(b.strip())) for b in blocks) if p]
-    return [p for p in (_tidy(line) for line in text.split("\n")) if p]
+    return [escape_markup(p) for p in (_tidy(line) for line in text.split("\n")) if p]
+
+
+def _unescape(text: str) -> str:
+    """A paragraph's text without the escapes :func:`escape_markup` added (a title is YAML, not Markdown)."""
+    text = re.sub(r'\{\{ "(\{[{%#])" \}\}', r"\1", text)
+    return re.sub(r"\\(.)", r"\1", text)
 
 
 def _slug(title: str) -> str:
@@ -79,9 +153,17 @@ def _slug(title: str) -> str:
 
 
 def import_submission(
-    source_file: Path, issue_dir: Path, section: str, unit: str | None = None, title: str | None = None
+    source_file: Path,
+    issue_dir: Path,
+    section: str,
+    unit: str | None = None,
+    title: str | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Path:
-    """Write ``items/NN-slug.md`` for a submission; never overwrites; returns the new file."""
+    """Write ``items/NN-slug.md`` for a submission; never overwrites; returns the
+    new file. What could not be carried over is told to ``warn``."""
+    if title is not None and not title.strip():
+        raise ContentError("标题不能为空；不写 --title 则用稿件首段作标题", source_file)
     if not (issue_dir / ISSUE_FILE).is_file():
         raise ContentError(f"这里没有 {ISSUE_FILE}，不是某一期的文件夹", issue_dir)
     series = load_series(issue_dir.parent) if (issue_dir.parent / SERIES_FILE).is_file() else None
@@ -91,15 +173,19 @@ def import_submission(
         raise ContentError("稿件文件不存在", source_file)
     suffix = source_file.suffix.lower()
     if suffix == ".docx":
-        paragraphs = docx_paragraphs(source_file)
+        paragraphs, tables = docx_paragraphs(source_file)
+        if tables and warn is not None:
+            warn(f"稿件中有 {tables} 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记")
     elif suffix in (".txt", ".md"):
         paragraphs = text_paragraphs(source_file)
     else:
         raise ContentError(f"不支持的稿件类型“{source_file.suffix}”（支持 .docx、.txt、.md）", source_file)
+    if not paragraphs:
+        raise ContentError("稿件是空的（没有任何文字）", source_file)
     if title is None:
         if len(paragraphs) < 2:
             raise ContentError("稿件只有一段，无法把首段当作标题；请用 --title 指定标题", source_file)
-        title = paragraphs.pop(0).replace("**", "").rstrip("。")
+        title = _unescape(paragraphs.pop(0).replace("**", "")).rstrip("。")
     if not paragraphs:
         raise ContentError("稿件没有正文", source_file)
     meta = {"section": section, "title": title}
@@ -120,4 +206,4 @@ def import_submission(
         except FileExistsError:
             number += 1
         except OSError as exc:
-            raise OutputError(f"无法写入：{exc.strerror or exc}", target) from None
+            raise OutputError(f"无法写入：{os_reason(exc)}", target) from None

@@ -230,7 +230,10 @@ def import_(
     """把报送的稿件（Word、文本）转成本期的一篇稿件 items/NN-标题.md，不覆盖已有文件。"""
     from ..importer import import_submission
 
-    target = _run(lambda: import_submission(file, issue, section, source, title))
+    def warn(message: str) -> None:
+        typer.echo(f"注意：{message}", err=True)
+
+    target = _run(lambda: import_submission(file, issue, section, source, title, warn))
     typer.echo(f"已导入：{target}")
     from ..lint import check as run_check
 
