@@ -143,6 +143,18 @@ def test_verify_notices_missing_versions_and_broken_manifests(archived, damage, 
     assert result.exit_code == 1 and "Traceback" not in result.output
 
 
+def test_two_series_in_folders_of_the_same_name_do_not_mix(tmp_path):
+    for office, title in (("a", "工作专报"), ("b", "信息专报")):
+        shutil.copytree(EXAMPLE, tmp_path / office / "content")
+        yaml_file = tmp_path / office / "content" / "series.yaml"
+        yaml_file.write_text(yaml_file.read_text("utf-8").replace("title: 工作专报", f"title: {title}"), "utf-8")
+    publish(tmp_path / "a" / "content" / "2025-08", tmp_path / "shared", pdf=False)
+    for revise in (False, True):
+        with pytest.raises(OutputError, match="属于刊物“工作专报”，与“信息专报”的文件夹同名"):
+            publish(tmp_path / "b" / "content" / "2025-09", tmp_path / "shared", revise=revise, pdf=False)
+    assert [p.name for p in (tmp_path / "shared" / "content").iterdir()] == ["2025-08"]
+
+
 def test_an_archive_or_site_folder_that_is_a_file_is_a_clear_error(tmp_path):
     shutil.copytree(EXAMPLE, tmp_path / "content")
     (tmp_path / "f").write_text("x", "utf-8")

@@ -101,6 +101,7 @@ def publish(
     archive = archive or default_archive(edition.series_dir, edition.series.archive)
     home = archive / edition.series_dir.resolve().name / edition.issue_dir.name
     versions = sorted(int(p.name[1:]) for p in home.glob("v*") if p.name[1:].isdigit()) if home.is_dir() else []
+    _refuse_another_series(home.parent, edition.series.title)
     if versions and not revise:
         raise OutputError(
             f"{edition.name}已经发布（第{versions[-1]}版），已发布的期不会被覆盖",
@@ -160,6 +161,22 @@ def publish(
     with Catalogue(archive) as catalogue:
         catalogue.add_version(final)
     return Published(final, version, [final / p.name for p in documents])
+
+
+def _refuse_another_series(series_home: Path, title: str) -> None:
+    """The archive keys a series by its folder's name; two series in folders of
+    the same name (two offices' content/) must not mix their issues."""
+    for manifest in sorted(series_home.glob(f"*/v*/{MANIFEST}"))[:1]:
+        try:
+            other = json.loads(manifest.read_text("utf-8")).get("series")
+        except (OSError, ValueError, AttributeError):
+            return
+        if other and other != title:
+            raise OutputError(
+                f"归档中的“{series_home.name}”属于刊物“{other}”，与“{title}”的文件夹同名，不能放在一起",
+                series_home,
+                hint="请在 series.yaml 中用 archive: 指定另一个归档文件夹，或把刊物文件夹改成不同的名字。",
+            )
 
 
 def _remove(folder: Path) -> None:
