@@ -274,6 +274,8 @@ def test_stats_per_unit_section_and_month(two_series, tmp_path):
     from openpyxl import load_workbook
 
     assert load_workbook(out_xlsx).sheetnames == ["按供稿单位", "按栏目", "按月份"]
+    empty = runner.invoke(app, ["stats", "-a", str(archive), "--year", "1999"])
+    assert empty.exit_code == 0 and "没有符合条件的已发布稿件" in empty.output and "合计" not in empty.output
 
 
 # --- the static site in Chromium -----------------------------------------------------

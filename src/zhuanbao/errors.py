@@ -110,8 +110,8 @@ def os_reason(exc: OSError) -> str:
     import errno
 
     reasons = {
-        errno.EACCES: "没有写入权限",
-        errno.EPERM: "没有写入权限",
+        errno.EACCES: "没有访问权限",
+        errno.EPERM: "没有访问权限",
         errno.ENOSPC: "磁盘空间不足",
         errno.EROFS: "文件系统是只读的",
         errno.EEXIST: "同名文件已存在",

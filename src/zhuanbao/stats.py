@@ -7,12 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .cjk import em_width
-from .errors import OutputError
+from .errors import OutputError, os_reason
 
 Tables = dict[str, list[tuple[str, int]]]
 
 
 def print_tables(tables: Tables, echo: Callable[[str], None]) -> None:
+    if not any(rows for rows in tables.values()):
+        echo("没有符合条件的已发布稿件（检查 --year、--series 是否写对）。")
+        return
     for name, rows in tables.items():
         echo(f"【按{name}】")
         width = max([em_width(name)] + [em_width(str(label)) for label, _ in rows]) + 2
@@ -31,7 +34,7 @@ def write_csv(tables: Tables, path: Path) -> None:
                 for label, count in rows:
                     writer.writerow([name, label, count])
     except OSError as exc:
-        raise OutputError(f"无法写入：{exc.strerror or exc}", path) from None
+        raise OutputError(f"无法写入：{os_reason(exc)}", path) from None
 
 
 def write_xlsx(tables: Tables, path: Path) -> None:
@@ -52,4 +55,4 @@ def write_xlsx(tables: Tables, path: Path) -> None:
     try:
         book.save(path)
     except OSError as exc:
-        raise OutputError(f"无法写入：{exc.strerror or exc}", path) from None
+        raise OutputError(f"无法写入：{os_reason(exc)}", path) from None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import ContentError
+from ..errors import ContentError, os_reason
 
 #: Refuse input files larger than this: a bulletin item is a few KB, and a
 #: 50 MB "item" is a mistake that would otherwise exhaust memory.
@@ -99,5 +99,5 @@ def read_text(path: Path) -> str:
     except PermissionError:
         raise ContentError("没有读取该文件的权限", path) from None
     except OSError as exc:
-        raise ContentError(f"无法读取文件：{exc.strerror or exc}", path) from None
+        raise ContentError(f"无法读取文件：{os_reason(exc)}", path) from None
     return clean(decode(data, path))
