@@ -251,6 +251,12 @@ def test_every_bad_figure_of_a_table_is_reported_at_once():
     assert [(e.line, e.column) for e in caught.value.errors] == [(2, 2), (3, 2), (4, 3)]
 
 
+@pytest.mark.parametrize("delimiter", ["\t", ";"])
+def test_tab_and_semicolon_separated_tables(tmp_path, delimiter):
+    (tmp_path / "t.csv").write_text(CSV.replace(",", delimiter), "utf-8")
+    assert read_table(spec(), tmp_path).rows[1] == ["溪口区", "4", "3"]
+
+
 def test_two_columns_with_the_same_name(tmp_path):
     (tmp_path / "t.csv").write_text("项目,单位,年度目标,年度目标,完成\n低保,万人,5,7,4\n", "utf-8")
     with pytest.raises(DataError, match="第3列和第4列的列名都是“年度目标”"):

@@ -139,7 +139,13 @@ def read_csv(path: Path) -> RawTable:
     text = decode(path.read_bytes(), path)
     # strict: an unclosed quote is an error at its row, not a cell that
     # swallows the rest of the file (which then reads as "empty" figures)
-    reader = csv.reader(io.StringIO(text, newline=""), skipinitialspace=True, strict=True)
+    first = text.split("\n", 1)[0]
+    # Text copied out of Excel is tab-separated, and some Excel locales save
+    # CSV with ";"; a header line without a comma tells which one it is.
+    delimiter = ","
+    if "," not in first and ("\t" in first or ";" in first):
+        delimiter = "\t" if first.count("\t") >= first.count(";") else ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True, strict=True)
     records = []
     while True:
         row_start = reader.line_num + 1
