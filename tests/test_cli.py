@@ -29,6 +29,15 @@ def test_help_is_chinese(args):
         assert english not in result.stdout
 
 
+def test_the_command_list_fits_an_80_column_terminal():
+    result = subprocess.run([sys.executable, "-m", "zhuanbao", "--help"], capture_output=True, text=True,
+                            env={"COLUMNS": "80", "PATH": ""})  # fmt: skip
+    commands = result.stdout.split("命令")[1]
+    assert "…" not in commands  # no summary cut off
+    rows = [line for line in commands.splitlines() if line.startswith("│")]
+    assert len(rows) == 12 and all(line[2] != " " for line in rows), commands  # one line per command
+
+
 def test_build_help_explains_the_arguments():
     result = run("build", "--help")
     assert "某一期的文件夹" in result.stdout and "输出文件夹" in result.stdout

@@ -172,7 +172,7 @@ def preview(
         typer.echo(str(page))
 
 
-@app.command()
+@app.command(short_help="新建下一期（期号接上一期），生成 issue.yaml 和示例稿件。")
 def new(
     series: Annotated[Path, typer.Argument(metavar="刊物文件夹", help="含 series.yaml 的文件夹。")],
     date: Annotated[
@@ -199,7 +199,7 @@ def new(
     typer.echo(f"示例稿件在 {folder / 'items'}（以“_”开头的文件不会排入专报）。")
 
 
-@app.command()
+@app.command(short_help="检查稿件的格式和规范；有错误时退出码为 1。")
 def check(
     path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹，或整个刊物的文件夹。")],
     fix: Annotated[bool, typer.Option("--fix", help="自动修正标点全半角、日期补零、全角数字（修改前先备份）。")] = False,
@@ -219,7 +219,7 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command("import")
+@app.command("import", short_help="把报送的 Word、文本稿件转成本期的一篇稿件。")
 def import_(
     file: Annotated[Path, typer.Argument(metavar="稿件文件", help=".docx、.txt 或 .md（UTF-8 或 GBK）。")],
     issue: Annotated[Path, typer.Argument(metavar="期文件夹", help="导入到哪一期（含 issue.yaml 的文件夹）。")],
@@ -247,7 +247,7 @@ def import_(
         typer.echo(f"新稿件有 {len(findings)} 处需要留意（可用 zhuanbao check --fix 修正标点和日期）。")
 
 
-@app.command()
+@app.command(short_help="边改边看：每次保存稿件都重新生成。")
 def watch(
     path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹。")],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="输出文件夹。")] = Path("output"),
@@ -293,7 +293,7 @@ def _with_catalogue(archive: Path | None, use):
     return _run(run)
 
 
-@app.command()
+@app.command(short_help="发布一期：文档、源文件和校验值存入归档。")
 def publish(
     path: Annotated[Path, typer.Argument(metavar="路径", help="要发布的那一期的文件夹。")],
     archive: ArchiveOption = None,
@@ -309,7 +309,7 @@ def publish(
         typer.echo(f"  {document.name}")
 
 
-@app.command()
+@app.command(short_help="核对归档的校验值；有问题时退出码为 1。")
 def verify(archive: ArchiveOption = None) -> None:
     """核对归档中每个文件的校验值，列出被改动、缺失或多出的文件。有问题时退出码为 1。"""
     from ..archive import verify as run_verify
@@ -367,7 +367,7 @@ def stats(
         typer.echo(f"已保存：{xlsx}")
 
 
-@app.command()
+@app.command(short_help="生成可离线浏览和检索的归档网站。")
 def site(
     archive: ArchiveOption = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", metavar="文件夹", help="网站文件夹（默认 归档/site）。")] = None,
