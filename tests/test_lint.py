@@ -196,6 +196,60 @@ def test_fix_keeps_crlf_line_ends(series):
     assert (root / "2024-03/items/01-gaizao.md").read_bytes().endswith("完成，好。\r\n".encode())
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_fix_keeps_every_line_s_own_ending(series, encoding):
+    # Notepad saves CRLF; a paste from another program can leave LF or a lone CR
+    # on some lines. Only the fixed characters change, nothing else in the file.
+    text = HEAD.replace("\n", "\r\n") + "完成,好。\r\n第二段。\n\n第三段,好。\r第四段。\r\n"
+    root = series({"2024-03/items/01-gaizao.md": text.encode(encoding)})
+    check(root, fix=True)
+    data = (root / "2024-03/items/01-gaizao.md").read_bytes()
+    assert data.decode(encoding) == text.replace("完成,好", "完成，好").replace("第三段,好", "第三段，好")
+
+
+def test_fix_leaves_unfixed_lines_byte_for_byte(series):
+    body = "完成,好。\n见“附件\u2028一”，\t网址 http://a.cn/x?y=1 。\n"  # invisible junk on an unfixed line stays
+    root = series({"2024-03/items/01-gaizao.md": HEAD + body})
+    check(root, fix=True)
+    assert (root / "2024-03/items/01-gaizao.md").read_text("utf-8").endswith("完成，好。\n" + body.split("\n")[1] + "\n")
+
+
+@pytest.mark.parametrize(
+    ("body", "fixed"),
+    [
+        ("召开会议(AI)。\n", "召开会议（AI）。\n"),  # ( next to Chinese, ) not: the pair changes together
+        ("(AI)应用。\n", "（AI）应用。\n"),
+        ("文件(2025年版)印发。\n", "文件（2025年版）印发。\n"),
+        ("函数f(x)很好。\n", "函数f(x)很好。\n"),  # neither bracket next to Chinese
+        ("见[通知](http://a.cn/b)发布。\n", "见[通知](http://a.cn/b)发布。\n"),  # a link's address is not prose
+    ],
+)
+def test_fix_changes_round_brackets_as_a_pair(series, body, fixed):
+    root = series({"2024-03/items/01-gaizao.md": HEAD + body})
+    check(root, fix=True)
+    assert (root / "2024-03/items/01-gaizao.md").read_text("utf-8") == HEAD + fixed
+    assert not [f for f in check(root).findings if f.rule == "unmatched-pair"]
+
+
+@pytest.mark.parametrize(
+    ("body", "fixed"),
+    [
+        ("完成改造.\n", "完成改造。\n"),
+        ("完成改造. 接着写。\n", "完成改造。 接着写。\n"),
+        ("完成改造.下一句。\n", "完成改造。下一句。\n"),
+        ("完成“改造”.\n", "完成“改造”。\n"),
+        ("增长1.5个百分点。\n", "增长1.5个百分点。\n"),  # a decimal point
+        ("网址www.example.cn可查。\n", "网址www.example.cn可查。\n"),
+        ("见附件1.2节。\n", "见附件1.2节。\n"),
+    ],
+)
+def test_a_halfwidth_full_stop_after_chinese_becomes_a_chinese_one(series, body, fixed):
+    root = series({"2024-03/items/01-gaizao.md": HEAD + body})
+    report = check(root, fix=True)
+    assert (root / "2024-03/items/01-gaizao.md").read_text("utf-8") == HEAD + fixed
+    assert any(f.rule == "halfwidth-punct" for f in report.findings) == (body != fixed)
+
+
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
 def test_fix_keeps_the_file_s_encoding(series, encoding):
     root = series({"2024-03/items/01-gaizao.md": (HEAD + "完成,好。\n").encode(encoding)})

@@ -68,7 +68,7 @@ RULES = {
     r.id: r
     for r in [
         Rule("build", "生成时会被拒绝的问题（格式、缺项、未知的键、表格数据……）"),
-        Rule("halfwidth-punct", "中文旁边用了半角标点 , ; : ? ! ( )", fixable=True),
+        Rule("halfwidth-punct", "中文旁边用了半角标点 , ; : ? ! . ( )", fixable=True),
         Rule("unmatched-pair", "引号、书名号、括号不成对：“” ‘’ 《》 （） 【】"),
         Rule("date-padding", "日期中的月、日补了零：2023年05月", fixable=True),
         Rule("date-format", "正文中的日期不是“2023年5月24日”的写法：2023-05-24、2023.5.24", "warning"),
@@ -94,11 +94,22 @@ def _mask_templates(text: str) -> str:
     return re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", lambda m: "□" * len(m.group(0)), text)
 
 
+def _mask_code(text: str) -> str:
+    """Hide a link's address and `code`: their brackets and dots are not prose."""
+    return re.sub(r"(?<=\])\([^()\s]*\)|`[^`]*`", lambda m: "□" * len(m.group(0)), text)
+
+
 # --- text rules: each yields (column index, length, message, replacement or None) ------
 
 TextRule = Callable[[str, Series], Iterator[tuple[int, int, str, str | None]]]
 
-_HALF = re.compile(rf"(?<=[{CJK}{WIDE_PUNCT}])[,;:?!()]|[,;:?!()](?=[{CJK}])")
+_HALF = re.compile(rf"(?<=[{CJK}{WIDE_PUNCT}])[,;:?!]|[,;:?!](?=[{CJK}])")
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_CJK_OR_WIDE = re.compile(f"[{CJK}{WIDE_PUNCT}]")
+# A full stop typed on an English keyboard: after Chinese (or a closing quote
+# or bracket), ending the line or followed by a space or Chinese. A decimal
+# point or a web address has a letter or digit before it.
+_HALF_STOP = re.compile(rf"(?<=[{CJK}”’）》】])\.(?=$|\s|[{CJK}“‘（《【])")
 _PADDED = re.compile(r"(?<=\d年)0(?=\d月)|(?<=\d月)0(?=\d日)|(?<![\d.])0(?=[1-9]月\d{1,2}日)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
 _RANGE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[-~～－](\s*)(\d+(?:\.\d+)?)\s*(?=[月日年岁元万亿%个人户天时周期])")
@@ -111,6 +122,45 @@ _SPACE = re.compile(rf"(?<=[{CJK}])[ \u3000]+(?=[{CJK}0-9A-Za-z])|(?<=[0-9A-Za-z
 def halfwidth_punct(text: str, _series: Series):
     for m in _HALF.finditer(text):
         yield m.start(), 1, f"中文旁边的半角“{m.group(0)}”应为全角“{HALF_TO_FULL[m.group(0)]}”", HALF_TO_FULL[m.group(0)]
+    for m in _HALF_STOP.finditer(text):
+        yield m.start(), 1, "中文句末的半角“.”应为句号“。”", "。"
+    yield from _halfwidth_brackets(text)
+
+
+def _halfwidth_brackets(text: str):
+    """( ) in Chinese text, changed as a pair so a fix never leaves （…) behind.
+
+    A pair is Chinese when it holds Chinese, follows Chinese, or opens the text
+    before Chinese: 会议(AI)、(一期)、(AI)应用; f(x)很好 keeps its brackets.
+    A bracket without a partner goes by its neighbours, like , ; : ? !.
+    """
+    opened: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    lone: list[int] = []
+    for index, ch in enumerate(text):
+        if ch == "(":
+            opened.append(index)
+        elif ch == ")":
+            if opened:
+                pairs.append((opened.pop(), index))
+            else:
+                lone.append(index)
+    lone += opened
+
+    def after_chinese(index: int) -> bool:
+        return index > 0 and bool(_CJK_OR_WIDE.match(text[index - 1]))
+
+    def before_chinese(index: int) -> bool:
+        return bool(_CJK_OR_WIDE.match(text, index + 1))
+
+    found = [i for i in lone if after_chinese(i) or _CJK_CHAR.match(text, i + 1)]
+    for start, end in pairs:
+        opens_text = start == 0 or text[start - 1].isspace()
+        if _CJK_CHAR.search(text, start, end) or after_chinese(start) or (opens_text and before_chinese(end)):
+            found += [start, end]
+    for index in sorted(found):
+        full = HALF_TO_FULL[text[index]]
+        yield index, 1, f"中文旁边的半角括号“{text[index]}”应为全角“{full}”", full
 
 
 def date_padding(text: str, _series: Series):
@@ -225,7 +275,7 @@ class Checker:
 
     def lint_text(self, path: Path, line: int, offset: int, text: str) -> str:
         """Lint one line of prose; returns the line with safe fixes applied when fixing."""
-        masked = _mask_templates(text)
+        masked = _mask_code(_mask_templates(text))
         edits: list[tuple[int, int, str]] = []
         for rule_id, rule in TEXT_RULES.items():
             if self.severity[rule_id] == "off":
@@ -246,14 +296,11 @@ class Checker:
         except UserError:
             return  # reported by the build check
         lines = raw.split("\n")
-        changed = False
         title_line = next((i for i in range(1, source.body_line - 2) if lines[i].startswith("title:")), None)
         if title_line is not None:
             value_at = len(lines[title_line]) - len(lines[title_line][6:].lstrip())
             fixed = self.lint_text(path, title_line + 1, value_at, lines[title_line][value_at:])
-            if fixed != lines[title_line][value_at:]:
-                lines[title_line] = lines[title_line][:value_at] + fixed
-                changed = True
+            lines[title_line] = lines[title_line][:value_at] + fixed
             title = lines[title_line][value_at:].strip().strip("'\"")
             if title and title[-1] in "。，；、":
                 self.add(path, title_line + 1, len(lines[title_line]), "title-punct", f"标题末尾不用“{title[-1]}”")
@@ -269,22 +316,25 @@ class Checker:
                 continue
             if paragraph and _joins_a_finished_sentence(paragraph[-1][2], text):
                 self.add(path, index + 1, 1, "line-join", "这一行会与上一行接成同一段；如要另起一段，请在两行之间空一行")
-            fixed = self.lint_text(path, index + 1, 0, text)
-            if fixed != text:
-                lines[index] = fixed
-                changed = True
+            lines[index] = self.lint_text(path, index + 1, 0, text)
             paragraph.append((index + 1, 0, _mask_templates(lines[index])))
         self.pairs(path, paragraph)
-        if changed:
-            self.save(path, raw, "\n".join(lines))
+        fixed_lines = {i: line for i, (line, was) in enumerate(zip(lines, raw.split("\n"))) if line != was}
+        if fixed_lines:
+            self.save(path, fixed_lines)
 
     def pairs(self, path: Path, paragraph: list[tuple[int, int, str]]) -> None:
         if paragraph and self.severity["unmatched-pair"] != "off":
             for line, col, message in unmatched(paragraph):
                 self.add(path, line, col, "unmatched-pair", message)
 
-    def save(self, path: Path, original: str, text: str) -> None:
-        """Write a fixed file, after copying the original into the backup folder."""
+    def save(self, path: Path, fixed_lines: dict[int, str]) -> None:
+        """Write the fixed lines into the file, after copying the original into the backup folder.
+
+        Only the fixed lines change: every other line, and every line's own ending
+        (CRLF from Notepad, LF or CR from a paste), stays as the editor saved it,
+        in the file's own encoding.
+        """
         assert self.backup_dir is not None
         # keep the path below the series folder: two issues' 01.md must not collide
         target = self.backup_dir / path.relative_to(self.backup_dir.parent.parent)
@@ -292,12 +342,14 @@ class Checker:
         if not target.exists():  # two runs in one second: keep the older, original copy
             shutil.copy2(path, target)
         from .build import write_atomic
+        from .load.text import decode_with_encoding
 
-        from .load.text import encoding_of
-
-        data = path.read_bytes()
-        newline = "\r\n" if b"\r\n" in data[:4096] else "\n"
-        write_atomic(path, text.replace("\n", newline).encode(encoding_of(data, path)))
+        text, encoding = decode_with_encoding(path.read_bytes(), path)
+        # the same line breaks clean() turns into "\n", so indices match read_text's lines
+        parts = re.split(r"(\r\n|\r|\n)", text)
+        for index, line in fixed_lines.items():
+            parts[2 * index] = line
+        write_atomic(path, "".join(parts).encode(encoding))
 
     def lint_edition(self, edition: Edition) -> None:
         titles: dict[str, Path] = {}

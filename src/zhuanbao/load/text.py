@@ -36,10 +36,10 @@ def decode(data: bytes, path: Path) -> str:
     return _decode(data, path)[0]
 
 
-def encoding_of(data: bytes, path: Path) -> str:
-    """The codec :func:`decode` reads ``data`` with — also the one to write it
-    back in, so fixing a GBK file does not turn it into UTF-8 behind the editor's back."""
-    return _decode(data, path)[1]
+def decode_with_encoding(data: bytes, path: Path) -> tuple[str, str]:
+    """The text and the codec it was read with — the one to write it back in,
+    so fixing a GBK file does not turn it into UTF-8 behind the editor's back."""
+    return _decode(data, path)
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:
