@@ -183,6 +183,8 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
                 errors.append(exc)
             try:
                 actual = _figure(raw, index, actual_col, "完成数")
+                if actual < 0:  # work done cannot be less than none: a stray minus sign
+                    raise raw.error("完成数是负数，无法计算完成率", index, actual_col)
             except UserError as exc:
                 errors.append(exc)
             if errors:
