@@ -143,6 +143,31 @@ def test_verify_notices_missing_versions_and_broken_manifests(archived, damage, 
     assert result.exit_code == 1 and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("total", 999, "清单中的总期号“999”与存档的 issue.yaml（31）不符"),
+        ("number", 8, "清单中的期号“8”与存档的 issue.yaml（7）不符"),
+        ("date", "2025-07-01", "清单中的日期“2025-07-01”与存档的 issue.yaml（2025-07-24）不符"),
+        ("year", 2024, "清单中的年份“2024”与存档的 issue.yaml（2025）不符"),
+        ("series", "别的专报", "清单中的刊物名“别的专报”与存档的 series.yaml（工作专报）不符"),
+        ("name", "工作专报2025年第9期", "清单中的期名“工作专报2025年第9期”与存档的稿件（工作专报2025年第7期）不符"),
+        ("version", 2, "清单中的版本“2”与文件夹 v1（1）不符"),
+        ("issue", "2025-09", "清单中的期文件夹“2025-09”与归档位置（2025-07）不符"),
+        ("documents", ["别的.docx"], "清单中的文档“别的.docx”不在这一版中"),
+    ],
+)
+def test_verify_notices_a_manifest_whose_facts_were_edited(archived, field, value, message):
+    # The facts the catalogue, search and site show come from the manifest,
+    # which no checksum covers: they are checked against the archived sources.
+    archive, folder = archived
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    manifest[field] = value
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    _, problems = verify(archive)
+    assert [p.message for p in problems] == [message + "（清单被改动过？）"]
+
+
 def test_two_series_in_folders_of_the_same_name_do_not_mix(tmp_path):
     for office, title in (("a", "工作专报"), ("b", "信息专报")):
         shutil.copytree(EXAMPLE, tmp_path / office / "content")

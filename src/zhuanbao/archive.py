@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import __version__
 from .build import LOCK_FILE, STATE_FILE, build, load
-from .errors import ContentError, OutputError, os_reason
+from .errors import ContentError, OutputError, UserError, os_reason
 from .load.content import SERIES_FILE
 from .render import template_set
 
@@ -260,7 +260,45 @@ def _check_version(folder: Path) -> tuple[int, list[Problem]]:
         name = path.relative_to(folder).as_posix()
         if path.is_file() and name != MANIFEST and name not in listed:
             problems.append(Problem(path, "清单中没有这个文件（发布后被加入）"))
+    if not problems:  # the sources the facts are checked against are as published
+        problems += [Problem(folder / MANIFEST, f"{message}（清单被改动过？）") for message in _manifest_facts(folder, manifest)]
     return len(listed), problems
+
+
+def _manifest_facts(folder: Path, manifest: dict) -> list[str]:
+    """What the manifest says of the issue that its archived sources do not.
+
+    No checksum covers the manifest, yet the catalogue, search results and the
+    site print its number, date and title: a hand edit there would misdate a
+    published issue without any file changing.
+    """
+    from .load.content import issue_facts
+    from .load.yamlfile import load_yaml
+
+    def differs(label: str, key: str, expected: object, source: str) -> list[str]:
+        got = manifest.get(key)
+        return [] if got == expected else [f"清单中的{label}“{got}”与{source}（{expected}）不符"]
+
+    found = differs("期文件夹", "issue", folder.parent.name, "归档位置")
+    if folder.name[1:].isdigit():
+        found += differs("版本", "version", int(folder.name[1:]), f"文件夹 {folder.name}")
+    found += [f"清单中的文档“{name}”不在这一版中" for name in manifest.get("documents") or []
+              if name not in manifest["files"]]  # fmt: skip
+    facts = issue_facts(folder / "sources" / folder.parent.name)
+    try:
+        title = load_yaml(folder / "sources" / SERIES_FILE).data["title"]
+    except (UserError, KeyError, TypeError):
+        title = None
+    if facts is None or not isinstance(title, str):
+        return found  # sources published by hand or damaged before publishing: nothing to compare
+    number, total, date, _ = facts
+    found += differs("期号", "number", number, "存档的 issue.yaml")
+    found += differs("总期号", "total", total, "存档的 issue.yaml")
+    found += differs("日期", "date", date.isoformat(), "存档的 issue.yaml")
+    found += differs("年份", "year", date.year, "存档的 issue.yaml")
+    found += differs("刊物名", "series", title, "存档的 series.yaml")
+    found += differs("期名", "name", f"{title}{date.year}年第{number}期", "存档的稿件")
+    return found
 
 
 def _uncatalogued_losses(archive: Path) -> list[Problem]:
