@@ -100,7 +100,35 @@ def test_new_cli(series):
     result = runner.invoke(app, ["new", str(series()), "--date", "2024-04-16"])
     assert result.exit_code == 0 and "已新建" in result.output
     bad = runner.invoke(app, ["new", str(series()), "--date", "2024/4/16"])
-    assert bad.exit_code == 2
+    assert bad.exit_code == 2 and "应写作 2025-08-26 的形式" in bad.output
+
+
+def test_new_names_a_date_that_does_not_exist(series):
+    bad = runner.invoke(app, ["new", str(series()), "--date", "2025-02-30"])
+    assert bad.exit_code == 2 and "日期“2025-02-30”不存在" in bad.output and "应写作" not in bad.output
+
+
+def test_new_with_a_date_before_the_last_issue_names_that_issue(series):
+    root = series()
+    with pytest.raises(ContentError) as caught:
+        new_issue(root, dt.date(2024, 3, 1))
+    assert caught.value.path == root / "2024-03" / "issue.yaml"
+    assert "--date 2024-03-01 早于上一期（2024-03）的日期 2024-03-15" in caught.value.message
+
+
+def test_new_issue_folder_is_as_open_as_any_folder_the_editor_makes(series):
+    # assembled in a private temporary folder, but renamed into place with the
+    # permissions the user's umask gives, so colleagues sharing the series can write in it
+    import os
+
+    root = series()
+    old = os.umask(0o022)
+    try:
+        folder = new_issue(root, dt.date(2024, 4, 16))
+    finally:
+        os.umask(old)
+    assert folder.stat().st_mode & 0o777 == 0o755
+    assert (folder / "items").stat().st_mode & 0o777 == 0o755
 
 
 # --- import --------------------------------------------------------------------

@@ -57,13 +57,20 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
     last = _last_issue(series_dir)
     number = last[0] + 1 if last and last[2].year == date.year else 1
     if last and date < last[2]:
-        raise ContentError(f"日期 {date} 早于上一期的 {last[2]}", series_dir / SERIES_FILE)
+        doc = last[3]
+        raise doc.error(
+            f"--date {date} 早于上一期（{doc.path.parent.name}）的日期 {last[2]}",
+            ("date",),
+            hint="新的一期应在上一期之后印发；请检查 --date，或上一期的日期是否写错。",
+        )
     total = last[1] + 1 if last and last[1] is not None else None
     folder = series_dir / f"{date.year}-{number:02d}"
     if folder.exists():
         raise OutputError("这一期的文件夹已经存在，不会覆盖", folder)
     work = Path(tempfile.mkdtemp(prefix=".new-", dir=series_dir))
     try:
+        # mkdtemp makes a private 0700 folder; the issue folder is shared like any other
+        work.chmod(0o777 & ~_umask())
         (work / "items").mkdir()
         total_line = f"total: {total}       # 总期号" if total is not None else "# total: 1       # 总期号（可选）"
         (work / ISSUE_FILE).write_text(
@@ -80,6 +87,12 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
         shutil.rmtree(work, ignore_errors=True)
         raise
     return folder
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _last_issue(series_dir: Path):

@@ -181,6 +181,7 @@ def new(
 ) -> None:
     """新建下一期：期号接上一期（新的一年从第1期起），生成 issue.yaml 和各栏目的示例稿件。"""
     import datetime as dt
+    import re
 
     from ..errors import ContentError
     from ..scaffold import new_issue
@@ -191,6 +192,8 @@ def new(
             try:
                 when = dt.date.fromisoformat(date)
             except ValueError:
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                    raise ContentError(f"日期“{date}”不存在（月应为 1—12，日不超过当月天数）") from None
                 raise ContentError(f"日期“{date}”应写作 2025-08-26 的形式") from None
         return new_issue(series, when)
 
