@@ -214,7 +214,9 @@ def test_import_prints_what_the_author_typed(series, tmp_path):
 
     document = docx.Document()
     document.add_paragraph("测试标题")
-    for text in ["比例为3*4*5，a_b_c。", "# 话题不是标题", "计划{{ 新建 }}车间，{% 不是模板 %}。", "1. 按原样编号", "[附件]见后"]:
+    typed_paragraphs = ["比例为3*4*5，a_b_c。", "# 话题不是标题", "计划{{ 新建 }}车间，{% 不是模板 %}。", "1. 按原样编号", "[附件]见后",
+                        "R&amp;D投入&#35;1", "---", "~~~", "2.", "<b>不是标签</b>"]  # fmt: skip
+    for text in typed_paragraphs:
         document.add_paragraph(text)
     document.add_paragraph("第一项", style="List Number")
     document.add_paragraph("第二项", style="List Number")
@@ -225,10 +227,9 @@ def test_import_prints_what_the_author_typed(series, tmp_path):
     warnings = []
     import_submission(tmp_path / "a.docx", root / "2024-03", "工作简讯", warn=warnings.append)
     assert warnings == ["稿件中有 1 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记"]
-    text = "\n".join(printed_text(root))
-    for typed in ["比例为3*4*5，a_b_c。", "# 话题不是标题", "计划{{ 新建 }}车间，{% 不是模板 %}。", "1. 按原样编号", "[附件]见后",
-                  "1.第一项", "2.第二项", "●要点"]:  # fmt: skip
-        assert typed in text.replace("\t", ""), typed
+    paragraphs = [p.replace("\t", "") for p in printed_text(root)]
+    for typed in typed_paragraphs + ["1.第一项", "2.第二项", "●要点"]:
+        assert any(typed in p for p in paragraphs), typed
 
 
 def test_import_refuses_an_empty_title_and_an_empty_file(series, tmp_path):
@@ -321,9 +322,23 @@ def test_missing_libreoffice_is_explained(series, tmp_path, monkeypatch):
     assert "未找到 LibreOffice" in result.output and "apt-get install libreoffice-writer" in result.output
 
 
-def test_import_reports_what_check_would_say_about_the_new_item(series, tmp_path):
+@pytest.mark.parametrize("relative", [False, True])
+def test_import_reports_what_check_would_say_about_the_new_item(series, tmp_path, monkeypatch, relative):
     source = tmp_path / "稿件.txt"
     source.write_text("标题\n完成改造,惠及居民2023年05月。\n", "utf-8")
-    result = runner.invoke(app, ["import", str(source), str(series() / "2024-03"), "-s", "工作简讯"])
+    issue = series() / "2024-03"
+    if relative:  # as typed at a prompt: zhuanbao import 稿件.txt content/2024-03
+        monkeypatch.chdir(issue.parent.parent)
+        source, issue = source.relative_to(tmp_path), issue.relative_to(issue.parent.parent)
+    result = runner.invoke(app, ["import", str(source), str(issue), "-s", "工作简讯"])
     assert result.exit_code == 0
     assert "[halfwidth-punct]" in result.output and "[date-padding]" in result.output
+
+
+def test_importing_the_same_submission_twice_is_pointed_out(series, tmp_path):
+    source = tmp_path / "稿件.txt"
+    source.write_text("东岭区完成老旧小区改造\n共改造小区12个。\n", "utf-8")
+    issue = series() / "2024-03"
+    runner.invoke(app, ["import", str(source), str(issue), "-s", "工作简讯"])
+    again = runner.invoke(app, ["import", str(source), str(issue), "-s", "重要新闻"])
+    assert again.exit_code == 0 and "[duplicate-title]" in again.output, again.output

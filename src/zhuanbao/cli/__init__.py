@@ -241,7 +241,9 @@ def import_(
     from ..lint import check as run_check
 
     try:
-        findings = [f for f in run_check(issue).findings if f.path == target]
+        # this item's findings, and a title it repeats that check pins on the other item
+        findings = [f for f in run_check(issue).findings
+                    if f.path.resolve() == target.resolve() or (f.rule == "duplicate-title" and target.name in f.message)]  # fmt: skip
     except UserError:
         findings = []
     for finding in findings:
