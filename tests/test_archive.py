@@ -340,6 +340,9 @@ def test_site_index_issue_page_and_offline_search(two_series, tmp_path, browser)
     found = browser((tmp_path / "site" / "search.html").as_uri() + "?q=低保")
     assert "找到 4 条" in found or "找到 5 条" in found
     assert "<mark>低保</mark>" in found and "青石市提高城乡低保标准" in found
+    # a term inside another, or inside the markup marking adds, is marked once, as one stretch
+    overlapping = browser((tmp_path / "site" / "search.html").as_uri() + "?q=APP%20P")
+    assert "<mark>APP</mark>" in overlapping and "<mark><mark>" not in overlapping and "A<mark>P" not in overlapping
 
 
 def test_site_links_reach_the_documents(two_series, tmp_path):

@@ -46,9 +46,19 @@ SEARCH_JS = """\
   var out = document.getElementById('results');
   function esc(s) { return s.replace(/[&<>"]/g, function (c) { return {'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]; }); }
   function mark(text, terms) {
-    var html = esc(text);
-    terms.forEach(function (t) { html = html.split(esc(t)).join('<mark>' + esc(t) + '</mark>'); });
-    return html;
+    // marked on the plain text, then escaped: a term never matches inside <mark> or &amp;
+    var hit = [];
+    terms.forEach(function (t) {
+      for (var i = text.indexOf(t); i >= 0; i = text.indexOf(t, i + 1)) {
+        for (var k = i; k < i + t.length; k++) { hit[k] = true; }
+      }
+    });
+    var html = '', open = false;
+    for (var j = 0; j < text.length; j++) {
+      if (!!hit[j] !== open) { open = !open; html += open ? '<mark>' : '</mark>'; }
+      html += esc(text.charAt(j));
+    }
+    return html + (open ? '</mark>' : '');
   }
   function run() {
     var terms = box.value.trim().split(/\\s+/).filter(Boolean);
