@@ -290,7 +290,7 @@ def test_stats_per_unit_section_and_month(two_series, tmp_path):
         tables = catalogue.stats(year=2025, series="工作专报")
     units = dict(tables["供稿单位"])
     assert units["市专班办公室"] == 3 and units["东岭区住建局"] == 2
-    assert dict(tables["月份"]) == {"2025-07": 10, "2025-08": 12, "2025-09": 10}
+    assert tables["月份"] == [("2025年7月", 10), ("2025年8月", 12), ("2025年9月", 10)]
     assert sum(dict(tables["栏目"]).values()) == 32
     out_csv, out_xlsx = tmp_path / "s.csv", tmp_path / "s.xlsx"
     result = runner.invoke(app, ["stats", "-a", str(archive), "--year", "2025", "--csv", str(out_csv), "--xlsx", str(out_xlsx)])
@@ -301,6 +301,30 @@ def test_stats_per_unit_section_and_month(two_series, tmp_path):
     assert load_workbook(out_xlsx).sheetnames == ["按供稿单位", "按栏目", "按月份"]
     empty = runner.invoke(app, ["stats", "-a", str(archive), "--year", "1999"])
     assert empty.exit_code == 0 and "没有符合条件的已发布稿件" in empty.output and "合计" not in empty.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", ""], "请给出要找的词"),
+        (["search", "低保", "--series", "工作简报"], "归档中没有刊物“工作简报”（有：工作专报、民政简报）"),
+        (["stats", "--series", "工作简报"], "归档中没有刊物“工作简报”"),
+    ],
+)
+def test_search_and_stats_say_what_is_wrong_with_the_question(two_series, args, message):
+    _, archive = two_series
+    result = runner.invoke(app, [*args, "-a", str(archive)])
+    assert result.exit_code == 2 and message in result.output and "共 0 条" not in result.output
+
+
+@pytest.mark.parametrize("option", ["--csv", "--xlsx"])
+def test_stats_never_writes_one_format_under_another_s_name(two_series, tmp_path, option):
+    _, archive = two_series
+    target = tmp_path / ("统计.xlsx" if option == "--csv" else "series.yaml")
+    target.write_text("编辑自己的文件", "utf-8")
+    result = runner.invoke(app, ["stats", "-a", str(archive), option, str(target)])
+    assert result.exit_code == 2 and "文件名应以" in result.output and "Traceback" not in result.output
+    assert target.read_text("utf-8") == "编辑自己的文件"
 
 
 # --- the static site in Chromium -----------------------------------------------------

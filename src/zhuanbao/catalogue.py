@@ -178,12 +178,23 @@ class Catalogue:
             self.add_version(folder)
         return len(found)
 
+    def _known_series(self, series: str | None) -> None:
+        """A --series that names no published series is a slip, not an empty result."""
+        if not series:
+            return
+        names = sorted({name for row in self.db.execute("SELECT series, series_key FROM issues") for name in row})
+        if series not in names:
+            titles = sorted({r[0] for r in self.db.execute("SELECT series FROM issues")})
+            known = f"（有：{'、'.join(titles)}）" if titles else "（归档中还没有发布过任何一期）"
+            raise ContentError(f"归档中没有刊物“{series}”{known}")
+
     def search(self, query: str, series: str | None = None, year: int | None = None,
                source: str | None = None, limit: int = 50) -> list[Hit]:  # fmt: skip
         """Items matching every term of ``query`` in current versions, best first."""
         terms = query.split()
         if not terms:
-            return []
+            raise ContentError("请给出要找的词（多个词用空格分开）")
+        self._known_series(series)
         where = ["issues.current = 1"]
         args: list = []
         for term in terms:  # every term, literally (instr: no LIKE wildcards), Latin case ignored
@@ -216,6 +227,7 @@ class Catalogue:
 
     def stats(self, year: int | None = None, series: str | None = None) -> dict[str, list[tuple[str, int]]]:
         """Items per contributing unit (供稿统计), per section and per month, in current versions."""
+        self._known_series(series)
         where, args = ["issues.current = 1"], []
         if year:
             where.append("issues.year = ?")
@@ -230,7 +242,9 @@ class Catalogue:
             "栏目": f"SELECT items.section, COUNT(*) {base} GROUP BY 1 ORDER BY 2 DESC, 1",
             "月份": f"SELECT substr(issues.date, 1, 7), COUNT(*) {base} GROUP BY 1 ORDER BY 1",
         }
-        return {name: [(r[0], r[1]) for r in self.db.execute(sql, args)] for name, sql in queries.items()}
+        tables = {name: [(r[0], r[1]) for r in self.db.execute(sql, args)] for name, sql in queries.items()}
+        tables["月份"] = [(f"{m[:4]}年{int(m[5:7])}月", count) for m, count in tables["月份"]]  # in date order
+        return tables
 
     def issues(self) -> list[dict]:
         """Current versions of all issues, newest first, with their items."""

@@ -26,18 +26,20 @@ def print_tables(tables: Tables, echo: Callable[[str], None]) -> None:
 
 
 def write_csv(tables: Tables, path: Path) -> None:
-    try:
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["分类", "项目", "稿件数"])
-            for name, rows in tables.items():
-                for label, count in rows:
-                    writer.writerow([name, label, count])
-    except OSError as exc:
-        raise OutputError(f"无法写入：{os_reason(exc)}", path) from None
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["分类", "项目", "稿件数"])
+    for name, rows in tables.items():
+        for label, count in rows:
+            writer.writerow([name, label, count])
+    _save(path, ".csv", buffer.getvalue().encode("utf-8-sig"))
 
 
 def write_xlsx(tables: Tables, path: Path) -> None:
+    import io
+
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -52,7 +54,19 @@ def write_xlsx(tables: Tables, path: Path) -> None:
             sheet.append([label, count])
         sheet.append(["合计", sum(c for _, c in rows)])
         sheet.column_dimensions["A"].width = 30
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _save(path, ".xlsx", buffer.getvalue())
+
+
+def _save(path: Path, suffix: str, data: bytes) -> None:
+    """Replace the file whole or not at all, and only a file of the kind asked for:
+    --csv 统计.xlsx (or a slip onto series.yaml) must not overwrite it with another format."""
+    if path.suffix.lower() != suffix:
+        raise OutputError(f"文件名应以 {suffix} 结尾（要保存的是 {suffix[1:].upper()} 格式）", path)
+    from .build import write_atomic
+
     try:
-        book.save(path)
+        write_atomic(path, data)
     except OSError as exc:
         raise OutputError(f"无法写入：{os_reason(exc)}", path) from None
