@@ -28,7 +28,7 @@ def spec(**changes) -> TableSpec:
 
 
 def raw(rows, header=("区县", "目标", "完成"), sheet=None) -> RawTable:
-    return RawTable(Path("t.csv"), sheet, list(header), [list(r) for r in rows], 2)
+    return RawTable(Path("t.csv"), sheet, list(header), [list(r) for r in rows], list(range(2, len(rows) + 2)))
 
 
 def test_rate_done_and_formatting():
@@ -268,3 +268,38 @@ def test_header_without_a_name(tmp_path):
     (tmp_path / "t.csv").write_text("区县,,完成\n甲,1,2\n", "utf-8")
     with pytest.raises(DataError, match="第2列没有列名"):
         read_table(spec(), tmp_path)
+
+
+def test_rows_after_a_blank_line_are_named_by_their_own_line(tmp_path):
+    # a typist leaves a blank line between groups of counties: line numbers still match the editor
+    (tmp_path / "t.csv").write_text("区县,目标,完成\n甲,5,4\n\n乙,5,四\n", "utf-8")
+    with pytest.raises(DataError) as caught:
+        compute(spec(), read_table(spec(), tmp_path))
+    assert caught.value.line == 4 and caught.value.message.startswith("第4行“完成”列：")
+
+
+def test_excel_rows_after_a_blank_row_are_named_by_their_row(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (["区县", "目标", "完成"], ["甲", 5, 4], [None, None, None], ["乙", 5, "四"]):
+        book.active.append(row)
+    book.active.title = "进度"
+    book.save(tmp_path / "t.xlsx")
+    with pytest.raises(DataError) as caught:
+        compute(spec(file="t.xlsx"), read_table(spec(file="t.xlsx"), tmp_path))
+    assert caught.value.line == 4 and caught.value.message.startswith("工作表“进度”第4行第C列（完成）：")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ("区县,目标,完成\n甲,5,4\n\n乙,5,4,9\n", 4, None, "第4行：比表头多出 1 列"),
+        ("区县,,完成\n甲,1,2\n", 1, 2, "第1行：第2列没有列名"),
+    ],
+)
+def test_shape_errors_carry_their_line(tmp_path, text, line, column, message):
+    (tmp_path / "t.csv").write_text(text, "utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(spec(), tmp_path)
+    assert (caught.value.line, caught.value.column) == (line, column) and caught.value.message.startswith(message)

@@ -25,12 +25,12 @@ class RawTable:
     sheet: str | None
     header: list[str]
     rows: list[list[str]]
-    first_row: int  # the file's row number of rows[0] (header is the row above)
+    lines: list[int]  # the file's line (CSV) or sheet row (Excel) of each row; blank ones are skipped
 
     def where(self, row: int, column: int) -> str:
         """Human location of a cell: 第5行第C列（完成） for Excel, 第5行“完成”列 for CSV."""
         name = self.header[column] if column < len(self.header) else ""
-        line = self.first_row + row
+        line = self.lines[row]
         if self.sheet is not None:
             return f"工作表“{self.sheet}”第{line}行第{column_letter(column)}列（{name}）"
         return f"第{line}行“{name}”列"
@@ -48,18 +48,21 @@ class RawTable:
 
         book = load_workbook(self.path, read_only=True)
         try:
-            value = book[self.sheet].cell(row=self.first_row + row, column=column + 1).value
+            value = book[self.sheet].cell(row=self.lines[row], column=column + 1).value
         finally:
             book.close()
         return value if isinstance(value, str) and value.startswith("=") else None
 
     def error(self, message: str, row: int | None = None, column: int | None = None) -> DataError:
-        where = ""
-        if row is not None and column is not None:
+        """``row`` -1 is the header."""
+        line = None if row is None else self.lines[row] if row >= 0 else 1
+        sheet = f"工作表“{self.sheet}”" if self.sheet is not None else ""
+        if line is not None and column is not None and row >= 0:
             where = self.where(row, column) + "："
-        elif self.sheet is not None:
-            where = f"工作表“{self.sheet}”："
-        line = self.first_row + row if row is not None else None
+        elif line is not None:
+            where = f"{sheet}第{line}行："
+        else:
+            where = sheet + "：" if sheet else ""
         return DataError(where + message, self.path, line, column + 1 if column is not None else None)
 
 
@@ -105,15 +108,17 @@ def resolve_inside(issue_dir: Path, name: str, what: str) -> Path:
     return candidate
 
 
-def _finish(header: list, records, path: Path, sheet: str | None) -> RawTable:
+def _finish(header: list, records: list[tuple[int, Any]], path: Path, sheet: str | None) -> RawTable:
+    """``records``: (line, cells) of every row below the header."""
     names = [_text(c) for c in header]
     width = len(names)
-    rows = []
-    for record in records:
+    rows, lines = [], []
+    for line, record in records:
         cells = [_text(v) for v in record]
-        if any(cells):  # blank lines that Excel exports leave at the end
+        if any(cells):  # blank lines, as Excel exports leave at the end or a typist between groups
             rows.append((cells + [""] * width)[:width] if len(cells) < width else cells)
-    table = RawTable(path, sheet, names, rows, 2)
+            lines.append(line)
+    table = RawTable(path, sheet, names, rows, lines)
     while table.header and not table.header[-1] and not any(len(r) >= width and r[width - 1] for r in rows):
         table.header.pop()  # trailing empty columns from Excel
         width -= 1
@@ -122,13 +127,13 @@ def _finish(header: list, records, path: Path, sheet: str | None) -> RawTable:
         raise table.error("表格文件是空的（第一行应是表头）")
     for index, name in enumerate(table.header):
         if not name:
-            raise table.error(f"第{index + 1}列没有列名（表头应在第一行）")
+            raise table.error(f"第{index + 1}列没有列名（表头应在第一行）", -1, index)
         if name in table.header[:index]:
             first = table.header.index(name)
-            raise table.error(f"第{first + 1}列和第{index + 1}列的列名都是“{name}”，列名不能重复")
+            raise table.error(f"第{first + 1}列和第{index + 1}列的列名都是“{name}”，列名不能重复", -1, index)
     for index, row in enumerate(table.rows):
         if len(row) > width and any(row[width:]):
-            raise table.error(f"第{index + 2}行比表头多出 {len(row) - width} 列（逗号多了？）")
+            raise table.error(f"比表头多出 {len(row) - width} 列（逗号多了？）", index)
         table.rows[index] = row[:width]
     return table
 
@@ -150,7 +155,7 @@ def read_csv(path: Path) -> RawTable:
     while True:
         row_start = reader.line_num + 1
         try:
-            records.append(next(reader))
+            records.append((row_start, next(reader)))
         except StopIteration:
             break
         except csv.Error as exc:
@@ -158,7 +163,7 @@ def read_csv(path: Path) -> RawTable:
             raise DataError(f"第{row_start}行{reason}", path, row_start) from None
     if not records:
         raise DataError("表格文件是空的", path)
-    return _finish(records[0], records[1:], path, None)
+    return _finish(records[0][1], records[1:], path, None)
 
 
 def read_excel(path: Path, sheet: str | int | None) -> RawTable:
@@ -190,7 +195,7 @@ def read_excel(path: Path, sheet: str | int | None) -> RawTable:
         book.close()
     if not records:
         raise DataError(f"工作表“{name}”是空的", path)
-    return _finish(list(records[0]), records[1:], path, name)
+    return _finish(list(records[0]), list(enumerate(records[1:], start=2)), path, name)
 
 
 def read_table(spec: TableSpec, issue_dir: Path) -> RawTable:
