@@ -113,6 +113,27 @@ def test_a_misspelt_name_in_a_sentence_gets_a_did_you_mean(series, body, message
 
 
 @pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("{{ tables.targets.as_of | cn_date }}", "cn_date 用在了空值上"),  # the table has no as_of
+        ("{{ tables.targets.progress | pct }}", "pct 用在了空值上"),
+        ("{{ tables.targets.rows[0]['项目'] | pct }}", "pct 只能用于数字，“项目0”不是数字"),
+    ],
+)
+def test_a_filter_on_an_empty_or_wrong_value_is_an_error_at_the_item_line(series, body, message):
+    with pytest.raises(ContentError) as caught:
+        rendered(with_data(series, body))
+    assert message in caught.value.message and (caught.value.path.name, caught.value.line) == ("01-gaizao.md", 5)
+
+
+def test_an_empty_total_is_named_without_a_misleading_suggestion(series):
+    issue = TABLES + "    total: false\n"
+    with pytest.raises(ContentError) as caught:
+        rendered(with_data(series, "{{ tables.targets.total.rate | pct }}", issue))
+    assert "这一项是空的，取不到其中的“rate”" in caught.value.message and caught.value.hint is None
+
+
+@pytest.mark.parametrize(
     "body",
     [
         "{{ tables.__class__.__mro__ }}",

@@ -80,3 +80,17 @@ def test_pct_rounds_half_up(value, decimals, text):
 
 def test_wan_rounds_half_up():
     assert wan(12345, 1) == "1.2万" and wan(12500, 1) == "1.3万" and wan(84270000) == "8427万"
+
+
+def test_pct_never_rounds_a_shortfall_up_to_100_percent():
+    # the same rule as the table's 完成率: 9,996 of 10,000 is not "100.0%" beside 正常
+    assert pct(0.9996) == "99.9%" and pct(0.99996, 2) == "99.99%" and pct(1) == "100.0%" and pct(1.0004) == "100.0%"
+
+
+@pytest.mark.parametrize(("value", "text"), [("10,000", "1万"), ("8427", "0.84万"), (" 13100 ", "1.31万")])
+def test_wan_reads_figures_as_typed_in_a_table(value, text):
+    assert wan(value) == text
+
+
+def test_cn_date_reads_a_date_written_in_a_table():
+    assert cn_date("2025-08-31") == "2025年8月31日"

@@ -14,7 +14,7 @@ def error_of(source: str) -> BaseException:
     env = SandboxedEnvironment(undefined=StrictUndefined)
     env.filters.update(FILTERS)
     try:
-        env.from_string(source).render(tables={}, a=1, text="文字")
+        env.from_string(source).render(tables={}, a=1, text="文字", none=None)
     except Exception as exc:  # noqa: BLE001 - any error is what is being tested
         return exc
     raise AssertionError("no error")
@@ -38,12 +38,20 @@ def error_of(source: str) -> BaseException:
         ("{{ 1 / 0 }}", "除数为 0"),
         ("{{ text + 1 }}", "文字和数字不能直接相加"),
         ("{{ 2.5 | cn_num }}", "cn_num 只能写整数"),
+        ("{{ none.rate }}", "这一项是空的，取不到其中的“rate”"),
+        ("{{ a 。", "“。”不能写在 {{ }} 之内"),
+        ("计划{#新建", "“{#”没有对应的“#}”"),
+        ("{{ none | pct }}", "pct 用在了空值上"),
+        ("{{ none | wan }}", "wan 用在了空值上"),
+        ("{{ none | cn_date }}", "cn_date 用在了空值上"),
+        ("{{ text | pct }}", "pct 只能用于数字，“文字”不是数字"),
+        ("{{ text | cn_date }}", "cn_date 只能用于日期，“文字”不是日期"),
     ],
 )
 def test_known_errors_are_said_in_chinese(source, message):
     text = explain(error_of(source))
     assert message in text
-    assert not any(word in text for word in ("object", "undefined", "unexpected", "expected", "Encountered"))
+    assert not any(word in text for word in ("object", "undefined", "unexpected", "expected", "Encountered", "<class", "None"))
 
 
 def test_an_unforeseen_error_keeps_its_own_words():

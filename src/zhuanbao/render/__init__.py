@@ -137,7 +137,7 @@ def _data_hint(exc: BaseException, data: dict) -> str | None:
     import re
 
     found = re.search(r"'([^']+)' is undefined|has no attribute '([^']+)'", str(exc))
-    if not found:
+    if not found or str(exc).startswith("'None'"):  # an empty value: no spelling to suggest
         return None
     name = found.group(1) or found.group(2)
     tables = list(data.get("tables", {}))

@@ -5,21 +5,44 @@ from __future__ import annotations
 import datetime as dt
 
 _DIGITS = "零一二三四五六七八九"
+_EMPTY = "{name} 用在了空值上：这一项没有数据（例如表格没有设 as_of、没有合计行，或单元格是空的）"
 
 
-def cn_date(value: dt.date) -> str:
+def _decimal(value, name: str):
+    """A figure for a filter: a number, or text typed in a table ("10,000").
+
+    Filters are applied to whatever an editor points them at; a None or a word
+    must come back as a sentence, not as decimal's ``[<class 'ConversionSyntax'>]``.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    if value is None:
+        raise ValueError(_EMPTY.format(name=name))
+    if isinstance(value, bool):
+        raise ValueError(f"{name} 只能用于数字，“{value}”不是数字")
+    try:
+        return Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(f"{name} 只能用于数字，“{value}”不是数字") from None
+
+
+def cn_date(value: dt.date | str) -> str:
     """2023-05-24 → 2023年5月24日 (never zero-padded)."""
+    if value is None:
+        raise ValueError(_EMPTY.format(name="cn_date"))
+    if isinstance(value, str):  # a date column of a CSV table
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"cn_date 只能用于日期，“{value}”不是日期（应写作 2025-08-31）") from None
+    if not isinstance(value, dt.date):
+        raise ValueError(f"cn_date 只能用于日期，“{value}”不是日期")
     return f"{value.year}年{value.month}月{value.day}日"
 
 
 def cn_num(value: int) -> str:
     """Integers in Chinese numerals, as in 一、 （二） 第十一期: 1 → 一, 21 → 二十一, 1010 → 一千零一十."""
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        exact = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"cn_num 只能写整数，“{value}”不是数") from None
+    exact = _decimal(value, "cn_num")
     if exact != exact.to_integral_value():
         raise ValueError(f"cn_num 只能写整数，{value} 不是整数")
     number = int(exact)
@@ -48,21 +71,18 @@ def cn_num(value: int) -> str:
 
 
 def pct(value: float, decimals: int = 1) -> str:
-    """0.791 → 79.1% (a share, as computed rates are), rounded 四舍五入."""
-    from decimal import Decimal
+    """0.791 → 79.1% (a share, as computed rates are), rounded 四舍五入 — and,
+    as in the table's 完成率, a share short of 1 never prints as 100%."""
+    from ..indicators import format_rate
 
-    from ..indicators import round_half_up
-
-    return f"{round_half_up(Decimal(str(value)) * 100, decimals)}%"
+    return format_rate(_decimal(value, "pct"), decimals)
 
 
 def wan(value: float, decimals: int = 2) -> str:
     """84270000 → 8427万, 13100 → 1.31万: figures in units of 10,000, trailing zeros dropped."""
-    from decimal import Decimal
-
     from ..indicators import round_half_up
 
-    text = str(round_half_up(Decimal(str(value)) / 10000, decimals))
+    text = str(round_half_up(_decimal(value, "wan") / 10000, decimals))
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return f"{text}万"

@@ -12,6 +12,7 @@ import re
 
 _MESSAGES = [
     (r"^'(?P<name>[^']+)' is undefined$", "“{name}”不存在"),
+    (r"^'None' has no attribute '(?P<name>[^']+)'$", "这一项是空的，取不到其中的“{name}”（例如表格没有合计行 total）"),
     (r"^'?[\w. ]+ object'? has no attribute '(?P<name>[^']+)'$", "没有“{name}”这一项"),
     (r"^'?[\w. ]+ object'? has no element (?P<name>.+)$", "没有第 {name} 项"),
     (r"^No filter named '(?P<name>[^']+)'", "没有名为“{name}”的过滤器（可用 cn_date、cn_num、pct、wan 等）"),
@@ -27,6 +28,8 @@ _MESSAGES = [
     (r"^can only concatenate str", "文字和数字不能直接相加（数字可先用 |string 转为文字）"),
     (r"^unsupported operand type", "这两个值不能这样运算（一个是文字，一个是数字？）"),
     (r"^Range too big", "范围太大"),
+    (r"^unexpected char '(?P<name>[^']+)' at \d+", "“{name}”不能写在 {{{{ }}}} 之内（“}}}}”漏写了？）"),
+    (r"^Missing end of comment tag", "“{{#”没有对应的“#}}”（要印出“{{#”，请写成 {{{{ \"{{#\" }}}}）"),
 ]
 _COMPILED = [(re.compile(pattern), message) for pattern, message in _MESSAGES]
 
