@@ -303,3 +303,37 @@ def test_shape_errors_carry_their_line(tmp_path, text, line, column, message):
     with pytest.raises(DataError) as caught:
         read_table(spec(), tmp_path)
     assert (caught.value.line, caught.value.column) == (line, column) and caught.value.message.startswith(message)
+
+
+def test_a_serial_number_column_is_not_the_row_name():
+    # 序号 first, as many office tables have: names, total and chart labels come from 区县
+    rows = [["1", "东岭区", "10", "8"], ["2", "溪口区", "10", "9"]]
+    table = compute(spec(), raw(rows, header=("序号", "区县", "目标", "完成")))
+    assert [r["name"] for r in table.rows] == ["东岭区", "溪口区"]
+    assert [c.text for c in table.cells[-1]][:4] == ["", "合计", "20", "17"]
+    assert [c.text for c in table.cells[0]][:2] == ["1", "东岭区"]
+
+
+@pytest.mark.parametrize("label", ["合计", "总计", " 合 计 ", "全市合计"])
+def test_a_total_row_typed_in_the_data_is_not_counted_again(label):
+    rows = COUNTIES + [[label, "29", "24"]]
+    table = compute(spec(), raw(rows))
+    assert table.count == 5 and "合计" not in [r["name"] for r in table.rows]
+    assert table.total["target"] == 29 and table.total["actual"] == 24
+    assert [c.text for c in table.cells[-1]][:3] == ["合计", "29", "24"] and len(table.cells) == 6
+
+
+def test_a_typed_total_that_disagrees_with_the_rows_is_named():
+    rows = COUNTIES + [["合计", "30", "24"]]
+    with pytest.raises(DataError) as caught:
+        compute(spec(), raw(rows))
+    assert caught.value.message == "第7行“目标”列：合计行的目标数 30 与各行之和 29 不符"
+
+
+def test_a_typed_total_is_printed_as_typed_when_none_is_computed():
+    rows = COUNTIES + [["合计", "29", "24"]]
+    table = compute(spec(total=False), raw(rows))
+    assert table.count == 5 and table.total is None
+    assert [c.text for c in table.cells[-1]][:3] == ["合计", "29", "24"]
+    plain = compute(spec(target=None, actual=None), raw(rows))
+    assert plain.count == 5 and [c.text for c in plain.cells[-1]] == ["合计", "29", "24"]

@@ -149,6 +149,9 @@ def _widths(header: list[str], cells: list[list[Cell]]) -> list[float]:
     return widths
 
 
+_TOTAL_ROW = re.compile(r"(全市|全县|全区|全省|全镇)?(合计|总计)")
+
+
 def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     """Compute rates, status, rank and totals; bad figures raise DataError at their cell."""
     if not raw.rows:
@@ -161,61 +164,38 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     for column in range(width):
         filled = [(row[column], values[column]) for row, values in zip(raw.rows, parsed) if row[column].strip()]
         numeric.append(bool(filled) and all(value is not None for _, value in filled))
+    # The row's name is its first text column: a 序号 column before 区县 is not a name.
+    name_col = next((c for c in range(width) if not numeric[c]), 0)
+    # A 合计 row the office typed (exports usually have one) is not a county to count, rank or chart.
+    typed_total = next((i for i, r in enumerate(raw.rows) if _TOTAL_ROW.fullmatch("".join(r[name_col].split()))), None)
+    data = [i for i in range(len(raw.rows)) if i != typed_total]
+    if not data:
+        raise raw.error("表格除合计行外没有数据行")
     decimals = [max((decimals_of(r[c]) for r in raw.rows if c < len(r)), default=0) for c in range(width)]
     unit_column = next((h for h in raw.header if h in UNIT_COLUMNS), None)
-    units = {r[raw.header.index(unit_column)] for r in raw.rows} if unit_column else set()
+    units = {raw.rows[i][raw.header.index(unit_column)] for i in data} if unit_column else set()
     # Rows in different units (万人, 个, 公里) keep the decimals they were typed
     # with; rows in one unit share fixed decimals per column.
     mixed_units = len(units) > 1
+    has_rate = target_col is not None and actual_col is not None
 
     rows: list[dict] = []
     errors: list[UserError] = []  # every bad figure of the table at once, not one per build
-    for index, values in enumerate(raw.rows):
-        values = values + [""] * (width - len(values))
+    for index in data:
+        values = raw.rows[index] + [""] * (width - len(raw.rows[index]))
         record: dict = dict(zip(raw.header, values))
-        if target_col is not None and actual_col is not None:
+        if has_rate:
             try:
-                target = _figure(raw, index, target_col, "目标数")
-                if target <= 0:
-                    reason = "为 0" if target == 0 else "是负数"
-                    raise raw.error(f"目标数{reason}，无法计算完成率", index, target_col)
+                record.update(_rate(raw, index, target_col, actual_col, spec.decimals))
             except UserError as exc:
                 errors.append(exc)
-            try:
-                actual = _figure(raw, index, actual_col, "完成数")
-                if actual < 0:  # work done cannot be less than none: a stray minus sign
-                    raise raw.error("完成数是负数，无法计算完成率", index, actual_col)
-            except UserError as exc:
-                errors.append(exc)
-            if errors:
-                continue
-            record["target"] = float(target)
-            record["actual"] = float(actual)
-            record["rate"] = float(actual / target)
-            record["rate_text"] = format_rate(actual / target, spec.decimals)
-        record["name"] = values[0]
+        record["name"] = values[name_col]
         rows.append(record)
     raise_all(errors)
 
     indicator = Indicator(spec.id, spec.title, spec, [], [], [], rows=rows, count=len(rows))
-    has_rate = target_col is not None
     if has_rate:
-        indicator.done = sum(1 for r in rows if r["rate"] >= 1)
-        progress = time_progress(spec.as_of) if spec.as_of else None
-        indicator.as_of, indicator.progress = spec.as_of, progress
-        for record in rows:
-            if record["rate"] >= 1:
-                record["status"] = DONE
-            elif progress is not None and record["rate"] < progress:
-                record["status"] = LAGGING
-            else:
-                record["status"] = ON_TRACK
-        indicator.lagging = [r for r in rows if r["status"] == LAGGING]
-        if spec.rank:
-            ordered = sorted(rows, key=lambda r: -r["rate"])
-            for position, record in enumerate(ordered):
-                same = position and ordered[position - 1]["rate"] == record["rate"]
-                record["rank"] = ordered[position - 1]["rank"] if same else position + 1
+        _status_and_rank(indicator, spec)
 
     header = list(raw.header)
     if has_rate:
@@ -225,44 +205,117 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
         if spec.rank:
             header.append(RANK)
 
-    def cells_for(values: list[str], record: dict, numbers: list | None = None) -> list[Cell]:
+    def cells_for(values: list[str], record: dict) -> list[Cell]:
         out = []
         for column, text in enumerate(values):
-            if numeric[column] and text.strip():
-                value = numbers[column] if numbers is not None else parse_number(text)
+            value = parse_number(text) if numeric[column] and text.strip() else None
+            if value is not None:
                 places = decimals_of(text) if mixed_units else decimals[column]
                 out.append(Cell(format_number(value, places), "right"))
             else:
-                out.append(Cell(text, "left" if column == 0 else "center"))
+                out.append(Cell(text, "left" if column == name_col else "center"))
         if has_rate:
             out.append(Cell(record.get("rate_text", ""), "right"))
             if spec.as_of:
                 out.append(Cell(record.get("status", ""), "center"))
             if spec.rank:
                 out.append(Cell(str(record.get("rank", "")), "center"))
+        if record.get("name") == TOTAL_LABEL:
+            out[name_col].align = "center"
         return out
 
-    cells = [cells_for(values, record, numbers) for values, record, numbers in zip(raw.rows, rows, parsed)]
+    cells = [cells_for(raw.rows[index] + [""] * (width - len(raw.rows[index])), record) for index, record in zip(data, rows)]
 
     if has_rate and spec.total and not mixed_units and len(rows) > 1:
         target = sum(Decimal(str(r["target"])) for r in rows)
         actual = sum(Decimal(str(r["actual"])) for r in rows)
+        if typed_total is not None:
+            _check_typed_total(raw, typed_total, [(target_col, "目标数", target), (actual_col, "完成数", actual)])
         total = {"name": TOTAL_LABEL, "target": float(target), "actual": float(actual), "rate": float(actual / target)}
         total["rate_text"] = format_rate(actual / target, spec.decimals)
         if spec.as_of:
             total["status"] = DONE if total["rate"] >= 1 else (LAGGING if total["rate"] < indicator.progress else ON_TRACK)
         values = [""] * width
-        values[0] = TOTAL_LABEL
+        values[name_col] = TOTAL_LABEL
         if unit_column:
             values[raw.header.index(unit_column)] = next(iter(units), "")
         values[target_col] = format_number(target, decimals[target_col])
         values[actual_col] = format_number(actual, decimals[actual_col])
-        total_cells = cells_for(values, total)
-        total_cells[0].align = "center"
-        cells.append(total_cells)
+        cells.append(cells_for(values, total))
         indicator.total = total
+    elif typed_total is not None:  # no total of ours: theirs is printed as typed, last
+        values = raw.rows[typed_total] + [""] * (width - len(raw.rows[typed_total]))
+        record = {"name": TOTAL_LABEL}
+        if has_rate:
+            try:
+                record["rate_text"] = _rate(raw, typed_total, target_col, actual_col, spec.decimals)["rate_text"]
+            except UserError:
+                pass  # a total row without usable figures: printed without a rate
+        cells.append(cells_for(values, record))
 
     indicator.header = header
     indicator.cells = cells
     indicator.widths = _widths(header, cells)
     return indicator
+
+
+def _rate(raw: RawTable, index: int, target_col: int, actual_col: int, decimals: int) -> dict:
+    """target, actual, rate and rate_text of one row; every bad figure of it reported."""
+    errors: list[UserError] = []
+    target = actual = None
+    try:
+        target = _figure(raw, index, target_col, "目标数")
+        if target <= 0:
+            reason = "为 0" if target == 0 else "是负数"
+            raise raw.error(f"目标数{reason}，无法计算完成率", index, target_col)
+    except UserError as exc:
+        errors.append(exc)
+    try:
+        actual = _figure(raw, index, actual_col, "完成数")
+        if actual < 0:  # work done cannot be less than none: a stray minus sign
+            raise raw.error("完成数是负数，无法计算完成率", index, actual_col)
+    except UserError as exc:
+        errors.append(exc)
+    raise_all(errors)
+    assert target is not None and actual is not None
+    return {
+        "target": float(target),
+        "actual": float(actual),
+        "rate": float(actual / target),
+        "rate_text": format_rate(actual / target, decimals),
+    }
+
+
+def _status_and_rank(indicator: Indicator, spec: TableSpec) -> None:
+    rows = indicator.rows
+    indicator.done = sum(1 for r in rows if r["rate"] >= 1)
+    progress = time_progress(spec.as_of) if spec.as_of else None
+    indicator.as_of, indicator.progress = spec.as_of, progress
+    for record in rows:
+        if record["rate"] >= 1:
+            record["status"] = DONE
+        elif progress is not None and record["rate"] < progress:
+            record["status"] = LAGGING
+        else:
+            record["status"] = ON_TRACK
+    indicator.lagging = [r for r in rows if r["status"] == LAGGING]
+    if spec.rank:
+        ordered = sorted(rows, key=lambda r: -r["rate"])
+        for position, record in enumerate(ordered):
+            same = position and ordered[position - 1]["rate"] == record["rate"]
+            record["rank"] = ordered[position - 1]["rank"] if same else position + 1
+
+
+def _check_typed_total(raw: RawTable, index: int, sums: list[tuple[int, str, Decimal]]) -> None:
+    """The office's own 合计 must agree with its rows (to the decimals it was typed
+    with): the printed total is computed, and a silent difference would change a figure."""
+    errors = []
+    for column, what, computed in sums:
+        text = raw.rows[index][column] if column < len(raw.rows[index]) else ""
+        typed = parse_number(text)
+        if typed is None:
+            continue  # a 合计 row with that cell blank or a dash: nothing to disagree with
+        if round_half_up(computed, decimals_of(text)) != typed:
+            shown = format_number(computed, decimals_of(text))
+            errors.append(raw.error(f"合计行的{what} {text.strip()} 与各行之和 {shown} 不符", index, column))
+    raise_all(errors)
