@@ -164,3 +164,18 @@ def test_load_yaml_reads_gbk_files(tmp_path):
 def test_control_characters_written_as_yaml_escapes_are_removed():
     doc = parse_yaml('title: "我市启动\\x01改造"\nmarks: ["内部\\x00资料"]\n', PATH)
     assert doc.data == {"title": "我市启动改造", "marks": ["内部资料"]}
+
+
+@pytest.mark.parametrize(
+    ("source", "value"),
+    [
+        ("total: 034\n", 34),  # not octal 28: an issue number typed with a leading zero
+        ("number: 010\n", 10),
+        ("number: 08\n", "08"),  # not octal to YAML either: text, which the model reads as 8
+        ("time: 10:30\n", "10:30"),  # not the base-60 number 630
+        ("total: 0\n", 0),
+        ("total: '034'\n", "034"),
+    ],
+)
+def test_numbers_read_as_an_office_means_them(source, value):
+    assert list(parse_yaml(source, PATH).data.values()) == [value]

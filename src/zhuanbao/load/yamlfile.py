@@ -81,6 +81,9 @@ _PROBLEMS = [
 _FULLWIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*)\s*：")
 
 
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+
+
 def _translate(problem: str) -> str:
     for pattern, message in _PROBLEMS:
         if pattern.search(problem):
@@ -120,6 +123,11 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, key + (i,)) for i, child in enumerate(node.value)]
+        if node.tag.endswith(":int") and not node.style:  # plain, not quoted (libyaml says "", PyYAML None)
+            if _LEADING_ZERO.fullmatch(node.value):  # YAML 1.1 reads 034 as octal 28; an office means 34
+                return int(node.value.replace("_", ""), 10)
+            if ":" in node.value:  # and 10:30 as the base-60 number 630; it is text
+                return node.value
         try:
             value = self._constructor.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
