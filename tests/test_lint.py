@@ -50,7 +50,7 @@ def test_rule_points_at_the_spot(series, body, rule, line, column):
     "body",
     [
         "10:30召开，时间到了。\n",  # a time is not punctuation next to Chinese
-        "访问 www.example.cn 查看。\n" if False else "网址www.example.cn可查。\n",
+        "网址www.example.cn可查。\n",
         "2023年5月24日召开，1—7月累计。\n",
         "引号“成对”，书名号《成对》，括号（成对）。\n",
         "省略号……写法正确。\n",
@@ -58,6 +58,8 @@ def test_rule_points_at_the_spot(series, body, rule, line, column):
         "{{ tables.x | pct }}：数据句子不检查模板语法。\n",
         "一句话写到一半，\n换行接着写。\n",  # a wrapped sentence: joined as meant
         "　　第一段。\n　　第二段另起一段。\n",  # 　　-indented lines are paragraphs of their own
+        "第一行。  \n硬换行的第二行。\n",  # a hard break is a line break, not a join
+        "第一行。\\\n硬换行的第二行。\n",
         "有以下几项：\n- 第一项。\n- 第二项。\n1. 第三项。\n",
     ],
 )

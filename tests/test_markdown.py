@@ -28,6 +28,10 @@ def test_paragraphs_with_their_lines_in_the_file():
         ("    四个空格缩进的段落不是代码", "四个空格缩进的段落不是代码"),
         ("<b>HTML 是文字</b>", "&lt;b&gt;HTML 是文字&lt;/b&gt;"),
         ("[链接文字](http://example.cn)", "链接文字"),
+        ("第一行，  \n硬换行第二行", "第一行，<br/>硬换行第二行"),  # two spaces: a line break, as in CommonMark
+        ("line one\\\nline two", "line one<br/>line two"),
+        ("[注]:本表数据来源于市统计局。", "[注]:本表数据来源于市统计局。"),  # not a link definition: printed
+        ("[^1]: 脚注的文字", "[^1]: 脚注的文字"),
     ],
 )
 def test_inline_markup(body, inline):

@@ -241,6 +241,8 @@ def _joins_a_finished_sentence(previous: str, line: str) -> bool:
     """Markdown joins consecutive lines into one paragraph; after a full stop
     that is rarely what an editor who writes one paragraph a line meant.
     List items, headings, quotes and 　　-indented lines start blocks of their own."""
+    if previous.endswith(("  ", "\\")):  # a Markdown hard break: the line breaks there, as meant
+        return False
     return bool(_SENTENCE_END.search(previous)) and not _BLOCK_START.match(line)
 
 

@@ -72,6 +72,9 @@ def _parser():
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     # Editors indent paragraphs with spaces; in a bulletin that is never code.
     md.disable(["code"])
+    # "[注]: 本表数据…" would be a link reference definition and vanish from
+    # the print; offices never define links, so such a line is text.
+    md.disable(["reference"])
     return md
 
 
@@ -157,7 +160,7 @@ def _markup(segments: list[Segment], style: str | None = None) -> str:
     for text, flags in segments:
         if not text:
             continue
-        piece = str(escape(text))
+        piece = str(escape(text)).replace("\n", "<br/>")  # a hard break; bare newlines are template layout
         if "i" in flags:
             piece = f"<i>{piece}</i>"
         if "b" in flags:
