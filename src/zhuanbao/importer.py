@@ -59,23 +59,19 @@ def _escape_block_start(text: str) -> str:
 
 def docx_paragraphs(path: Path) -> tuple[list[str], int]:
     """Paragraphs of a .docx as Markdown (bold runs as **bold**, Word's list
-    numbering and bullets as Markdown lists), and how many tables were left out."""
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    numbering as typed: bullets and 1. 2. as Markdown lists, 一、（一）1.1 as
+    text), and how many tables were left out."""
+    from .load.word import read_word
 
-    try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError):
-        raise ContentError("无法打开 Word 文件：文件已损坏，或是 .doc 等其他格式；请用 Word 或 WPS 另存为 .docx", path) from None
-    lists = _ListNumbers(document)
+    word, tables = read_word(path)
     paragraphs = []
-    for paragraph in document.paragraphs:
+    for paragraph in word:
         pieces = []
-        for run in paragraph.runs:
-            text = clean(run.text)
+        for raw, bold in paragraph.pieces:
+            text = clean(raw)
             if not text:
                 continue
-            if run.bold and text.strip():
+            if bold and text.strip():
                 lead = text[: len(text) - len(text.lstrip())]
                 core = _escape_inline(text.strip())
                 tail = text[len(lead) + len(text.strip()) :]
@@ -84,49 +80,23 @@ def docx_paragraphs(path: Path) -> tuple[list[str], int]:
                 pieces.append(_escape_inline(text))
         markdown = _escape_block_start(_tidy(_join_lines("".join(pieces)).replace("****", "")))
         if markdown:
-            marker = lists.marker(paragraph)
-            paragraphs.append(f"{marker} {markdown}" if marker else markdown)
-    return paragraphs, len(document.tables)
+            paragraphs.append(_numbered(paragraph.number, paragraph.level, markdown))
+    return paragraphs, tables
 
 
-class _ListNumbers:
-    """Word's automatic numbering, which python-docx leaves out of paragraph
-    text: "1." "2." for numbered paragraphs, "-" for bullets."""
-
-    def __init__(self, document) -> None:
-        self.formats: dict[tuple[str, str], str] = {}
-        self.counters: dict[tuple[str, str], int] = {}
-        try:
-            numbering = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            numbering = None
-        if numbering is None:
-            return
-        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-        abstract = {a.get(w + "abstractNumId"): a for a in numbering.iter(w + "abstractNum")}
-        for num in numbering.iter(w + "num"):
-            ref = num.find(w + "abstractNumId")
-            levels = abstract.get(ref.get(w + "val")) if ref is not None else None
-            for level in levels.iter(w + "lvl") if levels is not None else ():
-                fmt = level.find(w + "numFmt")
-                self.formats[(num.get(w + "numId"), level.get(w + "ilvl"))] = fmt.get(w + "val") if fmt is not None else ""
-
-    def marker(self, paragraph) -> str | None:
-        numbering = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
-        style = (paragraph.style.name or "") if paragraph.style is not None else ""
-        if numbering is not None and numbering.numId is not None:
-            key = (str(numbering.numId.val), str(numbering.ilvl.val if numbering.ilvl is not None else 0))
-            fmt = self.formats.get(key, "decimal")
-        elif style.startswith("List Number"):
-            key, fmt = ("style", style), "decimal"
-        elif style.startswith("List Bullet"):
-            key, fmt = ("style", style), "bullet"
-        else:
-            return None
-        if fmt in ("bullet", "none", ""):
-            return "-"
-        self.counters[key] = self.counters.get(key, 0) + 1
-        return f"{self.counters[key]}."
+def _numbered(number: str | None, level: int, markdown: str) -> str:
+    """A Word list number in front of its paragraph: bullets and a top-level
+    1. 2. become Markdown lists (printed ● and 1. by the bulletin's styles);
+    any other numbering (一、 （一） 1.1 ①) is kept as the text it shows, which
+    the bulletin's heading levels recognise."""
+    if number is None:
+        return markdown
+    if number == "•":
+        return f"- {markdown}"
+    if level == 0 and re.fullmatch(r"\d+\.", number):
+        return f"{number} {markdown}"
+    separator = " " if number[-1].isascii() and number[-1].isalnum() else ""
+    return _escape_block_start(_escape_inline(number) + separator + markdown)
 
 
 def text_paragraphs(path: Path) -> list[str]:
