@@ -116,6 +116,58 @@ def archived(tmp_path):
     return archive, published.folder
 
 
+def test_published_versions_are_readable_by_other_accounts(tmp_path):
+    # the site's web server, colleagues and the account running verify read the archive
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    old = os.umask(0o022)
+    try:
+        folder = publish(tmp_path / "content" / "2025-07", tmp_path / "archive", pdf=False).folder
+    finally:
+        os.umask(old)
+    assert folder.stat().st_mode & 0o777 == 0o755
+    assert {p.stat().st_mode & 0o777 for p in folder.rglob("*") if p.is_dir()} == {0o755}
+    assert {p.stat().st_mode & 0o777 for p in folder.rglob("*") if p.is_file()} == {0o444}
+
+
+def test_a_revision_that_cannot_become_current_is_not_published(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+    home = archive / "content" / "2025-07"
+    (home / "current").unlink()
+    (home / "current").mkdir()  # stands for a current file the publishing account may not replace
+    with pytest.raises(OutputError, match="无法写入 current，本次没有发布"):
+        publish(tmp_path / "content" / "2025-07", archive, revise=True, pdf=False)
+    assert sorted(p.name for p in home.iterdir() if p.name.startswith("v")) == ["v1"]
+
+
+def test_two_publishes_of_one_issue_at_once_make_one_version(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    outcomes: list[str] = []
+
+    def attempt():
+        try:
+            publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+            outcomes.append("published")
+        except OutputError as exc:
+            outcomes.append(exc.message)
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["published", "工作专报2025年第7期已经发布（第1版），已发布的期不会被覆盖"]
+    assert verify(archive)[1] == []
+
+
+def test_a_catalogue_that_is_a_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "archive" / "catalogue.sqlite").mkdir(parents=True)
+    result = runner.invoke(app, ["search", "低保", "-a", str(tmp_path / "archive")])
+    assert result.exit_code == 2 and "无法打开检索目录：这里是一个文件夹" in result.output
+
+
 def test_published_versions_hold_no_build_bookkeeping(archived):
     _, folder = archived
     assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
@@ -249,7 +301,7 @@ def test_search_finds_exactly_the_items_containing_every_term(two_series, query)
     """Numbers with units (7月, 18所) are what offices search most; % and _ are text, not wildcards."""
     _, archive = two_series
     with Catalogue(archive) as catalogue:
-        hits = {(h.name, h.title) for h in catalogue.search(query, limit=1000)}
+        hits = {(h.name, h.title) for h in catalogue.search(query)}
     expected = _items_containing(archive, query.split())
     assert len(hits) == len(expected)
     assert {title for _, title in hits} == {title for _, title in expected}
@@ -315,6 +367,15 @@ def test_search_and_stats_say_what_is_wrong_with_the_question(two_series, args, 
     _, archive = two_series
     result = runner.invoke(app, [*args, "-a", str(archive)])
     assert result.exit_code == 2 and message in result.output and "共 0 条" not in result.output
+
+
+def test_search_counts_every_hit_and_lists_as_many_as_asked(two_series):
+    _, archive = two_series
+    every = runner.invoke(app, ["search", "。", "-a", str(archive), "--limit", "0"])
+    total = every.output.count("\n    ")
+    assert total > 30 and f"共 {total} 条。" in every.output
+    few = runner.invoke(app, ["search", "。", "-a", str(archive), "-n", "5"])
+    assert few.output.count("\n    ") == 5 and f"共 {total} 条，以上是最相关的 5 条" in few.output
 
 
 @pytest.mark.parametrize("option", ["--csv", "--xlsx"])

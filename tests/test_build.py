@@ -176,3 +176,34 @@ def test_a_template_error_shared_by_every_issue_is_reported_once(series, tmp_pat
     with pytest.raises(UserError) as caught:
         build(root, tmp_path / "out", templates)
     assert not isinstance(caught.value, UserErrors) and "“nope”不存在" in caught.value.message
+
+
+# --- output folders shared by several accounts -----------------------------------------
+
+
+def test_a_lock_file_another_account_left_read_only_still_locks(series, tmp_path, monkeypatch):
+    # On a shared server the monthly job's account leaves .zhuanbao.lock at 0644;
+    # an editor's build cannot open it for writing, and flock does not need to.
+    import builtins
+
+    from zhuanbao import build as build_module
+
+    out = tmp_path / "out"
+    build(series(), out)
+    real_open = builtins.open
+
+    def open_as_another_account(file, mode="r", *args, **kwargs):
+        if str(file).endswith(build_module.LOCK_FILE) and mode != "r":
+            raise PermissionError(13, "Permission denied")
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", open_as_another_account)
+    [built] = build(series(), out)
+    assert built.path.is_file()
+
+
+def test_an_output_folder_that_cannot_hold_the_lock_is_a_clear_error(series, tmp_path):
+    out = tmp_path / "out"
+    (out / ".zhuanbao.lock").mkdir(parents=True)
+    with pytest.raises(OutputError, match="无法写入"):
+        build(series(), out)

@@ -270,3 +270,13 @@ def test_every_rule_is_documented():
     doc = (Path(__file__).parents[1] / "docs" / "lint-rules.md").read_text("utf-8")
     for rule in RULES:
         assert f"`{rule}`" in doc, rule
+
+
+def test_fix_without_a_writable_backup_folder_changes_nothing_and_says_why(series):
+    from zhuanbao.errors import OutputError
+
+    root = series({"2024-03/items/01-gaizao.md": HEAD + "完成,好。\n"})
+    (root / ".zhuanbao-backup").write_text("不是文件夹", "utf-8")
+    with pytest.raises(OutputError, match="无法写入备份文件夹，这个文件没有修改"):
+        check(root, fix=True)
+    assert (root / "2024-03/items/01-gaizao.md").read_text("utf-8") == HEAD + "完成,好。\n"

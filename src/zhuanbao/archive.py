@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .build import LOCK_FILE, STATE_FILE, build, load
+from .build import LOCK_FILE, STATE_FILE, build, load, locked, usual_mode, write_atomic
 from .errors import ContentError, OutputError, UserError, os_reason
 from .load.content import SERIES_FILE
 from .render import template_set
@@ -100,8 +100,25 @@ def publish(
     edition = editions[0]
     archive = archive or default_archive(edition.series_dir, edition.series.archive)
     home = archive / edition.series_dir.resolve().name / edition.issue_dir.name
-    versions = sorted(int(p.name[1:]) for p in home.glob("v*") if p.name[1:].isdigit()) if home.is_dir() else []
     _refuse_another_series(home.parent, edition.series.title)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法写入归档文件夹：{os_reason(exc)}", archive) from None
+    # Two publishes of one issue at once: the second waits, then sees the first's version.
+    with locked(home, wait=120):
+        final = _publish_version(edition, home, revise, templates or series_templates, pdf, now)
+    from .catalogue import Catalogue
+
+    with Catalogue(archive) as catalogue:
+        catalogue.add_version(final)
+    manifest = json.loads((final / MANIFEST).read_text("utf-8"))
+    return Published(final, manifest["version"], [final / name for name in manifest["documents"]])
+
+
+def _publish_version(edition, home: Path, revise: bool, templates: Path | None, pdf: bool | None, now) -> Path:
+    """Write the next version folder and point ``current`` at it — both or neither."""
+    versions = sorted(int(p.name[1:]) for p in home.glob("v*") if p.name[1:].isdigit())
     if versions and not revise:
         raise OutputError(
             f"{edition.name}已经发布（第{versions[-1]}版），已发布的期不会被覆盖",
@@ -109,14 +126,15 @@ def publish(
             hint="确需更正时用 --revise 发布新版本，旧版本会保留。",
         )
     version = (versions[-1] + 1) if versions else 1
-    template_dirs = template_set(templates or series_templates).dirs
+    template_dirs = template_set(templates).dirs
     try:
-        home.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".publish-", dir=home))
+        usual_mode(work)  # read by colleagues, the site's web server, verify's account
     except OSError as exc:
-        raise OutputError(f"无法写入归档文件夹：{os_reason(exc)}", archive) from None
+        raise OutputError(f"无法写入归档文件夹：{os_reason(exc)}", home) from None
+    final = home / f"v{version}"
     try:
-        built = build(edition.issue_dir, work, templates or series_templates)
+        built = build(edition.issue_dir, work, templates)
         for bookkeeping in (STATE_FILE, LOCK_FILE):  # the build's, not part of what was sent
             (work / bookkeeping).unlink(missing_ok=True)
         documents = [b.path for b in built]
@@ -150,17 +168,19 @@ def publish(
         }
         (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
         _freeze(work)
-        final = home / f"v{version}"
         os.rename(work, final)
+    except OSError as exc:
+        _remove(work)
+        raise OutputError(f"无法写入归档文件夹：{os_reason(exc)}", home) from None
     except BaseException:
         _remove(work)
         raise
-    (home / CURRENT).write_text(f"v{version}\n", "utf-8")
-    from .catalogue import Catalogue
-
-    with Catalogue(archive) as catalogue:
-        catalogue.add_version(final)
-    return Published(final, version, [final / p.name for p in documents])
+    try:
+        write_atomic(home / CURRENT, f"v{version}\n".encode())
+    except OSError as exc:
+        _remove(final)  # a version nobody points at would look published to verify, and not to search
+        raise OutputError(f"无法写入 {CURRENT}，本次没有发布：{os_reason(exc)}", home / CURRENT) from None
+    return final
 
 
 def _refuse_another_series(series_home: Path, title: str) -> None:

@@ -74,6 +74,19 @@ def load(path: Path) -> tuple[list[Edition], Path | None]:
     return editions, templates
 
 
+def usual_mode(folder: Path) -> None:
+    """Give a folder made by mkdtemp (private, 0700) the mode a plain mkdir
+    would: folders renamed into place — a new issue, a published version — are
+    shared with colleagues, the web server and the monthly job's account."""
+    folder.chmod(0o777 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading it means setting it; put straight back
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file in the same folder, then rename.
 
@@ -139,9 +152,7 @@ def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o7777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_umask()
 
 
 @dataclass
@@ -179,7 +190,7 @@ def locked(outdir: Path, wait: float = 0.0):
     except ImportError:  # pragma: no cover - Windows: no advisory locks; builds are still atomic per file
         yield
         return
-    handle = open(outdir / LOCK_FILE, "a+")
+    handle = _open_lock(outdir / LOCK_FILE)
     deadline = time.monotonic() + wait
     try:
         while True:
@@ -196,6 +207,19 @@ def locked(outdir: Path, wait: float = 0.0):
         yield
     finally:
         handle.close()
+
+
+def _open_lock(path: Path):
+    """The lock file, for flock. In a folder shared by several accounts it may
+    belong to another one: flock needs no write access, so it is opened for
+    reading then."""
+    try:
+        return open(path, "a+")
+    except OSError as exc:
+        try:
+            return open(path)
+        except OSError:
+            raise OutputError(f"无法写入：{os_reason(exc)}", path.parent) from None
 
 
 def _digest_files(digest, files: list[Path]) -> None:

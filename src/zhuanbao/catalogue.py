@@ -19,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import ContentError, OutputError, os_reason
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
@@ -106,18 +106,29 @@ class Catalogue:
             raise ContentError("归档文件夹不存在", archive)
         self.archive = archive
         path = archive / CATALOGUE
+        self.db = self._connect(path)
         try:
-            self.db = sqlite3.connect(path)
             self.db.executescript(SCHEMA)
             empty = self.db.execute("SELECT COUNT(*) FROM issues").fetchone()[0] == 0
         except sqlite3.DatabaseError:  # "file is not a database": overwritten, truncated
             self.db.close()
-            path.unlink()
-            self.db = sqlite3.connect(path)
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise OutputError(f"检索目录已损坏，且无法重建：{os_reason(exc)}", path) from None
+            self.db = self._connect(path)
             self.db.executescript(SCHEMA)
             empty = True
         if empty and versions(archive):
             self.rebuild()
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        try:
+            return sqlite3.connect(path)
+        except sqlite3.Error as exc:  # a folder of that name, an unreadable file
+            reason = "这里是一个文件夹" if path.is_dir() else str(exc)
+            raise OutputError(f"无法打开检索目录：{reason}", path) from None
 
     def __enter__(self) -> Catalogue:
         return self
@@ -189,8 +200,8 @@ class Catalogue:
             raise ContentError(f"归档中没有刊物“{series}”{known}")
 
     def search(self, query: str, series: str | None = None, year: int | None = None,
-               source: str | None = None, limit: int = 50) -> list[Hit]:  # fmt: skip
-        """Items matching every term of ``query`` in current versions, best first."""
+               source: str | None = None) -> list[Hit]:  # fmt: skip
+        """Every item matching every term of ``query`` in current versions, best first."""
         terms = query.split()
         if not terms:
             raise ContentError("请给出要找的词（多个词用空格分开）")
@@ -220,8 +231,8 @@ class Catalogue:
         rows = self.db.execute(
             f"SELECT issues.name, items.section, items.title, items.source, items.text, issues.series, issues.date "
             f"FROM items JOIN issues ON issues.id = items.issue_id {join} WHERE {' AND '.join(where)} "
-            f"ORDER BY {order} LIMIT ?",
-            args + [limit],
+            f"ORDER BY {order}",
+            args,
         ).fetchall()
         return [Hit(r[0], r[1], r[2], r[3], snippet(r[4], query), r[5], r[6]) for r in rows]
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import UserError
+from .errors import OutputError, UserError, os_reason
 from .load.content import (
     ISSUE_DIR_NAME,
     ISSUE_FILE,
@@ -338,20 +338,26 @@ class Checker:
         in the file's own encoding.
         """
         assert self.backup_dir is not None
-        # keep the path below the series folder: two issues' 01.md must not collide
-        target = self.backup_dir / path.relative_to(self.backup_dir.parent.parent)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():  # two runs in one second: keep the older, original copy
-            shutil.copy2(path, target)
         from .build import write_atomic
         from .load.text import decode_with_encoding
 
+        # keep the path below the series folder: two issues' 01.md must not collide
+        target = self.backup_dir / path.relative_to(self.backup_dir.parent.parent)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():  # two runs in one second: keep the older, original copy
+                shutil.copy2(path, target)
+        except OSError as exc:  # no backup, no fix: the editor's text is never changed without one
+            raise OutputError(f"无法写入备份文件夹，这个文件没有修改：{os_reason(exc)}", target.parent) from None
         text, encoding = decode_with_encoding(path.read_bytes(), path)
         # the same line breaks clean() turns into "\n", so indices match read_text's lines
         parts = re.split(r"(\r\n|\r|\n)", text)
         for index, line in fixed_lines.items():
             parts[2 * index] = line
-        write_atomic(path, "".join(parts).encode(encoding))
+        try:
+            write_atomic(path, "".join(parts).encode(encoding))
+        except OSError as exc:
+            raise OutputError(f"无法写回修正：{os_reason(exc)}", path) from None
 
     def lint_edition(self, edition: Edition) -> None:
         titles: dict[str, Path] = {}

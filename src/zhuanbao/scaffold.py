@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .build import safe_name
+from .build import safe_name, usual_mode
 from .errors import ContentError, OutputError, os_reason
 from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, SERIES_FILE, issue_facts, issue_order, load_series
 from .load.yamlfile import load_yaml
@@ -69,8 +69,7 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
         raise OutputError("这一期的文件夹已经存在，不会覆盖", folder)
     work = Path(tempfile.mkdtemp(prefix=".new-", dir=series_dir))
     try:
-        # mkdtemp makes a private 0700 folder; the issue folder is shared like any other
-        work.chmod(0o777 & ~_umask())
+        usual_mode(work)
         (work / "items").mkdir()
         total_line = f"total: {total}       # 总期号" if total is not None else "# total: 1       # 总期号（可选）"
         (work / ISSUE_FILE).write_text(
@@ -87,12 +86,6 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
         shutil.rmtree(work, ignore_errors=True)
         raise
     return folder
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _last_issue(series_dir: Path):

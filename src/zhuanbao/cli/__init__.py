@@ -335,13 +335,18 @@ def search(
     series: Annotated[str | None, typer.Option("--series", metavar="刊名", help="只查某个刊物。")] = None,
     year: Annotated[int | None, typer.Option("--year", metavar="年", help="只查某一年。")] = None,
     source: Annotated[str | None, typer.Option("--source", metavar="单位", help="只查某个供稿单位。")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="条数", help="最多列出几条（0 为全部）。")] = 50,
 ) -> None:
     """在归档的各期中检索稿件，列出期号、栏目、标题和相关段落。"""
     hits = _with_catalogue(archive, lambda catalogue: catalogue.search(query, series, year, source))
-    for hit in hits:
+    shown = hits[:limit] if limit > 0 else hits
+    for hit in shown:
         typer.echo(hit.line())
         typer.echo(f"    {hit.snippet}")
-    typer.echo(f"共 {len(hits)} 条。")
+    if len(shown) < len(hits):
+        typer.echo(f"共 {len(hits)} 条，以上是最相关的 {len(shown)} 条（--limit 0 列出全部）。")
+    else:
+        typer.echo(f"共 {len(hits)} 条。")
 
 
 @app.command()
