@@ -126,12 +126,29 @@ def test_missing_column_is_named_with_a_suggestion():
     assert "找不到完成数列“完成数”" in caught.value.message and "是否是“完成”" in caught.value.message
 
 
-@pytest.mark.parametrize(("text", "value"), [("1234", 1234), ("1,234.5", 1234.5), ("－3", -3), ("12．5", 12.5)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1234", 1234), ("1,234.5", 1234.5), ("－3", -3), ("12．5", 12.5), ("−1.4", -1.4), ("63.9%", 63.9), ("12％", 12)],
+)
 def test_numbers_as_offices_type_them(text, value):
     assert float(parse_number(text)) == value
 
 
-@pytest.mark.parametrize("text", ["", "五", "12%", "1.2.3", "12,34"])
+def test_columns_with_a_minus_sign_or_percentages_stay_figures():
+    # U+2212 (what Word and WPS make of a typed minus) and 63.9% must not turn a
+    # column into text: figures stay right-aligned with the column's decimals
+    rows = [["甲", "10", "8", "−1.4", "63.9%"], ["乙", "10", "9", "2.25", "7%"]]
+    table = compute(spec(), raw(rows, header=("区县", "目标", "完成", "同比", "占比")))
+    assert [(c.text, c.align) for c in table.cells[0][3:5]] == [("-1.40", "right"), ("63.9%", "right")]
+    assert [c.text for c in table.cells[1][3:5]] == ["2.25", "7.0%"]
+
+
+def test_a_target_typed_as_a_percentage_is_a_figure():
+    table = compute(spec(), raw([["甲", "95%", "97%"], ["乙", "90%", "81%"]]))
+    assert [r["rate_text"] for r in table.rows] == ["102.1%", "90.0%"]
+
+
+@pytest.mark.parametrize("text", ["", "五", "1.2.3", "12,34", "12%%"])
 def test_not_numbers(text):
     assert parse_number(text) is None
 
@@ -337,3 +354,19 @@ def test_a_typed_total_is_printed_as_typed_when_none_is_computed():
     assert [c.text for c in table.cells[-1]][:3] == ["合计", "29", "24"]
     plain = compute(spec(target=None, actual=None), raw(rows))
     assert plain.count == 5 and [c.text for c in plain.cells[-1]] == ["合计", "29", "24"]
+
+
+def test_excel_cells_are_read_as_excel_shows_them(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["区县", "目标", "完成", "占比", "金额"])
+    sheet.append(["甲", 10, 8, 0.6390411832207062, 0.1 + 0.2])
+    sheet.append(["乙", 10, 9, 0.07, 12.300000000000001])
+    for row in (2, 3):
+        sheet.cell(row=row, column=4).number_format = "0.0%"
+    sheet.cell(row=3, column=5).number_format = "0.00"
+    book.save(tmp_path / "t.xlsx")
+    table = read_table(spec(file="t.xlsx"), tmp_path)
+    assert table.rows == [["甲", "10", "8", "63.9%", "0.3"], ["乙", "10", "9", "7.0%", "12.30"]]

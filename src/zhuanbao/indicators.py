@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from .errors import UserError, raise_all
+from .figures import decimals_of, format_number, format_rate, is_percent, parse_number, round_half_up
 from .load.tables import RawTable
 from .model import TableSpec
 
@@ -25,46 +26,6 @@ LAGGING = "滞后"
 ON_TRACK = "正常"
 TOTAL_LABEL = "合计"
 UNIT_COLUMNS = ("单位", "计量单位")
-
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-
-
-def parse_number(text: str) -> Decimal | None:
-    """A figure as offices type it: 1234, 1,234, 12.50, ＋3. None if it is not one."""
-    text = text.strip().replace("，", ",").replace("＋", "+").replace("－", "-").replace("．", ".")
-    if not _NUMBER.match(text):
-        return None
-    try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-        return None
-
-
-def decimals_of(text: str) -> int:
-    text = text.strip()
-    return len(text.split(".", 1)[1]) if "." in text else 0
-
-
-def round_half_up(value: Decimal | float, decimals: int) -> Decimal:
-    """四舍五入, as offices round: 12.5 → 13 and 0.125 → 0.13. Python's own
-    rounding (round, format) goes to the even neighbour and works on binary
-    floats, so 12.5% printed as 12% and 1.25 as 1.2."""
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-def format_number(value: Decimal | float, decimals: int) -> str:
-    """Fixed decimals, no thousands grouping (the way bulletin tables print figures)."""
-    return str(round_half_up(value, decimals))
-
-
-def format_rate(rate: Decimal | float, decimals: int) -> str:
-    """A completion rate in percent. A rate short of 100% never prints as 100%:
-    9,996 of 10,000 reads 99.9%, not a "100.0%" beside the status 正常."""
-    percent = round_half_up(Decimal(str(rate)) * 100, decimals)
-    if rate < 1 and percent >= 100:
-        percent = Decimal(100) - Decimal(1).scaleb(-decimals)
-    return f"{percent}%"
-
 
 def time_progress(as_of: dt.date) -> float:
     """Elapsed share of the year on ``as_of`` (by days), e.g. 30 Sep → 74.8%."""
@@ -211,7 +172,7 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
             value = parse_number(text) if numeric[column] and text.strip() else None
             if value is not None:
                 places = decimals_of(text) if mixed_units else decimals[column]
-                out.append(Cell(format_number(value, places), "right"))
+                out.append(Cell(format_number(value, places) + ("%" if is_percent(text) else ""), "right"))
             else:
                 out.append(Cell(text, "left" if column == name_col else "center"))
         if has_rate:

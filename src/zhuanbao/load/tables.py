@@ -8,11 +8,14 @@ column held the bad value.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
+from ..figures import round_half_up
 from ..model import TableSpec
 from .text import MAX_TEXT_BYTES, decode
 
@@ -84,7 +87,7 @@ def _text(value: Any) -> str:
             return ""
         if value.is_integer():
             return str(int(value))
-        return repr(value)
+        return format(value, ".15g")  # Excel's General: 0.1+0.2 shows 0.3, not 0.30000000000000004
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return str(value).strip()
@@ -190,12 +193,32 @@ def read_excel(path: Path, sheet: str | int | None) -> RawTable:
             if sheet not in names:
                 raise DataError(f"工作表“{sheet}”不存在（有：{'、'.join(names)}）", path)
             name = sheet
-        records = list(book[name].iter_rows(values_only=True))
+        records = [[_shown(cell) for cell in row] for row in book[name].iter_rows()]
     finally:
         book.close()
     if not records:
         raise DataError(f"工作表“{name}”是空的", path)
     return _finish(list(records[0]), list(enumerate(records[1:], start=2)), path, name)
+
+
+_FIXED = re.compile(r"0\.(0+)")
+
+
+def _shown(cell: Any) -> Any:
+    """An Excel cell as Excel shows it: 0.639 formatted 0.0% is 63.9%, a
+    formula's 12.300000000000001 formatted 0.00 is 12.30. The office reads
+    and checks what is on screen, so that is the figure to print."""
+    value = getattr(cell, "value", None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        return value
+    number_format = getattr(cell, "number_format", None) or "General"
+    fixed = _FIXED.search(number_format)
+    places = len(fixed.group(1)) if fixed else 0
+    if "%" in number_format:
+        return f"{round_half_up(Decimal(repr(value)) * 100, places)}%"
+    if fixed or number_format in ("0", "#,##0"):
+        return str(round_half_up(value, places))
+    return value
 
 
 def read_table(spec: TableSpec, issue_dir: Path) -> RawTable:

@@ -73,14 +73,14 @@ def cn_num(value: int) -> str:
 def pct(value: float, decimals: int = 1) -> str:
     """0.791 → 79.1% (a share, as computed rates are), rounded 四舍五入 — and,
     as in the table's 完成率, a share short of 1 never prints as 100%."""
-    from ..indicators import format_rate
+    from ..figures import format_rate
 
     return format_rate(_decimal(value, "pct"), decimals)
 
 
 def wan(value: float, decimals: int = 2) -> str:
     """84270000 → 8427万, 13100 → 1.31万: figures in units of 10,000, trailing zeros dropped."""
-    from ..indicators import round_half_up
+    from ..figures import round_half_up
 
     text = str(round_half_up(_decimal(value, "wan") / 10000, decimals))
     if "." in text:

@@ -1,0 +1,58 @@
+"""Figures as offices type and print them: parsing, decimals, 四舍五入, percentages.
+
+Shared by the table reader (Excel cells shown as Excel shows them), the
+indicator computations and the template filters, so a figure is written the
+same way wherever it appears.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+# Full-width forms from a Chinese input method, and the minus sign U+2212 that
+# Word and WPS put in for a typed hyphen before a figure.
+_NORMALISE = str.maketrans({"，": ",", "＋": "+", "－": "-", "−": "-", "．": ".", "％": "%"})
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A figure as offices type it: 1234, 1,234, 12.50, ＋3, −1.4, 63.9% (as 63.9:
+    a percentage stays in percent). None if it is not one."""
+    text = text.strip().translate(_NORMALISE)
+    if not _NUMBER.match(text):
+        return None
+    try:
+        return Decimal(text.replace(",", "").rstrip("%"))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+        return None
+
+
+def is_percent(text: str) -> bool:
+    return text.strip().translate(_NORMALISE).endswith("%")
+
+
+def decimals_of(text: str) -> int:
+    text = text.strip().translate(_NORMALISE).rstrip("%")
+    return len(text.split(".", 1)[1]) if "." in text else 0
+
+
+def round_half_up(value: Decimal | float, decimals: int) -> Decimal:
+    """四舍五入, as offices round: 12.5 → 13 and 0.125 → 0.13. Python's own
+    rounding (round, format) goes to the even neighbour and works on binary
+    floats, so 12.5% printed as 12% and 1.25 as 1.2."""
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def format_number(value: Decimal | float, decimals: int) -> str:
+    """Fixed decimals, no thousands grouping (the way bulletin tables print figures)."""
+    return str(round_half_up(value, decimals))
+
+
+def format_rate(rate: Decimal | float, decimals: int) -> str:
+    """A completion rate in percent. A rate short of 100% never prints as 100%:
+    9,996 of 10,000 reads 99.9%, not a "100.0%" beside the status 正常."""
+    percent = round_half_up(Decimal(str(rate)) * 100, decimals)
+    if rate < 1 and percent >= 100:
+        percent = Decimal(100) - Decimal(1).scaleb(-decimals)
+    return f"{percent}%"
