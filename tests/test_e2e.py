@@ -245,3 +245,21 @@ def test_a_full_stop_at_a_line_end_is_printed(series, tmp_path, convert):
     root = series({"2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\nsource: 望川市住建局\n---\n{body}\n"})
     [built] = build(root, tmp_path / "out")
     assert "免费充。[望川市住建局供稿]" in squash(convert(built.path).text())
+
+
+def test_a_wide_table_keeps_every_figure_on_one_line(series, tmp_path, convert):
+    """Eight columns of data plus 完成率, 状态 and 排名 do not fit 156 mm at 小四:
+    names and headings may wrap, figures may not ("104." over "2%" misreads),
+    so the text is set smaller (down to the style's shrink_to) and columns
+    narrowed to what their figures need."""
+    csv = ("区县（市）,计量单位,年度目标,1-9月完成,上年同期,同比增减,投资额（万元）,责任单位\n"
+           "东岭区,个,10000,9996,8800,-3.5,12345.67,区人社局\n"
+           "溪口区,个,12000,12500,9900,12.25,8800.5,区人社局\n"
+           "石门坳县,个,8000,7000,7100,−1.4,23456.78,县人社局\n")  # fmt: skip
+    issue = ("number: 3\ndate: 2024-03-15\ntables:\n  - id: w\n    file: w.csv\n    title: 就业目标完成情况\n"
+             "    section: 工作简讯\n    target: 年度目标\n    actual: 1-9月完成\n    rank: true\n    as_of: 2024-09-30\n")  # fmt: skip
+    root = series({"2024-03/issue.yaml": issue, "2024-03/w.csv": csv})
+    [built] = build(root, tmp_path / "out")
+    cells = {squash(line.text) for page in convert(built.path).pages for line in page}
+    for figure in ("12345.67", "23456.78", "104.2%", "99.9%", "87.5%", "-1.40", "12.25", "已完成", "区人社局", "29496"):
+        assert any(figure in cell for cell in cells), (figure, sorted(cells))

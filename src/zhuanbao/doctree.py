@@ -71,7 +71,8 @@ class DataTable:
     cell_style: str
     header: list[str]
     rows: list[list[tuple[str, str]]]  # (text, align) per cell
-    widths: list[float]
+    widths: list[float]  # each column's natural width, in ems of the table's text
+    min_widths: list[float] | None = None  # narrowest each may get: a figure's own width, half a name's
 
 
 Block = Paragraph | Table | DataTable

@@ -50,6 +50,7 @@ class Indicator:
     header: list[str]
     cells: list[list[Cell]]
     widths: list[float]
+    min_widths: list[float] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
     count: int = 0
     done: int = 0
@@ -97,17 +98,27 @@ def _figure(raw: RawTable, row: int, column: int, what: str) -> Decimal:
     return value
 
 
-def _widths(header: list[str], cells: list[list[Cell]]) -> list[float]:
-    """Relative column widths from the longest entry in each column (in ems)."""
+def _widths(header: list[str], cells: list[list[Cell]]) -> tuple[list[float], list[float]]:
+    """Each column's natural width and the narrowest it may get, in ems.
+
+    Figures, and words of up to four characters (区县, 单位, 已完成), must stay
+    on one line: "104.2%" broken as "104." / "2%" misreads. Longer text may
+    wrap onto two lines when the columns do not all fit.
+    """
     from .cjk import em_width
 
-    widths = []
+    widths, minimum = [], []
     for index, name in enumerate(header):
-        content = max([em_width(row[index].text) for row in cells[:500]], default=0) + 1.0
+        column = [row[index] for row in cells[:500]]
+        content = max([em_width(cell.text) for cell in column], default=0)
         heading = em_width(name) + 1.0
-        # figures must not wrap; a long heading may wrap onto two or three lines
-        widths.append(min(max(content, min(heading, 2 * content), 3.0), 16.0))
-    return widths
+        # a long heading may wrap onto two or three lines
+        widths.append(min(max(content + 1.0, min(heading, 2 * content + 2.0), 3.0), 16.0))
+        figures = all(cell.align == "right" or not cell.text for cell in column)
+        keep = content + 0.5 if figures or content <= 4.0 else max(2.0, content / 2 + 0.5)
+        keep = max(keep, em_width(name) / 2 + 0.5)  # the heading in two lines at most
+        minimum.append(min(keep, widths[-1]))
+    return widths, minimum
 
 
 _TOTAL_ROW = re.compile(r"(全市|全县|全区|全省|全镇)?(合计|总计)")
@@ -216,7 +227,7 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
 
     indicator.header = header
     indicator.cells = cells
-    indicator.widths = _widths(header, cells)
+    indicator.widths, indicator.min_widths = _widths(header, cells)
     return indicator
 
 

@@ -104,6 +104,7 @@ class TableStyle(_Sheet):
     border_vertical: Border | None = None
     border_sides: Border | None = None
     cell_margin: str = Field("0pt", description="单元格左右留白")
+    shrink_to: str | None = Field(None, description="列多、放不下时表中文字最小可缩到的字号")
 
 
 class Folio(_Sheet):
@@ -180,6 +181,7 @@ class TableFormat:
     border_vertical: Rule | None
     border_sides: Rule | None
     cell_margin: float
+    shrink_to: float | None = None  # smallest text size a too-wide table may be set in
 
 
 @dataclass(frozen=True)
@@ -366,6 +368,7 @@ class _Resolver:
                 self.rule(s.border_vertical, sid),
                 self.rule(s.border_sides, sid),
                 self.length(s.cell_margin, sid, None),
+                self.size(s.shrink_to, sid) if s.shrink_to else None,
             )
             for sid, s in self.sheet.table.items()
         }

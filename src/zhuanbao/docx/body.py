@@ -165,22 +165,23 @@ class BodyWriter:
 
     def data_table(self, table: DataTable) -> None:
         """The fast path for large tables of plain text cells."""
-        grid = self.grid_for(table.widths, len(table.header))
+        grid, size = self.fit_columns(table)
         self.out.append(self.table_start(table.style, grid))
         widths = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in grid]
         head, cell = self.pstyle(table.head_style), self.pstyle(table.cell_style)
         jcs = {a: jc(a) for a in ("left", "center", "right", "justify")}
+        rpr = f'<w:rPr><w:sz w:val="{half_points(size)}"/><w:szCs w:val="{half_points(size)}"/></w:rPr>' if size else ""
         parts = ["<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
         for width, text in zip(widths, table.header):
             parts.append(
                 f'<w:tc><w:tcPr>{width}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>{head}{jcs["center"]}</w:pPr>'
-                f'<w:r><w:t xml:space="preserve">{esc(text)}</w:t></w:r></w:p></w:tc>'
+                f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text)}</w:t></w:r></w:p></w:tc>'
             )
         parts.append("</w:tr>")
         for row in table.rows:
             parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             for width, (text, align) in zip(widths, row):
-                run = f'<w:r><w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
+                run = f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
                 parts.append(
                     f'<w:tc><w:tcPr>{width}<w:vAlign w:val="center"/></w:tcPr>'
                     f"<w:p><w:pPr>{cell}{jcs[align]}</w:pPr>{run}</w:p></w:tc>"
@@ -217,6 +218,37 @@ class BodyWriter:
         """Column widths in twips: the text width shared by the relative widths."""
         columns = max(sum(cell.span for cell in row.cells) for row in table.rows)
         return self.grid_for(table.widths, columns)
+
+    def fit_columns(self, table: DataTable) -> tuple[list[int], float | None]:
+        """Column widths in twips, and a smaller text size if the table needs one.
+
+        Natural widths when they fit (stretched to the text width). When they
+        do not, every column first gives up what it can spare down to its
+        minimum (text wraps, figures never do); if even the minimums do not
+        fit, the text is set smaller, half a point at a time, down to the
+        style's ``shrink_to``.
+        """
+        natural = table.widths
+        minimum = table.min_widths or natural
+        fmt = self.sheet.tables.get(table.style)
+        margin = 2 * (fmt.cell_margin if fmt is not None else 0)
+        usable = self.sheet.page.text_width - margin * len(natural)  # points for the cells' text
+        size = self.fmt(table.cell_style).size
+        smallest = fmt.shrink_to if fmt is not None and fmt.shrink_to else size
+        shrunk = None
+        while sum(minimum) * size > usable and size - 0.5 >= smallest:
+            size -= 0.5
+            shrunk = size
+        room = usable / size  # ems
+        if sum(natural) <= room:
+            ems = [w * room / sum(natural) for w in natural]
+        elif sum(minimum) < room:
+            spare = [n - m for n, m in zip(natural, minimum)]
+            share = (room - sum(minimum)) / sum(spare)
+            ems = [m + s * share for m, s in zip(minimum, spare)]
+        else:  # the style allows no smaller text: columns in proportion, some text wraps
+            ems = [m * room / sum(minimum) for m in minimum]
+        return [twips(e * size + margin) for e in ems], shrunk
 
     def grid_for(self, widths: list[float] | None, columns: int) -> list[int]:
         weights = widths or [1.0] * columns

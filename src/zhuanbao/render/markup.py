@@ -112,7 +112,8 @@ class _Parser:
             if style not in self.sheet.paragraphs:
                 raise self.fail(f"段落样式“{style}”没有在样式表 {self.sheet.path.name} 中定义")
         rows = [[(cell.text, cell.align) for cell in cells] for cells in indicator.cells]
-        return DataTable(self.style(element, "表格"), head, body, list(indicator.header), rows, list(indicator.widths))
+        return DataTable(self.style(element, "表格"), head, body, list(indicator.header), rows,
+                         list(indicator.widths), list(indicator.min_widths))  # fmt: skip
 
     def table(self, element: ET.Element) -> Table | DataTable:
         if element.get("data"):
