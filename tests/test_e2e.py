@@ -263,3 +263,16 @@ def test_a_wide_table_keeps_every_figure_on_one_line(series, tmp_path, convert):
     cells = {squash(line.text) for page in convert(built.path).pages for line in page}
     for figure in ("12345.67", "23456.78", "104.2%", "99.9%", "87.5%", "-1.40", "12.25", "已完成", "区人社局", "29496"):
         assert any(figure in cell for cell in cells), (figure, sorted(cells))
+
+
+def test_a_long_issuer_keeps_the_date_on_its_line(series, tmp_path, convert):
+    issuer = "云溪市打好重点民生保障仗工作领导小组办公室"  # 20 characters: with the date, wider than the line at 三号
+    root = series()
+    yaml = root / "series.yaml"
+    yaml.write_text(re.sub(r"issuer: .*", f"issuer: {issuer}", yaml.read_text("utf-8")), "utf-8")
+    [built] = build(root, tmp_path / "out")
+    page = convert(built.path).pages[0]
+    line = next(ln for ln in page if issuer[:6] in squash(ln.text))
+    same_line = sorted((ln for ln in page if abs(ln.y_min - line.y_min) < 3), key=lambda ln: ln.x_min)
+    assert squash("".join(ln.text for ln in same_line)) == issuer + "2024年3月15日", [ln.text for ln in page]
+    assert max(ln.x_max for ln in same_line) <= TEXT_RIGHT + 2

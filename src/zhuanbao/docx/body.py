@@ -115,7 +115,8 @@ class BodyWriter:
     def fitted(self, fmt: ParaFormat, text: str, width: float) -> tuple[float | None, float | None]:
         """Shrink a one-line masthead so that it never wraps."""
         available = width - fmt.indent_left - fmt.indent_right
-        ems = em_width(text)
+        # a tab (issuer ⇥ date) must leave a visible gap: two ems at least
+        ems = em_width(text.replace("\t", "")) + 2.0 * text.count("\t")
         count = len(text)
         needed = ems * fmt.size + count * fmt.letter_spacing
         if needed <= available or not count:
