@@ -207,3 +207,15 @@ def test_an_output_folder_that_cannot_hold_the_lock_is_a_clear_error(series, tmp
     (out / ".zhuanbao.lock").mkdir(parents=True)
     with pytest.raises(OutputError, match="无法写入"):
         build(series(), out)
+
+
+def test_a_distribution_block_taller_than_a_page_is_refused_naming_its_file(series, tmp_path):
+    units = "[" + ", ".join(f"第{i}街道办事处社区服务中心" for i in range(1, 120)) + "]"
+    root = series()
+    yaml = root / "series.yaml"
+    yaml.write_text(yaml.read_text("utf-8").replace("  发: [各区县工作专班]", f"  发: {units}"), "utf-8")
+    with pytest.raises(UserError) as caught:
+        build(root, tmp_path / "out")
+    assert caught.value.path == root / "series.yaml"
+    assert "报尾（报、送、发等）排出来约" in caught.value.message and "一页只排得下 22 行" in caught.value.message
+    assert not (tmp_path / "out").exists()

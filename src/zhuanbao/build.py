@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import OutputError, UserError, os_reason, raise_all
+from .errors import LayoutError, OutputError, UserError, os_reason, raise_all
 from .load.content import load_edition, load_series, locate
 from .model import Edition
 
@@ -255,7 +255,13 @@ def _render_one(edition: Edition, templates_dir: Path | None) -> bytes:
     from .render import render, template_set
 
     templates = template_set(templates_dir)
-    return docx_bytes(render(edition, templates), templates.sheet)
+    try:
+        return docx_bytes(render(edition, templates), templates.sheet)
+    except LayoutError as exc:
+        if exc.path is None:  # the distribution lists are the only content the writer measures
+            overridden = edition.issue.distribution is not None or bool(edition.issue.extra_distribution)
+            exc.path = edition.issue_dir / "issue.yaml" if overridden else edition.series_dir / "series.yaml"
+        raise
 
 
 def run(

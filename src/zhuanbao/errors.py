@@ -70,6 +70,13 @@ class OutputError(UserError):
     kind = "输出错误"
 
 
+class LayoutError(UserError):
+    """Content that cannot be laid out as GB/T 9704 asks (a 版记 taller than a page).
+
+    Found while writing the document, which knows sizes but not files: the
+    build names the file the content came from."""
+
+
 class ToolMissingError(UserError):
     """An external program (LibreOffice, pdftoppm) is not installed."""
 

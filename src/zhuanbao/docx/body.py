@@ -6,7 +6,7 @@ import math
 
 from ..cjk import em_width
 from ..doctree import DataTable, Document, Paragraph, Run, Table
-from ..errors import TemplateError
+from ..errors import LayoutError, TemplateError
 from ..style import ParaFormat, StyleSheet
 from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID, image_rid
 from .xml import DOCUMENT_NAMESPACES, XML_DECL, border, emu, esc, half_points, jc, twips
@@ -309,6 +309,12 @@ class BodyWriter:
         """
         page = self.sheet.page
         height = self.table_height(table)
+        if height > page.text_height:  # it would run into the folio and off the page
+            lines = round(height / page.line_pitch)
+            raise LayoutError(
+                f"报尾（报、送、发等）排出来约 {lines} 行，一页只排得下 {round(page.text_height / page.line_pitch)} 行",
+                hint="请合并发送范围（如写“各区县（市）人民政府”），或把名单作为附件。",
+            )
         offset = max(0.0, page.text_height - height)
         cx, cy, y = emu(page.text_width), emu(height), emu(offset)
         inner = self.table_xml(table)
