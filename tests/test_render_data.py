@@ -198,3 +198,14 @@ def test_large_table_header_repeats_on_page_two(series, tmp_path, convert):
         assert first_row == ["项目", "目标", "完成", "完成率"], (number, first_row)
     text = pdf.text().replace(" ", "")
     assert "第199项" in text and "合计" in text
+
+
+def test_an_item_whose_sentence_does_not_apply_is_left_out_with_its_section(series):
+    body = "{% if tables.targets.lagging %}有{{ tables.targets.lagging | length }}项滞后。{% endif %}"
+    root = with_data(series, body, TABLES.replace("section: 工作简讯", "section: 附件"))
+    doc = rendered(root)
+    assert "进展。" not in "".join(texts(doc)) and "【工作简讯】" not in texts(doc)
+    from zhuanbao.lint import check
+
+    found = [(f.path.name, f.line, f.rule, f.severity) for f in check(root).findings]
+    assert found == [("01-gaizao.md", 5, "empty-item", "warning")]

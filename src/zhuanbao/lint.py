@@ -80,6 +80,7 @@ RULES = {
         Rule("title-punct", "标题末尾有句号、逗号等标点", "warning"),
         Rule("not-an-item", "items 文件夹中有 .txt、.docx 等不会排入专报的文件", "warning"),
         Rule("line-join", "上一行以句号等结束、本行不空行接着写：两行会接成同一段", "warning"),
+        Rule("empty-item", "正文排出来是空的（如 {% if %} 条件不成立），整篇不印", "warning"),
         Rule("duplicate-title", "同一期中有两篇稿件标题相同"),
         Rule("missing-source", "要求署供稿单位的栏目中，稿件没有 source"),
         Rule("required-section", "规定每期必有的栏目没有稿件"),
@@ -432,9 +433,14 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> Repo
         try:
             from .render import context
 
-            context(edition)  # data sentences: undefined names, bad syntax
+            printed = context(edition)  # data sentences: undefined names, bad syntax
         except UserError as exc:
             _add_build_errors(report, exc)
+        else:
+            shown = {view.file for section in printed["sections"] for view in section["items"]}
+            for item in edition.items:
+                if item.path.name not in shown:
+                    checker.add(item.path, item.body_line, 1, "empty-item", "正文排出来是空的，这篇稿件不会印出（条件句都不成立？）")
         checker.lint_edition(edition)
     check_sequence(checker, issue_dirs, all_issues)
     report.findings.sort(key=lambda f: (str(f.path), f.line, f.column))

@@ -185,7 +185,9 @@ def context(edition: Edition) -> dict:
             errors.append(exc)
     raise_all(errors)
     for name in series.sections:
-        items = [views[id(i)] for i in edition.items if i.meta.section == name]
+        # an item whose body prints nothing (its {% if %} sentence does not apply
+        # this month) is left out whole, title and [供稿] too; so is an emptied section
+        items = [views[id(i)] for i in edition.items if i.meta.section == name and views[id(i)].blocks]
         tables = [t for t in edition.indicators if t.section == name]
         if items or tables:
             sections.append({"name": name, "items": items, "tables": tables})
