@@ -428,6 +428,8 @@ def test_site_index_issue_page_and_offline_search(two_series, tmp_path, browser)
     # a term inside another, or inside the markup marking adds, is marked once, as one stretch
     overlapping = browser((tmp_path / "site" / "search.html").as_uri() + "?q=APP%20P")
     assert "<mark>APP</mark>" in overlapping and "<mark><mark>" not in overlapping and "A<mark>P" not in overlapping
+    lower = browser((tmp_path / "site" / "search.html").as_uri() + "?q=app")  # Latin case ignored, as in the CLI
+    assert "找到 1 条" in lower and "<mark>APP</mark>" in lower
 
 
 def test_site_links_reach_the_documents(two_series, tmp_path):

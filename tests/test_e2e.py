@@ -256,7 +256,7 @@ def test_a_wide_table_keeps_every_figure_on_one_line(series, tmp_path, convert):
            "东岭区,个,10000,9996,8800,-3.5,12345.67,区人社局\n"
            "溪口区,个,12000,12500,9900,12.25,8800.5,区人社局\n"
            "石门坳县,个,8000,7000,7100,−1.4,23456.78,县人社局\n")  # fmt: skip
-    issue = ("number: 3\ndate: 2024-03-15\ntables:\n  - id: w\n    file: w.csv\n    title: 就业目标完成情况\n"
+    issue = ("number: 3\ndate: 2024-10-15\ntables:\n  - id: w\n    file: w.csv\n    title: 就业目标完成情况\n"
              "    section: 工作简讯\n    target: 年度目标\n    actual: 1-9月完成\n    rank: true\n    as_of: 2024-09-30\n")  # fmt: skip
     root = series({"2024-03/issue.yaml": issue, "2024-03/w.csv": csv})
     [built] = build(root, tmp_path / "out")

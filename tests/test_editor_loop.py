@@ -215,7 +215,7 @@ def test_import_prints_what_the_author_typed(series, tmp_path):
     document = docx.Document()
     document.add_paragraph("测试标题")
     typed_paragraphs = ["比例为3*4*5，a_b_c。", "# 话题不是标题", "计划{{ 新建 }}车间，{% 不是模板 %}。", "1. 按原样编号", "[附件]见后",
-                        "R&amp;D投入&#35;1", "---", "~~~", "2.", "<b>不是标签</b>"]  # fmt: skip
+                        "R&amp;D投入&#35;1", "---", "~~~", "2.", "<b>不是标签</b>", "见<https://rsj.example.cn>通知"]  # fmt: skip
     for text in typed_paragraphs:
         document.add_paragraph(text)
     document.add_paragraph("第一项", style="List Number")

@@ -148,7 +148,7 @@ def test_a_target_typed_as_a_percentage_is_a_figure():
     assert [r["rate_text"] for r in table.rows] == ["102.1%", "90.0%"]
 
 
-@pytest.mark.parametrize("text", ["", "五", "1.2.3", "12,34", "12%%"])
+@pytest.mark.parametrize("text", ["", "五", "1.2.3", "12,34", "12%%", "001", "0731"])
 def test_not_numbers(text):
     assert parse_number(text) is None
 

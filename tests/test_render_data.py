@@ -53,7 +53,7 @@ def test_sentence_quotes_the_computed_figures(series):
 
 def test_rows_lagging_and_filters_are_available(series):
     csv = "区县,目标,完成\n东岭区,10,9\n溪口区,10,3\n"
-    issue = TABLES.replace("    actual: 完成\n", "    actual: 完成\n    as_of: 2024-06-30\n")
+    issue = TABLES.replace("    actual: 完成\n", "    actual: 完成\n    as_of: 2024-06-30\n").replace("2024-03-15", "2024-07-10")
     body = (
         "滞后{{ tables.targets.lagging | length }}个：{{ tables.targets.lagging[0].name }}"
         "（{{ tables.targets.lagging[0].rate | pct }}），截至{{ tables.targets.as_of | cn_date }}。"
@@ -209,3 +209,16 @@ def test_an_item_whose_sentence_does_not_apply_is_left_out_with_its_section(seri
 
     found = [(f.path.name, f.line, f.rule, f.severity) for f in check(root).findings]
     assert found == [("01-gaizao.md", 5, "empty-item", "warning")]
+
+
+def test_a_table_as_of_after_the_issue_date_is_refused_at_its_line(series):
+    issue = TABLES + "    as_of: 2025-03-31\n"  # a year typed wrong: time progress would read 24.7%
+    with pytest.raises(UserError) as caught:
+        rendered(with_data(series, "正文。", issue))
+    assert "统计截止日期 2025-03-31 晚于本期日期 2024-03-15" in caught.value.message and caught.value.line == 10
+
+
+@pytest.mark.parametrize(("title", "printed"), [("成效如何?", "成效如何?正文。"), ("成效显著", "成效显著。正文。"), ("待续…", "待续…正文。")])
+def test_a_lead_title_gets_a_full_stop_only_when_it_has_no_end_mark(series, title, printed):
+    root = series({"2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\ntitle: {title}\n---\n正文。\n"})
+    assert printed in texts(rendered(root))

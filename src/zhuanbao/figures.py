@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+# No leading zero: 001 and 0731 are codes (序号, area codes) to print as typed.
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|0|[1-9]\d*)(\.\d+)?%?$")
 # Full-width forms from a Chinese input method, and the minus sign U+2212 that
 # Word and WPS put in for a typed hyphen before a figure.
 _NORMALISE = str.maketrans({"，": ",", "＋": "+", "－": "-", "−": "-", "．": ".", "％": "%"})

@@ -35,7 +35,8 @@ def _tidy(text: str) -> str:
 
 # What Markdown (and Jinja, since item bodies are templates) would read as
 # markup in a submission's plain text: the author typed these as characters.
-_INLINE_MARKUP = re.compile(r"([\\*_`\[\]]|&(?=#?\w+;))")  # &amp; would print as &
+# &amp; would print as &, <https://…> as a link without its brackets
+_INLINE_MARKUP = re.compile(r"([\\*_`\[\]]|&(?=#?\w+;)|<(?=[A-Za-z][\w+.-]*:|[^\s>@]+@))")
 # A paragraph opening like a heading, quote, list, rule (---) or code fence (~~~).
 _BLOCK_START = re.compile(r"^(#|>|[-+*](?=\s)|-(?=[-\s]*$)|~(?=~~)|\d+(?=[.)](?:\s|$)))")
 _TEMPLATE_MARKS = re.compile(r"(\{[{%#])")

@@ -49,7 +49,8 @@ SEARCH_JS = """\
     // marked on the plain text, then escaped: a term never matches inside <mark> or &amp;
     var hit = [];
     terms.forEach(function (t) {
-      for (var i = text.indexOf(t); i >= 0; i = text.indexOf(t, i + 1)) {
+      var lower = text.toLowerCase(), term = t.toLowerCase();  // APP found by app, as in zhuanbao search
+      for (var i = lower.indexOf(term); i >= 0; i = lower.indexOf(term, i + 1)) {
         for (var k = i; k < i + t.length; k++) { hit[k] = true; }
       }
     });
@@ -64,11 +65,11 @@ SEARCH_JS = """\
     var terms = box.value.trim().split(/\\s+/).filter(Boolean);
     if (!terms.length) { out.innerHTML = ''; return; }
     var hits = SEARCH_INDEX.filter(function (it) {
-      var hay = it.title + '\\n' + it.text;
-      return terms.every(function (t) { return hay.indexOf(t) >= 0; });
+      var hay = (it.title + '\\n' + it.text).toLowerCase();
+      return terms.every(function (t) { return hay.indexOf(t.toLowerCase()) >= 0; });
     });
     out.innerHTML = '<p>找到 ' + hits.length + ' 条</p>' + hits.map(function (it) {
-      var at = Math.max(0, it.text.indexOf(terms[0]) - 20);
+      var at = Math.max(0, it.text.toLowerCase().indexOf(terms[0].toLowerCase()) - 20);
       var passage = (at ? '…' : '') + it.text.substr(at, 80);
       return '<div class="hit"><a href="' + it.url + '">' + esc(it.issue) + ' · ' + esc(it.section) + ' · ' +
         esc(it.title || '（无标题）') + '</a><br>' + mark(passage, terms) + '</div>';

@@ -130,6 +130,12 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
     indicators = []
     for index, spec in enumerate(issue.tables):
         try:
+            if spec.as_of is not None and spec.as_of > issue.date:
+                raise doc.error(
+                    f"表“{spec.id}”的统计截止日期 {spec.as_of} 晚于本期日期 {issue.date}",
+                    ("tables", index, "as_of"),
+                    "时间进度按 as_of 计算：写错年份时进度会差很多。",
+                )
             indicators.append(load_indicator(issue_dir, doc, index, spec, series))
         except UserError as exc:
             errors.append(exc)
