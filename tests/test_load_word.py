@@ -130,3 +130,23 @@ def test_a_damaged_word_file_is_explained(tmp_path, damage):
                 out.writestr(item, data[: len(data) // 2] if item.filename == "word/document.xml" else data)
     with pytest.raises(ContentError, match="无法打开 Word 文件"):
         read_word(target)
+
+
+def test_footnotes_left_out_are_told(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("正文")
+    d.save(tmp_path / "a.docx")
+    notes = (f'<w:footnotes {W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+             '<w:footnote w:id="1"><w:p><w:r><w:t>数据来源：市统计局。</w:t></w:r></w:p></w:footnote></w:footnotes>')  # fmt: skip
+    with zipfile.ZipFile(tmp_path / "a.docx") as source, zipfile.ZipFile(tmp_path / "b.docx", "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')  # fmt: skip
+            if item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats'
+                                    b'.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')  # fmt: skip
+            out.writestr(item, data)
+        out.writestr("word/footnotes.xml", notes)
+    assert read_word(tmp_path / "b.docx")[1] == ["稿件中有 1 条脚注或尾注没有导入：需要时请把内容写进正文"]

@@ -58,13 +58,13 @@ def _escape_block_start(text: str) -> str:
     return _BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), text)
 
 
-def docx_paragraphs(path: Path) -> tuple[list[str], int]:
+def docx_paragraphs(path: Path) -> tuple[list[str], list[str]]:
     """Paragraphs of a .docx as Markdown (bold runs as **bold**, Word's list
     numbering as typed: bullets and 1. 2. as Markdown lists, 一、（一）1.1 as
-    text), and how many tables were left out."""
+    text), and what was left out (tables, footnotes), said for the editor."""
     from .load.word import read_word
 
-    word, tables = read_word(path)
+    word, left_out = read_word(path)
     paragraphs = []
     for paragraph in word:
         pieces = []
@@ -82,7 +82,7 @@ def docx_paragraphs(path: Path) -> tuple[list[str], int]:
         markdown = _escape_block_start(_tidy(_join_lines("".join(pieces)).replace("****", "")))
         if markdown:
             paragraphs.append(_numbered(paragraph.number, paragraph.level, markdown))
-    return paragraphs, tables
+    return paragraphs, left_out
 
 
 def _numbered(number: str | None, level: int, markdown: str) -> str:
@@ -145,9 +145,9 @@ def import_submission(
         raise ContentError("稿件文件不存在", source_file)
     suffix = source_file.suffix.lower()
     if suffix == ".docx":
-        paragraphs, tables = docx_paragraphs(source_file)
-        if tables and warn is not None:
-            warn(f"稿件中有 {tables} 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记")
+        paragraphs, left_out = docx_paragraphs(source_file)
+        for message in left_out if warn is not None else ():
+            warn(message)
     elif suffix in (".txt", ".md"):
         paragraphs = text_paragraphs(source_file)
     else:

@@ -35,9 +35,9 @@ class WordParagraph:
     level: int = 0
 
 
-def read_word(path: Path) -> tuple[list[WordParagraph], int]:
+def read_word(path: Path) -> tuple[list[WordParagraph], list[str]]:
     """The paragraphs of a .docx in reading order (text boxes after the
-    paragraph they sit in), and how many tables were left out."""
+    paragraph they sit in), and what was left out, said for the editor."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
@@ -55,8 +55,28 @@ def read_word(path: Path) -> tuple[list[WordParagraph], int]:
         paragraph = WordParagraph(pieces=list(_pieces(p, document)))
         numbers.apply(p, paragraph)
         paragraphs.append(paragraph)
+    left_out = []
     tables = sum(1 for t in body.iter(W + "tbl") if not any(a.tag == W + "tbl" for a in _ancestors(t, body)))
-    return paragraphs, tables
+    if tables:
+        left_out.append(f"稿件中有 {tables} 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记")
+    notes = _notes(document)
+    if notes:
+        left_out.append(f"稿件中有 {notes} 条脚注或尾注没有导入：需要时请把内容写进正文")
+    return paragraphs, left_out
+
+
+def _notes(document) -> int:
+    """Footnotes and endnotes with text (ids -1 and 0 are Word's separator lines)."""
+    from lxml import etree
+
+    count = 0
+    for part in document.part.package.iter_parts():
+        if part.partname in ("/word/footnotes.xml", "/word/endnotes.xml"):
+            root = etree.fromstring(part.blob)
+            for note in root:
+                if int(note.get(W + "id", "0")) > 0 and "".join(note.itertext()).strip():
+                    count += 1
+    return count
 
 
 def _ancestors(element, stop):
