@@ -146,6 +146,26 @@ def test_columns_with_a_minus_sign_or_percentages_stay_figures():
 def test_a_target_typed_as_a_percentage_is_a_figure():
     table = compute(spec(), raw([["甲", "95%", "97%"], ["乙", "90%", "81%"]]))
     assert [r["rate_text"] for r in table.rows] == ["102.1%", "90.0%"]
+    assert table.total is None and len(table.cells) == 2  # percentages are not summed into a 合计
+
+
+def test_a_percentage_against_a_plain_figure_is_refused():
+    with pytest.raises(DataError, match="第2行“完成”列：目标数和完成数要么都写成百分数"):
+        compute(spec(), raw([["甲", "0.95", "96.0%"], ["乙", "90%", "81%"]]))
+
+
+@pytest.mark.parametrize(
+    ("rows", "names"),
+    [
+        ([["01", "东岭区", "10", "8"], ["02", "溪口区", "10", "9"]], ["东岭区", "溪口区"]),  # 序号 with leading zeros
+        ([["1", "东岭区", "10", "8"], ["2", "溪口区", "10", "9"], ["合计", "", "20", "17"]], ["东岭区", "溪口区"]),
+        ([["1", "东岭区", "10", "8"], ["2", "溪口区", "10", "9"], ["", "合计", "20", "—"]], ["东岭区", "溪口区"]),
+    ],
+)
+def test_the_name_column_is_found_from_the_data_rows(rows, names):
+    # Excel merges 序号 and 区县 for the 合计 row, so 合计 lands in the 序号 column
+    table = compute(spec(), raw(rows, header=("序号", "区县", "目标", "完成")))
+    assert [r["name"] for r in table.rows] == names and table.total["actual"] == 17
 
 
 @pytest.mark.parametrize("text", ["", "五", "1.2.3", "12,34", "12%%", "001", "0731"])

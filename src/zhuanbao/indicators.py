@@ -124,6 +124,11 @@ def _widths(header: list[str], cells: list[list[Cell]]) -> tuple[list[float], li
 _TOTAL_ROW = re.compile(r"(全市|全县|全区|全省|全镇)?(合计|总计)")
 
 
+def _is_total_row(row: list[str]) -> bool:
+    first = next((cell for cell in row if cell.strip()), "")
+    return bool(_TOTAL_ROW.fullmatch("".join(first.split())))
+
+
 def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     """Compute rates, status, rank and totals; bad figures raise DataError at their cell."""
     if not raw.rows:
@@ -131,18 +136,21 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     target_col = _column(raw, spec.target, "目标数", "target")
     actual_col = _column(raw, spec.actual, "完成数", "actual")
     width = len(raw.header)
-    parsed = [[parse_number(text) if text.strip() else None for text in row] for row in raw.rows]
-    numeric = []
-    for column in range(width):
-        filled = [(row[column], values[column]) for row, values in zip(raw.rows, parsed) if row[column].strip()]
-        numeric.append(bool(filled) and all(value is not None for _, value in filled))
-    # The row's name is its first text column: a 序号 column before 区县 is not a name.
-    name_col = next((c for c in range(width) if not numeric[c]), 0)
-    # A 合计 row the office typed (exports usually have one) is not a county to count, rank or chart.
-    typed_total = next((i for i, r in enumerate(raw.rows) if _TOTAL_ROW.fullmatch("".join(r[name_col].split()))), None)
+    # A 合计 row the office typed (exports usually have one) is not a county to
+    # count, rank or chart; it is known by its first filled cell (Excel merges
+    # 序号 and 区县 for it), and left out of deciding what each column holds.
+    typed_total = next((i for i, r in enumerate(raw.rows) if _is_total_row(r)), None)
     data = [i for i in range(len(raw.rows)) if i != typed_total]
     if not data:
         raise raw.error("表格除合计行外没有数据行")
+    parsed = [[parse_number(text) if text.strip() else None for text in row] for row in raw.rows]
+    numeric, codes = [], []
+    for column in range(width):
+        filled = [(raw.rows[i][column], parsed[i][column]) for i in data if raw.rows[i][column].strip()]
+        numeric.append(bool(filled) and all(value is not None for _, value in filled))
+        codes.append(bool(filled) and all(text.strip().isdigit() for text, _ in filled))  # 序号 1 2 or 01 02
+    # The row's name is its first text column: a 序号 column before 区县 is not a name.
+    name_col = next((c for c in range(width) if not numeric[c] and not codes[c]), 0)
     decimals = [max((decimals_of(r[c]) for r in raw.rows if c < len(r)), default=0) for c in range(width)]
     unit_column = next((h for h in raw.header if h in UNIT_COLUMNS), None)
     units = {raw.rows[i][raw.header.index(unit_column)] for i in data} if unit_column else set()
@@ -198,7 +206,9 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
 
     cells = [cells_for(raw.rows[index] + [""] * (width - len(raw.rows[index])), record) for index, record in zip(data, rows)]
 
-    if has_rate and spec.total and not mixed_units and len(rows) > 1:
+    # percentages (达标率 95% against 96.0%) have rates but no sum
+    in_percent = has_rate and any(is_percent(raw.rows[i][c]) for i in data for c in (target_col, actual_col))
+    if has_rate and spec.total and not mixed_units and not in_percent and len(rows) > 1:
         target = sum(Decimal(str(r["target"])) for r in rows)
         actual = sum(Decimal(str(r["actual"])) for r in rows)
         if typed_total is not None:
@@ -250,6 +260,8 @@ def _rate(raw: RawTable, index: int, target_col: int, actual_col: int, decimals:
         errors.append(exc)
     raise_all(errors)
     assert target is not None and actual is not None
+    if is_percent(raw.rows[index][target_col]) != is_percent(raw.rows[index][actual_col]):
+        raise raw.error("目标数和完成数要么都写成百分数，要么都不写（一个带 %、一个不带，无法相比）", index, actual_col)
     return {
         "target": float(target),
         "actual": float(actual),
