@@ -207,6 +207,7 @@ def test_verify_notices_missing_versions_and_broken_manifests(archived, damage, 
         ("version", 2, "清单中的版本“2”与文件夹 v1（1）不符"),
         ("issue", "2025-09", "清单中的期文件夹“2025-09”与归档位置（2025-07）不符"),
         ("documents", ["别的.docx"], "清单中的文档“别的.docx”不在这一版中"),
+        ("documents", 5, "清单中的 documents 应是文档文件名的列表"),
     ],
 )
 def test_verify_notices_a_manifest_whose_facts_were_edited(archived, field, value, message):
@@ -218,6 +219,14 @@ def test_verify_notices_a_manifest_whose_facts_were_edited(archived, field, valu
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     _, problems = verify(archive)
     assert [p.message for p in problems] == [message + "（清单被改动过？）"]
+
+
+def test_verify_reads_the_sources_as_the_build_did(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    issue = tmp_path / "content" / "2025-07" / "issue.yaml"
+    issue.write_text(issue.read_text("utf-8").replace("total: 31", "total: '31'"), "utf-8")
+    publish(tmp_path / "content" / "2025-07", tmp_path / "archive", pdf=False)
+    assert verify(tmp_path / "archive")[1] == []
 
 
 def test_two_series_in_folders_of_the_same_name_do_not_mix(tmp_path):

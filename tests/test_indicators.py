@@ -387,6 +387,9 @@ def test_excel_cells_are_read_as_excel_shows_them(tmp_path):
     for row in (2, 3):
         sheet.cell(row=row, column=4).number_format = "0.0%"
     sheet.cell(row=3, column=5).number_format = "0.00"
+    sheet.append(["丙", 10, 7, 63.9, 5])
+    sheet.cell(row=4, column=4).number_format = '0.0"%"'  # already in percent: a % sign shown, not ×100
+    sheet.cell(row=4, column=5).number_format = "0.0\\%"
     book.save(tmp_path / "t.xlsx")
     table = read_table(spec(file="t.xlsx"), tmp_path)
-    assert table.rows == [["甲", "10", "8", "63.9%", "0.3"], ["乙", "10", "9", "7.0%", "12.30"]]
+    assert table.rows == [["甲", "10", "8", "63.9%", "0.3"], ["乙", "10", "9", "7.0%", "12.30"], ["丙", "10", "7", "63.9%", "5.0%"]]

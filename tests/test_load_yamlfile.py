@@ -169,9 +169,9 @@ def test_control_characters_written_as_yaml_escapes_are_removed():
 @pytest.mark.parametrize(
     ("source", "value"),
     [
-        ("total: 034\n", 34),  # not octal 28: an issue number typed with a leading zero
-        ("number: 010\n", 10),
-        ("number: 08\n", "08"),  # not octal to YAML either: text, which the model reads as 8
+        ("total: 034\n", "034"),  # not octal 28: as typed (the model reads a count as 34)
+        ("传真: 0731\n", "0731"),  # a phone number keeps its 0
+        ("number: 08\n", "08"),
         ("time: 10:30\n", "10:30"),  # not the base-60 number 630
         ("total: 0\n", 0),
         ("total: '034'\n", "034"),

@@ -112,6 +112,8 @@ def test_a_value_fitting_no_member_of_a_union_is_one_error():
 
 def test_numbers_written_as_text_are_accepted_where_unambiguous():
     assert check(Issue, "number: '8'\ndate: 2023-05-24\n").number == 8
+    issue = check(Issue, "number: 08\ndate: 2023-05-24\ntotal: 034\ncontact: {传真: 0731}\n")
+    assert (issue.number, issue.total, issue.contact) == (8, 34, {"传真": "0731"})  # not octal 28, not 731
     assert check(Series, "title: 2023\nissuer: 专班\nsections: [甲]\n").title == "2023"
 
 

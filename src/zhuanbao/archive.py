@@ -33,7 +33,7 @@ from pathlib import Path
 from . import __version__
 from .build import LOCK_FILE, STATE_FILE, build, load, locked, usual_mode, write_atomic
 from .errors import ContentError, OutputError, UserError, os_reason
-from .load.content import SERIES_FILE
+from .load.content import ISSUE_FILE, SERIES_FILE
 from .render import template_set
 
 MANIFEST = "manifest.json"
@@ -292,8 +292,8 @@ def _manifest_facts(folder: Path, manifest: dict) -> list[str]:
     site print its number, date and title: a hand edit there would misdate a
     published issue without any file changing.
     """
-    from .load.content import issue_facts
     from .load.yamlfile import load_yaml
+    from .model import Issue, Series, validate
 
     def differs(label: str, key: str, expected: object, source: str) -> list[str]:
         got = manifest.get(key)
@@ -302,16 +302,18 @@ def _manifest_facts(folder: Path, manifest: dict) -> list[str]:
     found = differs("期文件夹", "issue", folder.parent.name, "归档位置")
     if folder.name[1:].isdigit():
         found += differs("版本", "version", int(folder.name[1:]), f"文件夹 {folder.name}")
-    found += [f"清单中的文档“{name}”不在这一版中" for name in manifest.get("documents") or []
-              if name not in manifest["files"]]  # fmt: skip
-    facts = issue_facts(folder / "sources" / folder.parent.name)
-    try:
-        title = load_yaml(folder / "sources" / SERIES_FILE).data["title"]
-    except (UserError, KeyError, TypeError):
-        title = None
-    if facts is None or not isinstance(title, str):
+    documents = manifest.get("documents")
+    if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
+        found.append("清单中的 documents 应是文档文件名的列表")
+    else:
+        found += [f"清单中的文档“{name}”不在这一版中" for name in documents if name not in manifest["files"]]
+    sources = folder / "sources"
+    try:  # read as the build read them, so '31' and 31 are the same total
+        issue = validate(Issue, load_yaml(sources / folder.parent.name / ISSUE_FILE), ISSUE_FILE)
+        series = validate(Series, load_yaml(sources / SERIES_FILE), SERIES_FILE)
+    except UserError:
         return found  # sources published by hand or damaged before publishing: nothing to compare
-    number, total, date, _ = facts
+    number, total, date, title = issue.number, issue.total, issue.date, series.title
     found += differs("期号", "number", number, "存档的 issue.yaml")
     found += differs("总期号", "total", total, "存档的 issue.yaml")
     found += differs("日期", "date", date.isoformat(), "存档的 issue.yaml")

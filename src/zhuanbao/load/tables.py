@@ -202,6 +202,7 @@ def read_excel(path: Path, sheet: str | int | None) -> RawTable:
 
 
 _FIXED = re.compile(r"0\.(0+)")
+_LITERAL = re.compile(r'"[^"]*"|\\.')
 
 
 def _shown(cell: Any) -> Any:
@@ -212,12 +213,14 @@ def _shown(cell: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         return value
     number_format = getattr(cell, "number_format", None) or "General"
+    literal_percent = any("%" in text for text in _LITERAL.findall(number_format))
+    number_format = _LITERAL.sub("", number_format)  # 0.0"%" and 0.0\% show a % sign without scaling
     fixed = _FIXED.search(number_format)
     places = len(fixed.group(1)) if fixed else 0
     if "%" in number_format:
         return f"{round_half_up(Decimal(repr(value)) * 100, places)}%"
     if fixed or number_format in ("0", "#,##0"):
-        return str(round_half_up(value, places))
+        return str(round_half_up(value, places)) + ("%" if literal_percent else "")
     return value
 
 

@@ -124,8 +124,8 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, key + (i,)) for i, child in enumerate(node.value)]
         if node.tag.endswith(":int") and not node.style:  # plain, not quoted (libyaml says "", PyYAML None)
-            if _LEADING_ZERO.fullmatch(node.value):  # YAML 1.1 reads 034 as octal 28; an office means 34
-                return int(node.value.replace("_", ""), 10)
+            if _LEADING_ZERO.fullmatch(node.value):  # YAML 1.1 reads 034 as octal 28: kept as typed, so a
+                return node.value  # phone number keeps its 0 and the model reads total: 034 as 34
             if ":" in node.value:  # and 10:30 as the base-60 number 630; it is text
                 return node.value
         try:
