@@ -17,7 +17,7 @@ from zhuanbao.archive import publish, verify
 from zhuanbao.build import BusyError, locked, run
 from zhuanbao.catalogue import Catalogue, fts_query, pairs
 from zhuanbao.cli import app
-from zhuanbao.errors import OutputError
+from zhuanbao.errors import OutputError, UserError
 from zhuanbao.site import build_site
 
 from .conftest import EXAMPLE
@@ -160,6 +160,15 @@ def test_two_publishes_of_one_issue_at_once_make_one_version(tmp_path):
         thread.join()
     assert sorted(outcomes) == ["published", "工作专报2025年第7期已经发布（第1版），已发布的期不会被覆盖"]
     assert verify(archive)[1] == []
+
+
+def test_a_publish_that_fails_leaves_no_empty_issue_folder(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    item = "---\nsection: 工作简讯\n---\n共{{ tables.nothing.count }}项。\n"  # found only when rendering
+    (tmp_path / "content" / "2025-07" / "items" / "99.md").write_text(item, "utf-8")
+    with pytest.raises(UserError):
+        publish(tmp_path / "content" / "2025-07", tmp_path / "archive", pdf=False)
+    assert list((tmp_path / "archive").iterdir()) == []
 
 
 def test_a_catalogue_that_is_a_folder_is_a_clear_error(tmp_path):

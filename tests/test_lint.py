@@ -243,6 +243,8 @@ def test_fix_changes_round_brackets_as_a_pair(series, body, fixed):
         ("增长1.5个百分点。\n", "增长1.5个百分点。\n"),  # a decimal point
         ("网址www.example.cn可查。\n", "网址www.example.cn可查。\n"),
         ("见附件1.2节。\n", "见附件1.2节。\n"),
+        ("一.总体情况\n", "一、总体情况\n"),  # a heading number takes 、, not 。
+        ("## 二.工作进展\n", "## 二、工作进展\n"),
     ],
 )
 def test_a_halfwidth_full_stop_after_chinese_becomes_a_chinese_one(series, body, fixed):
@@ -252,12 +254,13 @@ def test_a_halfwidth_full_stop_after_chinese_becomes_a_chinese_one(series, body,
     assert any(f.rule == "halfwidth-punct" for f in report.findings) == (body != fixed)
 
 
-@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig"])
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-8-sig", "utf-16-be"])
 def test_fix_keeps_the_file_s_encoding(series, encoding):
-    root = series({"2024-03/items/01-gaizao.md": (HEAD + "完成,好。\n").encode(encoding)})
+    bom = b"\xfe\xff" if encoding == "utf-16-be" else b""  # a big-endian file stays big-endian
+    root = series({"2024-03/items/01-gaizao.md": bom + (HEAD + "完成,好。\n").encode(encoding)})
     check(root, fix=True)
     data = (root / "2024-03/items/01-gaizao.md").read_bytes()
-    assert data.decode(encoding).endswith("完成，好。\n")
+    assert data.startswith(bom) and data[len(bom):].decode(encoding).endswith("完成，好。\n")
     if encoding == "gb18030":
         assert data.decode("gb18030").encode("gb18030") == data
         with pytest.raises(UnicodeDecodeError):

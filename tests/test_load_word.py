@@ -150,3 +150,19 @@ def test_footnotes_left_out_are_told(tmp_path):
             out.writestr(item, data)
         out.writestr("word/footnotes.xml", notes)
     assert read_word(tmp_path / "b.docx")[1] == ["稿件中有 1 条脚注或尾注没有导入：需要时请把内容写进正文"]
+
+
+def test_two_numbering_instances_of_one_list_continue_it_unless_one_restarts(tmp_path):
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    level = '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+    numbering.insert(0, parse_xml(f'<w:abstractNum {W} w:abstractNumId="91">{level}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="91"><w:abstractNumId w:val="91"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="92"><w:abstractNumId w:val="91"/></w:num>'))
+    numbering.append(parse_xml(f'<w:num {W} w:numId="93"><w:abstractNumId w:val="91"/>'
+                               '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))  # fmt: skip
+    for num_id in ("91", "91", "92", "92", "93", "93"):
+        p = d.add_paragraph("项")
+        p._p.get_or_add_pPr().append(parse_xml(f'<w:numPr {W}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    d.save(tmp_path / "n.docx")
+    assert [p.number for p in read_word(tmp_path / "n.docx")[0]] == ["1.", "2.", "3.", "4.", "1.", "2."]

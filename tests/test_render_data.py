@@ -209,6 +209,13 @@ def test_an_item_whose_sentence_does_not_apply_is_left_out_with_its_section(seri
 
     found = [(f.path.name, f.line, f.rule, f.severity) for f in check(root).findings]
     assert found == [("01-gaizao.md", 5, "empty-item", "warning")]
+    from zhuanbao.render import item_texts
+
+    editions, _ = load(root)
+    assert item_texts(editions[0]) == []  # not archived as printed, nor counted in 供稿统计
+    lint = root / "series.yaml"
+    lint.write_text(lint.read_text("utf-8") + "lint: {required_sections: [工作简讯]}\n", "utf-8")
+    assert "required-section" in [f.rule for f in check(root).findings]
 
 
 def test_a_table_as_of_after_the_issue_date_is_refused_at_its_line(series):

@@ -94,3 +94,16 @@ def test_wan_reads_figures_as_typed_in_a_table(value, text):
 
 def test_cn_date_reads_a_date_written_in_a_table():
     assert cn_date("2025-08-31") == "2025年8月31日"
+
+
+@pytest.mark.parametrize(("value", "text"), [("63.9%", "63.9%"), ("−1.4", "-140.0%"), ("1,234", "123400.0%")])
+def test_pct_reads_table_text_as_the_tables_do(value, text):
+    assert pct(value) == text
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), "inf", "nan"])
+@pytest.mark.parametrize("flt", [pct, wan, cn_num])
+def test_no_infinity_or_nan_reaches_a_python_message(flt, value):
+    with pytest.raises(ValueError) as caught:
+        flt(value)
+    assert caught.value.args[0].startswith(f"{flt.__name__} 只能用于数字")

@@ -106,8 +106,18 @@ def publish(
     except OSError as exc:
         raise OutputError(f"无法写入归档文件夹：{os_reason(exc)}", archive) from None
     # Two publishes of one issue at once: the second waits, then sees the first's version.
-    with locked(home, wait=120):
-        final = _publish_version(edition, home, revise, templates or series_templates, pdf, now)
+    try:
+        with locked(home, wait=120, hint="同一期正在由另一个 publish 发布；等它完成后再运行。"):
+            final = _publish_version(edition, home, revise, templates or series_templates, pdf, now)
+    except BaseException:
+        if not any(home.glob("v*")):  # nothing was ever published here: leave no empty folder behind
+            (home / LOCK_FILE).unlink(missing_ok=True)
+            for folder in (home, home.parent):
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break  # not empty: another issue's, or something of the user's
+        raise
     from .catalogue import Catalogue
 
     with Catalogue(archive) as catalogue:

@@ -179,7 +179,7 @@ class BusyError(OutputError):
 
 
 @contextmanager
-def locked(outdir: Path, wait: float = 0.0):
+def locked(outdir: Path, wait: float = 0.0, hint: str = "等它完成后再运行，或用 --wait 秒数 让本次排队等待。"):
     """Hold the output folder's lock: two builds never write the same folder at once."""
     try:
         outdir.mkdir(parents=True, exist_ok=True)
@@ -199,10 +199,7 @@ def locked(outdir: Path, wait: float = 0.0):
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise BusyError(
-                        "另一个生成任务正在写这个输出文件夹，本次没有写入任何文件", outdir,
-                        hint="等它完成后再运行，或用 --wait 秒数 让本次排队等待。",
-                    ) from None
+                    raise BusyError("另一个生成任务正在写这个输出文件夹，本次没有写入任何文件", outdir, hint=hint) from None
                 time.sleep(0.2)
         yield
     finally:

@@ -110,6 +110,7 @@ _CJK_OR_WIDE = re.compile(f"[{CJK}{WIDE_PUNCT}]")
 # A full stop typed on an English keyboard: after Chinese (or a closing quote
 # or bracket), ending the line or followed by a space or Chinese. A decimal
 # point or a web address has a letter or digit before it.
+_NUMERAL_DOT = re.compile(r"^\s*(?:#+\s*)?[一二三四五六七八九十]+[.．]")
 _HALF_STOP = re.compile(rf"(?<=[{CJK}”’）》】])\.(?=$|\s|[{CJK}“‘（《【])")
 _PADDED = re.compile(r"(?<=\d年)0(?=\d月)|(?<=\d月)0(?=\d日)|(?<![\d.])0(?=[1-9]月\d{1,2}日)")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
@@ -123,8 +124,12 @@ _SPACE = re.compile(rf"(?<=[{CJK}])[ \u3000]+(?=[{CJK}0-9A-Za-z])|(?<=[0-9A-Za-z
 def halfwidth_punct(text: str, _series: Series):
     for m in _HALF.finditer(text):
         yield m.start(), 1, f"中文旁边的半角“{m.group(0)}”应为全角“{HALF_TO_FULL[m.group(0)]}”", HALF_TO_FULL[m.group(0)]
+    numbered = _NUMERAL_DOT.match(text)
+    if numbered:  # 一.总体情况: a heading number, which takes 、
+        yield numbered.end() - 1, 1, "序号“一”“二”后应为顿号“、”", "、"
     for m in _HALF_STOP.finditer(text):
-        yield m.start(), 1, "中文句末的半角“.”应为句号“。”", "。"
+        if not numbered or m.start() != numbered.end() - 1:
+            yield m.start(), 1, "中文句末的半角“.”应为句号“。”", "。"
     yield from _halfwidth_brackets(text)
 
 
@@ -340,7 +345,7 @@ class Checker:
         """
         assert self.backup_dir is not None
         from .build import write_atomic
-        from .load.text import decode_with_encoding
+        from .load.text import decode, encode_like
 
         # keep the path below the series folder: two issues' 01.md must not collide
         target = self.backup_dir / path.relative_to(self.backup_dir.parent.parent)
@@ -350,17 +355,22 @@ class Checker:
                 shutil.copy2(path, target)
         except OSError as exc:  # no backup, no fix: the editor's text is never changed without one
             raise OutputError(f"无法写入备份文件夹，这个文件没有修改：{os_reason(exc)}", target.parent) from None
-        text, encoding = decode_with_encoding(path.read_bytes(), path)
+        original = path.read_bytes()
         # the same line breaks clean() turns into "\n", so indices match read_text's lines
-        parts = re.split(r"(\r\n|\r|\n)", text)
+        parts = re.split(r"(\r\n|\r|\n)", decode(original, path))
         for index, line in fixed_lines.items():
             parts[2 * index] = line
         try:
-            write_atomic(path, "".join(parts).encode(encoding))
+            write_atomic(path, encode_like("".join(parts), original, path))
         except OSError as exc:
             raise OutputError(f"无法写回修正：{os_reason(exc)}", path) from None
 
-    def lint_edition(self, edition: Edition) -> None:
+    def lint_edition(self, edition: Edition, printed: dict | None = None) -> None:
+        """Rules over a whole issue; ``printed`` is the rendered context, when the
+        issue renders: an item whose body prints nothing is not in it."""
+        shown = {item.path.name for item in edition.items}
+        if printed is not None:
+            shown = {view.file for section in printed["sections"] for view in section["items"]}
         titles: dict[str, Path] = {}
         lint = self.series.lint
         for item in edition.items:
@@ -372,7 +382,10 @@ class Checker:
                 titles.setdefault(title, item.path)
             if item.meta.section in lint.require_source and not item.meta.source:
                 self.add(item.path, 1, 1, "missing-source", f"栏目“{item.meta.section}”的稿件须写 source（供稿单位）")
-        used = {item.meta.section for item in edition.items}
+        for item in edition.items:
+            if item.path.name not in shown:
+                self.add(item.path, item.body_line, 1, "empty-item", "正文排出来是空的，这篇稿件不会印出（条件句都不成立？）")
+        used = {item.meta.section for item in edition.items if item.path.name in shown}
         for name in lint.required_sections:
             if name not in used:
                 self.add(edition.issue_dir / ISSUE_FILE, 1, 1, "required-section", f"本期没有“{name}”栏目的稿件")
@@ -430,18 +443,14 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> Repo
         except UserError as exc:
             _add_build_errors(report, exc)
             continue
+        printed = None
         try:
             from .render import context
 
             printed = context(edition)  # data sentences: undefined names, bad syntax
         except UserError as exc:
             _add_build_errors(report, exc)
-        else:
-            shown = {view.file for section in printed["sections"] for view in section["items"]}
-            for item in edition.items:
-                if item.path.name not in shown:
-                    checker.add(item.path, item.body_line, 1, "empty-item", "正文排出来是空的，这篇稿件不会印出（条件句都不成立？）")
-        checker.lint_edition(edition)
+        checker.lint_edition(edition, printed)
     check_sequence(checker, issue_dirs, all_issues)
     report.findings.sort(key=lambda f: (str(f.path), f.line, f.column))
     return report

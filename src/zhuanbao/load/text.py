@@ -36,10 +36,15 @@ def decode(data: bytes, path: Path) -> str:
     return _decode(data, path)[0]
 
 
-def decode_with_encoding(data: bytes, path: Path) -> tuple[str, str]:
-    """The text and the codec it was read with — the one to write it back in,
-    so fixing a GBK file does not turn it into UTF-8 behind the editor's back."""
-    return _decode(data, path)
+def encode_like(text: str, original: bytes, path: Path) -> bytes:
+    """``text`` in the encoding ``original`` was read with, BOM and byte order
+    included — so fixing a GBK or a big-endian UTF-16 file does not turn it
+    into something else behind the editor's back."""
+    codec = _decode(original, path)[1]
+    if codec == "utf-16":
+        bom = original[:2]
+        return bom + text.encode("utf-16-le" if bom == b"\xff\xfe" else "utf-16-be")
+    return text.encode(codec)
 
 
 def _decode(data: bytes, path: Path) -> tuple[str, str]:

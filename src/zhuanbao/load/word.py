@@ -149,6 +149,11 @@ class _Numbering:
 
     def __init__(self, document) -> None:
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId → ilvl → (fmt, text, start)
+        # Word counts per list definition: two numIds sharing one abstractNum
+        # continue one list, unless a numId restarts a level (startOverride)
+        # where it is first used.
+        self.abstract_of: dict[str, str] = {}
+        self.restarts: dict[str, dict[int, int]] = {}
         self.counters: dict[str, dict[int, int]] = {}
         self.styles = document.styles
         try:
@@ -159,16 +164,17 @@ class _Numbering:
         for num in numbering.iter(W + "num"):
             ref = num.find(W + "abstractNumId")
             definition = abstract.get(ref.get(W + "val")) if ref is not None else None
+            num_id = num.get(W + "numId")
             levels: dict[int, tuple[str, str, int]] = {}
             for lvl in definition.iter(W + "lvl") if definition is not None else ():
                 levels[int(lvl.get(W + "ilvl", "0"))] = _level(lvl)
+            self.restarts[num_id] = {}
             for override in num.iter(W + "lvlOverride"):
-                ilvl = int(override.get(W + "ilvl", "0"))
                 start = override.find(W + "startOverride")
-                if start is not None and ilvl in levels:
-                    fmt, text, _ = levels[ilvl]
-                    levels[ilvl] = (fmt, text, int(start.get(W + "val", "1")))
-            self.levels[num.get(W + "numId")] = levels
+                if start is not None:
+                    self.restarts[num_id][int(override.get(W + "ilvl", "0"))] = int(start.get(W + "val", "1"))
+            self.levels[num_id] = levels
+            self.abstract_of[num_id] = ref.get(W + "val") if ref is not None else num_id
 
     def apply(self, p, paragraph: WordParagraph) -> None:
         num_id, ilvl = self._reference(p)
@@ -176,7 +182,9 @@ class _Numbering:
             return
         levels = self.levels[num_id]
         fmt, pattern, start = levels.get(ilvl, ("decimal", f"%{ilvl + 1}.", 1))
-        counters = self.counters.setdefault(num_id, {})
+        counters = self.counters.setdefault(self.abstract_of[num_id], {})
+        for level, restart in self.restarts.pop(num_id, {}).items():  # only where the numId is first used
+            counters[level] = restart - 1
         counters[ilvl] = counters.get(ilvl, start - 1) + 1
         for deeper in [level for level in counters if level > ilvl]:
             del counters[deeper]  # 一、 after （二）: the next （一） starts again

@@ -207,6 +207,8 @@ def item_texts(edition: Edition) -> list[dict]:
     order = {name: index for index, name in enumerate(edition.series.sections)}
     for item in sorted(edition.items, key=lambda i: order.get(i.meta.section, len(order))):
         view = _item_view(item, data)
+        if not view.blocks:  # not printed: not archived, searched or counted in 供稿统计
+            continue
         text = "\n".join(block.text for block in view.blocks)
         out.append({"file": view.file, "section": view.section, "title": view.title or "",
                     "source": view.source or "", "text": text})  # fmt: skip

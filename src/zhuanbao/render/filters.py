@@ -9,21 +9,32 @@ _EMPTY = "{name} 用在了空值上：这一项没有数据（例如表格没有
 
 
 def _decimal(value, name: str):
-    """A figure for a filter: a number, or text typed in a table ("10,000").
+    """A figure for a filter: a number, or text typed in a table ("10,000",
+    "−1.4", "63.9%" as the share 0.639), read as the tables read it.
 
-    Filters are applied to whatever an editor points them at; a None or a word
-    must come back as a sentence, not as decimal's ``[<class 'ConversionSyntax'>]``.
+    Filters are applied to whatever an editor points them at; a None, a word
+    or an infinity must come back as a sentence, not as decimal's
+    ``[<class 'ConversionSyntax'>]``.
     """
-    from decimal import Decimal, InvalidOperation
+    from decimal import Decimal
+
+    from ..figures import is_percent, parse_number
 
     if value is None:
         raise ValueError(_EMPTY.format(name=name))
     if isinstance(value, bool):
         raise ValueError(f"{name} 只能用于数字，“{value}”不是数字")
-    try:
-        return Decimal(str(value).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"{name} 只能用于数字，“{value}”不是数字") from None
+    if isinstance(value, (int, float, Decimal)):
+        number = Decimal(str(value))
+    else:
+        number = parse_number(str(value))
+        if number is None:
+            raise ValueError(f"{name} 只能用于数字，“{value}”不是数字")
+        if is_percent(str(value)):
+            number /= 100
+    if not number.is_finite():
+        raise ValueError(f"{name} 只能用于数字，“{value}”不是一个有限的数")
+    return number
 
 
 def cn_date(value: dt.date | str) -> str:
