@@ -25,14 +25,24 @@ WIDTH_IN, DPI = 6.1, 150  # 6.1 in = 155 mm: the text block's width
 def _cjk_font():
     from matplotlib import font_manager
 
-    available = {f.name: f.fname for f in font_manager.fontManager.ttflist}
     for face in CJK_FACES:
-        if face in available:
-            return font_manager.FontProperties(fname=available[face])
+        # A family comes in several weights whose order in matplotlib's font
+        # cache differs between machines (and cron's fresh cache): take the
+        # regular, upright one, by file name on ties, so the chart's bytes do not.
+        entries = [f for f in font_manager.fontManager.ttflist if f.name == face]
+        if entries:
+            best = min(entries, key=lambda f: (abs(_weight(f.weight) - 400), f.style != "normal", f.fname))
+            return font_manager.FontProperties(fname=best.fname)
     raise ToolMissingError(
         "没有可用于图表的中文字体，图中文字会显示为方框",
         hint="Debian/Ubuntu：sudo apt-get install fonts-noto-cjk",
     )
+
+
+def _weight(weight) -> int:
+    from matplotlib import font_manager
+
+    return weight if isinstance(weight, int) else font_manager.weight_dict.get(str(weight).lower(), 400)
 
 
 def bar_chart(indicator: Indicator) -> bytes:
