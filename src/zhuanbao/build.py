@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import LayoutError, OutputError, UserError, os_reason, raise_all
+from .errors import LayoutError, OutputError, ToolMissingError, UserError, os_reason, raise_all
 from .load.content import load_edition, load_series, locate
 from .model import Edition
 
@@ -161,13 +161,21 @@ class Summary:
 
     built: list[Built] = field(default_factory=list)
     skipped: list[Edition] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    failed: list[UserError] = field(default_factory=list)  # PDFs LibreOffice could not make
 
     def as_json(self) -> dict:
         return {
             "built": [{"issue": b.edition.issue_dir.name, "name": b.edition.name, "file": str(b.path)} for b in self.built],
             "skipped": [{"issue": e.issue_dir.name, "name": e.name} for e in self.skipped],
-            "failed": [],
+            "pdf": [str(p) for p in self.pdfs],
+            "failed": [failure_json(e) for e in self.failed],
         }
+
+
+def failure_json(error: UserError) -> dict:
+    return {"file": str(error.path) if error.path else None, "line": error.line, "column": error.column,
+            "message": error.message}  # fmt: skip
 
 
 STATE_FILE = ".zhuanbao-state.json"
@@ -269,16 +277,24 @@ def run(
     changed: bool = False,
     jobs: int | None = None,
     wait: float = 0.0,
+    pdf: bool = False,
 ) -> Summary:
     """Build the issue or series at ``path`` into ``outdir``.
 
     With ``changed``, only issues whose inputs changed since the last build
     are rebuilt (fingerprints kept in the output folder); a series uses all
     cores unless ``jobs`` says otherwise. Nothing is written unless every
-    issue loads and renders.
+    issue loads and renders. With ``pdf``, every document built now, and any
+    skipped one whose PDF is missing or older, is converted; a conversion that
+    fails is reported in ``failed``, the documents stay written.
     """
     from .render import template_set
 
+    if pdf:
+        from .export import INSTALL_HINT, find_soffice
+
+        if find_soffice() is None:  # before anything is written
+            raise ToolMissingError("未找到 LibreOffice，无法生成 PDF", hint=INSTALL_HINT)
     editions, series_templates = load(path)
     user_templates = templates_dir or series_templates
     templates = template_set(user_templates)
@@ -297,18 +313,38 @@ def run(
     # Render everything before touching the output folder: a template or data
     # error found while rendering leaves no folder, lock or file behind.
     documents = _render_all([e for e, _ in todo], user_templates, progress, jobs)
-    if not todo:
+    stale = [outdir / output_name(e) for e in summary.skipped if pdf and _pdf_is_stale(outdir / output_name(e))]
+    if not todo and not stale:
         return summary
     files = [(outdir / output_name(edition), data) for (edition, _), data in zip(todo, documents)]
     refuse_blocked([target for target, _ in files])
     with locked(outdir, wait):
-        write_all_atomic(files)
-        state = _read_state(state_path)  # another build may have recorded issues meanwhile
-        for (edition, fingerprint), (target, _) in zip(todo, files):
-            summary.built.append(Built(edition, target))
-            state[edition.issue_dir.name] = fingerprint
-        write_atomic(state_path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
+        if files:
+            write_all_atomic(files)
+            state = _read_state(state_path)  # another build may have recorded issues meanwhile
+            for (edition, fingerprint), (target, _) in zip(todo, files):
+                summary.built.append(Built(edition, target))
+                state[edition.issue_dir.name] = fingerprint
+            write_atomic(state_path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
+        if pdf:
+            from .export import to_pdf
+
+            for document in [target for target, _ in files] + stale:
+                try:
+                    summary.pdfs.append(to_pdf(document))
+                except UserError as exc:
+                    summary.failed.append(exc)
     return summary
+
+
+def _pdf_is_stale(document: Path) -> bool:
+    """A skipped issue's PDF is made again when it is missing or older than its
+    document (an earlier build without --pdf, or a conversion that failed)."""
+    pdf = document.with_suffix(".pdf")
+    try:
+        return not pdf.is_file() or pdf.stat().st_mtime < document.stat().st_mtime
+    except OSError:
+        return True
 
 
 def _read_state(path: Path) -> dict:

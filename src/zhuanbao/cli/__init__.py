@@ -105,17 +105,8 @@ def build(
     from ..build import BusyError
     from ..build import run as run_build
 
-    def execute():
-        summary = run_build(path, output, templates, None if json_out else _progress, changed, jobs, wait)
-        if pdf:
-            from ..export import to_pdf
-
-            for item in summary.built:
-                to_pdf(item.path)
-        return summary
-
     try:
-        summary = execute()
+        summary = run_build(path, output, templates, None if json_out else _progress, changed, jobs, wait, pdf)
     except BusyError as exc:
         _report_failure(exc, json_out)
         raise typer.Exit(EXIT_BUSY) from None
@@ -126,15 +117,19 @@ def build(
         raise typer.Exit(2) from None
     if json_out:
         typer.echo(json.dumps(summary.as_json(), ensure_ascii=False, indent=1))
-        return
-    for item in summary.built:
-        typer.echo(f"已生成：{item.path}")
-        if pdf:
-            typer.echo(f"已生成：{item.path.with_suffix('.pdf')}")
-    if summary.skipped:
-        typer.echo(f"未变化，跳过 {len(summary.skipped)} 期。")
-    if not summary.built and not summary.skipped:
-        typer.echo("没有需要生成的期。")
+    else:
+        for item in summary.built:
+            typer.echo(f"已生成：{item.path}")
+        for made in summary.pdfs:
+            typer.echo(f"已生成：{made}")
+        if summary.skipped:
+            typer.echo(f"未变化，跳过 {len(summary.skipped)} 期。")
+        if not summary.built and not summary.skipped:
+            typer.echo("没有需要生成的期。")
+    for failure in summary.failed:  # the .docx files are written; a PDF is missing
+        typer.echo(str(failure), err=True)
+    if summary.failed:
+        raise typer.Exit(2)
 
 
 def _report_failure(exc: UserError, json_out: bool) -> None:
@@ -143,10 +138,10 @@ def _report_failure(exc: UserError, json_out: bool) -> None:
     if not json_out:
         typer.echo(str(exc), err=True)
         return
-    errors = getattr(exc, "errors", [exc])
-    failed = [{"file": str(e.path) if e.path else None, "line": e.line, "column": e.column, "message": e.message}
-              for e in errors]  # fmt: skip
-    typer.echo(json.dumps({"built": [], "skipped": [], "failed": failed}, ensure_ascii=False, indent=1))
+    from ..build import failure_json
+
+    failed = [failure_json(e) for e in getattr(exc, "errors", [exc])]
+    typer.echo(json.dumps({"built": [], "skipped": [], "pdf": [], "failed": failed}, ensure_ascii=False, indent=1))
     typer.echo(str(exc), err=True)
 
 

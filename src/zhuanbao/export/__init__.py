@@ -76,10 +76,15 @@ def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path
             raise OutputError(f"LibreOffice 超过 {timeout:.0f} 秒仍未完成转换，已停止", docx) from None
         produced = Path(work, docx.stem + ".pdf")
         if result.returncode != 0 or not produced.is_file():
-            detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip()[-300:]
-            raise OutputError(f"LibreOffice 未能转换为 PDF：{detail or '无输出'}", docx)
-        outdir.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(produced), str(target))
+            lines = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
+            detail = " ".join(lines[-3:])  # whole lines: the end of its output says why
+            raise OutputError(f"LibreOffice 未能转换为 PDF（退出码 {result.returncode}）：{detail or '无输出'}", docx)
+        from ..build import write_atomic
+
+        try:  # a reader (or a printer queue) never sees half a PDF
+            write_atomic(target, produced.read_bytes())
+        except OSError as exc:
+            raise OutputError(f"无法写入 PDF：{exc.strerror or exc}", target) from None
     return target
 
 
