@@ -130,9 +130,19 @@ def test_user_style_sheet_replaces_the_default(series, tmp_path):
     [
         ("<p>{{ issue.numbr }}</p>\n", "不存在的变量", 1),
         ("<p>ok</p>\n{% for x in %}\n", "模板语法错误", 2),
-        ('<p style="nope">x</p>\n', "段落样式“nope”", None),
+        ('<p>ok</p>\n<p style="nope">x</p>\n', "段落样式“nope”", 2),
         ("<p>unclosed\n", "标记有误", None),
-        ("<div>x</div>\n", "不能使用 <div>", None),
+        ("<p>ok</p>\n<div>x</div>\n", "不能使用 <div>", 2),
+        ("<p>a <u>b</u></p>\n", "段落中不能使用 <u>", 1),
+        ('<p>ok</p>\n<p color="0000FF">x</p>\n', "<p> 没有 color 这个属性", 2),
+        ('<table style="distribution"><tr><td span="x"><p>a</p></td></tr></table>\n', "span=“x”应是 1 以上的整数", 1),
+        ('<table style="distribution"><tr><td align="middle"><p>a</p></td></tr></table>\n', "align=“middle”无效", 1),
+        ('<table style="distribution" widths="0,0"><tr><td><p>a</p></td><td><p>b</p></td></tr></table>\n',
+         "widths=“0,0”应是逗号分隔的正数", 1),
+        ('<table style="distribution"><tr><td>直接写的字</td></tr></table>\n', "<td> 中的文字“直接写的字”要放在 <p> 里", 1),
+        ("<p>ok</p>\n报头外的字\n", "中的文字“报头外的字”要放在 <p> 里", 2),
+        ('<table style="distribution"><tr><td><table style="distribution"/></td></tr></table>\n',
+         "<td> 中只能有 <p>，不能有 <table>", 1),
     ],
 )
 def test_template_errors_name_the_template_and_line(series, tmp_path, template, message, line):
@@ -143,6 +153,19 @@ def test_template_errors_name_the_template_and_line(series, tmp_path, template, 
     if line is not None:
         assert caught.value.path.name == "masthead.xml.j2"
         assert caught.value.line == line
+
+
+def test_a_template_including_itself_is_an_error_not_a_crash(series, tmp_path):
+    custom = write_tree(tmp_path / "loop", {"masthead.xml.j2": '{% include "masthead.xml.j2" %}\n'})
+    with pytest.raises(TemplateError, match="形成了循环"):
+        rendered(series(), custom)
+
+
+def test_a_template_saved_as_gbk_is_read(series, tmp_path):
+    custom = tmp_path / "gbk"
+    custom.mkdir()
+    (custom / "masthead.xml.j2").write_bytes('<p style="masthead-title">青石市工作专报</p>\n'.encode("gbk"))
+    assert paragraphs(rendered(series(), custom))[0] == ("masthead-title", "青石市工作专报")
 
 
 def test_templates_cannot_reach_python_internals(series, tmp_path):

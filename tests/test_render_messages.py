@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from jinja2 import StrictUndefined
+from jinja2 import DictLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from zhuanbao.render.filters import FILTERS
@@ -11,10 +11,10 @@ from zhuanbao.render.messages import explain
 
 
 def error_of(source: str) -> BaseException:
-    env = SandboxedEnvironment(undefined=StrictUndefined)
+    env = SandboxedEnvironment(undefined=StrictUndefined, loader=DictLoader({}))
     env.filters.update(FILTERS)
     try:
-        env.from_string(source).render(tables={}, a=1, text="文字", none=None)
+        env.from_string(source).render(tables={}, a=1, text="文字", none=None, section={"items": []})
     except Exception as exc:  # noqa: BLE001 - any error is what is being tested
         return exc
     raise AssertionError("no error")
@@ -46,6 +46,9 @@ def error_of(source: str) -> BaseException:
         ("{{ none | cn_date }}", "cn_date 用在了空值上"),
         ("{{ text | pct }}", "pct 只能用于数字，“文字”不是数字"),
         ("{{ text | cn_date }}", "cn_date 只能用于日期，“文字”不是日期"),
+        ("{% for i in section.items %}{% endfor %}", '栏目的稿件请写 section["items"]'),
+        ("{% macro m(item) %}{{ item }}{% endmacro %}{{ m() }}", "调用宏时少了参数“item”"),
+        ('{% include "mashead.xml.j2" %}', "找不到模板“mashead.xml.j2”"),
     ],
 )
 def test_known_errors_are_said_in_chinese(source, message):

@@ -77,8 +77,25 @@ def _environment(dirs: tuple[Path, ...]):
 
     from .cache import bytecode_cache
 
+    class OfficeFileLoader(FileSystemLoader):
+        """Templates saved by Notepad or WPS: UTF-8, GBK or UTF-16, read like every other file."""
+
+        def get_source(self, environment, template):
+            import os
+
+            from jinja2.loaders import split_template_path
+
+            from ..load.text import read_text
+
+            for folder in self.searchpath:
+                path = Path(folder, *split_template_path(template))
+                if path.is_file():
+                    mtime = os.path.getmtime(path)
+                    return read_text(path), str(path), lambda: path.is_file() and os.path.getmtime(path) == mtime
+            return super().get_source(environment, template)  # raises TemplateNotFound
+
     env = SandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        loader=ChoiceLoader([OfficeFileLoader(str(d)) for d in dirs]),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -276,7 +293,9 @@ def render(edition: Edition, templates: TemplateSet) -> Document:
     except (JinjaError, ArithmeticError, TypeError, ValueError) as exc:
         path, line = _template_location(exc, templates.main)
         raise TemplateError(f"模板出错：{explain(exc)}", path, line) from None
-    blocks = parse_markup(text, templates.sheet, templates.main, {t.id: t for t in edition.indicators})
+    except RecursionError:
+        raise TemplateError("模板的 include 或宏互相调用，形成了循环", templates.main) from None
+    blocks = parse_markup(text, templates.sheet, templates.main, {t.id: t for t in edition.indicators}, templates.dirs)
     return Document(
         blocks=blocks,
         title=edition.name,

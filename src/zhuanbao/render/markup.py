@@ -27,16 +27,44 @@ from ..style import StyleSheet
 
 _LAYOUT_SPACE = re.compile(r"[ \t]*\n\s*")
 _ALIGNS = {"left", "center", "right", "justify", "distribute"}
+# Each tag's attributes: one a template misspells (colour=, alighn=) is an
+# error, not a setting silently ignored.
+_ATTRIBUTES = {
+    "p": {"style", "align", "break"},
+    "table": {"style", "widths", "data", "head", "cell"},
+    "tr": {"header"},
+    "td": {"span", "align"},
+    "r": {"style"},
+    "image": {"name", "width"},
+    "b": set(), "i": set(), "hang": set(), "tab": set(), "br": set(),
+}  # fmt: skip
 
 
 class _Parser:
-    def __init__(self, sheet: StyleSheet, template: Path, data: dict | None = None) -> None:
+    def __init__(self, sheet: StyleSheet, template: Path, data: dict | None = None,
+                 sources: tuple[Path, ...] = ()) -> None:  # fmt: skip
         self.sheet = sheet
         self.template = template
         self.data = data or {}
+        self.sources = sources  # template folders, to find where a mistake was written
 
-    def fail(self, message: str) -> TemplateError:
-        return TemplateError(message, self.template)
+    def fail(self, message: str, written: str | None = None) -> TemplateError:
+        """An error in the markup the templates produced. The markup has no
+        file lines of its own, so ``written`` (what the template must have
+        said, e.g. a style name) is looked up in the template files."""
+        path, line = self.template, None
+        if written:
+            path, line = _written_where(self.sources, written) or (path, None)
+        return TemplateError(message, path, line)
+
+    def check(self, element: ET.Element) -> None:
+        unknown = sorted(set(element.attrib) - _ATTRIBUTES.get(element.tag, set()))
+        if unknown:
+            allowed = "、".join(sorted(_ATTRIBUTES.get(element.tag, ()))) or "无"
+            raise self.fail(f"<{element.tag}> 没有 {unknown[0]} 这个属性（可用：{allowed}）", f"{unknown[0]}=")
+        align = element.get("align")
+        if align is not None and align not in _ALIGNS:
+            raise self.fail(f"align=“{align}”无效（可用：{'、'.join(sorted(_ALIGNS))}）", f'"{align}"')
 
     def style(self, element: ET.Element, kind: str) -> str:
         name = element.get("style")
@@ -44,8 +72,13 @@ class _Parser:
         if name is None and kind == "段落":
             return "body"
         if name not in known:
-            raise self.fail(f"{kind}样式“{name}”没有在样式表 {self.sheet.path.name} 中定义")
+            raise self.fail(f"{kind}样式“{name}”没有在样式表 {self.sheet.path.name} 中定义", f'"{name}"')
         return name
+
+    def no_loose_text(self, element: ET.Element, where: str) -> None:
+        loose = [t for t in [element.text] + [child.tail for child in element] if t and t.strip()]
+        if loose:
+            raise self.fail(f"{where}中的文字“{loose[0].strip()[:20]}”要放在 <p> 里，否则不会印出", loose[0].strip()[:20])
 
     def runs(self, element: ET.Element, para: Paragraph, style: str | None, bold: bool, italic: bool) -> None:
         def text(value: str | None) -> None:
@@ -57,6 +90,8 @@ class _Parser:
         text(element.text)
         for child in element:
             tag = child.tag
+            if tag in _ATTRIBUTES:
+                self.check(child)
             if tag == "b":
                 self.runs(child, para, style, True, italic)
             elif tag == "i":
@@ -64,7 +99,7 @@ class _Parser:
             elif tag == "r":
                 name = child.get("style")
                 if name is not None and name not in self.sheet.characters:
-                    raise self.fail(f"字符样式“{name}”没有在样式表 {self.sheet.path.name} 中定义")
+                    raise self.fail(f"字符样式“{name}”没有在样式表 {self.sheet.path.name} 中定义", f'"{name}"')
                 self.runs(child, para, name or style, bold, italic)
             elif tag == "hang":
                 para.hang = "".join(child.itertext())
@@ -80,7 +115,7 @@ class _Parser:
                 width = child.get("width")
                 para.runs.append(Run("", image=name, image_width=self.length(width) if width else None))
             else:
-                raise self.fail(f"段落中不能使用 <{tag}>（可用：b、i、r、hang、tab、br、image）")
+                raise self.fail(f"段落中不能使用 <{tag}>（可用：b、i、r、hang、tab、br、image）", f"<{tag}")
             text(child.tail)
 
     def length(self, text: str) -> float:
@@ -93,9 +128,8 @@ class _Parser:
         return value * MM if match.group(2) == "mm" else value
 
     def paragraph(self, element: ET.Element) -> Paragraph:
+        self.check(element)
         align = element.get("align")
-        if align is not None and align not in _ALIGNS:
-            raise self.fail(f"align=“{align}”无效（可用：{'、'.join(sorted(_ALIGNS))}）")
         para = Paragraph(self.style(element, "段落"), align=align, page_break_before=element.get("break") == "page")
         self.runs(element, para, None, False, False)
         return para
@@ -116,6 +150,7 @@ class _Parser:
                          list(indicator.widths), list(indicator.min_widths))  # fmt: skip
 
     def table(self, element: ET.Element) -> Table | DataTable:
+        self.check(element)
         if element.get("data"):
             return self.data_table(element, element.get("data"))
         widths = element.get("widths")
@@ -124,27 +159,41 @@ class _Parser:
             try:
                 table.widths = [float(w) for w in widths.split(",")]
             except ValueError:
-                raise self.fail(f"widths=“{widths}”应是逗号分隔的数字") from None
+                table.widths = []
+            if not table.widths or min(table.widths) <= 0:
+                raise self.fail(f"widths=“{widths}”应是逗号分隔的正数，如 1,3", f'"{widths}"')
+        self.no_loose_text(element, "<table> ")
         for tr in element:
             if tr.tag != "tr":
-                raise self.fail(f"<table> 中只能有 <tr>，不能有 <{tr.tag}>")
+                raise self.fail(f"<table> 中只能有 <tr>，不能有 <{tr.tag}>", f"<{tr.tag}")
+            self.check(tr)
+            self.no_loose_text(tr, "<tr> ")
             row = Row(header=tr.get("header") == "1")
             for td in tr:
                 if td.tag != "td":
-                    raise self.fail(f"<tr> 中只能有 <td>，不能有 <{td.tag}>")
-                cell = Cell(span=int(td.get("span", "1")), align=td.get("align"))
-                cell.paragraphs = [self.paragraph(p) for p in td if p.tag == "p"]
+                    raise self.fail(f"<tr> 中只能有 <td>，不能有 <{td.tag}>", f"<{td.tag}")
+                self.check(td)
+                self.no_loose_text(td, "<td> ")
+                span = td.get("span", "1")
+                if not span.isdigit() or int(span) < 1:
+                    raise self.fail(f"span=“{span}”应是 1 以上的整数（合并几列）", f'"{span}"')
+                cell = Cell(span=int(span), align=td.get("align"))
+                for p in td:
+                    if p.tag != "p":
+                        raise self.fail(f"<td> 中只能有 <p>，不能有 <{p.tag}>（表格不能嵌套）", f"<{p.tag}")
+                cell.paragraphs = [self.paragraph(p) for p in td]
                 row.cells.append(cell)
             if row.cells:
                 table.rows.append(row)
         if table.widths and table.rows:
             columns = max(sum(c.span for c in r.cells) for r in table.rows)
             if len(table.widths) != columns:
-                raise self.fail(f"widths 给了 {len(table.widths)} 列，表格却有 {columns} 列")
+                raise self.fail(f"widths 给了 {len(table.widths)} 列，表格却有 {columns} 列", f'"{widths}"')
         return table
 
     def document(self, root: ET.Element) -> list[Block]:
         blocks: list[Block] = []
+        self.no_loose_text(root, "")
         for element in root:
             if element.tag == "p":
                 blocks.append(self.paragraph(element))
@@ -153,12 +202,33 @@ class _Parser:
                 if isinstance(table, DataTable) or table.rows:
                     blocks.append(table)
             else:
-                raise self.fail(f"文档中不能使用 <{element.tag}>（可用：p、table）")
+                raise self.fail(f"文档中不能使用 <{element.tag}>（可用：p、table）", f"<{element.tag}")
         return blocks
 
 
-def parse_markup(text: str, sheet: StyleSheet, template: Path, data: dict | None = None) -> list[Block]:
-    """Parse rendered template output into document blocks."""
+def _written_where(folders: tuple[Path, ...], written: str) -> tuple[Path, int] | None:
+    """The first template file and line holding ``written`` (a template in an
+    earlier folder hides the same name in later ones, as in rendering)."""
+    seen: set[str] = set()
+    for folder in folders:
+        for path in sorted(folder.glob("*.j2")):
+            if path.name in seen:
+                continue
+            seen.add(path.name)
+            try:
+                lines = path.read_text("utf-8", errors="replace").splitlines()
+            except OSError:
+                continue
+            for number, line in enumerate(lines, start=1):
+                if written in line:
+                    return path, number
+    return None
+
+
+def parse_markup(text: str, sheet: StyleSheet, template: Path, data: dict | None = None,
+                 sources: tuple[Path, ...] = ()) -> list[Block]:  # fmt: skip
+    """Parse rendered template output into document blocks (``sources``: the
+    template folders, to point an error at the template line that wrote it)."""
     try:
         root = ET.fromstring(f"<doc>{text}</doc>")
     except ET.ParseError as exc:
@@ -170,4 +240,4 @@ def parse_markup(text: str, sheet: StyleSheet, template: Path, data: dict | None
             template,
             hint="检查标签是否成对闭合，文字中的 & < > 是否经过转义（模板中用 {{ 变量 }} 输出的文字会自动转义）。",
         ) from None
-    return _Parser(sheet, template, data).document(root)
+    return _Parser(sheet, template, data, sources).document(root)

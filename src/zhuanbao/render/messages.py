@@ -28,6 +28,9 @@ _MESSAGES = [
     (r"^can only concatenate str", "文字和数字不能直接相加（数字可先用 |string 转为文字）"),
     (r"^unsupported operand type", "这两个值不能这样运算（一个是文字，一个是数字？）"),
     (r"^Range too big", "范围太大"),
+    (r"'builtin_function_or_method' object is not iterable",
+     "这里取到的是一个方法，不是列表：栏目的稿件请写 section[\"items\"]，不要写 section.items"),
+    (r"^parameter '(?P<name>\w+)' was not provided", "调用宏时少了参数“{name}”"),
     (r"^unexpected char '(?P<name>[^']+)' at \d+", "“{name}”不能写在 {{{{ }}}} 之内（“}}}}”漏写了？）"),
     (r"^Missing end of comment tag", "“{{#”没有对应的“#}}”（要印出“{{#”，请写成 {{{{ \"{{#\" }}}}）"),
 ]
@@ -36,6 +39,8 @@ _COMPILED = [(re.compile(pattern), message) for pattern, message in _MESSAGES]
 
 def explain(exc: BaseException) -> str:
     """The error in Chinese where it is a known one, else Jinja's own words."""
+    if type(exc).__name__ in ("TemplateNotFound", "TemplatesNotFound"):
+        return f"找不到模板“{getattr(exc, 'name', exc)}”（include、import 的文件名写错了？）"
     text = str(getattr(exc, "message", None) or exc).strip()
     for pattern, message in _COMPILED:
         found = pattern.search(text)
