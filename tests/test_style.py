@@ -50,21 +50,31 @@ def test_base_styles_are_inherited_and_overridden(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "message", "line"),
     [
-        (("size: 三号", "size: 大号"), "无法识别的长度“大号”"),
-        (("font: 仿宋, size: 三号", "font: 宋体, size: 三号"), "字体“宋体”没有在 fonts 中定义"),
-        (("base: folio-odd", "base: nothing"), "base“nothing”不存在"),
-        (("line: 1line, indent", "linee: 1line, indent"), "未知的键“linee”"),
-        (("line: 14pt}", "line: 14pt, align: middle}"), "align"),
+        (("size: 三号", "size: 大号"), "无法识别的长度“大号”", 5),
+        (("size: 三号", "size: 小三号"), "字号还可写 三号、小四 等", 5),
+        (("size: 三号", "size: 60px"), "无法识别的长度“60px”", 5),
+        (("font: 仿宋, size: 三号", "font: 宋体, size: 三号"), "字体“宋体”没有在 fonts 中定义", 5),
+        (("base: folio-odd", "base: nothing"), "base“nothing”不存在", 7),
+        (("line: 1line, indent", "linee: 1line, indent"), "未知的键“linee”", 5),
+        (("line: 14pt}", "line: 14pt, align: middle}"), "align", 6),
+        (("size: 四号", "size: -5pt"), "“-5pt”应大于 0", 6),
+        (("size: 四号", "size: 0pt"), "“0pt”应大于 0", 6),
+        (("size: 四号", "size: 2000pt"), "超过 Word 的上限 1638pt", 6),
+        (("line: 14pt", "line: 14"), "“14”缺少单位（应写如 14mm 或 14pt）", 6),
+        (("page: {lines: 22, chars: 28}", "page: {lines: 22, chars: 28, margin_top: 37}"), "“37”缺少单位", 1),
+        (("page: {lines: 22, chars: 28}", "page: {lines: 22, chars: 28, margin_left: -28mm}"), "页边距“-28mm”不能是负数", 1),
+        (("page: {lines: 22, chars: 28}", "page: {lines: 22, chars: 28, margin_top: 250mm}"), "页边距太大", 1),
+        (("page: {lines: 22, chars: 28}", "page: {lines: 22, chars: 200}"), "每行 200 个 三号 的字排不下", 1),
     ],
 )
-def test_mistakes_in_the_sheet_are_reported(tmp_path, change, message):
+def test_mistakes_in_the_sheet_are_reported_at_their_line(tmp_path, change, message, line):
     old, new = change
     with pytest.raises(UserError) as caught:
         sheet_from(tmp_path, MINIMAL.replace(old, new, 1))
     assert message in str(caught.value)
-    assert caught.value.path.name == "style.yaml"
+    assert (caught.value.path.name, caught.value.line) == ("style.yaml", line)
 
 
 def test_folio_format_must_hold_the_page_number(tmp_path):

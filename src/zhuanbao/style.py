@@ -219,24 +219,62 @@ class StyleSheet:
     folio_even: str
 
 
+#: Word's largest font size.
+MAX_SIZE = 1638.0
+
+
+def _find(data, value: str, key: tuple = ()) -> tuple | None:
+    """The key under which ``value`` is written, to put an error on its line."""
+    if isinstance(data, dict):
+        items = data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return key if str(data) == str(value) else None
+    for name, child in items:
+        found = _find(child, value, key + (name,))
+        if found is not None:
+            return found
+    return None
+
+
 class _Resolver:
-    def __init__(self, sheet: SheetModel, path: Path) -> None:
+    def __init__(self, sheet: SheetModel, path: Path, doc=None) -> None:
         self.sheet = sheet
         self.path = path
+        self.doc = doc
         self.pitch = 0.0
+        self.within: tuple = ()  # the part of style.yaml being resolved: ("paragraph", "body")
 
-    def fail(self, message: str) -> TemplateError:
-        return TemplateError(message, self.path)
+    def fail(self, message: str, value: str | None = None) -> TemplateError:
+        """An error at the line where ``value`` is written (in the part being resolved, else anywhere)."""
+        line = column = None
+        if self.doc is not None:
+            node = self.doc.data
+            for part in self.within:
+                node = node.get(part, {}) if isinstance(node, dict) else {}
+            key = self.within if value is None else _find(node, value, self.within) or _find(self.doc.data, value)
+            if key:
+                line, column = self.doc.where(key)
+        return TemplateError(message, self.path, line, column)
 
     def size(self, text: str, where: str) -> float:
         if text in CN_SIZES:
             return float(CN_SIZES[text])
-        return self.length(text, where, em=None)
+        size = self.length(text, where, em=None, positive=True)
+        if size > MAX_SIZE:
+            raise self.fail(f"{where}：字号“{text}”超过 Word 的上限 {MAX_SIZE:g}pt", text)
+        return size
 
-    def length(self, text: str, where: str, em: float | None) -> float:
+    def length(self, text: str, where: str, em: float | None, positive: bool = False) -> float:
         match = _LENGTH.match(str(text))
         if not match:
-            raise self.fail(f"{where}：无法识别的长度“{text}”（应写如 37mm、16pt、2ch、1line）")
+            hint = "（字号还可写 三号、小四 等）" if "号" in str(text) else ""
+            raise self.fail(f"{where}：无法识别的长度“{text}”（应写如 37mm、16pt、2ch、1line）{hint}", text)
+        if match.group(2) is None and float(match.group(1)) != 0:
+            raise self.fail(f"{where}：“{text}”缺少单位（应写如 {text}mm 或 {text}pt）", text)
+        if positive and float(match.group(1)) <= 0:
+            raise self.fail(f"{where}：“{text}”应大于 0", text)
         value, unit = float(match.group(1)), match.group(2) or "pt"
         if unit == "mm":
             return value * MM
@@ -254,7 +292,7 @@ class _Resolver:
         try:
             return self.sheet.fonts[alias]
         except KeyError:
-            raise self.fail(f"{where}：字体“{alias}”没有在 fonts 中定义（已定义：{'、'.join(self.sheet.fonts)}）") from None
+            raise self.fail(f"{where}：字体“{alias}”没有在 fonts 中定义（已定义：{'、'.join(self.sheet.fonts)}）", alias) from None
 
     def rule(self, border: Border | None, where: str) -> Rule | None:
         if border is None:
@@ -269,12 +307,12 @@ class _Resolver:
     def merged(self, style_id: str, seen: tuple[str, ...] = ()) -> dict:
         styles = self.sheet.paragraph
         if style_id in seen:
-            raise self.fail(f"段落样式 {style_id} 的 base 形成了循环")
+            raise self.fail(f"段落样式 {style_id} 的 base 形成了循环", style_id)
         style = styles[style_id]
         values = {}
         if style.base is not None:
             if style.base not in styles:
-                raise self.fail(f"段落样式 {style_id}：base“{style.base}”不存在")
+                raise self.fail(f"段落样式 {style_id}：base“{style.base}”不存在", style.base)
             values = self.merged(style.base, seen + (style_id,))
         values.update({k: v for k, v in style.model_dump(exclude_unset=True).items() if v is not None})
         for key in ("border_top", "border_bottom"):
@@ -284,6 +322,7 @@ class _Resolver:
         return values
 
     def paragraph(self, style_id: str) -> ParaFormat:
+        self.within = ("paragraph", style_id)
         v = self.merged(style_id)
         where = f"段落样式 {style_id}"
         if "font" not in v or "size" not in v or "line" not in v:
@@ -296,6 +335,10 @@ class _Resolver:
             # GB/T 9704: 28 characters a line. Condense each character so that
             # exactly `chars` fit the text width, rounded down to Word's 1/20 pt.
             pitch = self.page.text_width / self.page.chars
+            if pitch < size * 0.75:
+                self.within = ("page",)
+                raise self.fail(f"page.chars 为 {self.page.chars}：每行 {self.page.chars} 个 {v['size']} 的字排不下"
+                                f"（每字只有 {pitch:.1f}pt）", str(self.page.chars))  # fmt: skip
             spacing = math.floor((pitch - size) * 20) / 20
         return ParaFormat(
             id=style_id,
@@ -322,6 +365,7 @@ class _Resolver:
         )
 
     def character(self, style_id: str, style: CharacterStyle) -> CharFormat:
+        self.within = ("character", style_id)
         where = f"字符样式 {style_id}"
         font = self.font(style.font, where) if style.font else None
         return CharFormat(
@@ -337,26 +381,34 @@ class _Resolver:
     def resolve(self) -> StyleSheet:
         p = self.sheet.page
         where = "page"
-        height = self.length(p.height, where, None)
-        margin_top = self.length(p.margin_top, where, None)
-        margin_bottom = self.length(p.margin_bottom, where, None)
+        self.within = ("page",)
+        height = self.length(p.height, where, None, positive=True)
+        width = self.length(p.width, where, None, positive=True)
+        margins = [self.length(m, where, None) for m in (p.margin_top, p.margin_bottom, p.margin_left, p.margin_right)]
+        for text, value in zip((p.margin_top, p.margin_bottom, p.margin_left, p.margin_right), margins):
+            if value < 0:
+                raise self.fail(f"page：页边距“{text}”不能是负数", text)
+        margin_top, margin_bottom = margins[0], margins[1]
         text_height = height - margin_top - margin_bottom
+        if text_height < 72 or width - margins[2] - margins[3] < 72:  # less than an inch of text block
+            raise self.fail("page：页边距太大，纸上剩下的版心不到 1 英寸")
         # Word stores line spacing in twips: round the pitch down so that
         # `lines` lines always fit the text block.
         self.pitch = math.floor(text_height / p.lines * 20) / 20
         self.page = PageFormat(
-            width=self.length(p.width, where, None),
+            width=width,
             height=height,
             margin_top=margin_top,
             margin_bottom=margin_bottom,
-            margin_left=self.length(p.margin_left, where, None),
-            margin_right=self.length(p.margin_right, where, None),
+            margin_left=margins[2],
+            margin_right=margins[3],
             footer=self.length(p.footer, where, None),
             line_pitch=self.pitch,
             chars=p.chars,
         )
         paragraphs = {sid: self.paragraph(sid) for sid in self.sheet.paragraph}
         characters = {sid: self.character(sid, s) for sid, s in self.sheet.character.items()}
+        self.within = ("table",)
         tables = {
             sid: TableFormat(
                 sid,
@@ -385,4 +437,4 @@ def load_style_sheet(path: Path) -> StyleSheet:
     """Read, validate and resolve a style.yaml."""
     doc = load_yaml(path)
     sheet = validate(SheetModel, doc, "样式表")
-    return _Resolver(sheet, path).resolve()
+    return _Resolver(sheet, path, doc).resolve()
