@@ -74,6 +74,9 @@ def test_missing_argument_is_a_chinese_usage_error():
         (["build", "a", "b"], "错误：多余的参数：b\n"),
         (["new", "x", "--date"], "错误：选项 --date 后面要写一个值。\n"),
         (["search", "-就业"], "错误：没有选项 -就。以“-”开头的词语请写在 -- 之后，如 zhuanbao search -- -就业\n"),
+        (["build", "x", "--jobs", "0"], "错误：--jobs / -j 应不小于 1\n"),
+        (["build", "x", "--wait", "-5"], "错误：--wait 应不小于 0\n"),
+        (["preview", "x", "--dpi", "3000"], "错误：--dpi 应不大于 600\n"),
     ],
 )
 def test_usage_errors_are_chinese(args, message):

@@ -177,3 +177,43 @@ def test_templates_cannot_reach_python_internals(series, tmp_path):
 def test_missing_template_folder_is_an_error(tmp_path):
     with pytest.raises(TemplateError, match="模板文件夹不存在"):
         template_set(tmp_path / "absent")
+
+
+def test_a_logo_in_the_template_folder_is_printed_and_a_missing_one_named(series, tmp_path):
+    import zlib
+
+    def png(width: int, height: int) -> bytes:
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+        header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+        pixels = zlib.compress(b"".join(b"\0" + b"\xff" * width for _ in range(height)))
+        return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+    masthead = '<p style="masthead-title"><image name="logo.png" width="20mm"/>工作专报</p>\n'
+    custom = write_tree(tmp_path / "logo", {"masthead.xml.j2": masthead, "logo.png": png(4, 2)})
+    doc = rendered(series(), custom)
+    assert doc.media["logo.png"] == (custom / "logo.png").read_bytes()
+    (custom / "logo.png").unlink()
+    with pytest.raises(TemplateError) as caught:
+        rendered(series(), custom)
+    assert "<image name=“logo.png”>：在模板文件夹中找不到" in caught.value.message
+    assert (caught.value.path.name, caught.value.line) == ("masthead.xml.j2", 1)
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"style.yml": "page: {}\n"}, "样式表应命名为 style.yaml，这里是“style.yml”"),
+        ({"说明.txt": "x"}, "模板文件夹中没有 zhuanbao 认识的文件"),
+    ],
+)
+def test_a_template_folder_zhuanbao_would_ignore_is_an_error(tmp_path, files, message):
+    with pytest.raises(TemplateError, match=message):
+        template_set(write_tree(tmp_path / "mine", files))
+
+
+def test_a_file_given_as_the_template_folder_is_named_so(tmp_path):
+    (tmp_path / "f").write_text("x", "utf-8")
+    with pytest.raises(TemplateError, match="这是一个文件，不是模板文件夹"):
+        template_set(tmp_path / "f")

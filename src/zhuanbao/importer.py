@@ -142,7 +142,7 @@ def import_submission(
     if series is not None and section not in series.sections:
         raise ContentError(f"栏目“{section}”不在 series.yaml 的 sections 中（{'、'.join(series.sections)}）", issue_dir.parent / SERIES_FILE)
     if not source_file.is_file():
-        raise ContentError("稿件文件不存在", source_file)
+        raise ContentError("这是一个文件夹，请给出其中的稿件文件" if source_file.is_dir() else "稿件文件不存在", source_file)
     suffix = source_file.suffix.lower()
     if suffix == ".docx":
         paragraphs, left_out = docx_paragraphs(source_file)

@@ -93,8 +93,8 @@ def build(
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF（放在 .docx 旁边）。")] = False,
     changed: Annotated[bool, typer.Option("--changed", help="只重新生成内容、模板或版本有变化的期。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果摘要（供定时任务使用）。")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", help="并行进程数，默认用全部 CPU。")] = None,
-    wait: Annotated[float, typer.Option("--wait", metavar="秒", help="输出文件夹被另一个任务占用时最多等待的秒数。")] = 0,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", min=1, help="并行进程数，默认用全部 CPU。")] = None,
+    wait: Annotated[float, typer.Option("--wait", metavar="秒", min=0, help="输出文件夹被另一个任务占用时最多等待的秒数。")] = 0,
 ) -> None:
     """生成 Word 文档：每期一个 .docx，如 工作专报2023年第8期.docx。
 
@@ -150,7 +150,7 @@ def preview(
     path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹。")],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="文件夹", help="输出文件夹。")] = Path("output"),
     templates: Annotated[Path | None, typer.Option("--templates", "-t", metavar="文件夹", help="模板文件夹。")] = None,
-    dpi: Annotated[int, typer.Option("--dpi", help="预览图分辨率。")] = 60,
+    dpi: Annotated[int, typer.Option("--dpi", min=30, max=600, help="预览图分辨率（30—600）。")] = 60,
 ) -> None:
     """生成本期的 Word、PDF 和每页的 PNG 预览图，并列出图片位置。"""
     from ..build import build as run_build
@@ -330,7 +330,7 @@ def search(
     series: Annotated[str | None, typer.Option("--series", metavar="刊名", help="只查某个刊物。")] = None,
     year: Annotated[int | None, typer.Option("--year", metavar="年", help="只查某一年。")] = None,
     source: Annotated[str | None, typer.Option("--source", metavar="单位", help="只查某个供稿单位。")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", metavar="条数", help="最多列出几条（0 为全部）。")] = 50,
+    limit: Annotated[int, typer.Option("--limit", "-n", metavar="条数", min=0, help="最多列出几条（0 为全部）。")] = 50,
 ) -> None:
     """在归档的各期中检索稿件，列出期号、栏目、标题和相关段落。"""
     hits = _with_catalogue(archive, lambda catalogue: catalogue.search(query, series, year, source))

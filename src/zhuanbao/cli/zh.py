@@ -39,6 +39,11 @@ _ERRORS = [
     (re.compile(r"Option '?(.+?)'? requires an argument\.?"), r"选项 \1 后面要写一个值。"),
     (re.compile(r"Invalid value for (.+?): .*valid integer.*"), r"\1 应为整数"),
     (re.compile(r"Invalid value for (.+?): .*valid number.*"), r"\1 应为数字"),
+    # Typer 0.29 checks min= / max= through pydantic
+    (re.compile(r"Invalid value for (.+?): Input should be greater than or equal to (\S+)"), r"\1 应不小于 \2"),
+    (re.compile(r"Invalid value for (.+?): Input should be less than or equal to (\S+)"), r"\1 应不大于 \2"),
+    (re.compile(r"Invalid value for (.+?): .*is not in the range (\S+)>=(\S+)\.?"), r"\1 应不小于 \3"),
+    (re.compile(r"Invalid value for (.+?): .*is not in the range (\S+)<=(\S+)\.?"), r"\1 应不大于 \3"),
     (re.compile(r"Invalid value for (.+?): (.+)"), r"\1 的值无效：\2"),
     (re.compile(r"Missing command\.?"), "缺少命令。"),
 ]

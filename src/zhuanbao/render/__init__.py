@@ -54,7 +54,8 @@ def template_set(user_dir: Path | None) -> TemplateSet:
     dirs: list[Path] = []
     if user_dir is not None:
         if not user_dir.is_dir():
-            raise TemplateError("模板文件夹不存在", user_dir)
+            raise TemplateError("这是一个文件，不是模板文件夹" if user_dir.exists() else "模板文件夹不存在", user_dir)
+        _check_template_folder(user_dir)
         dirs.append(user_dir.resolve())
     default = default_template_dir()
     if default not in dirs:
@@ -63,6 +64,22 @@ def template_set(user_dir: Path | None) -> TemplateSet:
     if style is None:
         raise TemplateError(f"找不到样式表 {STYLE_FILE}", dirs[0])
     return TemplateSet(tuple(dirs), _cached_sheet(style, style.stat().st_mtime_ns))
+
+
+def _check_template_folder(folder: Path) -> None:
+    """A template folder zhuanbao would take nothing from is a mistake, not the defaults."""
+    names = {p.name for p in folder.iterdir() if p.is_file()}
+    if STYLE_FILE not in names:
+        near = sorted(n for n in names if n.lower().startswith("style.") and n != STYLE_FILE)
+        if near:
+            raise TemplateError(f"样式表应命名为 {STYLE_FILE}，这里是“{near[0]}”，不会被读取", folder / near[0])
+    if not names & ({STYLE_FILE} | {p.name for p in default_template_dir().iterdir()}) and not any(
+        n.endswith(".j2") for n in names
+    ):
+        raise TemplateError(
+            "模板文件夹中没有 zhuanbao 认识的文件（style.yaml、*.xml.j2），会全部用默认模板", folder,
+            hint="先把默认模板整个复制过来再修改：cp -r templates 我的模板",
+        )  # fmt: skip
 
 
 @lru_cache(maxsize=8)
@@ -268,6 +285,26 @@ def _template_location(exc: BaseException, fallback: Path, suffix: str = ".j2") 
     return found
 
 
+def _add_template_images(blocks: list, media: dict[str, bytes], templates: TemplateSet) -> None:
+    """Pictures a template names that are not charts — an office's logo — come
+    from the template folders, as PNG; a name found nowhere is an error at the
+    template line that wrote it."""
+    from ..doctree import Paragraph, Table
+    from .markup import _written_where
+
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    paragraphs += [p for b in blocks if isinstance(b, Table) for r in b.rows for c in r.cells for p in c.paragraphs]
+    for name in sorted({run.image for p in paragraphs for run in p.runs if run.image and run.image not in media}):
+        plain = Path(name).name == name and not name.startswith(".")  # a file in the folder, not a path out of it
+        found = next((d / name for d in templates.dirs if plain and (d / name).is_file()), None)
+        data = found.read_bytes() if found is not None else b""
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            path, line = _written_where(templates.dirs, f'"{name}"') or (templates.main, None)
+            what = "不是 PNG 图片" if found is not None else "在模板文件夹中找不到（图表名为 chart-表代号.png）"
+            raise TemplateError(f"<image name=“{name}”>：{what}", path, line)
+        media[name] = data
+
+
 def render(edition: Edition, templates: TemplateSet) -> Document:
     """Render an edition into a document tree."""
     from jinja2 import TemplateError as JinjaError
@@ -296,6 +333,7 @@ def render(edition: Edition, templates: TemplateSet) -> Document:
     except RecursionError:
         raise TemplateError("模板的 include 或宏互相调用，形成了循环", templates.main) from None
     blocks = parse_markup(text, templates.sheet, templates.main, {t.id: t for t in edition.indicators}, templates.dirs)
+    _add_template_images(blocks, media, templates)
     return Document(
         blocks=blocks,
         title=edition.name,
