@@ -132,6 +132,7 @@ def test_user_style_sheet_replaces_the_default(series, tmp_path):
         ("<p>ok</p>\n{% for x in %}\n", "模板语法错误", 2),
         ('<p>ok</p>\n<p style="nope">x</p>\n', "段落样式“nope”", 2),
         ("<p>unclosed\n", "标记有误", None),
+        ('<p style="masthead-marks">内部资料</p>\n<p style="masthead-title">{{ series.title }} A & B</p>\n', "标记有误", 2),
         ("<p>ok</p>\n<div>x</div>\n", "不能使用 <div>", 2),
         ("<p>a <u>b</u></p>\n", "段落中不能使用 <u>", 1),
         ('<p>ok</p>\n<p color="0000FF">x</p>\n', "<p> 没有 color 这个属性", 2),

@@ -225,6 +225,27 @@ def _written_where(folders: tuple[Path, ...], written: str) -> tuple[Path, int] 
     return None
 
 
+def _most_like(folders: tuple[Path, ...], produced: str) -> tuple[Path, int] | None:
+    """The template line that most resembles a line of broken output: the
+    markup comes out of the templates with {{ }} filled in, so the line that
+    wrote it reads almost the same."""
+    import difflib
+
+    best: tuple[float, Path, int] | None = None
+    seen: set[str] = set()
+    for folder in folders:
+        for path in sorted(folder.glob("*.j2")):
+            if path.name in seen:
+                continue
+            seen.add(path.name)
+            for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), start=1):
+                if line.strip():
+                    ratio = difflib.SequenceMatcher(None, line.strip(), produced).ratio()
+                    if best is None or ratio > best[0]:
+                        best = (ratio, path, number)
+    return (best[1], best[2]) if best is not None and best[0] >= 0.6 else None
+
+
 def parse_markup(text: str, sheet: StyleSheet, template: Path, data: dict | None = None,
                  sources: tuple[Path, ...] = ()) -> list[Block]:  # fmt: skip
     """Parse rendered template output into document blocks (``sources``: the
@@ -235,9 +256,11 @@ def parse_markup(text: str, sheet: StyleSheet, template: Path, data: dict | None
         line, column = exc.position
         lines = text.split("\n")
         shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        path, at = _most_like(sources, shown) or (template, None)
         raise TemplateError(
-            f"模板生成的标记有误（第 {line} 行第 {column} 列附近：{shown[:60]}）",
-            template,
+            f"模板生成的标记有误（生成结果第 {line} 行第 {column} 列附近：{shown[:60]}）",
+            path,
+            at,
             hint="检查标签是否成对闭合，文字中的 & < > 是否经过转义（模板中用 {{ 变量 }} 输出的文字会自动转义）。",
         ) from None
     return _Parser(sheet, template, data, sources).document(root)
