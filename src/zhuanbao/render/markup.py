@@ -226,12 +226,10 @@ def _written_where(folders: tuple[Path, ...], written: str) -> tuple[Path, int] 
 
 
 def _most_like(folders: tuple[Path, ...], produced: str) -> tuple[Path, int] | None:
-    """The template line that most resembles a line of broken output: the
-    markup comes out of the templates with {{ }} filled in, so the line that
-    wrote it reads almost the same."""
-    import difflib
-
-    best: tuple[float, Path, int] | None = None
+    """The template line that wrote a line of broken output: its fixed text
+    (everything but the {{ }} and {% %} filled in when rendering) shows up in
+    the output verbatim. The longest such line wins."""
+    best: tuple[int, Path, int] | None = None
     seen: set[str] = set()
     for folder in folders:
         for path in sorted(folder.glob("*.j2")):
@@ -239,11 +237,14 @@ def _most_like(folders: tuple[Path, ...], produced: str) -> tuple[Path, int] | N
                 continue
             seen.add(path.name)
             for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), start=1):
-                if line.strip():
-                    ratio = difflib.SequenceMatcher(None, line.strip(), produced).ratio()
-                    if best is None or ratio > best[0]:
-                        best = (ratio, path, number)
-    return (best[1], best[2]) if best is not None and best[0] >= 0.6 else None
+                pieces = [p for p in _TEMPLATE_CODE.split(line.strip()) if p.strip()]
+                fixed = sum(len(p) for p in pieces)
+                if fixed >= 8 and all(p in produced for p in pieces) and (best is None or fixed > best[0]):
+                    best = (fixed, path, number)
+    return (best[1], best[2]) if best is not None else None
+
+
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
 
 
 def parse_markup(text: str, sheet: StyleSheet, template: Path, data: dict | None = None,
