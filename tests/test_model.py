@@ -103,6 +103,11 @@ def test_yes_and_no_are_not_counts(model, source, line):
     assert at == line
 
 
+def test_yes_as_a_title_says_why_it_reads_true():
+    [(message, line, hint)] = errors(ItemMeta, "section: 工作简讯\ntitle: yes\n")
+    assert message == "“title”（标题） 应为文字，现在是“true”" and line == 2 and "要写成文字请加引号" in hint
+
+
 def test_a_value_fitting_no_member_of_a_union_is_one_error():
     source = "number: 8\ndate: 2023-05-24\ntables:\n  - {id: a, file: a.xlsx, title: 表, section: 附件, sheet: yes}\n"
     assert errors(Issue, source) == [("“tables.第1项.sheet” 应为文字或整数，现在是“true”", 4, None)]

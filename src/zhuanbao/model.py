@@ -229,7 +229,10 @@ def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[
     for prefix, type_name in _TYPE_NAMES.items():
         if kind.startswith(prefix + "_") or kind == prefix + "_type":
             shown = "空" if value is None else f"“{_shown(value)}”"
-            return f"{label} 应为{type_name}，现在是{shown}", None
+            # YAML reads yes/no/on/off as true/false: say why "yes" shows as "true"
+            hint = "YAML 把 yes、no、on、off、true、false 读作真假值；要写成文字请加引号，如 'yes'" if isinstance(
+                value, bool) else None  # fmt: skip
+            return f"{label} 应为{type_name}，现在是{shown}", hint
     if kind == "greater_than_equal":
         return f"{label} 应不小于 {error['ctx']['ge']}，现在是“{value}”", None
     if kind == "less_than_equal":
