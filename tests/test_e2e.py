@@ -171,8 +171,8 @@ def test_folios_alternate_sides_below_the_text_block(pdfs):
             assert line.x_min > middle and abs(line.x_max - (TEXT_RIGHT - 14)) < 4
         else:
             assert line.x_max < middle and abs(line.x_min - (TEXT_LEFT + 14)) < 4
-        # the folio's top edge about 7 mm below the text block
-        assert 3 * MM < line.y_min - TEXT_BOTTOM < 11 * MM
+        # the dash line about 7 mm below the text block (the dash sits mid-height in its line)
+        assert abs((line.y_min + line.y_max) / 2 - TEXT_BOTTOM - 7 * MM) < 1.5 * MM, line
 
 
 def test_distribution_block_ends_on_the_last_line_of_the_last_page(pdfs):
@@ -232,6 +232,16 @@ def test_masthead_and_rule_are_red_and_nothing_else_is(pdfs):
     assert max(rows) < issuer_line.y_max + 15, "red stops at the rule under the issuer line"
     assert any(issuer_line.y_max < y < issuer_line.y_max + 15 for y in rows), "the red rule under the issuer line"
     assert not red_rows(pdf.path, page=2), "body pages are black"
+    built, pdf = pdfs["2025-09"]  # the annex with its chart
+    annex = next(n for n in range(1, len(pdf.pages) + 1) if "附件1" in squash(pdf.text(n)))
+    assert not red_rows(pdf.path, page=annex), "charts are not red"
+
+
+def test_the_masthead_name_is_36_to_48_points(pdfs):
+    built, pdf = pdfs["2025-07"]
+    title = next(ln for ln in pdf.pages[0] if squash(ln.text) == squash(built.edition.series.title))
+    # a line box is about 1.3 em for these faces
+    assert 36 * 1.2 < title.y_max - title.y_min < 48 * 1.4
 
 
 def test_a_full_stop_at_a_line_end_is_printed(series, tmp_path, convert):

@@ -19,7 +19,8 @@ CJK_FACES = (
     "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
 )  # fmt: skip
 
-WIDTH_IN, DPI = 6.1, 150  # 6.1 in = 155 mm: the text block's width
+WIDTH_IN, DPI = 6.1, 300  # 6.1 in = 155 mm: the text block's width; 300 dpi for print
+BAR_COLOUR = "#7f7f7f"  # grey: red belongs to the masthead alone, and grey prints the same on a black-and-white printer
 
 
 def _cjk_font():
@@ -60,7 +61,7 @@ def bar_chart(indicator: Indicator) -> bytes:
     plt.rcParams["svg.hashsalt"] = "zhuanbao"
     fig, ax = plt.subplots(figsize=(WIDTH_IN, height), dpi=DPI)
     try:
-        bars = ax.barh(range(len(rows)), rates, color="#c00000", edgecolor="black", linewidth=0.5, height=0.6)
+        bars = ax.barh(range(len(rows)), rates, color=BAR_COLOUR, edgecolor="black", linewidth=0.5, height=0.6)
         ax.set_yticks(range(len(rows)), names, fontproperties=font, fontsize=9)
         ax.set_xlabel("完成率（%）", fontproperties=font, fontsize=9)
         top = max(rates + [100.0]) * 1.15
