@@ -219,3 +219,20 @@ def test_a_distribution_block_taller_than_a_page_is_refused_naming_its_file(seri
     assert caught.value.path == root / "series.yaml"
     assert "报尾（报、送、发等）排出来约" in caught.value.message and "一页只排得下 22 行" in caught.value.message
     assert not (tmp_path / "out").exists()
+
+
+def test_a_series_build_passes_by_an_issue_new_just_made(series, tmp_path):
+    # `zhuanbao new` scaffolds next month with draft examples only: the monthly
+    # job must still build the issues that are ready
+    import datetime as dt
+
+    from zhuanbao.build import run
+    from zhuanbao.scaffold import new_issue
+
+    root = series()
+    upcoming = new_issue(root, dt.date(2024, 4, 16))
+    summary = run(root, tmp_path / "out")
+    assert [b.edition.issue_dir.name for b in summary.built] == ["2024-03"]
+    assert summary.unstarted == [upcoming.resolve()] and summary.as_json()["unstarted"] == ["2024-04"]
+    with pytest.raises(UserError, match="这一期还没有任何稿件"):  # built on its own, it is still an error
+        run(upcoming, tmp_path / "out")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LayoutError, OutputError, ToolMissingError, UserError, os_reason, raise_all
-from .load.content import load_edition, load_series, locate
+from .load.content import ITEMS_DIR, item_files, load_edition, load_series, locate
 from .model import Edition
 
 
@@ -46,12 +46,23 @@ def output_name(edition: Edition) -> str:
     return f"{safe_name(edition.name)}.docx"
 
 
-def load(path: Path) -> tuple[list[Edition], Path | None]:
-    """Load and validate every issue ``path`` designates; all errors at once.
+def unstarted(path: Path) -> list[Path]:
+    """Issue folders of a series that hold no item yet (``new`` made them, the
+    month has not begun): a series build passes them by instead of failing
+    the whole monthly job. An issue built on its own still must have items."""
+    series_dir, issue_dirs = locate(path)
+    if len(issue_dirs) == 1 and issue_dirs[0] == path.resolve():
+        return []
+    return [d for d in issue_dirs if (d / ITEMS_DIR).is_dir() and not item_files(d / ITEMS_DIR)]
+
+
+def load(path: Path, skip: list[Path] | None = None) -> tuple[list[Edition], Path | None]:
+    """Load and validate every issue ``path`` designates (but ``skip``); all errors at once.
 
     Returns the editions and the series' own template folder, if it names one.
     """
     series_dir, issue_dirs = locate(path)
+    issue_dirs = [d for d in issue_dirs if d not in (skip or [])]
     series = load_series(series_dir)
     editions: list[Edition] = []
     errors: list[UserError] = []
@@ -161,6 +172,7 @@ class Summary:
 
     built: list[Built] = field(default_factory=list)
     skipped: list[Edition] = field(default_factory=list)
+    unstarted: list[Path] = field(default_factory=list)  # issue folders with no item yet
     pdfs: list[Path] = field(default_factory=list)
     failed: list[UserError] = field(default_factory=list)  # PDFs LibreOffice could not make
 
@@ -168,6 +180,7 @@ class Summary:
         return {
             "built": [{"issue": b.edition.issue_dir.name, "name": b.edition.name, "file": str(b.path)} for b in self.built],
             "skipped": [{"issue": e.issue_dir.name, "name": e.name} for e in self.skipped],
+            "unstarted": [folder.name for folder in self.unstarted],
             "pdf": [str(p) for p in self.pdfs],
             "failed": [failure_json(e) for e in self.failed],
         }
@@ -295,10 +308,12 @@ def run(
 
         if find_soffice() is None:  # before anything is written
             raise ToolMissingError("未找到 LibreOffice，无法生成 PDF", hint=INSTALL_HINT)
-    editions, series_templates = load(path)
+    summary = Summary(unstarted=unstarted(path))
+    if summary.unstarted and len(summary.unstarted) == len(locate(path)[1]):
+        return summary  # a series whose only issue is still empty: nothing to build
+    editions, series_templates = load(path, summary.unstarted)
     user_templates = templates_dir or series_templates
     templates = template_set(user_templates)
-    summary = Summary()
     state_path = outdir / STATE_FILE
     state = _read_state(state_path)
     todo: list[tuple[Edition, str]] = []

@@ -124,6 +124,8 @@ def build(
             typer.echo(f"已生成：{made}")
         if summary.skipped:
             typer.echo(f"未变化，跳过 {len(summary.skipped)} 期。")
+        if summary.unstarted:
+            typer.echo(f"尚无稿件，未生成：{'、'.join(folder.name for folder in summary.unstarted)}。")
         if not summary.built and not summary.skipped:
             typer.echo("没有需要生成的期。")
     for failure in summary.failed:  # the .docx files are written; a PDF is missing
@@ -141,7 +143,8 @@ def _report_failure(exc: UserError, json_out: bool) -> None:
     from ..build import failure_json
 
     failed = [failure_json(e) for e in getattr(exc, "errors", [exc])]
-    typer.echo(json.dumps({"built": [], "skipped": [], "pdf": [], "failed": failed}, ensure_ascii=False, indent=1))
+    summary = {"built": [], "skipped": [], "unstarted": [], "pdf": [], "failed": failed}
+    typer.echo(json.dumps(summary, ensure_ascii=False, indent=1))
     typer.echo(str(exc), err=True)
 
 
