@@ -403,6 +403,7 @@ def test_stats_never_writes_one_format_under_another_s_name(two_series, tmp_path
     target.write_text("编辑自己的文件", "utf-8")
     result = runner.invoke(app, ["stats", "-a", str(archive), option, str(target)])
     assert result.exit_code == 2 and "文件名应以" in result.output and "Traceback" not in result.output
+    assert "【按供稿单位】" not in result.output  # refused before the report, not after it
     assert target.read_text("utf-8") == "编辑自己的文件"
 
 

@@ -377,3 +377,10 @@ def test_build_pdf_without_libreoffice_writes_nothing(series, tmp_path, monkeypa
     monkeypatch.setattr(zhuanbao.export, "find_soffice", lambda: None)
     result = runner.invoke(app, ["build", str(series()), "-o", str(tmp_path / "out"), "--pdf"])
     assert result.exit_code == 2 and "未找到 LibreOffice" in result.output and not (tmp_path / "out").exists()
+
+
+def test_import_with_a_misspelt_section_suggests_the_right_one(series, tmp_path):
+    (tmp_path / "a.txt").write_text("标题\n正文。\n", "utf-8")
+    with pytest.raises(ContentError) as caught:
+        import_submission(tmp_path / "a.txt", series() / "2024-03", "区县动")
+    assert "--section 写的栏目“区县动”" in caught.value.message and caught.value.hint == "是否想写“区县动态”？"

@@ -283,3 +283,16 @@ def test_fix_without_a_writable_backup_folder_changes_nothing_and_says_why(serie
     with pytest.raises(OutputError, match="无法写入备份文件夹，这个文件没有修改"):
         check(root, fix=True)
     assert (root / "2024-03/items/01-gaizao.md").read_text("utf-8") == HEAD + "完成,好。\n"
+
+
+@pytest.mark.parametrize(("body", "message"), [("2024年09月15日召开。\n", "应写 2024年9月15日"), ("9月05日召开。\n", "应写 9月5日")])
+def test_date_padding_names_the_date_as_it_should_read(series, body, message):
+    root = series({"2024-03/items/01-gaizao.md": HEAD + body})
+    assert all(message in f.message for f in check(root).findings if f.rule == "date-padding")
+    assert any(f.rule == "date-padding" for f in check(root).findings)
+
+
+def test_source_written_with_gonggao_is_reported_at_its_line(series):
+    root = series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\nsource: 东岭区住建局供稿\n---\n正文。\n"})
+    found = [(f.line, f.column, f.rule) for f in check(root).findings if f.rule == "source-suffix"]
+    assert found == [(3, 1, "source-suffix")]

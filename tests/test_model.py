@@ -251,7 +251,7 @@ def test_wrong_value_messages(model, source, message, line):
     [
         ("id: 1abc\nfile: a.csv\ntitle: 表\nsection: 附件", "“tables.第1项.id” 只能由英文字母、数字和下划线组成，且不以数字开头，现在是“1abc”", 4),
         ("id: a\nfile: a.csv\ntitle: 表\nsection: 附件\ndecimals: 5", "“tables.第1项.decimals” 应不大于 4，现在是“5”", 8),
-        ("id: a\nfile: a.csv\ntitle: 表\nsection: 附件\nchart: pie", "“tables.第1项.chart” 应为 'bar' 之一，现在是“pie”", 8),
+        ("id: a\nfile: a.csv\ntitle: 表\nsection: 附件\nchart: pie", "“tables.第1项.chart” 应为 bar 之一，现在是“pie”", 8),
     ],
 )
 def test_table_spec_messages_are_chinese(table, message, line):
@@ -261,7 +261,7 @@ def test_table_spec_messages_are_chinese(table, message, line):
 
 def test_lint_range_dash_message_lists_the_choices():
     [(message, line, _)] = errors(Series, SERIES + "lint:\n  range_dash: ~\n")
-    assert message == "“lint.range_dash” 应为 '—', '至', '-' 之一，现在是“None”" and line == 5
+    assert message == "“lint.range_dash” 应为 —、至、- 之一，现在是空的" and line == 5
 
 
 @pytest.mark.parametrize(
@@ -371,3 +371,8 @@ def test_item_sort_key_order_before_file_name(items, expected):
         doc = parse_yaml(source, Path(name))
         made.append(Item(Path("items") / name, validate(ItemMeta, doc, "头信息"), "正文", 4, doc))
     assert [item.path.name for item in sorted(made, key=lambda i: i.sort_key)] == expected
+
+
+def test_an_empty_settings_key_is_said_in_chinese():
+    [(message, line, _)] = errors(Series, SERIES + "lint:\n")
+    assert message == "“lint”（检查规则设置） 应为“键: 值”的设置（写了键却没写内容？），现在是空" and line == 4

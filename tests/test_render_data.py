@@ -229,3 +229,10 @@ def test_a_table_as_of_after_the_issue_date_is_refused_at_its_line(series):
 def test_a_lead_title_gets_a_full_stop_only_when_it_has_no_end_mark(series, title, printed):
     root = series({"2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\ntitle: {title}\n---\n正文。\n"})
     assert printed in texts(rendered(root))
+
+
+def test_quoting_a_table_in_an_issue_without_tables_says_so(series):
+    root = series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\n---\n共{{ tables.targets.count }}项。\n"})
+    with pytest.raises(ContentError) as caught:
+        rendered(root)
+    assert caught.value.hint == "本期的 issue.yaml 中没有 tables（指标表）"

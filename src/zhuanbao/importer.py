@@ -140,7 +140,13 @@ def import_submission(
         raise ContentError(f"这里没有 {ISSUE_FILE}，不是某一期的文件夹", issue_dir)
     series = load_series(issue_dir.parent) if (issue_dir.parent / SERIES_FILE).is_file() else None
     if series is not None and section not in series.sections:
-        raise ContentError(f"栏目“{section}”不在 series.yaml 的 sections 中（{'、'.join(series.sections)}）", issue_dir.parent / SERIES_FILE)
+        import difflib
+
+        guess = difflib.get_close_matches(section, series.sections, n=1, cutoff=0.3)
+        raise ContentError(
+            f"--section 写的栏目“{section}”不在 series.yaml 的 sections 中（{'、'.join(series.sections)}）",
+            hint=f"是否想写“{guess[0]}”？" if guess else None,
+        )
     if not source_file.is_file():
         raise ContentError("这是一个文件夹，请给出其中的稿件文件" if source_file.is_dir() else "稿件文件不存在", source_file)
     suffix = source_file.suffix.lower()

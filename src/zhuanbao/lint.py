@@ -82,6 +82,7 @@ RULES = {
         Rule("line-join", "上一行以句号等结束、本行不空行接着写：两行会接成同一段", "warning"),
         Rule("empty-item", "正文排出来是空的（如 {% if %} 条件不成立），整篇不印", "warning"),
         Rule("duplicate-title", "同一期中有两篇稿件标题相同"),
+        Rule("source-suffix", "source 末尾写了“供稿”，会印成“[XX供稿供稿]”"),
         Rule("missing-source", "要求署供稿单位的栏目中，稿件没有 source"),
         Rule("required-section", "规定每期必有的栏目没有稿件"),
         Rule("issue-number", "期号、总期号不接续上一期"),
@@ -113,6 +114,7 @@ _CJK_OR_WIDE = re.compile(f"[{CJK}{WIDE_PUNCT}]")
 _NUMERAL_DOT = re.compile(r"^\s*(?:#+\s*)?[一二三四五六七八九十]+[.．]")
 _HALF_STOP = re.compile(rf"(?<=[{CJK}”’）》】])\.(?=$|\s|[{CJK}“‘（《【])")
 _PADDED = re.compile(r"(?<=\d年)0(?=\d月)|(?<=\d月)0(?=\d日)|(?<![\d.])0(?=[1-9]月\d{1,2}日)")
+_DATE_AROUND = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
 _RANGE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[-~～－](\s*)(\d+(?:\.\d+)?)\s*(?=[月日年岁元万亿%个人户天时周期])")
 _FULLWIDTH = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
@@ -171,7 +173,9 @@ def _halfwidth_brackets(text: str):
 
 def date_padding(text: str, _series: Series):
     for m in _PADDED.finditer(text):
-        yield m.start(), 1, "日期中的月、日不补零（应写 2023年5月4日）", ""
+        date = _DATE_AROUND.search(text, max(0, m.start() - 8))
+        fixed = f"（应写 {_PADDED.sub('', date.group(0))}）" if date and date.start() <= m.start() < date.end() else ""
+        yield m.start(), 1, f"日期中的月、日不补零{fixed}", ""
 
 
 def date_format(text: str, _series: Series):
@@ -380,6 +384,10 @@ class Checker:
                     line, col = item.meta_doc.where(("title",))
                     self.add(item.path, line or 1, col or 1, "duplicate-title", f"标题与 {titles[title].name} 相同")
                 titles.setdefault(title, item.path)
+            if item.meta.source and item.meta.source.endswith("供稿"):
+                line, col = item.meta_doc.where(("source",))
+                self.add(item.path, line or 1, col or 1, "source-suffix",
+                         f"source 不要写“供稿”二字：会印成“[{item.meta.source}供稿]”")  # fmt: skip
             if item.meta.section in lint.require_source and not item.meta.source:
                 self.add(item.path, 1, 1, "missing-source", f"栏目“{item.meta.section}”的稿件须写 source（供稿单位）")
         for item in edition.items:

@@ -168,6 +168,7 @@ _TYPE_NAMES = {
     "string": "文字",
     "list": "列表（[a, b] 或每行一个“- 项”）",
     "dict": "“键: 值”的映射",
+    "model": "“键: 值”的设置（写了键却没写内容？）",
     "date": "日期（如 2023-05-24）",
     "bool": "是/否（true/false）",
 }
@@ -223,7 +224,9 @@ def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[
     if kind == "string_pattern_mismatch" and name == "color":
         return f"{label} 应为六位十六进制颜色，如 FF0000，现在是“{value}”", None
     if kind == "literal_error":
-        return f"{label} 应为 {error['ctx']['expected'].replace(' or ', ', ')} 之一，现在是“{_shown(value)}”", None
+        expected = error["ctx"]["expected"].replace(" or ", ", ").replace("'", "").replace(", ", "、")
+        shown = "空的" if value is None else f"“{_shown(value)}”"
+        return f"{label} 应为 {expected} 之一，现在是{shown}", None
     if kind == "union_type":
         return f"{label} 应为{'或'.join(error['type_names'])}，现在是“{_shown(value)}”", None
     for prefix, type_name in _TYPE_NAMES.items():

@@ -59,11 +59,16 @@ def write_xlsx(tables: Tables, path: Path) -> None:
     _save(path, ".xlsx", buffer.getvalue())
 
 
-def _save(path: Path, suffix: str, data: bytes) -> None:
-    """Replace the file whole or not at all, and only a file of the kind asked for:
-    --csv 统计.xlsx (or a slip onto series.yaml) must not overwrite it with another format."""
+def check_name(path: Path, suffix: str) -> None:
+    """Only a file of the kind asked for: --csv 统计.xlsx (or a slip onto
+    series.yaml) must not be overwritten with another format."""
     if path.suffix.lower() != suffix:
         raise OutputError(f"文件名应以 {suffix} 结尾（要保存的是 {suffix[1:].upper()} 格式）", path)
+
+
+def _save(path: Path, suffix: str, data: bytes) -> None:
+    """Replace the file whole or not at all."""
+    check_name(path, suffix)
     from .build import write_atomic
 
     try:

@@ -247,7 +247,11 @@ def import_(
     for finding in findings:
         typer.echo(str(finding))
     if findings:
-        typer.echo(f"新稿件有 {len(findings)} 处需要留意（可用 zhuanbao check --fix 修正标点和日期）。")
+        from ..lint import RULES
+
+        fixable = any(RULES[f.rule].fixable for f in findings)
+        tip = "（可用 zhuanbao check --fix 修正标点和日期）" if fixable else ""
+        typer.echo(f"新稿件有 {len(findings)} 处需要留意{tip}。")
 
 
 @app.command(short_help="边改边看：每次保存稿件都重新生成。")
@@ -271,7 +275,7 @@ def watch(
 
 
 ArchiveOption = Annotated[
-    Path | None, typer.Option("--archive", "-a", metavar="文件夹", help="归档文件夹（默认为刊物文件夹旁的 archive/）。")
+    Path | None, typer.Option("--archive", "-a", metavar="文件夹", help="归档文件夹（默认为当前文件夹下的 archive/）。")
 ]
 
 
@@ -363,8 +367,11 @@ def stats(
     xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件。")] = None,
 ) -> None:
     """供稿统计：各单位、各栏目、各月份的稿件数（按现行版本）。"""
-    from ..stats import print_tables, write_csv, write_xlsx
+    from ..stats import check_name, print_tables, write_csv, write_xlsx
 
+    for target, suffix in ((csv, ".csv"), (xlsx, ".xlsx")):
+        if target is not None:
+            _run(lambda: check_name(target, suffix))  # before the report, not after it
     tables = _with_catalogue(archive, lambda catalogue: catalogue.stats(year, series))
     print_tables(tables, typer.echo)
     if csv:

@@ -60,7 +60,8 @@ def translate_error(message: str) -> str:
 
 # Typer shows each parameter's Python type: "<bool>" beside a flag (which
 # takes no value), "<path>" beside 路径, "<int>" — English, and noise.
-_TYPE_LABELS = {"<bool>": "", "<path>": "", "<str>": "文字", "<int>": "整数", "<float>": "数"}
+_TYPE_LABELS = {"<bool>": "", "<path>": "", "<str>": "文字", "<int>": "整数", "<float>": "数", "<int range>": "整数",
+                "<float range>": "数"}  # fmt: skip
 
 
 def install_help_panels() -> None:

@@ -93,7 +93,7 @@ def read_text(path: Path) -> str:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise ContentError(
-                f"文件过大（{size / 1024 / 1024:.1f} MB），超过 {MAX_TEXT_BYTES // 1024 // 1024} MB 的上限",
+                f"文件过大（{size:,} 字节），超过 {MAX_TEXT_BYTES // 1024 // 1024} MB 的上限（{MAX_TEXT_BYTES:,} 字节）",
                 path,
             )
         data = path.read_bytes()

@@ -175,6 +175,8 @@ def _data_hint(exc: BaseException, data: dict) -> str | None:
         return None
     name = found.group(1) or found.group(2)
     tables = list(data.get("tables", {}))
+    if not tables and name not in data:  # tables.targets in an issue without tables: not a spelling slip
+        return "本期的 issue.yaml 中没有 tables（指标表）"
     known = [*data, *tables, *TABLE_NAMES, "number", "date", "year", "total", "name", "issuer", "program"]
     guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if guess:
