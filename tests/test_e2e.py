@@ -286,3 +286,24 @@ def test_a_long_issuer_keeps_the_date_on_its_line(series, tmp_path, convert):
     same_line = sorted((ln for ln in page if abs(ln.y_min - line.y_min) < 3), key=lambda ln: ln.x_min)
     assert squash("".join(ln.text for ln in same_line)) == issuer + "2024年3月15日", [ln.text for ln in page]
     assert max(ln.x_max for ln in same_line) <= TEXT_RIGHT + 2
+
+
+def test_readers_without_drawingml_shapes_get_the_distribution_block_too(example, convert, tmp_path):
+    """Word 2007 and older WPS take the VML fallback of the pinned 版记: with
+    the DrawingML choice removed, the block still prints at the foot of the last page."""
+    import zipfile
+
+    built = next(b for b in example if b.edition.issue_dir.name == "2025-08")
+    with zipfile.ZipFile(built.path) as source:
+        parts = {item.filename: source.read(item) for item in source.infolist()}
+    xml = parts["word/document.xml"].decode()
+    stripped = re.sub(r'<mc:Choice Requires="wps">.*?</mc:Choice>', "", xml, flags=re.S)
+    assert stripped != xml and "<v:textbox" in stripped
+    fallback = tmp_path / "fallback.docx"
+    with zipfile.ZipFile(fallback, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, stripped.encode() if name == "word/document.xml" else data)
+    last = convert(fallback).pages[-1]
+    signoff = next(ln for ln in last if squash(ln.text).startswith("签发"))
+    assert abs(signoff.y_max - TEXT_BOTTOM) < 6, signoff
+    assert any(squash(ln.text).startswith("报：") for ln in last)

@@ -339,7 +339,16 @@ class BodyWriter:
             "</w:txbxContent></wps:txbx>"
             '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" '
             'anchorCtr="0"><a:spAutoFit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>'
-            "</wp:anchor></w:drawing></mc:Choice></mc:AlternateContent></w:r></w:p>"
+            "</wp:anchor></w:drawing></mc:Choice>"
+            # The same box in VML, for readers without DrawingML shapes (Word 2007, older WPS)
+            f'<mc:Fallback><w:pict><v:shape id="zhuanbao-shape-{self.shapes}" filled="f" stroked="f" '
+            f'style="position:absolute;margin-left:0;margin-top:{offset:.2f}pt;width:{page.text_width:.2f}pt;'
+            f"height:{height:.2f}pt;z-index:{self.shapes};mso-position-horizontal:center;"
+            'mso-position-horizontal-relative:margin;mso-position-vertical-relative:margin">'
+            f'<v:textbox inset="0,0,0,0"><w:txbxContent>{inner}'
+            '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
+            '</w:txbxContent></v:textbox><w10:wrap type="topAndBottom" anchorx="margin" anchory="margin"/>'
+            "</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
         )
 
     # --- document ----------------------------------------------------------

@@ -26,6 +26,8 @@ DOCUMENT_NAMESPACES = (
     ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
     ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
     ' xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
+    ' xmlns:v="urn:schemas-microsoft-com:vml"'
+    ' xmlns:w10="urn:schemas-microsoft-com:office:word"'
 )
 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
