@@ -105,12 +105,12 @@ def test_yes_and_no_are_not_counts(model, source, line):
 
 def test_yes_as_a_title_says_why_it_reads_true():
     [(message, line, hint)] = errors(ItemMeta, "section: 工作简讯\ntitle: yes\n")
-    assert message == "“title”（标题） 应为文字，现在是“true”" and line == 2 and "要写成文字请加引号" in hint
+    assert message == "“title”（标题）应为文字，现在是“true”" and line == 2 and "要写成文字请加引号" in hint
 
 
 def test_a_value_fitting_no_member_of_a_union_is_one_error():
     source = "number: 8\ndate: 2023-05-24\ntables:\n  - {id: a, file: a.xlsx, title: 表, section: 附件, sheet: yes}\n"
-    assert errors(Issue, source) == [("“tables.第1项.sheet” 应为文字或整数，现在是“true”", 4, None)]
+    assert errors(Issue, source) == [("“tables.第1项.sheet”应为文字或整数，现在是“true”", 4, None)]
     table = check(Issue, source.replace("sheet: yes", "sheet: 2")).tables[0]
     assert table.sheet == 2
 
@@ -222,23 +222,23 @@ def test_missing_key_in_a_table_names_the_table_field_at_the_table_line():
 @pytest.mark.parametrize(
     ("model", "source", "message", "line"),
     [
-        (Issue, "number: 八\ndate: 2023-05-24\n", "“number”（本年第几期） 应为整数，现在是“八”", 1),
-        (Issue, "number: 1.5\ndate: 2023-05-24\n", "“number”（本年第几期） 应为整数，现在是“1.5”", 1),
-        (Issue, "number: 8\ndate: 2023年5月24日\n", "“date”（印发日期） 应为日期（如 2023-05-24），现在是“2023年5月24日”", 2),
-        (Issue, "number: 8\ndate: 2023-5-24\n", "“date”（印发日期） 应为日期（如 2023-05-24），现在是“2023-5-24”", 2),
-        (Issue, ISSUE + "total: 0\n", "“total”（总期号） 应不小于 1，现在是“0”", 3),
-        (Series, SERIES + "copies: 0\n", "“copies”（印数） 应不小于 1，现在是“0”", 4),
-        (Series, SERIES + "copies: 八十\n", "“copies”（印数） 应为整数，现在是“八十”", 4),
-        (Series, "title: 工作专报\nissuer: 专班\nsections: 重要新闻\n", "“sections”（栏目） 应为列表（[a, b] 或每行一个“- 项”），现在是“重要新闻”", 3),
-        (Series, SERIES + "distribution:\n  报: 市委\n", "“distribution.报” 应为列表（[a, b] 或每行一个“- 项”），现在是“市委”", 5),
-        (Series, SERIES + "contact: 0731-1234567\n", "“contact”（联系方式） 应为“键: 值”的映射，现在是“0731-1234567”", 4),
-        (Series, "title:\nissuer: 专班\nsections: [甲]\n", "“title”（报头中的刊物名称） 应为文字，现在是空", 1),
+        (Issue, "number: 八\ndate: 2023-05-24\n", "“number”（本年第几期）应为整数，现在是“八”", 1),
+        (Issue, "number: 1.5\ndate: 2023-05-24\n", "“number”（本年第几期）应为整数，现在是“1.5”", 1),
+        (Issue, "number: 8\ndate: 2023年5月24日\n", "“date”（印发日期）应为日期（如 2023-05-24），现在是“2023年5月24日”", 2),
+        (Issue, "number: 8\ndate: 2023-5-24\n", "“date”（印发日期）应为日期（如 2023-05-24），现在是“2023-5-24”", 2),
+        (Issue, ISSUE + "total: 0\n", "“total”（总期号）应不小于 1，现在是“0”", 3),
+        (Series, SERIES + "copies: 0\n", "“copies”（印数）应不小于 1，现在是“0”", 4),
+        (Series, SERIES + "copies: 八十\n", "“copies”（印数）应为整数，现在是“八十”", 4),
+        (Series, "title: 工作专报\nissuer: 专班\nsections: 重要新闻\n", "“sections”（栏目）应为列表（[a, b] 或每行一个“- 项”），现在是“重要新闻”", 3),
+        (Series, SERIES + "distribution:\n  报: 市委\n", "“distribution.报”应为列表（[a, b] 或每行一个“- 项”），现在是“市委”", 5),
+        (Series, SERIES + "contact: 0731-1234567\n", "“contact”（联系方式）应为“键: 值”的映射，现在是“0731-1234567”", 4),
+        (Series, "title:\nissuer: 专班\nsections: [甲]\n", "“title”（报头中的刊物名称）应为文字，现在是空", 1),
         (Series, "title: '  '\nissuer: 专班\nsections: [甲]\n", "“title”（报头中的刊物名称）：不能为空", 1),
         (Series, "title: 工作专报\nissuer: ''\nsections: [甲]\n", "“issuer”（编发单位）：不能为空", 2),
-        (Series, "title: 工作专报\nissuer: 专班\nsections: []\n", "“sections”（栏目） 不能为空", 3),
+        (Series, "title: 工作专报\nissuer: 专班\nsections: []\n", "“sections”（栏目）不能为空", 3),
         (Series, "title: 工作专报\nissuer: 专班\nsections: [甲, 乙, 甲]\n", "“sections”（栏目）：栏目“甲”重复", 3),
         (Series, "title: 工作专报\nissuer: 专班\nsections: [甲, ' ']\n", "“sections”（栏目）：栏目名称不能为空", 3),
-        (ItemMeta, "section: 工作简讯\norder: 一\n", "“order”（栏目内排序） 应为整数，现在是“一”", 2),
+        (ItemMeta, "section: 工作简讯\norder: 一\n", "“order”（栏目内排序）应为整数，现在是“一”", 2),
         (ItemMeta, "section: 工作简讯\ntitle: ' '\n", "“title”（标题）：不能为空", 2),
     ],
 )
@@ -249,9 +249,9 @@ def test_wrong_value_messages(model, source, message, line):
 @pytest.mark.parametrize(
     ("table", "message", "line"),
     [
-        ("id: 1abc\nfile: a.csv\ntitle: 表\nsection: 附件", "“tables.第1项.id” 只能由英文字母、数字和下划线组成，且不以数字开头，现在是“1abc”", 4),
-        ("id: a\nfile: a.csv\ntitle: 表\nsection: 附件\ndecimals: 5", "“tables.第1项.decimals” 应不大于 4，现在是“5”", 8),
-        ("id: a\nfile: a.csv\ntitle: 表\nsection: 附件\nchart: pie", "“tables.第1项.chart” 应为 bar 之一，现在是“pie”", 8),
+        ("id: 1abc\nfile: a.csv\ntitle: 表\nsection: 附件", "“tables.第1项.id”只能由英文字母、数字和下划线组成，且不以数字开头，现在是“1abc”", 4),
+        ("id: a\nfile: a.csv\ntitle: 表\nsection: 附件\ndecimals: 5", "“tables.第1项.decimals”应不大于 4，现在是“5”", 8),
+        ("id: a\nfile: a.csv\ntitle: 表\nsection: 附件\nchart: pie", "“tables.第1项.chart”应为 bar 之一，现在是“pie”", 8),
     ],
 )
 def test_table_spec_messages_are_chinese(table, message, line):
@@ -261,7 +261,7 @@ def test_table_spec_messages_are_chinese(table, message, line):
 
 def test_lint_range_dash_message_lists_the_choices():
     [(message, line, _)] = errors(Series, SERIES + "lint:\n  range_dash: ~\n")
-    assert message == "“lint.range_dash” 应为 —、至、- 之一，现在是空的" and line == 5
+    assert message == "“lint.range_dash”应为 —、至、- 之一，现在是空的" and line == 5
 
 
 @pytest.mark.parametrize(
@@ -375,4 +375,4 @@ def test_item_sort_key_order_before_file_name(items, expected):
 
 def test_an_empty_settings_key_is_said_in_chinese():
     [(message, line, _)] = errors(Series, SERIES + "lint:\n")
-    assert message == "“lint”（检查规则设置） 应为“键: 值”的设置（写了键却没写内容？），现在是空" and line == 4
+    assert message == "“lint”（检查规则设置）应为“键: 值”的设置（写了键却没写内容？），现在是空" and line == 4

@@ -68,6 +68,7 @@ RULES = {
     r.id: r
     for r in [
         Rule("build", "生成时会被拒绝的问题（格式、缺项、未知的键、表格数据……）"),
+        Rule("lint-settings", "series.yaml 的 lint 中写了不存在的规则或栏目（这项设置不起作用）"),
         Rule("halfwidth-punct", "中文旁边用了半角标点 , ; : ? ! . ( )", fixable=True),
         Rule("unmatched-pair", "引号、书名号、括号不成对：“” ‘’ 《》 （） 【】"),
         Rule("date-padding", "日期中的月、日补了零：2023年05月", fixable=True),
@@ -483,7 +484,7 @@ def _check_lint_settings(series_dir: Path, series: Series, report: Report) -> No
         guess = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
         hint = f"是否想写“{guess[0]}”？" if guess else f"可用的有：{'、'.join(known)}"
         message = f"没有名为“{name}”的{what}，这项设置不起作用；{hint}"
-        report.findings.append(Finding(doc.path, line or 1, column or 1, "build", message))
+        report.findings.append(Finding(doc.path, line or 1, column or 1, "lint-settings", message))
 
 
 def _add_build_errors(report: Report, exc: UserError) -> None:

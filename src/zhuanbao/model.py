@@ -220,28 +220,28 @@ def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[
         hint = f"是否想写“{guess[0]}”？" if guess else f"可用的键：{', '.join(allowed)}"
         return f"未知的键“{name}”", hint
     if kind == "string_pattern_mismatch" and name == "id":
-        return f"{label} 只能由英文字母、数字和下划线组成，且不以数字开头，现在是“{value}”", None
+        return f"{label}只能由英文字母、数字和下划线组成，且不以数字开头，现在是“{value}”", None
     if kind == "string_pattern_mismatch" and name == "color":
-        return f"{label} 应为六位十六进制颜色，如 FF0000，现在是“{value}”", None
+        return f"{label}应为六位十六进制颜色，如 FF0000，现在是“{value}”", None
     if kind == "literal_error":
         expected = error["ctx"]["expected"].replace(" or ", ", ").replace("'", "").replace(", ", "、")
         shown = "空的" if value is None else f"“{_shown(value)}”"
-        return f"{label} 应为 {expected} 之一，现在是{shown}", None
+        return f"{label}应为 {expected} 之一，现在是{shown}", None
     if kind == "union_type":
-        return f"{label} 应为{'或'.join(error['type_names'])}，现在是“{_shown(value)}”", None
+        return f"{label}应为{'或'.join(error['type_names'])}，现在是“{_shown(value)}”", None
     for prefix, type_name in _TYPE_NAMES.items():
         if kind.startswith(prefix + "_") or kind == prefix + "_type":
             shown = "空" if value is None else f"“{_shown(value)}”"
             # YAML reads yes/no/on/off as true/false: say why "yes" shows as "true"
             hint = "YAML 把 yes、no、on、off、true、false 读作真假值；要写成文字请加引号，如 'yes'" if isinstance(
                 value, bool) else None  # fmt: skip
-            return f"{label} 应为{type_name}，现在是{shown}", hint
+            return f"{label}应为{type_name}，现在是{shown}", hint
     if kind == "greater_than_equal":
-        return f"{label} 应不小于 {error['ctx']['ge']}，现在是“{value}”", None
+        return f"{label}应不小于 {error['ctx']['ge']}，现在是“{value}”", None
     if kind == "less_than_equal":
-        return f"{label} 应不大于 {error['ctx']['le']}，现在是“{value}”", None
+        return f"{label}应不大于 {error['ctx']['le']}，现在是“{value}”", None
     if kind == "too_short":
-        return f"{label} 不能为空", None
+        return f"{label}不能为空", None
     if kind == "value_error":
         where = f"{label}：" if loc else ""
         return f"{where}{error['ctx']['error']}", None
