@@ -236,3 +236,12 @@ def test_a_series_build_passes_by_an_issue_new_just_made(series, tmp_path):
     assert summary.unstarted == [upcoming.resolve()] and summary.as_json()["unstarted"] == ["2024-04"]
     with pytest.raises(UserError, match="这一期还没有任何稿件"):  # built on its own, it is still an error
         run(upcoming, tmp_path / "out")
+
+
+def test_an_issue_whose_items_are_a_submission_waiting_is_not_passed_by(series, tmp_path):
+    # a .docx dropped into items/ is work in hand: the series build must say so, not report success
+    from zhuanbao.build import run
+
+    root = series({"2024-04/issue.yaml": "number: 4\ndate: 2024-04-16\n", "2024-04/items/东岭区报送.docx": b"PK"})
+    with pytest.raises(UserError, match="这一期还没有任何稿件"):
+        run(root, tmp_path / "out")

@@ -285,7 +285,10 @@ def test_fix_without_a_writable_backup_folder_changes_nothing_and_says_why(serie
     assert (root / "2024-03/items/01-gaizao.md").read_text("utf-8") == HEAD + "完成,好。\n"
 
 
-@pytest.mark.parametrize(("body", "message"), [("2024年09月15日召开。\n", "应写 2024年9月15日"), ("9月05日召开。\n", "应写 9月5日")])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [("2024年09月15日召开。\n", "应写 2024年9月15日"), ("9月05日召开。\n", "应写 9月5日"), ("4月30日至05月3日。\n", "应写 5月3日")],
+)
 def test_date_padding_names_the_date_as_it_should_read(series, body, message):
     root = series({"2024-03/items/01-gaizao.md": HEAD + body})
     assert all(message in f.message for f in check(root).findings if f.rule == "date-padding")

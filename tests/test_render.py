@@ -180,17 +180,30 @@ def test_missing_template_folder_is_an_error(tmp_path):
         template_set(tmp_path / "absent")
 
 
-def test_a_logo_in_the_template_folder_is_printed_and_a_missing_one_named(series, tmp_path):
+def png(width: int, height: int) -> bytes:
     import zlib
 
-    def png(width: int, height: int) -> bytes:
-        def chunk(kind: bytes, data: bytes) -> bytes:
-            return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
 
-        header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-        pixels = zlib.compress(b"".join(b"\0" + b"\xff" * width for _ in range(height)))
-        return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    pixels = zlib.compress(b"".join(b"\0" + b"\xff" * width for _ in range(height)))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
+
+def test_a_logo_with_any_file_name_makes_a_document_word_opens(series, tmp_path):
+    import docx
+
+    from zhuanbao.build import build
+
+    masthead = '<p style="masthead-title"><image name="R&amp;D 徽标.png" width="20mm"/>工作专报</p>\n'
+    custom = write_tree(tmp_path / "logo", {"masthead.xml.j2": masthead, "R&D 徽标.png": png(4, 2)})
+    [built] = build(series(), tmp_path / "out", custom)
+    document = docx.Document(str(built.path))  # the relationships part parses
+    assert [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/image")] == ["media/image1.png"]
+
+
+def test_a_logo_in_the_template_folder_is_printed_and_a_missing_one_named(series, tmp_path):
     masthead = '<p style="masthead-title"><image name="logo.png" width="20mm"/>工作专报</p>\n'
     custom = write_tree(tmp_path / "logo", {"masthead.xml.j2": masthead, "logo.png": png(4, 2)})
     doc = rendered(series(), custom)

@@ -236,3 +236,10 @@ def test_quoting_a_table_in_an_issue_without_tables_says_so(series):
     with pytest.raises(ContentError) as caught:
         rendered(root)
     assert caught.value.hint == "本期的 issue.yaml 中没有 tables（指标表）"
+
+
+def test_a_misspelt_name_in_an_issue_without_tables_still_gets_its_suggestion(series):
+    root = series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\n---\n第{{ issue.numbr }}期。\n"})
+    with pytest.raises(ContentError) as caught:
+        rendered(root)
+    assert caught.value.hint == "是否想写“number”？"

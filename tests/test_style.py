@@ -67,6 +67,7 @@ def test_base_styles_are_inherited_and_overridden(tmp_path):
         (("page: {lines: 22, chars: 28}", "page: {lines: 22, chars: 28, margin_left: -28mm}"), "页边距“-28mm”不能是负数", 1),
         (("page: {lines: 22, chars: 28}", "page: {lines: 22, chars: 28, margin_top: 250mm}"), "页边距太大", 1),
         (("page: {lines: 22, chars: 28}", "page: {lines: 22, chars: 200}"), "每行 200 个 三号 的字排不下", 1),
+        (("page: {lines: 22, chars: 28}", "page: {lines: 22,\n  chars: 22}\nfolio: {odd: folio-oddx}"), "folio-oddx", 3),
     ],
 )
 def test_mistakes_in_the_sheet_are_reported_at_their_line(tmp_path, change, message, line):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LayoutError, OutputError, ToolMissingError, UserError, os_reason, raise_all
-from .load.content import ITEMS_DIR, item_files, load_edition, load_series, locate
+from .load.content import ITEMS_DIR, load_edition, load_series, locate
 from .model import Edition
 
 
@@ -53,7 +53,10 @@ def unstarted(path: Path) -> list[Path]:
     series_dir, issue_dirs = locate(path)
     if len(issue_dirs) == 1 and issue_dirs[0] == path.resolve():
         return []
-    return [d for d in issue_dirs if (d / ITEMS_DIR).is_dir() and not item_files(d / ITEMS_DIR)]
+    def only_drafts(items: Path) -> bool:  # a .docx dropped in is a submission waiting, not an empty month
+        return items.is_dir() and all(p.name.startswith(("_", ".")) for p in items.iterdir())
+
+    return [d for d in issue_dirs if only_drafts(d / ITEMS_DIR)]
 
 
 def load(path: Path, skip: list[Path] | None = None) -> tuple[list[Edition], Path | None]:

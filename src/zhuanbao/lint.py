@@ -174,8 +174,8 @@ def _halfwidth_brackets(text: str):
 
 def date_padding(text: str, _series: Series):
     for m in _PADDED.finditer(text):
-        date = _DATE_AROUND.search(text, max(0, m.start() - 8))
-        fixed = f"（应写 {_PADDED.sub('', date.group(0))}）" if date and date.start() <= m.start() < date.end() else ""
+        date = next((d for d in _DATE_AROUND.finditer(text) if d.start() <= m.start() < d.end()), None)
+        fixed = f"（应写 {_PADDED.sub('', date.group(0))}）" if date else ""
         yield m.start(), 1, f"日期中的月、日不补零{fixed}", ""
 
 

@@ -246,14 +246,15 @@ class _Resolver:
         self.pitch = 0.0
         self.within: tuple = ()  # the part of style.yaml being resolved: ("paragraph", "body")
 
-    def fail(self, message: str, value: str | None = None) -> TemplateError:
-        """An error at the line where ``value`` is written (in the part being resolved, else anywhere)."""
+    def fail(self, message: str, value: str | None = None, key: tuple | None = None) -> TemplateError:
+        """An error at ``key``, or where ``value`` is written (in the part being resolved, else anywhere)."""
         line = column = None
         if self.doc is not None:
             node = self.doc.data
             for part in self.within:
                 node = node.get(part, {}) if isinstance(node, dict) else {}
-            key = self.within if value is None else _find(node, value, self.within) or _find(self.doc.data, value)
+            if key is None:
+                key = self.within if value is None else _find(node, value, self.within) or _find(self.doc.data, value)
             if key:
                 line, column = self.doc.where(key)
         return TemplateError(message, self.path, line, column)
@@ -336,9 +337,8 @@ class _Resolver:
             # exactly `chars` fit the text width, rounded down to Word's 1/20 pt.
             pitch = self.page.text_width / self.page.chars
             if pitch < size * 0.75:
-                self.within = ("page",)
                 raise self.fail(f"page.chars 为 {self.page.chars}：每行 {self.page.chars} 个 {v['size']} 的字排不下"
-                                f"（每字只有 {pitch:.1f}pt）", str(self.page.chars))  # fmt: skip
+                                f"（每字只有 {pitch:.1f}pt）", key=("page", "chars"))  # fmt: skip
             spacing = math.floor((pitch - size) * 20) / 20
         return ParaFormat(
             id=style_id,
@@ -425,11 +425,12 @@ class _Resolver:
             for sid, s in self.sheet.table.items()
         }
         folio = self.sheet.folio
-        for role in (folio.odd, folio.even):
+        self.within = ("folio",)
+        for name, role in (("odd", folio.odd), ("even", folio.even)):
             if role not in paragraphs:
-                raise self.fail(f"folio：段落样式“{role}”不存在")
+                raise self.fail(f"folio：段落样式“{role}”不存在", key=("folio", name))
         if "{page}" not in folio.format:
-            raise self.fail("folio.format 中应含有 {page}")
+            raise self.fail("folio.format 中应含有 {page}", key=("folio", "format"))
         return StyleSheet(self.path, self.page, paragraphs, characters, tables, folio.format, folio.odd, folio.even)
 
 

@@ -42,8 +42,6 @@ _ERRORS = [
     # Typer 0.29 checks min= / max= through pydantic
     (re.compile(r"Invalid value for (.+?): Input should be greater than or equal to (\S+)"), r"\1 应不小于 \2"),
     (re.compile(r"Invalid value for (.+?): Input should be less than or equal to (\S+)"), r"\1 应不大于 \2"),
-    (re.compile(r"Invalid value for (.+?): .*is not in the range (\S+)>=(\S+)\.?"), r"\1 应不小于 \3"),
-    (re.compile(r"Invalid value for (.+?): .*is not in the range (\S+)<=(\S+)\.?"), r"\1 应不大于 \3"),
     (re.compile(r"Invalid value for (.+?): (.+)"), r"\1 的值无效：\2"),
     (re.compile(r"Missing command\.?"), "缺少命令。"),
 ]

@@ -37,7 +37,8 @@ def docx_bytes(doc: Document, sheet: StyleSheet) -> bytes:
         ("word/footer1.xml", parts.footer_xml(sheet, sheet.folio_odd)),
         ("word/footer2.xml", parts.footer_xml(sheet, sheet.folio_even)),
     ]
-    entries.extend((f"word/media/{name}", doc.media[name]) for name in sorted(doc.media))
+    names = sorted(doc.media)
+    entries.extend((f"word/media/{part}", doc.media[name]) for name, part in zip(names, parts.media_part_names(names)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, text in entries:

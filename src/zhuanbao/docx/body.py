@@ -344,7 +344,7 @@ class BodyWriter:
             f'<mc:Fallback><w:pict><v:shape id="zhuanbao-shape-{self.shapes}" filled="f" stroked="f" '
             f'style="position:absolute;margin-left:0;margin-top:{offset:.2f}pt;width:{page.text_width:.2f}pt;'
             f"height:{height:.2f}pt;z-index:{self.shapes};mso-position-horizontal:center;"
-            'mso-position-horizontal-relative:margin;mso-position-vertical-relative:margin">'
+            'mso-position-horizontal-relative:margin;mso-position-vertical-relative:margin;v-text-anchor:bottom">'
             f'<v:textbox inset="0,0,0,0"><w:txbxContent>{inner}'
             '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
             '</w:txbxContent></v:textbox><w10:wrap type="topAndBottom" anchorx="margin" anchory="margin"/>'

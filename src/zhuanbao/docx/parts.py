@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 
 from ..style import CharFormat, ParaFormat, StyleSheet
@@ -58,6 +60,14 @@ def image_rid(index: int) -> str:
     return f"rId{10 + index}"
 
 
+def media_part_names(names: list[str]) -> list[str]:
+    """Package part names for the pictures, in the same order: a chart's own
+    ASCII name, else imageN.png — a logo called "R&D 徽标.png" would make the
+    relationships part malformed, and Word refuses such a file."""
+    return [name if re.fullmatch(r"[A-Za-z0-9_.-]+\.png", name) else f"image{index + 1}.png"
+            for index, name in enumerate(names)]  # fmt: skip
+
+
 def document_rels(images: list[str]) -> str:
     rels = [
         f'<Relationship Id="rId1" Type="{_REL}styles" Target="styles.xml"/>',
@@ -66,7 +76,7 @@ def document_rels(images: list[str]) -> str:
         f'<Relationship Id="{FOOTER_ODD_RID}" Type="{_REL}footer" Target="footer1.xml"/>',
         f'<Relationship Id="{FOOTER_EVEN_RID}" Type="{_REL}footer" Target="footer2.xml"/>',
     ]
-    for index, name in enumerate(images):
+    for index, name in enumerate(media_part_names(images)):
         rels.append(f'<Relationship Id="{image_rid(index)}" Type="{_REL}image" Target="media/{name}"/>')
     return (
         XML_DECL

@@ -175,11 +175,11 @@ def _data_hint(exc: BaseException, data: dict) -> str | None:
         return None
     name = found.group(1) or found.group(2)
     tables = list(data.get("tables", {}))
-    if not tables and name not in data:  # tables.targets in an issue without tables: not a spelling slip
-        return "本期的 issue.yaml 中没有 tables（指标表）"
-    known = [*data, *tables, *TABLE_NAMES, "number", "date", "year", "total", "name", "issuer", "program"]
+    # without tables, a table's fields (count, rows …) are no spelling to suggest
+    known = [*data, *tables, *(TABLE_NAMES if tables else []), "number", "date", "year", "total", "name", "issuer",
+             "program"]  # fmt: skip
     guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    if guess:
+    if guess and guess[0] != "tables":
         return f"是否想写“{guess[0]}”？"
     return f"本期的表：{'、'.join(tables)}" if tables else "本期的 issue.yaml 中没有 tables（指标表）"
 
@@ -299,7 +299,10 @@ def _add_template_images(blocks: list, media: dict[str, bytes], templates: Templ
     for name in sorted({run.image for p in paragraphs for run in p.runs if run.image and run.image not in media}):
         plain = Path(name).name == name and not name.startswith(".")  # a file in the folder, not a path out of it
         found = next((d / name for d in templates.dirs if plain and (d / name).is_file()), None)
-        data = found.read_bytes() if found is not None else b""
+        try:
+            data = found.read_bytes() if found is not None else b""
+        except OSError as exc:
+            raise TemplateError(f"<image name=“{name}”>：无法读取图片：{exc.strerror or exc}", found) from None
         if not data.startswith(b"\x89PNG\r\n\x1a\n"):
             path, line = _written_where(templates.dirs, f'"{name}"') or (templates.main, None)
             what = "不是 PNG 图片" if found is not None else "在模板文件夹中找不到（图表名为 chart-表代号.png）"

@@ -48,20 +48,20 @@ class _Parser:
         self.data = data or {}
         self.sources = sources  # template folders, to find where a mistake was written
 
-    def fail(self, message: str, written: str | None = None) -> TemplateError:
+    def fail(self, message: str, *written: str) -> TemplateError:
         """An error in the markup the templates produced. The markup has no
         file lines of its own, so ``written`` (what the template must have
         said, e.g. a style name) is looked up in the template files."""
         path, line = self.template, None
         if written:
-            path, line = _written_where(self.sources, written) or (path, None)
+            path, line = _written_where(self.sources, *written) or (path, None)
         return TemplateError(message, path, line)
 
     def check(self, element: ET.Element) -> None:
         unknown = sorted(set(element.attrib) - _ATTRIBUTES.get(element.tag, set()))
         if unknown:
             allowed = "、".join(sorted(_ATTRIBUTES.get(element.tag, ()))) or "无"
-            raise self.fail(f"<{element.tag}> 没有 {unknown[0]} 这个属性（可用：{allowed}）", f"{unknown[0]}=")
+            raise self.fail(f"<{element.tag}> 没有 {unknown[0]} 这个属性（可用：{allowed}）", f"<{element.tag}", f"{unknown[0]}=")
         align = element.get("align")
         if align is not None and align not in _ALIGNS:
             raise self.fail(f"align=“{align}”无效（可用：{'、'.join(sorted(_ALIGNS))}）", f'"{align}"')
@@ -71,6 +71,8 @@ class _Parser:
         known = self.sheet.paragraphs if kind == "段落" else self.sheet.tables
         if name is None and kind == "段落":
             return "body"
+        if name is None:
+            raise self.fail(f"<{element.tag}> 缺少 style 属性（表格样式，如 style=\"indicator\"）", f"<{element.tag}")
         if name not in known:
             raise self.fail(f"{kind}样式“{name}”没有在样式表 {self.sheet.path.name} 中定义", f'"{name}"')
         return name
@@ -180,7 +182,7 @@ class _Parser:
                 cell = Cell(span=int(span), align=td.get("align"))
                 for p in td:
                     if p.tag != "p":
-                        raise self.fail(f"<td> 中只能有 <p>，不能有 <{p.tag}>（表格不能嵌套）", f"<{p.tag}")
+                        raise self.fail(f"<td> 中只能有 <p>，不能有 <{p.tag}>（表格不能嵌套）", "<td", f"<{p.tag}")
                 cell.paragraphs = [self.paragraph(p) for p in td]
                 row.cells.append(cell)
             if row.cells:
@@ -206,45 +208,65 @@ class _Parser:
         return blocks
 
 
-def _written_where(folders: tuple[Path, ...], written: str) -> tuple[Path, int] | None:
-    """The first template file and line holding ``written`` (a template in an
-    earlier folder hides the same name in later ones, as in rendering)."""
+_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+
+
+def _template_lines(folders: tuple[Path, ...]):
+    """(folder index, file, line number, line) of every template in effect — a
+    template in an earlier folder hides the same name in later ones, as in
+    rendering — read as rendering reads them (GBK too), {# comments #} blanked."""
+    from ..errors import UserError
+    from ..load.text import read_text
+
     seen: set[str] = set()
-    for folder in folders:
+    for index, folder in enumerate(folders):
         for path in sorted(folder.glob("*.j2")):
-            if path.name in seen:
+            if path.name in seen or not path.is_file():
                 continue
             seen.add(path.name)
             try:
-                lines = path.read_text("utf-8", errors="replace").splitlines()
-            except OSError:
+                text = read_text(path)
+            except (UserError, OSError):
                 continue
-            for number, line in enumerate(lines, start=1):
-                if written in line:
-                    return path, number
-    return None
+            text = re.sub(r"\{#.*?#\}", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+            for number, line in enumerate(text.split("\n"), start=1):
+                yield index, path, number, line
 
 
-def _most_like(folders: tuple[Path, ...], produced: str) -> tuple[Path, int] | None:
+def _one_place(matches: list[tuple[int, Path, int]]) -> tuple[Path, int] | None:
+    """The place a mistake was written, if the matches name one file: the user's
+    own folder first (defaults rarely hold the slip); several files: unknown."""
+    if matches and min(m[0] for m in matches) == 0 and any(m[0] > 0 for m in matches):
+        matches = [m for m in matches if m[0] == 0]
+    files = {m[1] for m in matches}
+    return (matches[0][1], matches[0][2]) if len(files) == 1 else None
+
+
+def _written_where(folders: tuple[Path, ...], *written: str) -> tuple[Path, int] | None:
+    """The template line holding every string of ``written`` (e.g. "<td", "style=")."""
+    matches = [(i, path, n) for i, path, n, line in _template_lines(folders) if all(w in line for w in written)]
+    return _one_place(matches)
+
+
+def _most_like(folders: tuple[Path, ...], produced: str, column: int) -> tuple[Path, int] | None:
     """The template line that wrote a line of broken output: its fixed text
-    (everything but the {{ }} and {% %} filled in when rendering) shows up in
-    the output verbatim. The longest such line wins."""
-    best: tuple[int, Path, int] | None = None
-    seen: set[str] = set()
-    for folder in folders:
-        for path in sorted(folder.glob("*.j2")):
-            if path.name in seen:
-                continue
-            seen.add(path.name)
-            for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), start=1):
-                pieces = [p for p in _TEMPLATE_CODE.split(line.strip()) if p.strip()]
-                fixed = sum(len(p) for p in pieces)
-                if fixed >= 8 and all(p in produced for p in pieces) and (best is None or fixed > best[0]):
-                    best = (fixed, path, number)
-    return (best[1], best[2]) if best is not None else None
-
-
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
+    (everything but the {{ }} and {% %} filled in when rendering) shows up
+    verbatim near where the parser stopped. The longest such line wins; a tie
+    between files names none."""
+    window = produced[max(0, column - 80) : column + 20]
+    best: list[tuple[int, Path, int]] = []
+    longest = 0
+    for index, path, number, line in _template_lines(folders):
+        pieces = [p for p in _TEMPLATE_CODE.split(line.strip()) if p.strip()]
+        fixed = sum(len(p) for p in pieces)
+        words = "".join(re.sub(r"<[^>]*>", "", p) for p in pieces).strip()
+        if fixed < 8 or len(words) < 2 or not all(p in window for p in pieces):
+            continue  # too little of its own, bare markup (</p></td>), or not there
+        if fixed > longest:
+            best, longest = [(index, path, number)], fixed
+        elif fixed == longest:
+            best.append((index, path, number))
+    return _one_place(best)
 
 
 def parse_markup(text: str, sheet: StyleSheet, template: Path, data: dict | None = None,
@@ -257,7 +279,8 @@ def parse_markup(text: str, sheet: StyleSheet, template: Path, data: dict | None
         line, column = exc.position
         lines = text.split("\n")
         shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        path, at = _most_like(sources, shown) or (template, None)
+        raw = lines[line - 1] if 0 < line <= len(lines) else ""
+        path, at = _most_like(sources, raw, column) or (template, None)
         raise TemplateError(
             f"模板生成的标记有误（生成结果第 {line} 行第 {column} 列附近：{shown[:60]}）",
             path,
