@@ -39,6 +39,7 @@ def findings(series, body: str, files: dict | None = None, rule: str | None = No
         ("共 12 户。\n", "space-in-cjk", 6, 2),
         ("第一段写完了。\n第二段没有空行。\n", "line-join", 7, 1),
         ("他说：“好。”\n接着写。\n", "line-join", 7, 1),
+        ("现场照片：![现场](photo.jpg)\n", "image-in-item", 6, 6),
     ],
 )
 def test_rule_points_at_the_spot(series, body, rule, line, column):

@@ -81,6 +81,7 @@ RULES = {
         Rule("title-punct", "标题末尾有句号、逗号等标点", "warning"),
         Rule("not-an-item", "items 文件夹中有 .txt、.docx 等不会排入专报的文件", "warning"),
         Rule("line-join", "上一行以句号等结束、本行不空行接着写：两行会接成同一段", "warning"),
+        Rule("image-in-item", "正文中的图片 ![说明](文件) 不会印出，只印说明文字", "warning"),
         Rule("empty-item", "正文排出来是空的（如 {% if %} 条件不成立），整篇不印", "warning"),
         Rule("duplicate-title", "同一期中有两篇稿件标题相同"),
         Rule("source-suffix", "source 末尾写了“供稿”，会印成“[XX供稿供稿]”"),
@@ -244,6 +245,7 @@ def unmatched(lines: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, str
         yield line, col, f"“{ch}”没有对应的“{PAIRS[ch]}”"
 
 
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _SENTENCE_END = re.compile(r"[。！？][”’）]?\s*$")
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\u3000)")
 
@@ -329,6 +331,9 @@ class Checker:
                 continue
             if paragraph and _joins_a_finished_sentence(paragraph[-1][2], text):
                 self.add(path, index + 1, 1, "line-join", "这一行会与上一行接成同一段；如要另起一段，请在两行之间空一行")
+            for image in _IMAGE.finditer(text):
+                self.add(path, index + 1, image.start() + 1, "image-in-item",
+                         f"正文中的图片“{image.group(0)[:30]}”不会印出，只印说明文字；图表请用指标表的 chart")  # fmt: skip
             lines[index] = self.lint_text(path, index + 1, 0, text)
             paragraph.append((index + 1, 0, _mask_templates(lines[index])))
         self.pairs(path, paragraph)
