@@ -300,3 +300,8 @@ def test_source_written_with_gonggao_is_reported_at_its_line(series):
     root = series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\nsource: 东岭区住建局供稿\n---\n正文。\n"})
     found = [(f.line, f.column, f.rule) for f in check(root).findings if f.rule == "source-suffix"]
     assert found == [(3, 1, "source-suffix")]
+
+
+def test_markdown_marks_in_a_title_are_reported(series):
+    root = series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\ntitle: 东岭区**完成**改造\n---\n正文。\n"})
+    assert [(f.line, f.column, f.rule) for f in check(root).findings] == [(3, 11, "title-markup")]

@@ -79,6 +79,7 @@ RULES = {
         Rule("ellipsis", "省略号写法不规范：... 或 。。。（应写 ……）", "warning"),
         Rule("space-in-cjk", "中文之间、中文与数字之间有空格", "warning"),
         Rule("title-punct", "标题末尾有句号、逗号等标点", "warning"),
+        Rule("title-markup", "标题中写了 **加粗** 等 Markdown 记号，会原样印出"),
         Rule("not-an-item", "items 文件夹中有 .txt、.docx 等不会排入专报的文件", "warning"),
         Rule("line-join", "上一行以句号等结束、本行不空行接着写：两行会接成同一段", "warning"),
         Rule("image-in-item", "正文中的图片 ![说明](文件) 不会印出，只印说明文字", "warning"),
@@ -319,6 +320,9 @@ class Checker:
             title = lines[title_line][value_at:].strip().strip("'\"")
             if title and title[-1] in "。，；、":
                 self.add(path, title_line + 1, len(lines[title_line]), "title-punct", f"标题末尾不用“{title[-1]}”")
+            if "**" in title or "__" in title:  # the title is not Markdown: the marks would print
+                at = value_at + lines[title_line][value_at:].find("**" if "**" in title else "__") + 1
+                self.add(path, title_line + 1, at, "title-markup", "标题不是 Markdown，** 会原样印出（标题本身已是黑体）")
         paragraph: list[tuple[int, int, str]] = []
         in_fence = False
         for index in range(source.body_line - 1, len(lines)):
