@@ -305,3 +305,11 @@ def test_source_written_with_gonggao_is_reported_at_its_line(series):
 def test_markdown_marks_in_a_title_are_reported(series):
     root = series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\ntitle: 东岭区**完成**改造\n---\n正文。\n"})
     assert [(f.line, f.column, f.rule) for f in check(root).findings] == [(3, 11, "title-markup")]
+
+
+@pytest.mark.parametrize("title", ["title: >-\n  东岭区,完成改造。", "title: 东岭区,\n  完成改造。"])
+def test_a_title_over_several_lines_is_linted_and_fixed(series, title):
+    root = series({"2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\n{title}\n---\n正文。\n"})
+    report = check(root, fix=True)
+    assert sorted(f.rule for f in report.findings) == ["halfwidth-punct", "title-punct"]
+    assert "东岭区，" in (root / "2024-03/items/01-gaizao.md").read_text("utf-8")

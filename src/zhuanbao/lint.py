@@ -312,17 +312,7 @@ class Checker:
         except UserError:
             return  # reported by the build check
         lines = raw.split("\n")
-        title_line = next((i for i in range(1, source.body_line - 2) if lines[i].startswith("title:")), None)
-        if title_line is not None:
-            value_at = len(lines[title_line]) - len(lines[title_line][6:].lstrip())
-            fixed = self.lint_text(path, title_line + 1, value_at, lines[title_line][value_at:])
-            lines[title_line] = lines[title_line][:value_at] + fixed
-            title = lines[title_line][value_at:].strip().strip("'\"")
-            if title and title[-1] in "。，；、":
-                self.add(path, title_line + 1, len(lines[title_line]), "title-punct", f"标题末尾不用“{title[-1]}”")
-            if "**" in title or "__" in title:  # the title is not Markdown: the marks would print
-                at = value_at + lines[title_line][value_at:].find("**" if "**" in title else "__") + 1
-                self.add(path, title_line + 1, at, "title-markup", "标题不是 Markdown，** 会原样印出（标题本身已是黑体）")
+        self.lint_title(path, lines, source.body_line - 2)
         paragraph: list[tuple[int, int, str]] = []
         in_fence = False
         for index in range(source.body_line - 1, len(lines)):
@@ -344,6 +334,36 @@ class Checker:
         fixed_lines = {i: line for i, (line, was) in enumerate(zip(lines, raw.split("\n"))) if line != was}
         if fixed_lines:
             self.save(path, fixed_lines)
+
+    def lint_title(self, path: Path, lines: list[str], end: int) -> None:
+        """The title's line(s) in the front matter (``end``: the closing ---),
+        linted as prose and fixed in place: ``title: …`` and its continuation
+        lines, or a block scalar (``title: >-`` and the indented lines after it)."""
+        start = next((i for i in range(1, end) if lines[i].startswith("title:")), None)
+        if start is None:
+            return
+        spans = []  # (line index, column where the title text starts)
+        first_at = len(lines[start]) - len(lines[start][6:].lstrip())
+        if not re.fullmatch(r"[|>][+-]?\d*\s*(#.*)?", lines[start][first_at:]):
+            spans.append((start, first_at))
+        index = start + 1
+        while index < end and lines[index][:1] in (" ", "\t") and lines[index].strip():
+            spans.append((index, len(lines[index]) - len(lines[index].lstrip())))
+            index += 1
+        for line, at in spans:
+            lines[line] = lines[line][:at] + self.lint_text(path, line + 1, at, lines[line][at:])
+        if not spans:
+            return
+        title = "".join(lines[line][at:].strip() for line, at in spans).strip("'\"")
+        last = spans[-1][0]
+        if title and title[-1] in "。，；、":
+            self.add(path, last + 1, len(lines[last]), "title-punct", f"标题末尾不用“{title[-1]}”")
+        for line, at in spans:  # the title is not Markdown: the marks would print
+            mark = next((m for m in ("**", "__") if m in lines[line][at:]), None)
+            if mark:
+                column = at + lines[line][at:].find(mark) + 1
+                self.add(path, line + 1, column, "title-markup", "标题不是 Markdown，** 会原样印出（标题本身已是黑体）")
+                break
 
     def pairs(self, path: Path, paragraph: list[tuple[int, int, str]]) -> None:
         if paragraph and self.severity["unmatched-pair"] != "off":
