@@ -267,6 +267,7 @@ def test_an_archive_or_site_folder_that_is_a_file_is_a_clear_error(tmp_path):
         ("敬老院", {"我市启动敬老院改造提升三年行动", "青石市提高城乡低保标准"}),  # 3 characters
         ("就业帮扶", {"青禾县：就业帮扶车间提质增效"}),  # 4 characters
         ("APP", {"市人社局“稳岗拓岗”政策兑现提速"}),
+        ("ＡＰＰ", {"市人社局“稳岗拓岗”政策兑现提速"}),  # full-width, as a Chinese input method types it
     ],
 )
 def test_search_finds_terms_of_two_three_and_four_characters_across_series(two_series, query, expected):
@@ -449,6 +450,8 @@ def test_site_index_issue_page_and_offline_search(two_series, tmp_path, browser)
     assert "<mark>APP</mark>" in overlapping and "<mark><mark>" not in overlapping and "A<mark>P" not in overlapping
     lower = browser((tmp_path / "site" / "search.html").as_uri() + "?q=app")  # Latin case ignored, as in the CLI
     assert "找到 1 条" in lower and "<mark>APP</mark>" in lower
+    wide = browser((tmp_path / "site" / "search.html").as_uri() + "?q=%EF%BC%A1%EF%BC%B0%EF%BC%B0")  # ＡＰＰ
+    assert "找到 1 条" in wide and "<mark>APP</mark>" in wide
 
 
 def test_site_links_reach_the_documents(two_series, tmp_path):

@@ -32,6 +32,11 @@ def findings(series, body: str, files: dict | None = None, rule: str | None = No
         ("于2023-05-24召开。\n", "date-format", 6, 2),
         ("1-7月累计完成。\n", "range-dash", 6, 2),
         ("35~64岁人群。\n", "range-dash", 6, 3),
+        ("10月1日-7日放假。\n", "range-dash", 6, 6),
+        ("1月-9月累计。\n", "range-dash", 6, 3),
+        ("第1-3季度。\n", "range-dash", 6, 3),
+        ("增长15%-20%。\n", "range-dash", 6, 6),
+        ("投资3万-5万元。\n", "range-dash", 6, 5),
         ("完成１２３户。\n", "fullwidth-alnum", 6, 3),
         ("完成了。。\n", "repeated-punct", 6, 4),
         ("等等...\n", "ellipsis", 6, 3),
@@ -52,6 +57,7 @@ def test_rule_points_at_the_spot(series, body, rule, line, column):
     [
         "10:30召开，时间到了。\n",  # a time is not punctuation next to Chinese
         "网址www.example.cn可查。\n",
+        "咨询电话0745-2288123，1—7月累计完成，COVID-19，A-3地块。\n",  # a phone number, codes: not ranges
         "2023年5月24日召开，1—7月累计。\n",
         "引号“成对”，书名号《成对》，括号（成对）。\n",
         "省略号……写法正确。\n",

@@ -108,6 +108,8 @@ def test_error_points_at_the_key():
         ("number: 8\ndate：2023-05-24\n", "键“date”后面是全角冒号", 2),
         ("section：重要新闻\ntitle: 标题\n", "全角冒号“：”，应为英文冒号加空格", 1),
         ("tables:\n  - id：a\n", "键“id”后面是全角冒号", 2),
+        ("section: 工作简讯\ntitle:东岭区新建车间5个\nsource: 东岭区人社局\n", "键“title”的冒号后面要有一个空格", 2),
+        ("number: 8\ndate: 2023-05-24\ntotal:33\n# 注释\n", "键“total”的冒号后面要有一个空格（写成 total: 33）", 3),
         ("sections: [甲,\n", "方括号", 2),
         ("title: @专报\n", "用引号括起来", 1),
         ("marks:\n  - , 甲\n", "缺少值", 2),
@@ -179,3 +181,8 @@ def test_control_characters_written_as_yaml_escapes_are_removed():
 )
 def test_numbers_read_as_an_office_means_them(source, value):
     assert list(parse_yaml(source, PATH).data.values()) == [value]
+
+
+def test_urls_and_times_in_values_are_not_colon_slips():
+    doc = parse_yaml("contact: {网址: http://a.cn}\ntime: '10:30'\nlink: https://b.cn/x\n", PATH)
+    assert doc.data["link"] == "https://b.cn/x"

@@ -202,6 +202,10 @@ class Catalogue:
     def search(self, query: str, series: str | None = None, year: int | None = None,
                source: str | None = None) -> list[Hit]:  # fmt: skip
         """Every item matching every term of ``query`` in current versions, best first."""
+        import unicodedata
+
+        # ＡＰＰ and ２０２５ typed by a Chinese input method find APP and 2025 (printed text is half-width)
+        query = unicodedata.normalize("NFKC", query)
         terms = query.split()
         if not terms:
             raise ContentError("请给出要找的词（多个词用空格分开）")

@@ -119,7 +119,12 @@ _HALF_STOP = re.compile(rf"(?<=[{CJK}”’）》】])\.(?=$|\s|[{CJK}“‘（�
 _PADDED = re.compile(r"(?<=\d年)0(?=\d月)|(?<=\d月)0(?=\d日)|(?<![\d.])0(?=[1-9]月\d{1,2}日)")
 _DATE_AROUND = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?")
 _ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?!\d)")
-_RANGE = re.compile(r"(?<![\d.:])(\d+(?:\.\d+)?)\s*[-~～－](\s*)(\d+(?:\.\d+)?)\s*(?=[月日年岁元万亿%个人户天时周期])")
+# A range of figures with a unit: 1-7月, 1月-9月, 10月1日-7日, 15%-20%, 3万-5万元, 第1-3季度.
+# Not a phone number (0745-2288123: no unit), a code (A-3, COVID-19) or an ISO date (2025-10-01).
+_UNITS = "月日年岁元万亿%个人户天时周期季度号名项"
+_RANGE = re.compile(
+    rf"(?<![\d.:A-Za-z-])(\d+(?:\.\d+)?)([{_UNITS}]?)\s*(?P<dash>[-~～－])\s*(\d+(?:\.\d+)?)\s*(?=[{_UNITS}])"
+)
 _FULLWIDTH = re.compile(r"[０-９Ａ-Ｚａ-ｚ]+")
 _REPEATED = re.compile(r"([，。、；：！？])\1+")
 _ELLIPSIS = re.compile(r"\.{3,}|。{3,}|(?<!…)…(?!…)")
@@ -192,8 +197,9 @@ def range_dash(text: str, series: Series):
     if wanted == "-":
         return
     for m in _RANGE.finditer(text):
-        start = m.start() + len(m.group(1))
-        yield start, 1, f"数字范围应写作“{m.group(1)}{wanted}{m.group(3)}”", None
+        if m.group("dash") == wanted:
+            continue
+        yield m.start("dash"), 1, f"数字范围应写作“{m.group(1)}{m.group(2)}{wanted}{m.group(4)}”", None
 
 
 def fullwidth_alnum(text: str, _series: Series):

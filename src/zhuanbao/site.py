@@ -62,7 +62,7 @@ SEARCH_JS = """\
     return html + (open ? '</mark>' : '');
   }
   function run() {
-    var terms = box.value.trim().split(/\\s+/).filter(Boolean);
+    var terms = box.value.normalize('NFKC').trim().split(/\\s+/).filter(Boolean);  // ＡＰＰ finds APP
     if (!terms.length) { out.innerHTML = ''; return; }
     var hits = SEARCH_INDEX.filter(function (it) {
       var hay = (it.title + '\\n' + it.text).toLowerCase();

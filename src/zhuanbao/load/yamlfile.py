@@ -79,6 +79,8 @@ _PROBLEMS = [
 # typing with a Chinese input method. YAML reads the line as a bare string and
 # trips a line later, so it is looked for before parsing.
 _FULLWIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*)\s*：")
+# "title:东岭区…": a key with no space after its colon (but not a URL's "http://")
+_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_-]*):(?=[^\s/])")
 
 
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
@@ -142,24 +144,35 @@ class _Builder:
         return value
 
 
-def _fullwidth_colons(text: str, path: Path, line_offset: int) -> None:
+def _colon_slips(text: str, path: Path, line_offset: int) -> None:
+    """"title：…" and "title:…" — a full-width colon, or no space after the colon,
+    the commonest slips when typing with a Chinese input method. YAML reads
+    either line as a bare string and trips a line or more later, so they are
+    looked for before parsing and named at their own line."""
     from ..errors import raise_all
 
     errors = []
     for number, line in enumerate(text.split("\n"), start=1):
         found = _FULLWIDTH_COLON.match(line)
         if found:
-            column = len(found.group(0))
             errors.append(ContentError(
                 f"键“{found.group(2)}”后面是全角冒号“：”，应为英文冒号加空格“: ”",
-                path, number + line_offset, column,
+                path, number + line_offset, len(found.group(0)),
+            ))  # fmt: skip
+            continue
+        found = _NO_SPACE.match(line)
+        if found:
+            key = found.group(2)
+            errors.append(ContentError(
+                f"键“{key}”的冒号后面要有一个空格（写成 {key}: {line[found.end():][:12]}）",
+                path, number + line_offset, found.end(),
             ))  # fmt: skip
     raise_all(errors)
 
 
 def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
     """Parse YAML text; errors name ``path`` and the line (shifted by ``line_offset``)."""
-    _fullwidth_colons(text, path, line_offset)
+    _colon_slips(text, path, line_offset)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
