@@ -263,12 +263,16 @@ def watch(
     """边改边看：每次保存稿件都自动重新生成（按 Ctrl+C 停止）。出错时显示原因，上一次的文档保留。"""
     from ..watch import watch as run_watch
 
+    made: list[Path] = []
+
     def report(built, error, seconds):
         if error is not None:
             typer.echo(str(error), err=True)
-            typer.echo("（上一次生成的文档保留不变，继续监视……）", err=True)
+            kept = "上一次生成的文档保留不变，" if made or any(output.glob("*.docx")) else "改好后会自动生成，"
+            typer.echo(f"（{kept}继续监视……）", err=True)
         else:
             for item in built:
+                made.append(item.path)
                 typer.echo(f"已生成：{item.path}（{seconds * 1000:.0f} 毫秒）")
 
     _run(lambda: run_watch(path, output, templates, report))
