@@ -44,6 +44,8 @@ def findings(series, body: str, files: dict | None = None, rule: str | None = No
         ("共 12 户。\n", "space-in-cjk", 6, 2),
         ("第一段写完了。\n第二段没有空行。\n", "line-join", 7, 1),
         ("他说：“好。”\n接着写。\n", "line-join", 7, 1),
+        ('他称之为"暖心工程"。\n', "straight-quotes", 6, 5),
+        ("并说'很好'。\n", "straight-quotes", 6, 3),
         ("现场照片：![现场](photo.jpg)\n", "image-in-item", 6, 6),
     ],
 )
@@ -57,6 +59,7 @@ def test_rule_points_at_the_spot(series, body, rule, line, column):
     [
         "10:30召开，时间到了。\n",  # a time is not punctuation next to Chinese
         "网址www.example.cn可查。\n",
+        "西安（Xi'an）的{{ \"{{\" }}写法。\n",  # an apostrophe between letters, a quoted Jinja string
         "咨询电话0745-2288123，1—7月累计完成，COVID-19，A-3地块。\n",  # a phone number, codes: not ranges
         "2023年5月24日召开，1—7月累计。\n",
         "引号“成对”，书名号《成对》，括号（成对）。\n",
@@ -319,3 +322,9 @@ def test_a_title_over_several_lines_is_linted_and_fixed(series, title):
     report = check(root, fix=True)
     assert sorted(f.rule for f in report.findings) == ["halfwidth-punct", "title-punct"]
     assert "东岭区，" in (root / "2024-03/items/01-gaizao.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("title", ['title: "东岭区完成改造"', "title: '东岭区完成改造'"])
+def test_a_yaml_quoted_title_s_quotes_are_not_the_title_s(series, title):
+    root = series({"2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\n{title}\n---\n正文。\n"})
+    assert check(root).findings == []

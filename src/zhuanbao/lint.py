@@ -70,6 +70,7 @@ RULES = {
         Rule("build", "生成时会被拒绝的问题（格式、缺项、未知的键、表格数据……）"),
         Rule("lint-settings", "series.yaml 的 lint 中写了不存在的规则或栏目（这项设置不起作用）"),
         Rule("halfwidth-punct", "中文旁边用了半角标点 , ; : ? ! . ( )", fixable=True),
+        Rule("straight-quotes", "中文旁边用了直引号 \" '（应为 “” ‘’）"),
         Rule("unmatched-pair", "引号、书名号、括号不成对：“” ‘’ 《》 （） 【】"),
         Rule("date-padding", "日期中的月、日补了零：2023年05月", fixable=True),
         Rule("date-format", "正文中的日期不是“2023年5月24日”的写法：2023-05-24、2023.5.24", "warning"),
@@ -179,6 +180,15 @@ def _halfwidth_brackets(text: str):
         yield index, 1, f"中文旁边的半角括号“{text[index]}”应为全角“{full}”", full
 
 
+_STRAIGHT_QUOTE = re.compile(rf"(?<=[{CJK}，。；：？！、])[\"']|[\"'](?=[{CJK}])")
+
+
+def straight_quotes(text: str, _series: Series):
+    for m in _STRAIGHT_QUOTE.finditer(text):
+        wanted = "“ ”" if m.group(0) == '"' else "‘ ’"
+        yield m.start(), 1, f"中文中的引号应为 {wanted}，不用直引号 {m.group(0)}", None
+
+
 def date_padding(text: str, _series: Series):
     for m in _PADDED.finditer(text):
         date = next((d for d in _DATE_AROUND.finditer(text) if d.start() <= m.start() < d.end()), None)
@@ -225,6 +235,7 @@ def space_in_cjk(text: str, _series: Series):
 
 TEXT_RULES: dict[str, TextRule] = {
     "halfwidth-punct": halfwidth_punct,
+    "straight-quotes": straight_quotes,
     "date-padding": date_padding,
     "date-format": date_format,
     "range-dash": range_dash,
@@ -350,6 +361,14 @@ class Checker:
             return
         spans = []  # (line index, column where the title text starts)
         first_at = len(lines[start]) - len(lines[start][6:].lstrip())
+        value = lines[start][first_at:].rstrip()
+        if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
+            # a YAML-quoted title: its quotes are YAML's, not the title's
+            inner = self.lint_text(path, start + 1, first_at + 1, value[1:-1])
+            lines[start] = lines[start][: first_at + 1] + inner + value[-1]
+            title = inner
+            self.title_findings(path, lines, [(start, first_at + 1)], title)
+            return
         if not re.fullmatch(r"[|>][+-]?\d*\s*(#.*)?", lines[start][first_at:]):
             spans.append((start, first_at))
         index = start + 1
@@ -360,10 +379,12 @@ class Checker:
             lines[line] = lines[line][:at] + self.lint_text(path, line + 1, at, lines[line][at:])
         if not spans:
             return
-        title = "".join(lines[line][at:].strip() for line, at in spans).strip("'\"")
+        self.title_findings(path, lines, spans, "".join(lines[line][at:].strip() for line, at in spans))
+
+    def title_findings(self, path: Path, lines: list[str], spans: list[tuple[int, int]], title: str) -> None:
         last = spans[-1][0]
         if title and title[-1] in "。，；、":
-            self.add(path, last + 1, len(lines[last]), "title-punct", f"标题末尾不用“{title[-1]}”")
+            self.add(path, last + 1, len(lines[last].rstrip()), "title-punct", f"标题末尾不用“{title[-1]}”")
         for line, at in spans:  # the title is not Markdown: the marks would print
             mark = next((m for m in ("**", "__") if m in lines[line][at:]), None)
             if mark:
