@@ -108,7 +108,7 @@ def publish(
     # Two publishes of one issue at once: the second waits, then sees the first's version.
     try:
         with locked(home, wait=120, hint="同一期正在由另一个 publish 发布；等它完成后再运行。"):
-            final = _publish_version(edition, home, revise, templates or series_templates, pdf, now)
+            published = _publish_version(edition, home, revise, templates or series_templates, pdf, now)
     except BaseException:
         if not any(home.glob("v*")):  # nothing was ever published here: leave no empty folder behind
             (home / LOCK_FILE).unlink(missing_ok=True)
@@ -121,12 +121,11 @@ def publish(
     from .catalogue import Catalogue
 
     with Catalogue(archive) as catalogue:
-        catalogue.add_version(final)
-    manifest = json.loads((final / MANIFEST).read_text("utf-8"))
-    return Published(final, manifest["version"], [final / name for name in manifest["documents"]])
+        catalogue.add_version(published.folder)
+    return published
 
 
-def _publish_version(edition, home: Path, revise: bool, templates: Path | None, pdf: bool | None, now) -> Path:
+def _publish_version(edition, home: Path, revise: bool, templates: Path | None, pdf: bool | None, now) -> Published:
     """Write the next version folder and point ``current`` at it — both or neither."""
     versions = sorted(int(p.name[1:]) for p in home.glob("v*") if p.name[1:].isdigit())
     if versions and not revise:
@@ -190,7 +189,7 @@ def _publish_version(edition, home: Path, revise: bool, templates: Path | None, 
     except OSError as exc:
         _remove(final)  # a version nobody points at would look published to verify, and not to search
         raise OutputError(f"无法写入 {CURRENT}，本次没有发布：{os_reason(exc)}", home / CURRENT) from None
-    return final
+    return Published(final, version, [final / p.name for p in documents])
 
 
 def _refuse_another_series(series_home: Path, title: str) -> None:

@@ -46,11 +46,10 @@ def output_name(edition: Edition) -> str:
     return f"{safe_name(edition.name)}.docx"
 
 
-def unstarted(path: Path) -> list[Path]:
-    """Issue folders of a series that hold no item yet (``new`` made them, the
+def unstarted(path: Path, issue_dirs: list[Path]) -> list[Path]:
+    """Of ``issue_dirs`` (what ``path`` designates), the issue folders of a series that hold no item yet (``new`` made them, the
     month has not begun): a series build passes them by instead of failing
     the whole monthly job. An issue built on its own still must have items."""
-    series_dir, issue_dirs = locate(path)
     if len(issue_dirs) == 1 and issue_dirs[0] == path.resolve():
         return []
     def only_drafts(items: Path) -> bool:  # a .docx dropped in is a submission waiting, not an empty month
@@ -311,8 +310,9 @@ def run(
 
         if find_soffice() is None:  # before anything is written
             raise ToolMissingError("未找到 LibreOffice，无法生成 PDF", hint=INSTALL_HINT)
-    summary = Summary(unstarted=unstarted(path))
-    if summary.unstarted and len(summary.unstarted) == len(locate(path)[1]):
+    issue_dirs = locate(path)[1]
+    summary = Summary(unstarted=unstarted(path, issue_dirs))
+    if len(summary.unstarted) == len(issue_dirs):
         return summary  # a series whose only issue is still empty: nothing to build
     editions, series_templates = load(path, summary.unstarted)
     user_templates = templates_dir or series_templates
