@@ -213,7 +213,7 @@ def test_missing_key_in_a_table_names_the_table_field_at_the_table_line():
         (Series, SERIES + "copies: 八十\n", "“copies”（印数）应为整数，现在是“八十”", 4),
         (Series, "title: 工作专报\nissuer: 专班\nsections: 重要新闻\n", "“sections”（栏目）应为列表（[a, b] 或每行一个“- 项”），现在是“重要新闻”", 3),
         (Series, SERIES + "distribution:\n  报: 市委\n", "“distribution.报”应为列表（[a, b] 或每行一个“- 项”），现在是“市委”", 5),
-        (Series, SERIES + "distribution: [报, 送]\n", "“distribution”（报尾发送范围：标签 → 单位列表）应为“键: 值”的映射，现在是“['报', '送']”", 4),
+        (Series, SERIES + "distribution: [报, 送]\n", "“distribution”（报尾发送范围：标签 → 单位列表）应为“键: 值”的映射，现在是“[报, 送]”", 4),
         (Series, SERIES + "contact: 0731-1234567\n", "“contact”（联系方式）应为“键: 值”的映射，现在是“0731-1234567”", 4),
         (Series, "title:\nissuer: 专班\nsections: [甲]\n", "“title”（报头中的刊物名称）应为文字，现在是空", 1),
         (Series, "title: '  '\nissuer: 专班\nsections: [甲]\n", "“title”（报头中的刊物名称）：不能为空", 1),

@@ -200,8 +200,14 @@ def _owner(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:
 
 
 def _shown(value: Any) -> str:
-    """A value as the user typed it in YAML (true, not Python's True)."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
+    """A value as the user typed it in YAML (true, not Python's True; [报, 送], not ['报', '送'])."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_shown(k)}: {_shown(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def _message(model: type[BaseModel], error: dict[str, Any], data: Any) -> tuple[str, str | None]:
