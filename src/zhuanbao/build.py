@@ -176,7 +176,7 @@ class Summary:
     skipped: list[Edition] = field(default_factory=list)
     unstarted: list[Path] = field(default_factory=list)  # issue folders with no item yet
     pdfs: list[Path] = field(default_factory=list)
-    failed: list[UserError] = field(default_factory=list)  # PDFs LibreOffice could not make
+    failed: list[UserError] = field(default_factory=list)  # PDFs LibreOffice could not make, or the run's errors
 
     def as_json(self) -> dict:
         return {

@@ -140,11 +140,10 @@ def _report_failure(exc: UserError, json_out: bool) -> None:
     if not json_out:
         typer.echo(str(exc), err=True)
         return
-    from ..build import failure_json
+    from ..build import Summary
 
-    failed = [failure_json(e) for e in getattr(exc, "errors", [exc])]
-    summary = {"built": [], "skipped": [], "unstarted": [], "pdf": [], "failed": failed}
-    typer.echo(json.dumps(summary, ensure_ascii=False, indent=1))
+    summary = Summary(failed=list(getattr(exc, "errors", [exc])))  # the same shape as a successful run's
+    typer.echo(json.dumps(summary.as_json(), ensure_ascii=False, indent=1))
     typer.echo(str(exc), err=True)
 
 
