@@ -27,6 +27,7 @@ def main() -> None:
     from common import machine, record
 
     from zhuanbao.watch import rebuild, watch
+    from zhuanbao.workspace import Workspace
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
@@ -38,11 +39,12 @@ def main() -> None:
         issue, out = series / "2025-08", Path(work) / "out"
         item = next((issue / "items").glob("*.md"))
         original = item.read_text("utf-8")
-        rebuild(issue, out, None)  # warm: imports, style sheet, templates
+        workspace = Workspace()
+        rebuild(issue, out, None, workspace)  # warm: imports, style sheet, templates
         warm = []
         for i in range(args.runs):
             item.write_text(original + f"\n第{i}次修改。\n", "utf-8")
-            warm.append(rebuild(issue, out, None)[2])
+            warm.append(rebuild(issue, out, None, workspace).seconds)
 
         document = out / "工作专报2025年第8期.docx"
         done = threading.Event()

@@ -13,12 +13,14 @@ import time
 import pytest
 from typer.testing import CliRunner
 
-from zhuanbao.archive import publish, verify
-from zhuanbao.build import BusyError, locked, run
-from zhuanbao.catalogue import Catalogue, fts_query, pairs
+from zhuanbao.services import publish, verify
+from zhuanbao.build import run
+from zhuanbao.diagnostics import BusyError
+from zhuanbao.fsio import locked
+from zhuanbao.archive.catalogue import Catalogue, fts_query, pairs
 from zhuanbao.cli import app
-from zhuanbao.errors import OutputError, UserError
-from zhuanbao.site import build_site
+from zhuanbao.diagnostics import OutputError, UserError
+from zhuanbao.archive.site import build_site
 
 from .conftest import EXAMPLE
 
@@ -89,13 +91,14 @@ def test_verify_finds_a_tampered_file(tmp_path):
     shutil.copytree(EXAMPLE, tmp_path / "content")
     archive = tmp_path / "archive"
     published = publish(tmp_path / "content" / "2025-07", archive, pdf=False)
-    checked, problems = verify(archive)
+    report = verify(archive)
+    checked, problems = report.checked, report.problems
     assert checked > 10 and problems == []
     target = published.folder / "sources" / "2025-07" / "issue.yaml"
     target.chmod(0o644)
     target.write_text(target.read_text("utf-8") + "# 改动\n", "utf-8")
     (published.folder / "extra.txt").write_text("x", "utf-8")
-    _, problems = verify(archive)
+    problems = verify(archive).problems
     assert [(p.path.name, p.message) for p in problems] == [
         ("issue.yaml", "内容已被改动（校验值不符）"),
         ("extra.txt", "清单中没有这个文件（发布后被加入）"),
@@ -159,7 +162,7 @@ def test_two_publishes_of_one_issue_at_once_make_one_version(tmp_path):
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["published", "工作专报2025年第7期已经发布（第1版），已发布的期不会被覆盖"]
-    assert verify(archive)[1] == []
+    assert verify(archive).problems == []
 
 
 def test_a_publish_that_fails_leaves_no_empty_issue_folder(tmp_path):
@@ -168,7 +171,7 @@ def test_a_publish_that_fails_leaves_no_empty_issue_folder(tmp_path):
     (tmp_path / "content" / "2025-07" / "items" / "99.md").write_text(item, "utf-8")
     with pytest.raises(UserError):
         publish(tmp_path / "content" / "2025-07", tmp_path / "archive", pdf=False)
-    assert list((tmp_path / "archive").iterdir()) == []
+    assert not (tmp_path / "archive").exists()  # rendered before the archive is touched
 
 
 def test_a_catalogue_that_is_a_folder_is_a_clear_error(tmp_path):
@@ -198,7 +201,7 @@ def test_published_versions_hold_no_build_bookkeeping(archived):
 def test_verify_notices_missing_versions_and_broken_manifests(archived, damage, message):
     archive, folder = archived
     damage(archive, folder)
-    _, problems = verify(archive)
+    problems = verify(archive).problems
     assert any(message in p.message for p in problems), problems
     result = runner.invoke(app, ["verify", "-a", str(archive)])
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -226,7 +229,7 @@ def test_verify_notices_a_manifest_whose_facts_were_edited(archived, field, valu
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     manifest[field] = value
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
-    _, problems = verify(archive)
+    problems = verify(archive).problems
     assert [p.message for p in problems] == [message + "（清单被改动过？）"]
 
 
@@ -235,7 +238,7 @@ def test_verify_reads_the_sources_as_the_build_did(tmp_path):
     issue = tmp_path / "content" / "2025-07" / "issue.yaml"
     issue.write_text(issue.read_text("utf-8").replace("total: 31", "total: '31'"), "utf-8")
     publish(tmp_path / "content" / "2025-07", tmp_path / "archive", pdf=False)
-    assert verify(tmp_path / "archive")[1] == []
+    assert verify(tmp_path / "archive").problems == []
 
 
 def test_two_series_in_folders_of_the_same_name_do_not_mix(tmp_path):

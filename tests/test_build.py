@@ -6,8 +6,9 @@ import os
 
 import pytest
 
-from zhuanbao.build import build, write_atomic
-from zhuanbao.errors import OutputError, UserError, UserErrors
+from zhuanbao.build import build
+from zhuanbao.fsio import write_atomic
+from zhuanbao.diagnostics import OutputError, UserError
 
 
 def test_builds_one_issue_named_for_people(series, tmp_path):
@@ -46,9 +47,9 @@ def test_one_bad_issue_in_a_series_writes_nothing_and_reports_all(series, tmp_pa
         }
     )
     out = tmp_path / "out"
-    with pytest.raises(UserErrors) as caught:
+    with pytest.raises(UserError) as caught:
         build(root, out)
-    messages = [e.message for e in caught.value.errors]
+    messages = [e.message for e in caught.value.diagnostics]
     assert any("期号 5" in m for m in messages)
     assert any("不存在的栏目" in m for m in messages)
     assert not out.exists()
@@ -146,7 +147,7 @@ def test_the_series_title_cannot_move_the_document_out_of_its_folder(series, tmp
 
 
 def test_item_files_in_upper_case_md_are_printed(series, tmp_path):
-    from zhuanbao.build import load
+    from zhuanbao.build import load_path as load
 
     root = series({"2024-03/items/02.MD": "---\nsection: 工作简讯\n---\n大写扩展名的稿件。\n"})
     [edition] = load(root)[0]
@@ -162,9 +163,9 @@ def test_sentence_errors_of_every_issue_are_reported_together(series, tmp_path, 
         "2024-04/issue.yaml": "number: 4\ndate: 2024-04-15\n",
         "2024-04/items/01.md": "---\nsection: 工作简讯\n---\n四月{{ nope4 }}。\n",
     })  # fmt: skip
-    with pytest.raises(UserErrors) as caught:
+    with pytest.raises(UserError) as caught:
         run(root, tmp_path / "out", jobs=jobs)
-    assert [(e.path.parent.parent.name, e.line) for e in caught.value.errors] == [("2024-03", 4), ("2024-04", 4)]
+    assert [(e.path.parent.parent.name, e.line) for e in caught.value.diagnostics] == [("2024-03", 4), ("2024-04", 4)]
     assert not (tmp_path / "out").exists()
 
 
@@ -175,7 +176,7 @@ def test_a_template_error_shared_by_every_issue_is_reported_once(series, tmp_pat
     (templates / "bulletin.xml.j2").write_text("{{ nope }}", "utf-8")
     with pytest.raises(UserError) as caught:
         build(root, tmp_path / "out", templates)
-    assert not isinstance(caught.value, UserErrors) and "“nope”不存在" in caught.value.message
+    assert len(caught.value.diagnostics) == 1 and "“nope”不存在" in caught.value.message
 
 
 # --- output folders shared by several accounts -----------------------------------------

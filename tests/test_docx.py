@@ -12,8 +12,8 @@ import pytest
 
 from zhuanbao.doctree import Cell, Document, Paragraph, Row, Run, Table
 from zhuanbao.docx import docx_bytes
-from zhuanbao.render import default_template_dir
-from zhuanbao.style import load_style_sheet
+from zhuanbao.load.templates import default_template_dir
+from zhuanbao.load.templates import load_style_sheet
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from zhuanbao.cli import app
-from zhuanbao.errors import ContentError, OutputError
+from zhuanbao.diagnostics import ContentError, OutputError
 from zhuanbao.importer import import_submission
 from zhuanbao.load.content import load_edition, load_series
 from zhuanbao.scaffold import new_issue
@@ -153,7 +153,7 @@ def make_docx(path):
 
 def test_import_docx_keeps_paragraphs_and_bold_and_strips_paste_debris(series, tmp_path):
     root = series()
-    target = import_submission(make_docx(tmp_path / "稿件.docx"), root / "2024-03", "区县动态", "东岭区人社局")
+    target = import_submission(make_docx(tmp_path / "稿件.docx"), root / "2024-03", "区县动态", "东岭区人社局").target
     assert target.name == "02-东岭区-新建就业帮扶车间5个.md"
     assert target.read_text("utf-8") == (
         "---\nsection: 区县动态\ntitle: 东岭区：新建就业帮扶车间5个\nsource: 东岭区人社局\n---\n"
@@ -167,7 +167,7 @@ def test_import_docx_keeps_paragraphs_and_bold_and_strips_paste_debris(series, t
 def test_import_text_from_a_chat(series, tmp_path, encoding):
     source = tmp_path / "稿件.txt"
     source.write_bytes("溪口区：社区食堂开业\r\n\u3000\u3000首批3个社区食堂开业。\r\n\r\n日均就餐600人次。\r\n".encode(encoding))
-    target = import_submission(source, series() / "2024-03", "工作简讯", title="溪口区社区食堂开业")
+    target = import_submission(source, series() / "2024-03", "工作简讯", title="溪口区社区食堂开业").target
     text = target.read_text("utf-8")
     assert "title: 溪口区社区食堂开业\n" in text
     assert text.endswith("---\n溪口区：社区食堂开业\n\n首批3个社区食堂开业。\n\n日均就餐600人次。\n")
@@ -177,8 +177,8 @@ def test_import_never_overwrites(series, tmp_path):
     root = series()
     source = tmp_path / "a.md"
     source.write_text("标题\n\n正文。\n", "utf-8")
-    first = import_submission(source, root / "2024-03", "工作简讯")
-    second = import_submission(source, root / "2024-03", "工作简讯")
+    first = import_submission(source, root / "2024-03", "工作简讯").target
+    second = import_submission(source, root / "2024-03", "工作简讯").target
     assert first != second and first.exists() and second.exists()
     assert (root / "2024-03/items/01-gaizao.md").read_text("utf-8").startswith("---\nsection: 工作简讯")
 
@@ -224,8 +224,7 @@ def test_import_prints_what_the_author_typed(series, tmp_path):
     document.add_table(rows=1, cols=2)
     document.save(tmp_path / "a.docx")
     root = series()
-    warnings = []
-    import_submission(tmp_path / "a.docx", root / "2024-03", "工作简讯", warn=warnings.append)
+    warnings = import_submission(tmp_path / "a.docx", root / "2024-03", "工作简讯").left_out
     assert warnings == ["稿件中有 1 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记"]
     paragraphs = [p.replace("\t", "") for p in printed_text(root)]
     for typed in typed_paragraphs + ["1.第一项", "2.第二项", "●要点"]:
@@ -273,7 +272,7 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_document(series, tmp_pat
     results = []
     stop = threading.Event()
     thread = threading.Thread(
-        target=watch, args=(root / "2024-03", out, None, lambda b, e, s: results.append((b, e))), kwargs={"stop_event": stop}
+        target=watch, args=(root / "2024-03", out, None, lambda rebuilt: results.append((rebuilt.built, rebuilt.error))), kwargs={"stop_event": stop}
     )
     thread.start()
     try:

@@ -286,7 +286,7 @@ def test_every_rule_is_documented():
 
 
 def test_fix_without_a_writable_backup_folder_changes_nothing_and_says_why(series):
-    from zhuanbao.errors import OutputError
+    from zhuanbao.diagnostics import OutputError
 
     root = series({"2024-03/items/01-gaizao.md": HEAD + "完成,好。\n"})
     (root / ".zhuanbao-backup").write_text("不是文件夹", "utf-8")

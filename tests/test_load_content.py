@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zhuanbao.errors import ContentError, UserError, UserErrors
+from zhuanbao.diagnostics import ContentError, UserError
 from zhuanbao.load.content import item_files, load_edition, load_item, load_series, locate
 
 from .conftest import write_tree
@@ -44,7 +44,7 @@ def edition(root: Path, files: dict[str, str | bytes], issue: str = "2023-08"):
 def raised(root: Path, files: dict[str, str | bytes], issue: str = "2023-08") -> list[UserError]:
     with pytest.raises(UserError) as caught:
         edition(root, files, issue)
-    return caught.value.errors if isinstance(caught.value, UserErrors) else [caught.value]
+    return list(caught.value.diagnostics)
 
 
 # --- locate ------------------------------------------------------------------------
@@ -222,9 +222,9 @@ def test_several_bad_items_are_all_reported(tmp_path):
 
 def test_item_and_issue_errors_are_reported_together(tmp_path):
     files = {"series.yaml": SERIES, "2023-09/issue.yaml": ISSUE, "2023-09/items/a.md": item(section="简讯")}
-    with pytest.raises(UserErrors) as caught:
+    with pytest.raises(UserError) as caught:
         edition(tmp_path, files, "2023-09")
-    assert [e.path.name for e in caught.value.errors] == ["issue.yaml", "a.md"]
+    assert [e.path.name for e in caught.value.diagnostics] == ["issue.yaml", "a.md"]
     assert str(caught.value).endswith("共 2 处错误，未生成任何文件。")
 
 
@@ -242,10 +242,10 @@ def test_load_item_directly(tmp_path):
 
 def test_invalid_series_yaml(tmp_path):
     folder = make(tmp_path, standard({"series.yaml": "title: 工作专报\nissuer: 专班\nsectoins: [甲]\n"}))
-    with pytest.raises(UserErrors) as caught:
+    with pytest.raises(UserError) as caught:
         load_series(folder)
-    assert [(e.message, e.line) for e in caught.value.errors] == [
+    assert [(e.message, e.line) for e in caught.value.diagnostics] == [
         ("缺少必填项 “sections”（栏目）", 1),
         ("未知的键“sectoins”", 3),
     ]
-    assert caught.value.errors[1].hint == "是否想写“sections”？"
+    assert caught.value.diagnostics[1].hint == "是否想写“sections”？"

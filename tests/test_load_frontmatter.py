@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zhuanbao.errors import ContentError
+from zhuanbao.diagnostics import ContentError
 from zhuanbao.load.frontmatter import split_front_matter
 
 PATH = Path("2023-08/items/03-jiuye.md")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from zhuanbao.errors import ContentError
+from zhuanbao.diagnostics import ContentError
 from zhuanbao.load import text as text_module
 from zhuanbao.load.text import clean, decode, read_text
 

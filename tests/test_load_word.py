@@ -8,7 +8,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
-from zhuanbao.errors import ContentError
+from zhuanbao.diagnostics import ContentError
 from zhuanbao.importer import docx_paragraphs
 from zhuanbao.load.word import read_word
 

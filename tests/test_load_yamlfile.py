@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from zhuanbao.errors import ContentError
+from zhuanbao.diagnostics import ContentError
 from zhuanbao.load.yamlfile import YamlDoc, load_yaml, parse_yaml
 
 PATH = Path("2023-08/issue.yaml")

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from zhuanbao.doctree import Paragraph, Table
-from zhuanbao.errors import TemplateError
-from zhuanbao.render import default_template_dir
+from zhuanbao.diagnostics import TemplateError
+from zhuanbao.load.templates import default_template_dir
 from zhuanbao.render.markup import parse_markup
-from zhuanbao.style import load_style_sheet
+from zhuanbao.load.templates import load_style_sheet
 
 
 @pytest.fixture(scope="module")

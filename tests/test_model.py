@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from zhuanbao.errors import ContentError, UserError, UserErrors
+from zhuanbao.diagnostics import ContentError, UserError
 from zhuanbao.load.yamlfile import parse_yaml
-from zhuanbao.model import Issue, ItemMeta, Series, check_section, resolve_distribution, validate
+from zhuanbao.load.content import check_section
+from zhuanbao.load.validate import validate
+from zhuanbao.model import Issue, ItemMeta, Series, resolve_distribution
 
 SERIES = "title: 工作专报\nissuer: 专班\nsections: [重要新闻, 工作简讯]\n"
 
@@ -21,7 +23,7 @@ def check(model, source: str):
 def errors(model, source: str) -> list[tuple[str, int | None, str | None]]:
     with pytest.raises(UserError) as caught:
         check(model, source)
-    found = caught.value.errors if isinstance(caught.value, UserErrors) else [caught.value]
+    found = list(caught.value.diagnostics)
     return [(e.message, e.line, e.hint) for e in found]
 
 
@@ -139,7 +141,7 @@ def item_errors(front_matter: str) -> list[tuple[str, int | None, str | None]]:
     """Errors of an item's front matter, with lines of the item file (front matter starts on line 2)."""
     with pytest.raises(UserError) as caught:
         validate(ItemMeta, parse_yaml(front_matter, ITEM_PATH, line_offset=1), "头信息")
-    found = caught.value.errors if isinstance(caught.value, UserErrors) else [caught.value]
+    found = list(caught.value.diagnostics)
     assert all(e.path == ITEM_PATH for e in found)
     return [(e.message, e.line, e.hint) for e in found]
 
@@ -256,9 +258,9 @@ def test_lint_range_dash_message_lists_the_choices():
     ],
 )
 def test_all_errors_of_one_file_are_reported_together_in_line_order(model, source, count):
-    with pytest.raises(UserErrors) as caught:
+    with pytest.raises(UserError) as caught:
         check(model, source)
-    found = caught.value.errors
+    found = caught.value.diagnostics
     assert len(found) == count
     assert [e.line for e in found] == sorted(e.line for e in found)
     assert str(caught.value).endswith(f"共 {count} 处错误，未生成任何文件。")

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from zhuanbao.build import load
+from zhuanbao.build import load_path as load
 from zhuanbao.doctree import Paragraph, Table
-from zhuanbao.errors import TemplateError
-from zhuanbao.render import render, template_set
+from zhuanbao.diagnostics import TemplateError
+from zhuanbao.load.templates import load_templates
+from zhuanbao.render import render
 
 from .conftest import write_tree
 
 
 def rendered(series_dir, templates=None):
     editions, series_templates = load(series_dir)
-    return render(editions[0], template_set(templates or series_templates))
+    return render(editions[0], load_templates(templates or series_templates))
 
 
 def paragraphs(document):
@@ -118,11 +119,11 @@ def test_series_can_name_its_template_folder(series):
 
 
 def test_user_style_sheet_replaces_the_default(series, tmp_path):
-    from zhuanbao.render import default_template_dir
+    from zhuanbao.load.templates import default_template_dir
 
     style = (default_template_dir() / "style.yaml").read_text("utf-8").replace("color: FF0000", "color: 0000FF")
     custom = write_tree(tmp_path / "blue", {"style.yaml": style})
-    assert template_set(custom).sheet.paragraphs["masthead-title"].color == "0000FF"
+    assert load_templates(custom).sheet.paragraphs["masthead-title"].color == "0000FF"
 
 
 @pytest.mark.parametrize(
@@ -177,7 +178,7 @@ def test_templates_cannot_reach_python_internals(series, tmp_path):
 
 def test_missing_template_folder_is_an_error(tmp_path):
     with pytest.raises(TemplateError, match="模板文件夹不存在"):
-        template_set(tmp_path / "absent")
+        load_templates(tmp_path / "absent")
 
 
 def png(width: int, height: int) -> bytes:
@@ -224,10 +225,10 @@ def test_a_logo_in_the_template_folder_is_printed_and_a_missing_one_named(series
 )
 def test_a_template_folder_zhuanbao_would_ignore_is_an_error(tmp_path, files, message):
     with pytest.raises(TemplateError, match=message):
-        template_set(write_tree(tmp_path / "mine", files))
+        load_templates(write_tree(tmp_path / "mine", files))
 
 
 def test_a_file_given_as_the_template_folder_is_named_so(tmp_path):
     (tmp_path / "f").write_text("x", "utf-8")
     with pytest.raises(TemplateError, match="这是一个文件，不是模板文件夹"):
-        template_set(tmp_path / "f")
+        load_templates(tmp_path / "f")

@@ -7,9 +7,10 @@ from pathlib import Path
 from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 
-from zhuanbao.build import load
+from zhuanbao.build import load_path as load
 from zhuanbao.docx import docx_bytes
-from zhuanbao.render import _environment, render, template_set
+from zhuanbao.load.templates import load_templates
+from zhuanbao.render import Renderer
 from zhuanbao.render.cache import PATTERN, bytecode_cache
 
 
@@ -63,14 +64,14 @@ def test_a_vanished_cache_directory_does_not_fail_the_render(tmp_path):
     assert environment(tmp_path / "t", cache).get_template("a.j2").render(x=4) == "甲4"
 
 
-def test_cached_templates_give_the_same_document_byte_for_byte(series):
+def test_cached_templates_give_the_same_document_byte_for_byte(series, tmp_path):
     editions, templates_dir = load(series())
-
-    def build() -> bytes:
-        _environment.cache_clear()  # as in a fresh process
-        templates = template_set(templates_dir)
-        return docx_bytes(render(editions[0], templates), templates.sheet)
-
-    first, second = build(), build()
-    assert first == second
-    assert _environment(template_set(templates_dir).dirs).bytecode_cache is not None
+    templates = load_templates(templates_dir)
+    first = docx_bytes(Renderer(templates, str(tmp_path)).render(editions[0]), templates.sheet)
+    assert len(entries(tmp_path)) == len(templates.texts)  # every template compiled once, and kept
+    warm = Renderer(templates, str(tmp_path))  # as in a fresh process
+    compiled = []
+    env = warm.env
+    env.compile = lambda *a, **k: compiled.append(a) or SandboxedEnvironment.compile(env, *a, **k)
+    assert docx_bytes(warm.render(editions[0]), templates.sheet) == first
+    assert compiled == []  # served from the cache, not compiled again

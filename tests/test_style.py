@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from zhuanbao.errors import UserError
-from zhuanbao.render import default_template_dir
-from zhuanbao.style import MM, load_style_sheet
+from zhuanbao.diagnostics import UserError
+from zhuanbao.load.templates import default_template_dir
+from zhuanbao.load.templates import load_style_sheet
+from zhuanbao.style import MM
 
 from .conftest import write_tree
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from .errors import ToolMissingError
+from .diagnostics import ToolMissingError
 from .indicators import Indicator
 
 #: Faces with simplified Chinese glyphs, in order of preference (Linux, then Windows, then macOS).
@@ -56,7 +56,8 @@ def bar_chart(indicator: Indicator) -> bytes:
     font = _cjk_font()
     rows = indicator.rows
     names = [r["name"] for r in rows][::-1]
-    rates = [r["rate"] * 100 for r in rows][::-1]
+    rates = [float(r["rate"]) * 100 for r in rows][::-1]
+    labels = [r["rate_text"] for r in rows][::-1]  # as the table prints them: 四舍五入, never a false 100%
     height = max(2.4, 0.32 * len(rows) + 1.3)
     plt.rcParams["svg.hashsalt"] = "zhuanbao"
     fig, ax = plt.subplots(figsize=(WIDTH_IN, height), dpi=DPI)
@@ -66,15 +67,13 @@ def bar_chart(indicator: Indicator) -> bytes:
         ax.set_xlabel("完成率（%）", fontproperties=font, fontsize=9)
         top = max(rates + [100.0]) * 1.15
         ax.set_xlim(0, top)
-        decimals = indicator.spec.decimals
-        for bar, rate in zip(bars, rates):
-            ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, f"{rate:.{decimals}f}%",
-                    va="center", fontsize=8)  # fmt: skip
+        for bar, label in zip(bars, labels):
+            ax.text(bar.get_width() + top * 0.01, bar.get_y() + bar.get_height() / 2, label, va="center", fontsize=8)
         ax.axvline(100, color="black", linestyle="--", linewidth=0.8, label="目标（100%）")
         if indicator.progress is not None:
-            progress = indicator.progress * 100
+            progress = float(indicator.progress) * 100
             ax.axvline(progress, color="black", linestyle=":", linewidth=1.0,
-                       label=f"时间进度（{progress:.{decimals}f}%）")  # fmt: skip
+                       label=f"时间进度（{indicator.progress_text}）")  # fmt: skip
         small = font.copy()
         small.set_size(8)
         ax.legend(prop=small, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .diagnostics import Location
+
 
 @dataclass(slots=True)
 class Run:
@@ -52,12 +54,23 @@ class Row:
     header: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a block's content came from, for an error the writer finds laying it out
+    (a 版记 taller than a page): the file, what the block is, and what to do."""
+
+    location: Location
+    what: str
+    hint: str | None = None
+
+
 @dataclass(slots=True)
 class Table:
     style: str
     rows: list[Row] = field(default_factory=list)
     #: relative column widths; equal when omitted
     widths: list[float] | None = None
+    origin: Origin | None = None
 
 
 @dataclass(slots=True)
@@ -87,3 +100,20 @@ class Document:
     keywords: str = ""
     #: pictures by name (PNG bytes), referenced by runs' ``image``
     media: dict[str, bytes] = field(default_factory=dict)
+    #: the items as printed, in order (not written into the document: what the archive indexes)
+    items: tuple[PrintedItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedItem:
+    """One item as the bulletin prints it, in plain text."""
+
+    file: str
+    section: str
+    title: str
+    source: str
+    text: str
+
+    def as_json(self) -> dict:
+        return {"file": self.file, "section": self.section, "title": self.title, "source": self.source,
+                "text": self.text}  # fmt: skip

@@ -9,17 +9,20 @@ empty paragraphs.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .errors import ContentError, OutputError, os_reason
-from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, load_series
+from .diagnostics import ContentError, OutputError, os_reason, suggest
+from .fsio import safe_name
+from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series
+from .load.frontmatter import front_matter_end
 from .load.text import clean, read_text
 
 _INDENT = re.compile(r"^[\s\u3000]+")
-_UNSAFE = re.compile(r'[\\/:*?"<>|\s\u3000，。、；：？！（）“”《》【】]+')
+# Also the punctuation and spaces a title holds: 东岭区：新建车间5个 → 东岭区-新建车间5个
+_SEPARATORS = re.compile(r"[\s\u3000，。、；：？！（）“”《》【】／＼：＊？＂＜＞｜]+")
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 
 
@@ -105,9 +108,10 @@ def text_paragraphs(path: Path) -> list[str]:
     markup characters are escaped) or .md (blank-line separated, kept as Markdown)."""
     text = read_text(path)
     if path.suffix.lower() == ".md":
-        if text.startswith("---\n"):
-            end = text.find("\n---", 4)
-            text = text[end + 4 :] if end != -1 else text
+        lines = text.split("\n")
+        end = front_matter_end(lines)
+        if end is not None:  # a submission written as an item: its front matter is not text
+            text = "\n".join(lines[end + 1 :])
         blocks = re.split(r"\n\s*\n", text)
         return [p for p in (_tidy(_join_lines(b.strip())) for b in blocks) if p]
     return [escape_markup(p) for p in (_tidy(line) for line in text.split("\n")) if p]
@@ -120,8 +124,16 @@ def _unescape(text: str) -> str:
 
 
 def _slug(title: str) -> str:
-    slug = _UNSAFE.sub("-", title).strip("-")
+    slug = _SEPARATORS.sub("-", safe_name(title)).strip("-")
     return slug[:20].rstrip("-") or "gaojian"
+
+
+@dataclass(frozen=True)
+class Imported:
+    """The item file an import wrote, and what of the submission could not be carried over."""
+
+    target: Path
+    left_out: list[str] = field(default_factory=list)
 
 
 def import_submission(
@@ -130,30 +142,24 @@ def import_submission(
     section: str,
     unit: str | None = None,
     title: str | None = None,
-    warn: Callable[[str], None] | None = None,
-) -> Path:
-    """Write ``items/NN-slug.md`` for a submission; never overwrites; returns the
-    new file. What could not be carried over is told to ``warn``."""
+) -> Imported:
+    """Write ``items/NN-slug.md`` for a submission; never overwrites."""
     if title is not None and not title.strip():
         raise ContentError("标题不能为空；不写 --title 则用稿件首段作标题", source_file)
     if not (issue_dir / ISSUE_FILE).is_file():
         raise ContentError(f"这里没有 {ISSUE_FILE}，不是某一期的文件夹", issue_dir)
     series = load_series(issue_dir.parent) if (issue_dir.parent / SERIES_FILE).is_file() else None
     if series is not None and section not in series.sections:
-        import difflib
-
-        guess = difflib.get_close_matches(section, series.sections, n=1, cutoff=0.3)
         raise ContentError(
             f"--section 写的栏目“{section}”不在 series.yaml 的 sections 中（{'、'.join(series.sections)}）",
-            hint=f"是否想写“{guess[0]}”？" if guess else None,
+            hint=suggest(section, series.sections),
         )
     if not source_file.is_file():
         raise ContentError("这是一个文件夹，请给出其中的稿件文件" if source_file.is_dir() else "稿件文件不存在", source_file)
     suffix = source_file.suffix.lower()
+    left_out: list[str] = []
     if suffix == ".docx":
         paragraphs, left_out = docx_paragraphs(source_file)
-        for message in left_out if warn is not None else ():
-            warn(message)
     elif suffix in (".txt", ".md"):
         paragraphs = text_paragraphs(source_file)
     else:
@@ -173,14 +179,14 @@ def import_submission(
     body = "\n\n".join(paragraphs)
     items = issue_dir / ITEMS_DIR
     items.mkdir(exist_ok=True)
-    numbers = [int(m.group(1)) for p in items.glob("*.md") if (m := re.match(r"^(\d+)-", p.name))]
+    numbers = [int(m.group(1)) for p in item_files(items) if (m := re.match(r"^(\d+)-", p.name))]
     number = max(numbers, default=0) + 1
     while True:
         target = items / f"{number:02d}-{_slug(title)}.md"
         try:
             with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite
                 handle.write(f"---\n{front}---\n{body}\n")
-            return target
+            return Imported(target, left_out)
         except FileExistsError:
             number += 1
         except OSError as exc:

@@ -3,7 +3,7 @@
 Input is the table as the office typed it (text cells); output is both the
 numbers (for data-driven sentences in items) and the formatted cells (for the
 printed table), so a figure in the text and the same figure in the table can
-never disagree.
+never disagree. Figures stay exact (``Decimal``) until they are formatted.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .errors import UserError, raise_all
+from .diagnostics import UserError, raise_all
 from .figures import decimals_of, format_number, format_rate, is_percent, parse_number, round_half_up
 from .load.tables import RawTable
 from .model import TableSpec
@@ -27,11 +27,11 @@ ON_TRACK = "正常"
 TOTAL_LABEL = "合计"
 UNIT_COLUMNS = ("单位", "计量单位")
 
-def time_progress(as_of: dt.date) -> float:
+def time_progress(as_of: dt.date) -> Decimal:
     """Elapsed share of the year on ``as_of`` (by days), e.g. 30 Sep → 74.8%."""
     start = dt.date(as_of.year, 1, 1)
     days = (dt.date(as_of.year + 1, 1, 1) - start).days
-    return ((as_of - start).days + 1) / days
+    return Decimal((as_of - start).days + 1) / Decimal(days)
 
 
 @dataclass
@@ -56,9 +56,13 @@ class Indicator:
     done: int = 0
     lagging: list[dict] = field(default_factory=list)
     as_of: dt.date | None = None
-    progress: float | None = None
+    progress: Decimal | None = None
     total: dict | None = None
-    chart: str | None = None
+
+    @property
+    def chart(self) -> str | None:
+        """The name of its completion chart's picture in the document, when the table asks for one."""
+        return f"chart-{self.id}.png" if self.spec.chart == "bar" else None
 
     @property
     def note(self) -> str | None:
@@ -77,10 +81,10 @@ def _column(raw: RawTable, name: str | None, what: str, key: str) -> int | None:
     if name is None:
         return None
     if name not in raw.header:
-        import difflib
+        from .diagnostics import suggest
 
-        guess = difflib.get_close_matches(name, raw.header, n=1, cutoff=0.3)
-        hint = f"，是否是“{guess[0]}”？" if guess else ""
+        hint = suggest(name, raw.header)
+        hint = f"，{hint}" if hint else ""
         raise raw.error(f"找不到{what}列“{name}”（{key}；表头有：{'、'.join(raw.header)}）{hint}")
     return raw.header.index(name)
 
@@ -209,11 +213,11 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     # percentages (达标率 95% against 96.0%) have rates but no sum
     in_percent = has_rate and any(is_percent(raw.rows[i][c]) for i in data for c in (target_col, actual_col))
     if has_rate and spec.total and not mixed_units and not in_percent and len(rows) > 1:
-        target = sum(Decimal(str(r["target"])) for r in rows)
-        actual = sum(Decimal(str(r["actual"])) for r in rows)
+        target = sum(r["target"] for r in rows)
+        actual = sum(r["actual"] for r in rows)
         if typed_total is not None:
             _check_typed_total(raw, typed_total, [(target_col, "目标数", target), (actual_col, "完成数", actual)])
-        total = {"name": TOTAL_LABEL, "target": float(target), "actual": float(actual), "rate": float(actual / target)}
+        total = {"name": TOTAL_LABEL, "target": target, "actual": actual, "rate": actual / target}
         total["rate_text"] = format_rate(actual / target, spec.decimals)
         if spec.as_of:
             total["status"] = DONE if total["rate"] >= 1 else (LAGGING if total["rate"] < indicator.progress else ON_TRACK)
@@ -263,9 +267,9 @@ def _rate(raw: RawTable, index: int, target_col: int, actual_col: int, decimals:
     if is_percent(raw.rows[index][target_col]) != is_percent(raw.rows[index][actual_col]):
         raise raw.error("目标数和完成数要么都写成百分数，要么都不写（一个带 %、一个不带，无法相比）", index, actual_col)
     return {
-        "target": float(target),
-        "actual": float(actual),
-        "rate": float(actual / target),
+        "target": target,
+        "actual": actual,
+        "rate": actual / target,
         "rate_text": format_rate(actual / target, decimals),
     }
 
@@ -303,3 +307,18 @@ def _check_typed_total(raw: RawTable, index: int, sums: list[tuple[int, str, Dec
             shown = format_number(computed, decimals_of(text))
             errors.append(raw.error(f"合计行的{what} {text.strip()} 与各行之和 {shown} 不符", index, column))
     raise_all(errors)
+
+
+def compute_edition(edition):
+    """The edition with every table it declares computed (in issue.yaml order);
+    the bad figures of all its tables reported at once."""
+    from dataclasses import replace
+
+    indicators, errors = [], []
+    for spec, raw in edition.tables:
+        try:
+            indicators.append(compute(spec, raw))
+        except UserError as exc:
+            errors.append(exc)
+    raise_all(errors)
+    return replace(edition, indicators=indicators)

@@ -8,11 +8,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .build import safe_name, usual_mode
-from .errors import ContentError, OutputError, os_reason
+from .cn import cn_date, next_number
+from .diagnostics import ContentError, OutputError, os_reason
+from .fsio import safe_name, usual_mode
 from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, SERIES_FILE, issue_facts, issue_order, load_series
+from .load.validate import validate
 from .load.yamlfile import load_yaml
-from .model import Issue, validate
+from .model import Issue
 
 ISSUE_TEMPLATE = """\
 # 第{number}期。number 为本年期号，date 为印发日期（写作 {date}，印为 {cn_date}）。
@@ -40,10 +42,6 @@ source: 供稿单位
 """
 
 
-def _cn(date: dt.date) -> str:
-    return f"{date.year}年{date.month}月{date.day}日"
-
-
 def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | None = None) -> Path:
     """Create the next issue folder with issue.yaml and an example item per section.
 
@@ -55,7 +53,7 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
     series = load_series(series_dir)
     date = date or today or dt.date.today()
     last = _last_issue(series_dir)
-    number = last[0] + 1 if last and last[2].year == date.year else 1
+    number = next_number((last[0], last[2]) if last else None, date)
     if last and date < last[2]:
         doc = last[3]
         raise doc.error(
@@ -73,10 +71,10 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
         (work / "items").mkdir()
         total_line = f"total: {total}       # 总期号" if total is not None else "# total: 1       # 总期号（可选）"
         (work / ISSUE_FILE).write_text(
-            ISSUE_TEMPLATE.format(number=number, date=date.isoformat(), cn_date=_cn(date), total=total_line), "utf-8"
+            ISSUE_TEMPLATE.format(number=number, date=date.isoformat(), cn_date=cn_date(date), total=total_line), "utf-8"
         )
         for index, section in enumerate(series.sections, start=1):
-            text = ITEM_TEMPLATE.format(section=section, slug=f"item{index}", cn_date=_cn(date))
+            text = ITEM_TEMPLATE.format(section=section, slug=f"item{index}", cn_date=cn_date(date))
             (work / "items" / f"_示例{index:02d}-{safe_name(section)}.md").write_text(text, "utf-8")
         os.rename(work, folder)
     except OSError as exc:

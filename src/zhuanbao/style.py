@@ -6,6 +6,7 @@ errors with a suggestion) and lengths are written the way typesetters say them:
 (the page's line pitch), and Chinese font sizes (三号, 小二).
 
 Everything is resolved here into points, so the writer never parses units.
+Reading the file is the loader's part (``load/templates.py``).
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import TemplateError
-from .load.yamlfile import load_yaml
-from .model import validate
+from .diagnostics import TemplateError
+from .located import YamlDoc
 
 MM = 72 / 25.4  # points per millimetre
 
@@ -257,7 +257,7 @@ class _Resolver:
                 key = self.within if value is None else _find(node, value, self.within) or _find(self.doc.data, value)
             if key:
                 line, column = self.doc.where(key)
-        return TemplateError(message, self.path, line, column)
+        return TemplateError(message, self.path, line, column, key=tuple(key or ()))
 
     def size(self, text: str, where: str) -> float:
         if text in CN_SIZES:
@@ -434,8 +434,7 @@ class _Resolver:
         return StyleSheet(self.path, self.page, paragraphs, characters, tables, folio.format, folio.odd, folio.even)
 
 
-def load_style_sheet(path: Path) -> StyleSheet:
-    """Read, validate and resolve a style.yaml."""
-    doc = load_yaml(path)
-    sheet = validate(SheetModel, doc, "样式表")
-    return _Resolver(sheet, path, doc).resolve()
+def resolve(sheet: SheetModel, doc: YamlDoc) -> StyleSheet:
+    """The validated style.yaml ``sheet`` (read from ``doc``) with every unit
+    resolved to points and every inheritance applied; errors at their line."""
+    return _Resolver(sheet, doc.path, doc).resolve()

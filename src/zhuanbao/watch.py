@@ -1,43 +1,57 @@
 """``zhuanbao watch``: rebuild on every save, in one warm process.
 
-The style sheet, templates and Jinja environment stay loaded between
+The style sheet and compiled templates stay in a :class:`Workspace` between
 rebuilds, so a save costs only the work of the issue itself. A broken save
-prints the error and keeps watching; the last good document stays in place
-(the build writes nothing when it fails).
+is reported and watching goes on; the last good document stays in place (a
+build writes nothing when it fails).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .build import Built, build
-from .errors import UserError
+from .diagnostics import UserError
 from .load.content import locate
+from .workspace import Workspace
 
 
-def rebuild(path: Path, outdir: Path, templates: Path | None) -> tuple[list[Built] | None, UserError | None, float]:
+@dataclass(frozen=True)
+class Rebuilt:
+    """One rebuild of a watch: what was written, or why nothing was, and how long it took."""
+
+    built: list[Built] | None
+    error: UserError | None
+    seconds: float
+    #: after an error: an earlier document is in the output folder, untouched
+    kept: bool = False
+
+
+def rebuild(path: Path, outdir: Path, templates: Path | None, workspace: Workspace | None = None) -> Rebuilt:
     """One build, timed; a user error is returned, not raised."""
     start = time.perf_counter()
     try:
-        return build(path, outdir, templates), None, time.perf_counter() - start
+        return Rebuilt(build(path, outdir, templates, workspace), None, time.perf_counter() - start)
     except UserError as exc:
-        return None, exc, time.perf_counter() - start
+        return Rebuilt(None, exc, time.perf_counter() - start, outdir.is_dir() and any(outdir.glob("*.docx")))
 
 
 def watch(
     path: Path,
     outdir: Path,
     templates: Path | None,
-    report: Callable[[list[Built] | None, UserError | None, float], None],
+    report: Callable[[Rebuilt], None],
     stop_event=None,
 ) -> None:
     """Build now and after every change under the series folder, until stopped."""
     from watchfiles import watch as watch_files
 
     series_dir, _ = locate(path)
-    report(*rebuild(path, outdir, templates))
+    workspace = Workspace()
+    report(rebuild(path, outdir, templates, workspace))
     watched = [series_dir] + ([templates] if templates else [])
     out = outdir.resolve()
 
@@ -49,4 +63,4 @@ def watch(
         return out not in changed_path.parents
 
     for _changes in watch_files(*watched, watch_filter=relevant, stop_event=stop_event, debounce=50, step=20):
-        report(*rebuild(path, outdir, templates))
+        report(rebuild(path, outdir, templates, workspace))

@@ -6,7 +6,7 @@ import math
 
 from ..cjk import em_width
 from ..doctree import DataTable, Document, Paragraph, Run, Table
-from ..errors import LayoutError, TemplateError
+from ..diagnostics import LayoutError, TemplateError
 from ..style import ParaFormat, StyleSheet
 from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID, image_rid
 from .xml import DOCUMENT_NAMESPACES, XML_DECL, border, emu, esc, half_points, jc, twips
@@ -85,7 +85,8 @@ class BodyWriter:
 
     # --- paragraphs --------------------------------------------------------
 
-    def paragraph(self, para: Paragraph, width: float | None = None) -> None:
+    def paragraph(self, para: Paragraph, width: float | None = None, align: str | None = None) -> None:
+        """One paragraph; ``align`` is its cell's, used when the paragraph sets none."""
         fmt = self.fmt(para.style)
         width = self.sheet.page.text_width if width is None else width
         ppr = [self.pstyle(para.style)]
@@ -99,8 +100,8 @@ class BodyWriter:
                 f'<w:ind w:left="{twips(fmt.indent_left + hanging)}" w:right="{twips(fmt.indent_right)}" '
                 f'w:hanging="{twips(hanging)}"/>'
             )
-        if para.align:
-            ppr.append(jc(para.align))
+        if para.align or align:
+            ppr.append(jc(para.align or align))
         self.out.append(f"<w:p><w:pPr>{''.join(ppr)}</w:pPr>")
         size = spacing = None
         if fmt.fit:
@@ -206,9 +207,7 @@ class BodyWriter:
                     f'<w:tc><w:tcPr><w:tcW w:w="{cell_width}" w:type="dxa"/>{span}<w:vAlign w:val="center"/></w:tcPr>'
                 )
                 for para in cell.paragraphs or [Paragraph(style="body")]:
-                    if cell.align and not para.align:
-                        para.align = cell.align
-                    self.paragraph(para, (cell_width - 2 * margin) / 20)
+                    self.paragraph(para, (cell_width - 2 * margin) / 20, cell.align)
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
@@ -311,9 +310,12 @@ class BodyWriter:
         height = self.table_height(table)
         if height > page.text_height:  # it would run into the folio and off the page
             lines = round(height / page.line_pitch)
+            origin = table.origin
+            what = origin.what if origin else "页底的表格"
             raise LayoutError(
-                f"报尾（报、送、发等）排出来约 {lines} 行，一页只排得下 {round(page.text_height / page.line_pitch)} 行",
-                hint="请合并发送范围（如写“各区县（市）人民政府”），或把名单作为附件。",
+                f"{what}排出来约 {lines} 行，一页只排得下 {round(page.text_height / page.line_pitch)} 行",
+                origin.location.path if origin else None,
+                hint=origin.hint if origin else None,
             )
         offset = max(0.0, page.text_height - height)
         cx, cy, y = emu(page.text_width), emu(height), emu(offset)

@@ -15,7 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import OutputError, ToolMissingError
+from ..diagnostics import OutputError, ToolMissingError
+from ..fsio import write_atomic
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 
@@ -79,8 +80,6 @@ def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path
             lines = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
             detail = " ".join(lines[-3:])  # whole lines: the end of its output says why
             raise OutputError(f"LibreOffice 未能转换为 PDF（退出码 {result.returncode}）：{detail or '无输出'}", docx)
-        from ..build import write_atomic
-
         try:  # a reader (or a printer queue) never sees half a PDF
             write_atomic(target, produced.read_bytes())
         except OSError as exc:

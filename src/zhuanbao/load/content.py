@@ -1,4 +1,10 @@
-"""Reading a series folder into the content model (the pipeline's first stage)."""
+"""Reading a series folder into the content model (the pipeline's first stage).
+
+Files in, validated values out: :func:`locate` finds the folders a path
+designates, :func:`load_series` and :func:`load_edition` read and validate
+them (every problem of an issue at once) and read its tables as typed.
+Computing the tables is the next stage's work (``indicators.py``).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +12,12 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ..errors import ContentError, UserError, raise_all
-from ..model import Edition, Issue, Item, ItemMeta, Series, check_section, resolve_distribution, validate
+from ..diagnostics import ContentError, UserError, raise_all, suggest
+from ..located import YamlDoc
+from ..model import ANNEX, Edition, Issue, Item, ItemMeta, Series, resolve_distribution
 from .frontmatter import split_front_matter
 from .text import read_text
+from .validate import validate
 from .yamlfile import load_yaml
 
 SERIES_FILE = "series.yaml"
@@ -51,15 +59,28 @@ def issue_order(issue_dir: Path) -> tuple[int, int, str]:
     return (int(match.group(1)), int(match.group(2)), issue_dir.name)
 
 
+def is_draft(path: Path) -> bool:
+    """Names starting with _ or . are drafts and examples (``new`` makes _示例01-….md), never printed."""
+    return path.name.startswith(("_", "."))
+
+
+def is_item_file(path: Path) -> bool:
+    """An item file of an issue: .md in any case (Windows saves 01.MD too), not a draft."""
+    return path.suffix.lower() == ".md" and not is_draft(path) and path.is_file()
+
+
 def item_files(items_dir: Path) -> list[Path]:
-    """The item files of an issue (.md in any case: Windows saves 01.MD too);
-    names starting with _ or . are drafts and examples."""
+    """The item files of an issue, in file-name order."""
     if not items_dir.is_dir():
         return []
-    return sorted(
-        p for p in items_dir.iterdir()
-        if p.suffix.lower() == ".md" and not p.name.startswith(("_", ".")) and p.is_file()
-    )  # fmt: skip
+    return sorted(p for p in items_dir.iterdir() if is_item_file(p))
+
+
+def only_drafts(issue_dir: Path) -> bool:
+    """An issue ``new`` made whose month has not begun: its items/ holds drafts
+    only (a .docx dropped in is a submission waiting, not an empty month)."""
+    items = issue_dir / ITEMS_DIR
+    return items.is_dir() and all(is_draft(p) for p in items.iterdir())
 
 
 def stray_files(items_dir: Path) -> list[Path]:
@@ -69,7 +90,7 @@ def stray_files(items_dir: Path) -> list[Path]:
         return []
     return sorted(
         p for p in items_dir.iterdir()
-        if p.is_file() and not p.name.startswith(("_", ".")) and p.suffix.lower() in (".txt", ".markdown", ".docx", ".doc")
+        if p.is_file() and not is_draft(p) and p.suffix.lower() in (".txt", ".markdown", ".docx", ".doc")
     )  # fmt: skip
 
 
@@ -95,6 +116,17 @@ def _check_folder_name(issue_dir: Path, issue: Issue, doc) -> list[UserError]:
     if year != issue.date.year:
         errors.append(doc.error(f"日期 {issue.date} 与文件夹名“{issue_dir.name}”（{year}年）不一致", ("date",)))
     return errors
+
+
+def check_section(item_doc: YamlDoc, meta: ItemMeta, series: Series) -> ContentError | None:
+    """An error if the item names a section the series does not have."""
+    if meta.section in series.sections:
+        return None
+    return item_doc.error(
+        f"栏目“{meta.section}”不在 series.yaml 的 sections 中（{'、'.join(series.sections)}）",
+        ("section",),
+        suggest(meta.section, series.sections),
+    )
 
 
 def load_item(path: Path, series: Series) -> Item:
@@ -127,16 +159,10 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
             errors.append(exc)
     if not items and not errors:
         errors.append(ContentError("这一期还没有任何稿件（items/*.md）", items_dir))
-    indicators = []
+    tables = []
     for index, spec in enumerate(issue.tables):
         try:
-            if spec.as_of is not None and spec.as_of > issue.date:
-                raise doc.error(
-                    f"表“{spec.id}”的统计截止日期 {spec.as_of} 晚于本期日期 {issue.date}",
-                    ("tables", index, "as_of"),
-                    "时间进度按 as_of 计算：写错年份时进度会差很多。",
-                )
-            indicators.append(load_indicator(issue_dir, doc, index, spec, series))
+            tables.append((spec, load_table(issue_dir, doc, index, spec, series, issue)))
         except UserError as exc:
             errors.append(exc)
     raise_all(errors)
@@ -148,27 +174,27 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
         issue=issue,
         items=items,
         distribution=resolve_distribution(series, issue),
-        indicators=indicators,
+        tables=tables,
     )
 
 
-def load_indicator(issue_dir: Path, doc, index: int, spec, series: Series):
-    """Read and compute one indicator table declared in issue.yaml."""
-    import difflib
-
-    from ..indicators import compute
-    from ..model import ANNEX
+def load_table(issue_dir: Path, doc: YamlDoc, index: int, spec, series: Series, issue: Issue):
+    """Check one table entry of issue.yaml against the series and the issue, and read its file as typed."""
     from .tables import read_table
 
+    if spec.as_of is not None and spec.as_of > issue.date:
+        raise doc.error(
+            f"表“{spec.id}”的统计截止日期 {spec.as_of} 晚于本期日期 {issue.date}",
+            ("tables", index, "as_of"),
+            "时间进度按 as_of 计算：写错年份时进度会差很多。",
+        )
     if spec.section != ANNEX and spec.section not in series.sections:
-        choices = series.sections + [ANNEX]
-        guess = difflib.get_close_matches(spec.section, choices, n=1, cutoff=0.3)
         raise doc.error(
             f"表“{spec.id}”的 section“{spec.section}”既不是栏目，也不是“{ANNEX}”",
             ("tables", index, "section"),
-            f"是否想写“{guess[0]}”？" if guess else None,
+            suggest(spec.section, series.sections + [ANNEX]),
         )
-    return compute(spec, read_table(spec, issue_dir))
+    return read_table(spec, issue_dir)
 
 
 def issue_facts(issue_dir: Path) -> tuple[int, int | None, dt.date | None, object] | None:

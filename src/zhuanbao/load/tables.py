@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import DataError
+from ..diagnostics import DataError
 from ..figures import round_half_up
 from ..model import TableSpec
 from .text import MAX_TEXT_BYTES, decode

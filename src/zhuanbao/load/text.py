@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..errors import ContentError, os_reason
+from ..diagnostics import ContentError, os_reason
 
 #: Refuse input files larger than this: a bulletin item is a few KB, and a
 #: 50 MB "item" is a mistake that would otherwise exhaust memory.

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ContentError
+from ..diagnostics import ContentError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -103,12 +103,9 @@ def _pieces(p, document):
 
 
 def _chinese(number: int) -> str:
-    from ..render.filters import cn_num
+    from ..cn import cn_num
 
-    try:
-        return cn_num(number)
-    except ValueError:
-        return str(number)
+    return cn_num(number) if number < 10000 else str(number)
 
 
 def _roman(number: int) -> str:

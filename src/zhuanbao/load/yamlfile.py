@@ -9,50 +9,21 @@ value's key path to its (line, column), both 1-based.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..errors import ContentError
-from .text import CONTROL_CHARS
+from ..diagnostics import ContentError, Key, raise_all
+from ..located import YamlDoc
+from .text import CONTROL_CHARS, read_text
+
+__all__ = ["YamlDoc", "load_yaml", "parse_yaml"]
 
 try:  # the C parser is several times faster; fall back where libyaml is absent
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     _Loader = yaml.SafeLoader
-
-Key = tuple[Any, ...]
-
-
-@dataclass
-class YamlDoc:
-    """Parsed YAML data with the position of every key and value."""
-
-    path: Path
-    data: Any
-    positions: dict[Key, tuple[int, int]] = field(default_factory=dict)
-    line_offset: int = 0
-
-    def where(self, key: Key) -> tuple[int | None, int | None]:
-        """Line and column of ``key`` (or of its nearest parent that has one)."""
-        key = tuple(key)
-        while key:
-            if key in self.positions:
-                line, col = self.positions[key]
-                return line + self.line_offset, col
-            key = key[:-1]
-        if () in self.positions:
-            line, col = self.positions[()]
-            return line + self.line_offset, col
-        return None, None
-
-    def error(self, message: str, key: Key = (), hint: str | None = None) -> ContentError:
-        """A ContentError pointing at ``key`` in this file."""
-        line, col = self.where(key)
-        return ContentError(message, self.path, line, col, hint=hint)
-
 
 # PyYAML's messages, said the way an editor understands them.
 _PROBLEMS = [
@@ -96,8 +67,9 @@ def _translate(problem: str) -> str:
 class _Builder:
     """Turns composed nodes into Python values, recording positions."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, line_offset: int = 0) -> None:
         self.path = path
+        self.offset = line_offset  # errors name the line in the whole file (front matter starts at line 2)
         self.positions: dict[Key, tuple[int, int]] = {}
         self._constructor = yaml.SafeLoader("")
 
@@ -109,13 +81,14 @@ class _Builder:
             for key_node, value_node in node.value:
                 name = self.build(key_node, key + ("<key>",))
                 if isinstance(name, (list, dict)):
-                    raise ContentError("键名不能是列表或映射", self.path, key_node.start_mark.line + 1)
+                    raise ContentError("键名不能是列表或映射", self.path, key_node.start_mark.line + 1 + self.offset)
                 if name in result:
                     raise ContentError(
                         f"键“{name}”重复出现",
                         self.path,
-                        key_node.start_mark.line + 1,
+                        key_node.start_mark.line + 1 + self.offset,
                         key_node.start_mark.column + 1,
+                        key=key + (name,),
                     )
                 self.positions[key + (name,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 result[name] = self.build(value_node, key + (name,))
@@ -136,7 +109,9 @@ class _Builder:
             detail = f"“{node.value}”不是有效的值"
             if node.tag.endswith(":timestamp"):
                 detail = f"日期“{node.value}”不存在"
-            raise ContentError(detail, self.path, node.start_mark.line + 1, node.start_mark.column + 1) from None
+            raise ContentError(
+                detail, self.path, node.start_mark.line + 1 + self.offset, node.start_mark.column + 1, key=key
+            ) from None
         if isinstance(value, str):
             # "\x01" written as a YAML escape: the file text was clean, the value
             # is not, and Word cannot hold the character
@@ -149,8 +124,6 @@ def _colon_slips(text: str, path: Path, line_offset: int) -> None:
     the commonest slips when typing with a Chinese input method. YAML reads
     either line as a bare string and trips a line or more later, so they are
     looked for before parsing and named at their own line."""
-    from ..errors import raise_all
-
     errors = []
     for number, line in enumerate(text.split("\n"), start=1):
         found = _FULLWIDTH_COLON.match(line)
@@ -192,18 +165,11 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
         raise ContentError(_translate(str(exc)), path) from None
     if node is None:
         return YamlDoc(path, None, {(): (1, 1)}, line_offset)
-    builder = _Builder(path)
-    try:
-        data = builder.build(node, ())
-    except ContentError as exc:
-        if exc.line is not None:
-            exc.line += line_offset
-        raise
+    builder = _Builder(path, line_offset)
+    data = builder.build(node, ())
     return YamlDoc(path, data, builder.positions, line_offset)
 
 
 def load_yaml(path: Path) -> YamlDoc:
     """Read and parse a YAML file (any encoding :func:`read_text` accepts)."""
-    from .text import read_text
-
     return parse_yaml(read_text(path), path)

@@ -1,10 +1,15 @@
-"""Jinja filters for writing dates and numbers the way Chinese offices do."""
+"""Jinja filters for writing dates and numbers the way Chinese offices do.
+
+The rules are ``cn.py``'s and ``figures.py``'s; what these add is taking whatever
+an editor points them at (a table's text, an empty value) and saying in Chinese
+why it is not a date or a figure.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-_DIGITS = "零一二三四五六七八九"
+from .. import cn
 _EMPTY = "{name} 用在了空值上：这一项没有数据（例如表格没有设 as_of、没有合计行，或单元格是空的）"
 
 
@@ -38,7 +43,7 @@ def _decimal(value, name: str):
 
 
 def cn_date(value: dt.date | str) -> str:
-    """2023-05-24 → 2023年5月24日 (never zero-padded)."""
+    """2023-05-24 → 2023年5月24日 (never zero-padded); a date column's text too."""
     if value is None:
         raise ValueError(_EMPTY.format(name="cn_date"))
     if isinstance(value, str):  # a date column of a CSV table
@@ -48,7 +53,7 @@ def cn_date(value: dt.date | str) -> str:
             raise ValueError(f"cn_date 只能用于日期，“{value}”不是日期（应写作 2025-08-31）") from None
     if not isinstance(value, dt.date):
         raise ValueError(f"cn_date 只能用于日期，“{value}”不是日期")
-    return f"{value.year}年{value.month}月{value.day}日"
+    return cn.cn_date(value)
 
 
 def cn_num(value: int) -> str:
@@ -56,29 +61,9 @@ def cn_num(value: int) -> str:
     exact = _decimal(value, "cn_num")
     if exact != exact.to_integral_value():
         raise ValueError(f"cn_num 只能写整数，{value} 不是整数")
-    number = int(exact)
-    if number >= 10000:
+    if abs(exact) >= 10000:
         raise ValueError(f"cn_num 只能写一万以下的数，{value} 太大（请直接写数字）")
-    if number < 0:
-        return "负" + cn_num(-number)
-    if number < 10:
-        return _DIGITS[number]
-    if number < 100:
-        tens, ones = divmod(number, 10)
-        return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    if number < 1000:
-        hundreds, rest = divmod(number, 100)
-        if not rest:
-            return _DIGITS[hundreds] + "百"
-        middle = "零" if rest < 10 else ""
-        tail = cn_num(rest) if rest >= 20 or rest < 10 else "一" + cn_num(rest)
-        return _DIGITS[hundreds] + "百" + middle + tail
-    thousands, rest = divmod(number, 1000)
-    if not rest:
-        return _DIGITS[thousands] + "千"
-    if rest < 100:
-        return _DIGITS[thousands] + "千零" + (cn_num(rest) if rest >= 20 or rest < 10 else "一" + cn_num(rest))
-    return _DIGITS[thousands] + "千" + cn_num(rest)
+    return cn.cn_num(int(exact))
 
 
 def pct(value: float, decimals: int = 1) -> str:

@@ -22,8 +22,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..doctree import Block, Cell, DataTable, Paragraph, Row, Run, Table
-from ..errors import TemplateError
-from ..style import StyleSheet
+from ..diagnostics import TemplateError
+from ..load.frontmatter import TEMPLATE_CODE
+from ..style import MM, StyleSheet
 
 _LAYOUT_SPACE = re.compile(r"[ \t]*\n\s*")
 _ALIGNS = {"left", "center", "right", "justify", "distribute"}
@@ -42,11 +43,11 @@ _ATTRIBUTES = {
 
 class _Parser:
     def __init__(self, sheet: StyleSheet, template: Path, data: dict | None = None,
-                 sources: tuple[Path, ...] = ()) -> None:  # fmt: skip
+                 sources=None) -> None:  # fmt: skip
         self.sheet = sheet
         self.template = template
         self.data = data or {}
-        self.sources = sources  # template folders, to find where a mistake was written
+        self.sources = sources  # the template set (load.templates.Templates), to find where a mistake was written
 
     def fail(self, message: str, *written: str) -> TemplateError:
         """An error in the markup the templates produced. The markup has no
@@ -54,7 +55,7 @@ class _Parser:
         said, e.g. a style name) is looked up in the template files."""
         path, line = self.template, None
         if written:
-            path, line = _written_where(self.sources, *written) or (path, None)
+            path, line = written_where(self.sources, *written) or (path, None)
         return TemplateError(message, path, line)
 
     def check(self, element: ET.Element) -> None:
@@ -121,8 +122,6 @@ class _Parser:
             text(child.tail)
 
     def length(self, text: str) -> float:
-        from ..style import MM
-
         match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(mm|pt)\s*$", text)
         if not match:
             raise self.fail(f"width=“{text}”应写作如 150mm 或 400pt")
@@ -208,29 +207,18 @@ class _Parser:
         return blocks
 
 
-_TEMPLATE_CODE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}")
-
-
-def _template_lines(folders: tuple[Path, ...]):
-    """(folder index, file, line number, line) of every template in effect — a
-    template in an earlier folder hides the same name in later ones, as in
-    rendering — read as rendering reads them (GBK too), {# comments #} blanked."""
-    from ..errors import UserError
-    from ..load.text import read_text
-
-    seen: set[str] = set()
-    for index, folder in enumerate(folders):
-        for path in sorted(folder.glob("*.j2")):
-            if path.name in seen or not path.is_file():
-                continue
-            seen.add(path.name)
-            try:
-                text = read_text(path)
-            except (UserError, OSError):
-                continue
-            text = re.sub(r"\{#.*?#\}", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
-            for number, line in enumerate(text.split("\n"), start=1):
-                yield index, path, number, line
+def _template_lines(templates):
+    """(folder index, file, line number, line) of every template in effect, as
+    rendering reads them, {# comments #} blanked."""
+    if templates is None:
+        return
+    for file in templates.files:
+        text = templates.texts.get(file.name)
+        if text is None:
+            continue
+        text = re.sub(r"\{#.*?#\}", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+        for number, line in enumerate(text.split("\n"), start=1):
+            yield file.folder, file.path, number, line
 
 
 def _one_place(matches: list[tuple[int, Path, int]]) -> tuple[Path, int] | None:
@@ -242,13 +230,13 @@ def _one_place(matches: list[tuple[int, Path, int]]) -> tuple[Path, int] | None:
     return (matches[0][1], matches[0][2]) if len(files) == 1 else None
 
 
-def _written_where(folders: tuple[Path, ...], *written: str) -> tuple[Path, int] | None:
+def written_where(templates, *written: str) -> tuple[Path, int] | None:
     """The template line holding every string of ``written`` (e.g. "<td", "style=")."""
-    matches = [(i, path, n) for i, path, n, line in _template_lines(folders) if all(w in line for w in written)]
+    matches = [(i, path, n) for i, path, n, line in _template_lines(templates) if all(w in line for w in written)]
     return _one_place(matches)
 
 
-def _most_like(folders: tuple[Path, ...], produced: str, column: int) -> tuple[Path, int] | None:
+def _most_like(templates, produced: str, column: int) -> tuple[Path, int] | None:
     """The template line that wrote a line of broken output: its fixed text
     (everything but the {{ }} and {% %} filled in when rendering) shows up
     verbatim near where the parser stopped. The longest such line wins; a tie
@@ -256,8 +244,8 @@ def _most_like(folders: tuple[Path, ...], produced: str, column: int) -> tuple[P
     window = produced[max(0, column - 80) : column + 20]
     best: list[tuple[int, Path, int]] = []
     longest = 0
-    for index, path, number, line in _template_lines(folders):
-        pieces = [p for p in _TEMPLATE_CODE.split(line.strip()) if p.strip()]
+    for index, path, number, line in _template_lines(templates):
+        pieces = [p for p in TEMPLATE_CODE.split(line.strip()) if p.strip()]
         fixed = sum(len(p) for p in pieces)
         words = "".join(re.sub(r"<[^>]*>", "", p) for p in pieces).strip()
         if fixed < 8 or len(words) < 2 or not all(p in window for p in pieces):
@@ -270,9 +258,9 @@ def _most_like(folders: tuple[Path, ...], produced: str, column: int) -> tuple[P
 
 
 def parse_markup(text: str, sheet: StyleSheet, template: Path, data: dict | None = None,
-                 sources: tuple[Path, ...] = ()) -> list[Block]:  # fmt: skip
+                 sources=None) -> list[Block]:  # fmt: skip
     """Parse rendered template output into document blocks (``sources``: the
-    template folders, to point an error at the template line that wrote it)."""
+    template set, to point an error at the template line that wrote it)."""
     try:
         root = ET.fromstring(f"<doc>{text}</doc>")
     except ET.ParseError as exc:

@@ -13,8 +13,9 @@ import os
 from html import escape
 from pathlib import Path
 
+from ..cn import cn_iso
+from ..diagnostics import OutputError, os_reason
 from .catalogue import Catalogue
-from .errors import OutputError, os_reason
 
 SITE_DIR = "site"
 
@@ -93,11 +94,6 @@ def _page(title: str, body: str, depth: int = 0) -> str:
     )
 
 
-def _cn_date(iso: str) -> str:
-    year, month, day = (int(part) for part in iso.split("-"))
-    return f"{year}年{month}月{day}日"
-
-
 def _rel(target: Path, start: Path) -> str:
     return Path(os.path.relpath(target, start)).as_posix()
 
@@ -125,7 +121,7 @@ def build_site(archive: Path, outdir: Path | None = None) -> Path:
                 page = Path("issues") / issue["series_key"] / f"{issue['folder']}.html"
                 index.append(
                     f'<li><a href="{page.as_posix()}">{escape(issue["name"])}</a>'
-                    f'（{_cn_date(issue["date"])}，{len(issue["items"])}篇）</li>'
+                    f'（{cn_iso(issue["date"])}，{len(issue["items"])}篇）</li>'
                 )
                 _issue_page(archive, outdir, page, issue)
                 for position, item in enumerate(issue["items"]):
@@ -152,10 +148,9 @@ def _issue_page(archive: Path, outdir: Path, page: Path, issue: dict) -> None:
         f'<a href="{escape(_rel(version / name, target.parent))}">{escape(name)}</a>' for name in issue["documents"]
     )
     total = f"（总第{issue['total']}期）" if issue["total"] else ""
-    year, month, day = (int(part) for part in issue["date"].split("-"))
     body = [
         f"<h1>{escape(issue['series'])}</h1>",
-        f'<p class="meta">{issue["year"]}年第{issue["number"]}期{total} · {year}年{month}月{day}日 · 第{issue["version"]}版</p>',
+        f'<p class="meta">{issue["year"]}年第{issue["number"]}期{total} · {cn_iso(issue["date"])} · 第{issue["version"]}版</p>',
         f'<p class="meta">下载：{links}</p>',
     ]
     section = None

@@ -19,7 +19,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ContentError, OutputError, os_reason
+from ..cn import cn_month
+from ..diagnostics import ContentError, OutputError, os_reason
+from .layout import CATALOGUE, ITEMS, SOURCES, is_current, read_manifest, versions
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
@@ -100,8 +102,6 @@ class Catalogue:
     def __init__(self, archive: Path) -> None:
         """Open the catalogue, rebuilding it from the archive's files when it is
         missing or damaged: it is derived data, so that never loses anything."""
-        from .archive import CATALOGUE, versions
-
         if not archive.is_dir():
             raise ContentError("归档文件夹不存在", archive)
         self.archive = archive
@@ -140,9 +140,7 @@ class Catalogue:
 
     def add_version(self, folder: Path) -> None:
         """Index one published version from its own files (manifest and sources)."""
-        from .archive import MANIFEST, is_current
-
-        manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+        manifest = read_manifest(folder)
         key, issue_folder, version = manifest["series_key"], manifest["issue"], manifest["version"]
         old = self.db.execute(
             "SELECT id FROM issues WHERE series_key=? AND folder=? AND version=?", (key, issue_folder, version)
@@ -178,8 +176,6 @@ class Catalogue:
 
     def rebuild(self) -> int:
         """Drop everything and index every version in the archive again."""
-        from .archive import versions
-
         self.db.executescript(
             "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS data_tables;"
             "DROP TABLE IF EXISTS issues;" + SCHEMA
@@ -258,7 +254,7 @@ class Catalogue:
             "月份": f"SELECT substr(issues.date, 1, 7), COUNT(*) {base} GROUP BY 1 ORDER BY 1",
         }
         tables = {name: [(r[0], r[1]) for r in self.db.execute(sql, args)] for name, sql in queries.items()}
-        tables["月份"] = [(f"{m[:4]}年{int(m[5:7])}月", count) for m, count in tables["月份"]]  # in date order
+        tables["月份"] = [(cn_month(int(m[:4]), int(m[5:7])), count) for m, count in tables["月份"]]  # in date order
         return tables
 
     def issues(self) -> list[dict]:
@@ -283,27 +279,49 @@ class Catalogue:
         return out
 
 
+class CatalogueDamaged(Exception):
+    """The catalogue file cannot be read as a database."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+
+def recorded_versions(archive: Path) -> list[tuple[str, str]]:
+    """(folder relative to the archive, issue name) of every version the catalogue
+    has recorded, read without changing anything (verify); [] without a catalogue."""
+    path = archive / CATALOGUE
+    if not path.is_file():
+        return []
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
+            return [(r[0], r[1]) for r in db.execute("SELECT path, name FROM issues ORDER BY path")]
+    except sqlite3.Error:
+        raise CatalogueDamaged(path) from None
+
+
 def _items(folder: Path, issue_folder: str) -> list[dict]:
     """The items of a published version: items.json (text as printed), or, for a
-    version without it, the Markdown sources with template expressions left out."""
-    from .archive import ITEMS
-    from .load.frontmatter import split_front_matter
-    from .load.text import read_text
-    from .markdown import to_blocks
+    version without it, its sources read by the loader, template code left out."""
+    from ..diagnostics import UserError
+    from ..load.content import ITEMS_DIR, item_files, load_item, load_series
+    from ..load.frontmatter import TEMPLATE_CODE
+    from ..markdown import to_blocks
 
     if (folder / ITEMS).is_file():
         return json.loads((folder / ITEMS).read_text("utf-8"))
+    sources = folder / SOURCES
+    try:
+        series = load_series(sources)
+    except UserError:
+        return []
     out = []
-    for path in sorted((folder / "sources" / issue_folder / "items").glob("*.md")):
-        if path.name.startswith(("_", ".")):
-            continue
+    for path in item_files(sources / issue_folder / ITEMS_DIR):
         try:
-            source = split_front_matter(read_text(path), path)
-        except ContentError:
+            item = load_item(path, series)
+        except UserError:
             continue
-        meta = source.meta.data
-        body = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", source.body, flags=re.S)
-        text = "\n".join(b.text for b in to_blocks(body, source.body_line))
-        out.append({"file": path.name, "section": str(meta.get("section", "")), "title": str(meta.get("title") or ""),
-                    "source": str(meta.get("source") or ""), "text": text})  # fmt: skip
+        text = "\n".join(b.text for b in to_blocks(TEMPLATE_CODE.sub("", item.body), item.body_line))
+        out.append({"file": path.name, "section": item.meta.section, "title": item.meta.title or "",
+                    "source": item.meta.source or "", "text": text})  # fmt: skip
     return out

@@ -1,28 +1,14 @@
-"""供稿统计 output: terminal tables, CSV (UTF-8 with BOM, so Excel opens it) and .xlsx."""
+"""供稿统计 files: CSV (UTF-8 with BOM, so Excel opens it) and .xlsx (the terminal table is the CLI's)."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 from pathlib import Path
 
-from .cjk import em_width
-from .errors import OutputError, os_reason
+from ..diagnostics import OutputError, os_reason
+from ..fsio import write_atomic
 
 Tables = dict[str, list[tuple[str, int]]]
-
-
-def print_tables(tables: Tables, echo: Callable[[str], None]) -> None:
-    if not any(rows for rows in tables.values()):
-        echo("没有符合条件的已发布稿件（检查 --year、--series 是否写对）。")
-        return
-    for name, rows in tables.items():
-        echo(f"【按{name}】")
-        width = max([em_width(name)] + [em_width(str(label)) for label, _ in rows]) + 2
-        for label, count in rows:
-            label = str(label)
-            echo(f"  {label}{' ' * int((width - em_width(label)) * 2)}{count:>4}")
-        echo(f"  {'合计'}{' ' * int((width - 2) * 2)}{sum(c for _, c in rows):>4}")
 
 
 def write_csv(tables: Tables, path: Path) -> None:
@@ -69,8 +55,6 @@ def check_name(path: Path, suffix: str) -> None:
 def _save(path: Path, suffix: str, data: bytes) -> None:
     """Replace the file whole or not at all."""
     check_name(path, suffix)
-    from .build import write_atomic
-
     try:
         write_atomic(path, data)
     except OSError as exc:

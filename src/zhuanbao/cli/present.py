@@ -1,0 +1,162 @@
+"""Results as the command line shows them: lines for people, JSON for the scheduled build, exit codes.
+
+Each function takes a use case's result (``services.py``) and returns a
+:class:`Shown`: what goes to standard output, what to standard error, and the
+exit code. Typer is not needed here, so presentations are tested as plain values.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from ..diagnostics import BusyError, Diagnostic, UserError
+
+#: How the command line ends, by what happened. 75 is EX_TEMPFAIL: another run
+#: holds the lock, a scheduler may retry; 130 is the shell's code for Ctrl+C.
+EXIT_OK, EXIT_INTERNAL, EXIT_USER, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 75, 130
+EXIT_CODES: list[tuple[type[BaseException], int]] = [
+    (BusyError, EXIT_BUSY),
+    (UserError, EXIT_USER),
+    (KeyboardInterrupt, EXIT_INTERRUPTED),
+]
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code for an exception a command ended with (1 for a bug)."""
+    return next((code for kind, code in EXIT_CODES if isinstance(exc, kind)), EXIT_INTERNAL)
+
+
+@dataclass
+class Shown:
+    """What a command prints, and how it exits."""
+
+    out: list[str] = field(default_factory=list)
+    err: list[str] = field(default_factory=list)
+    code: int = EXIT_OK
+    err_first: bool = False  # notes that belong before the result (what an import left out)
+
+
+def failure(exc: BaseException, as_json: bool = False) -> Shown:
+    """A command that ended with a user error (or Ctrl+C)."""
+    if isinstance(exc, KeyboardInterrupt):
+        return Shown(err=["已中断，未完成的文件没有写入。"], code=EXIT_INTERRUPTED)
+    assert isinstance(exc, UserError)
+    shown = Shown(err=[str(exc)], code=exit_code(exc))
+    if as_json:  # the same shape as a successful run's, so a scheduler reads one format
+        from ..build import BuildResult
+
+        shown.out.append(_json(BuildResult(failed=list(exc.diagnostics)).as_json()))
+    return shown
+
+
+def _json(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def build(result, as_json: bool = False) -> Shown:
+    if as_json:
+        shown = Shown(out=[_json(result.as_json())])
+    else:
+        shown = Shown(out=[f"已生成：{b.path}" for b in result.built] + [f"已生成：{p}" for p in result.pdfs])
+        if result.skipped:
+            shown.out.append(f"未变化，跳过 {len(result.skipped)} 期。")
+        if result.unstarted:
+            shown.out.append(f"尚无稿件，未生成：{'、'.join(folder.name for folder in result.unstarted)}。")
+        if not result.built and not result.skipped:
+            shown.out.append("没有需要生成的期。")
+    shown.err = [str(d) for d in result.failed]  # the .docx files are written; a PDF is missing
+    shown.code = EXIT_USER if result.failed else EXIT_OK
+    return shown
+
+
+def preview(result) -> Shown:
+    return Shown(out=[str(page) for page in result.pages])
+
+
+def new_issue(result) -> Shown:
+    folder = result.folder
+    return Shown(out=[f"已新建：{folder}", f"示例稿件在 {folder / 'items'}（以“_”开头的文件不会排入专报）。"])
+
+
+def check(report) -> Shown:
+    shown = Shown(out=[str(finding) for finding in report.findings])
+    fixed = sum(1 for f in report.findings if f.fixed)
+    summary = f"共 {report.errors} 个错误，{report.warnings} 个警告"
+    if fixed:
+        summary += f"，已修正 {fixed} 处（原文件备份在 .zhuanbao-backup/）"
+    shown.out.append(summary + "。" if report.findings else "检查通过，没有发现问题。")
+    shown.code = 1 if report.errors else EXIT_OK  # findings, not a failed run: 1, as linters do
+    return shown
+
+
+def imported(result) -> Shown:
+    shown = Shown(err=[f"注意：{message}" for message in result.left_out], out=[f"已导入：{result.target}"], err_first=True)
+    shown.out += [str(finding) for finding in result.findings]
+    if result.findings:
+        tip = "（可用 zhuanbao check --fix 修正标点和日期）" if result.fixable else ""
+        shown.out.append(f"新稿件有 {len(result.findings)} 处需要留意{tip}。")
+    return shown
+
+
+def rebuilt(result) -> Shown:
+    """One rebuild of ``watch``."""
+    if result.error is not None:
+        kept = "上一次生成的文档保留不变，" if result.kept else "改好后会自动生成，"
+        return Shown(err=[str(result.error), f"（{kept}继续监视……）"])
+    return Shown(out=[f"已生成：{b.path}（{result.seconds * 1000:.0f} 毫秒）" for b in result.built])
+
+
+def published(result) -> Shown:
+    return Shown(out=[f"已发布第{result.version}版：{result.folder}"] + [f"  {d.name}" for d in result.documents])
+
+
+def verified(report) -> Shown:
+    if report.problems:
+        lines = [_problem(p) for p in report.problems]
+        return Shown(out=lines + [f"核对 {report.checked} 个文件，发现 {len(report.problems)} 处问题。"], code=1)
+    return Shown(out=[f"核对 {report.checked} 个文件，全部一致。"])
+
+
+def _problem(problem: Diagnostic) -> str:
+    return f"{problem.path}: {problem.message}"
+
+
+def found(result, limit: int) -> Shown:
+    hits = result.hits
+    shown_hits = hits[:limit] if limit > 0 else hits
+    shown = Shown()
+    for hit in shown_hits:
+        shown.out += [hit.line(), f"    {hit.snippet}"]
+    if len(shown_hits) < len(hits):
+        shown.out.append(f"共 {len(hits)} 条，以上是最相关的 {len(shown_hits)} 条（--limit 0 列出全部）。")
+    else:
+        shown.out.append(f"共 {len(hits)} 条。")
+    return shown
+
+
+def reindexed(result) -> Shown:
+    return Shown(out=[f"已重建目录：{result.versions} 个版本。"])
+
+
+def stats(result) -> Shown:
+    from ..cjk import em_width
+
+    tables = result.tables
+    shown = Shown()
+    if not any(rows for rows in tables.values()):
+        shown.out.append("没有符合条件的已发布稿件（检查 --year、--series 是否写对）。")
+    else:
+        for name, rows in tables.items():
+            shown.out.append(f"【按{name}】")
+            width = max([em_width(name)] + [em_width(str(label)) for label, _ in rows]) + 2
+            for label, count in rows:
+                label = str(label)
+                shown.out.append(f"  {label}{' ' * int((width - em_width(label)) * 2)}{count:>4}")
+            shown.out.append(f"  合计{' ' * int((width - 2) * 2)}{sum(c for _, c in rows):>4}")
+    shown.out += [f"已保存：{path}" for path in result.saved]
+    return shown
+
+
+def site(result) -> Shown:
+    return Shown(out=[f"已生成：{result.index}"])

@@ -1,0 +1,173 @@
+"""Writing files the way a shared office folder needs: whole or not at all, one writer at a time.
+
+Every stage that writes (documents, PDFs, fixed items, new issues, archive
+versions, statistics exports) goes through these, so a build killed half-way,
+a full disk or two runs at once never leave half a file, and what is written
+gets the permissions colleagues on a shared server expect.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .diagnostics import BusyError, OutputError, os_reason
+
+LOCK_FILE = ".zhuanbao.lock"
+
+# Characters no file name may hold on Windows (and "/" nowhere): shown as
+# their full-width forms, so "工作/专报" stays readable as 工作／专报.
+_UNSAFE_IN_NAMES = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '\\/:*?"<>|'})
+
+
+def safe_name(text: str) -> str:
+    """User text (a series title, a section, a title) made fit for a file name:
+    it must not steer a file out of its folder ("../") or into a subfolder ("工作/专报")."""
+    return "".join(c for c in text.translate(_UNSAFE_IN_NAMES) if c.isprintable()).strip().lstrip(".")
+
+
+@functools.cache
+def umask() -> int:
+    """The process's umask, read once and without setting it (``os.umask`` can
+    only be read by changing it, a race once a server has threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    try:  # elsewhere: what mkdir with mode 0777 actually gives
+        probe = tempfile.mkdtemp(prefix=".zhuanbao-umask-")
+        try:
+            os.rmdir(probe)
+            os.mkdir(probe, 0o777)
+            return 0o777 & ~os.stat(probe).st_mode
+        finally:
+            os.rmdir(probe)
+    except OSError:
+        return 0o022
+
+
+def usual_mode(folder: Path) -> None:
+    """Give a folder made by mkdtemp (private, 0700) the mode a plain mkdir
+    would: folders renamed into place — a new issue, a published version — are
+    shared with colleagues, the web server and the monthly job's account."""
+    folder.chmod(0o777 & ~umask())
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder, then rename.
+
+    A run killed half-way, or a full disk, leaves the previous file intact.
+    """
+    tmp = _write_temporary(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Write several files so that either all are replaced or none is.
+
+    Every file is first written in full beside its target; only then are they
+    renamed into place. A full disk or an unwritable folder half-way through a
+    series leaves every earlier document as it was.
+    """
+    refuse_blocked([path for path, _ in files])
+    written: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            try:
+                written.append((_write_temporary(path, data), path))
+            except OSError as exc:
+                raise OutputError(f"无法写入：{os_reason(exc)}", path) from None
+        for tmp, path in written:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+
+
+def refuse_blocked(paths: list[Path]) -> None:
+    """Refuse, before anything is written, a target a folder of that name blocks."""
+    for path in paths:
+        if path.exists() and not path.is_file():
+            raise OutputError("无法写入：同名的文件夹或特殊文件已存在", path)
+
+
+def _write_temporary(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
+    try:
+        # mkstemp makes the file private (0600); a document replaces its
+        # predecessor with the same permissions, or gets the user's umask
+        # defaults, so colleagues on a shared server can still open it.
+        os.chmod(tmp, _mode_for(path))
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~umask()
+
+
+BUILD_BUSY_HINT = "等它完成后再运行，或用 --wait 秒数 让本次排队等待。"
+
+
+@contextmanager
+def locked(folder: Path, wait: float = 0.0, hint: str = BUILD_BUSY_HINT):
+    """Hold ``folder``'s lock: two runs never write the same folder at once.
+    Raises :class:`BusyError` when another holds it for longer than ``wait`` seconds."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法写入：{os_reason(exc)}", folder) from None
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no advisory locks; writes are still atomic per file
+        yield
+        return
+    handle = _open_lock(folder / LOCK_FILE)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise BusyError("另一个生成任务正在写这个输出文件夹，本次没有写入任何文件", folder, hint=hint) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()
+
+
+def _open_lock(path: Path):
+    """The lock file, for flock. In a folder shared by several accounts it may
+    belong to another one: flock needs no write access, so it is opened for
+    reading then."""
+    try:
+        return open(path, "a+")
+    except OSError as exc:
+        try:
+            return open(path)
+        except OSError:
+            raise OutputError(f"无法写入：{os_reason(exc)}", path.parent) from None

@@ -1,0 +1,148 @@
+"""Reading a template set: the Jinja templates, the style sheet and any pictures (a logo), once, into a value.
+
+Templates come from a template folder: the user's (``templates:`` in
+series.yaml or ``--templates``), with the default templates filling in any
+file the user's folder does not have, so an office can override just one
+file. Everything rendering needs from those folders is read here, so that
+rendering itself touches no file, and what a document was made from can be
+fingerprinted (``build --changed``) and archived (``publish``) byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import TemplateError, os_reason
+from ..style import SheetModel, StyleSheet, resolve
+from .text import MAX_TEXT_BYTES, clean, decode
+from .validate import validate
+from .yamlfile import parse_yaml
+
+MAIN_TEMPLATE = "bulletin.xml.j2"
+STYLE_FILE = "style.yaml"
+TEMPLATE_SUFFIX = ".j2"
+
+
+def default_template_dir() -> Path:
+    """The shipped templates: inside the installed package, or the repository's."""
+    packaged = Path(__file__).resolve().parents[1] / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "templates"
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    """One file of a template set, as read."""
+
+    name: str  # relative to its folder, with "/" (what Jinja's include and <image name> use)
+    path: Path
+    data: bytes
+    folder: int  # the folder's place in the lookup order: 0 is the user's own when given
+
+
+@dataclass(frozen=True)
+class Templates:
+    """A template set: its folders in lookup order, every file in effect, and the style sheet they give."""
+
+    dirs: tuple[Path, ...]
+    files: tuple[TemplateFile, ...]  # by name; the first folder holding a name wins, as in rendering
+    sheet: StyleSheet
+    #: the .j2 templates decoded (UTF-8, GBK or UTF-16 as Notepad and WPS save them), by name
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def file(self, name: str) -> TemplateFile | None:
+        return next((f for f in self.files if f.name == name), None)
+
+    @property
+    def main(self) -> Path:
+        found = self.file(MAIN_TEMPLATE)
+        return found.path if found is not None else self.dirs[-1] / MAIN_TEMPLATE
+
+    @property
+    def user_dir(self) -> Path | None:
+        """The user's own folder, when the set has one."""
+        return self.dirs[0] if len(self.dirs) > 1 else None
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of every file in effect: what a document depends on besides its content."""
+        digest = hashlib.sha256()
+        for item in self.files:
+            digest.update(item.name.encode() + b"\0" + hashlib.sha256(item.data).digest())
+        return digest.hexdigest()
+
+
+def parse_style_sheet(path: Path, data: bytes) -> StyleSheet:
+    """A style.yaml's bytes validated and resolved (every length in points)."""
+    doc = parse_yaml(clean(decode(data, path)), path)
+    return resolve(validate(SheetModel, doc, "样式表"), doc)
+
+
+def load_style_sheet(path: Path) -> StyleSheet:
+    """Read, validate and resolve a style.yaml."""
+    return parse_style_sheet(path, _read(path))
+
+
+def load_templates(
+    user_dir: Path | None, style: Callable[[Path, bytes], StyleSheet] = parse_style_sheet
+) -> Templates:
+    """Read the template set: ``user_dir`` first when given, then the defaults.
+
+    ``style`` turns the style sheet's bytes into a :class:`StyleSheet`; a
+    long-running process passes one that remembers what it resolved before.
+    """
+    dirs: list[Path] = []
+    if user_dir is not None:
+        if not user_dir.is_dir():
+            raise TemplateError("这是一个文件，不是模板文件夹" if user_dir.exists() else "模板文件夹不存在", user_dir)
+        _check_template_folder(user_dir)
+        dirs.append(user_dir.resolve())
+    default = default_template_dir()
+    if default not in dirs:
+        dirs.append(default)
+    files: dict[str, TemplateFile] = {}
+    for index, directory in enumerate(dirs):
+        for path in sorted(directory.rglob("*")):
+            name = path.relative_to(directory).as_posix()
+            if name in files or any(part.startswith(".") for part in path.relative_to(directory).parts):
+                continue
+            if path.is_file():
+                files[name] = TemplateFile(name, path, _read(path), index)
+    style_file = files.get(STYLE_FILE)
+    if style_file is None:
+        raise TemplateError(f"找不到样式表 {STYLE_FILE}", dirs[0])
+    texts = {}
+    for item in files.values():
+        if item.name.endswith(TEMPLATE_SUFFIX):
+            texts[item.name] = clean(decode(item.data, item.path))
+    return Templates(tuple(dirs), tuple(files[n] for n in sorted(files)), style(style_file.path, style_file.data), texts)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise TemplateError(f"文件过大（{size:,} 字节），模板文件夹中的文件不能超过 {MAX_TEXT_BYTES // 1024 // 1024} MB", path)
+        return path.read_bytes()
+    except OSError as exc:
+        raise TemplateError(f"无法读取模板文件夹中的文件：{os_reason(exc)}", path) from None
+
+
+def _check_template_folder(folder: Path) -> None:
+    """A template folder zhuanbao would take nothing from is a mistake, not the defaults."""
+    names = {p.name for p in folder.iterdir() if p.is_file()}
+    if STYLE_FILE not in names:
+        near = sorted(n for n in names if n.lower().startswith("style.") and n != STYLE_FILE)
+        if near:
+            raise TemplateError(f"样式表应命名为 {STYLE_FILE}，这里是“{near[0]}”，不会被读取", folder / near[0])
+    if not names & ({STYLE_FILE} | {p.name for p in default_template_dir().iterdir()}) and not any(
+        n.endswith(TEMPLATE_SUFFIX) for n in names
+    ):
+        raise TemplateError(
+            "模板文件夹中没有 zhuanbao 认识的文件（style.yaml、*.xml.j2），会全部用默认模板", folder,
+            hint="先把默认模板整个复制过来再修改：cp -r templates 我的模板",
+        )  # fmt: skip

@@ -1,0 +1,242 @@
+"""The use cases: one function per thing a user does, values in, a result out.
+
+The command line (``cli/``) and the studio are two faces over these: each
+parses what its user gave, calls one function here and presents the result
+(text, JSON, a page). Nothing here prints, exits or knows Typer; a problem
+the user can fix is raised as a :class:`~zhuanbao.diagnostics.UserError`,
+which each face shows in its own way. A long-running face passes a
+:class:`~zhuanbao.workspace.Workspace` to keep compiled templates warm.
+
+Heavy modules are imported inside the functions, so ``zhuanbao build`` and
+``check`` pay only for what they use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import ContentError, Diagnostic, UserError
+
+if TYPE_CHECKING:  # annotations only: importing them would slow every command's start
+    from .archive.catalogue import Hit
+    from .archive.publish import Published
+    from .archive.verify import VerifyReport
+    from .build import BuildResult
+    from .lint import CheckReport
+    from .watch import Rebuilt
+    from .workspace import Workspace
+
+
+# --- documents ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What to build and how (the options of ``zhuanbao build``)."""
+
+    path: Path
+    output: Path = Path("output")
+    templates: Path | None = None
+    changed: bool = False
+    jobs: int | None = None
+    wait: float = 0.0
+    pdf: bool = False
+
+
+def build(request: BuildRequest, progress=None, workspace: Workspace | None = None) -> BuildResult:
+    """Build the issue or series ``request.path`` designates into ``request.output``."""
+    from .build import run
+
+    return run(request.path, request.output, request.templates, progress=progress, changed=request.changed,
+               jobs=request.jobs, wait=request.wait, pdf=request.pdf, workspace=workspace)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The page images of a preview, in page order, per document."""
+
+    pages: list[Path]
+
+
+def preview(path: Path, output: Path, templates: Path | None = None, dpi: int = 60,
+            workspace: Workspace | None = None) -> Preview:  # fmt: skip
+    """Build the issue, convert it to PDF and render each page as a PNG in ``output/preview``."""
+    from .build import build as build_documents
+    from .export import to_pdf, to_png
+
+    pages: list[Path] = []
+    for built in build_documents(path, output, templates, workspace):
+        pages += to_png(to_pdf(built.path), output / "preview", dpi)
+    return Preview(pages)
+
+
+def watch(path: Path, output: Path, templates: Path | None, report: Callable[[Rebuilt], None], stop_event=None) -> None:
+    """Build now and after every save until stopped; each rebuild is handed to ``report``."""
+    from .watch import watch as watch_series
+
+    watch_series(path, output, templates, report, stop_event)
+
+
+# --- the editor's loop -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewIssue:
+    folder: Path
+
+
+def new_issue(series: Path, date: str | dt.date | None = None, today: dt.date | None = None) -> NewIssue:
+    """Create the next issue of ``series`` (dated ``date``, typed as 2025-08-26, or today)."""
+    from .cn import parse_iso_date
+    from .scaffold import new_issue as scaffold
+
+    if isinstance(date, str):
+        try:
+            date = parse_iso_date(date)
+        except ValueError as exc:
+            raise ContentError(str(exc)) from None
+    return NewIssue(scaffold(series, date, today))
+
+
+def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> CheckReport:
+    """Lint an issue or a series; with ``fix``, apply the safe fixes (the originals backed up)."""
+    from .lint import check as lint
+
+    return lint(path, fix=fix, now=now)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The item an import wrote, what of the submission it left out, and what check finds in the new item."""
+
+    target: Path
+    left_out: list[str] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def fixable(self) -> bool:
+        """Whether ``check --fix`` would correct some of the findings."""
+        from .lint import RULES
+
+        return any(f.rule in RULES and RULES[f.rule].fixable for f in self.findings)
+
+
+def import_submission(file: Path, issue: Path, section: str, source: str | None = None,
+                      title: str | None = None) -> ImportResult:  # fmt: skip
+    """Turn a submission into an item of ``issue`` (never overwriting), and check the new item."""
+    from .importer import import_submission as convert
+    from .lint import check as lint
+
+    imported = convert(file, issue, section, source, title)
+    try:
+        report = lint(issue, focus=imported.target)
+        findings = [f for f in report.findings if f.path is not None and f.path.resolve() == imported.target.resolve()]
+    except UserError:  # the issue has other problems: the import itself succeeded
+        findings = []
+    return ImportResult(imported.target, imported.left_out, findings)
+
+
+# --- the archive -------------------------------------------------------------------------
+
+
+def publish(path: Path, archive: Path | None = None, revise: bool = False, templates: Path | None = None,
+            pdf: bool | None = None, now: dt.datetime | None = None,
+            workspace: Workspace | None = None) -> Published:  # fmt: skip
+    """Render one issue and freeze exactly that document, with its sources, as a new archive version."""
+    from .archive.publish import publish as freeze
+    from .build import document_bytes, load
+    from .load.content import locate
+    from .workspace import Workspace
+
+    series_dir, issue_dirs = locate(path)
+    if len(issue_dirs) != 1 or issue_dirs[0] != path.resolve():
+        raise ContentError("publish 一次发布一期：请给出某一期的文件夹", path)
+    workspace = workspace or Workspace()
+    editions, series_templates = load(series_dir, issue_dirs)
+    template_set = workspace.templates(templates or series_templates)
+    data, document = document_bytes(editions[0], workspace.renderer(template_set))
+    return freeze(editions[0], data, document.items, template_set, archive, revise, pdf, now)
+
+
+def verify(archive: Path | None = None) -> VerifyReport:
+    """Check every file of every published version against its manifest."""
+    from .archive.layout import archive_to_read
+    from .archive.verify import verify as check_archive
+
+    return check_archive(archive_to_read(archive))
+
+
+@dataclass(frozen=True)
+class SearchHits:
+    """Every item found, best first."""
+
+    hits: list[Hit]
+
+
+def search(query: str, archive: Path | None = None, series: str | None = None, year: int | None = None,
+           source: str | None = None) -> SearchHits:  # fmt: skip
+    """Search the current versions of the archive's items for every term of ``query``."""
+    from .archive.catalogue import Catalogue
+    from .archive.layout import archive_to_read
+
+    with Catalogue(archive_to_read(archive)) as catalogue:
+        return SearchHits(catalogue.search(query, series, year, source))
+
+
+@dataclass(frozen=True)
+class Reindexed:
+    versions: int
+
+
+def reindex(archive: Path | None = None) -> Reindexed:
+    """Rebuild the archive's catalogue from its files."""
+    from .archive.catalogue import Catalogue
+    from .archive.layout import archive_to_read
+
+    with Catalogue(archive_to_read(archive)) as catalogue:
+        return Reindexed(catalogue.rebuild())
+
+
+@dataclass(frozen=True)
+class StatsTables:
+    """供稿统计: items per unit, section and month, and the files the tables were saved as."""
+
+    tables: dict[str, list[tuple[str, int]]]
+    saved: list[Path] = field(default_factory=list)
+
+
+def stats(archive: Path | None = None, year: int | None = None, series: str | None = None,
+          csv: Path | None = None, xlsx: Path | None = None) -> StatsTables:  # fmt: skip
+    """Count the current versions' items, and save the counts as CSV and/or .xlsx when asked."""
+    from .archive.catalogue import Catalogue
+    from .archive.layout import archive_to_read
+    from .archive.stats import check_name, write_csv, write_xlsx
+
+    for target, suffix in ((csv, ".csv"), (xlsx, ".xlsx")):
+        if target is not None:
+            check_name(target, suffix)  # before counting: a slip in a name must not cost the run
+    with Catalogue(archive_to_read(archive)) as catalogue:
+        tables = catalogue.stats(year, series)
+    saved = []
+    for target, write in ((csv, write_csv), (xlsx, write_xlsx)):
+        if target is not None:
+            write(tables, target)
+            saved.append(target)
+    return StatsTables(tables, saved)
+
+
+@dataclass(frozen=True)
+class Site:
+    index: Path
+
+
+def site(archive: Path | None = None, output: Path | None = None) -> Site:
+    """Write the archive's static site; returns its index page."""
+    from .archive.layout import archive_to_read
+    from .archive.site import build_site
+
+    return Site(build_site(archive_to_read(archive), output))
