@@ -96,3 +96,262 @@ def test_version():
 
     result = run("--version")
     assert result.returncode == 0 and __version__ in result.stdout
+
+
+# --- each command with its use case replaced: the arguments it passes, what it prints, how it exits ----------
+
+from pathlib import Path  # noqa: E402
+
+from zhuanbao import services  # noqa: E402
+from zhuanbao.diagnostics import BusyError, ContentError, Diagnostic, Location, OutputError  # noqa: E402
+
+
+class Fake:
+    """Stands in for a use case: records its arguments, then returns ``result`` or raises it."""
+
+    def __init__(self, result=None):
+        self.result = result
+        self.calls: list[tuple] = []
+
+    def __call__(self, *args, **kwargs):
+        self.calls.append((args, kwargs))
+        if isinstance(self.result, BaseException):
+            raise self.result
+        return self.result
+
+
+def replace(monkeypatch, name: str, result=None) -> Fake:
+    fake = Fake(result)
+    monkeypatch.setattr(services, name, fake)
+    return fake
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def built(*paths: str, **fields):
+    from zhuanbao.build import BuildResult, Built
+
+    class Edition:  # what the presentation reads of an edition
+        def __init__(self, folder: str) -> None:
+            self.issue_dir, self.name = Path(folder), f"专报{folder}"
+
+    return BuildResult(built=[Built(Edition(p), Path("out") / f"{p}.docx") for p in paths], **fields)
+
+
+def test_build_passes_every_option_and_lists_what_it_wrote(monkeypatch):
+    fake = replace(monkeypatch, "build", built("2025-08"))
+    result = invoke("build", "刊物", "-o", "发文", "-t", "模板", "--pdf", "--changed", "-j", "3", "--wait", "5")
+    assert result.exit_code == 0 and result.stdout == f"已生成：{Path('out') / '2025-08.docx'}\n"
+    (request, progress), _ = fake.calls[0]
+    assert request == services.BuildRequest(Path("刊物"), Path("发文"), Path("模板"), True, 3, 5.0, True)
+    assert progress is not None  # a progress bar for people (shown only on a terminal)
+
+
+def test_build_defaults(monkeypatch):
+    fake = replace(monkeypatch, "build", built())
+    result = invoke("build", "刊物")
+    assert fake.calls[0][0][0] == services.BuildRequest(Path("刊物"))
+    assert result.exit_code == 0 and result.stdout == "没有需要生成的期。\n"
+
+
+def test_build_json_is_machine_readable_and_has_no_progress_bar(monkeypatch):
+    import json
+
+    fake = replace(monkeypatch, "build", built("2025-08", unstarted=[Path("2025-09")]))
+    result = invoke("build", "刊物", "--json")
+    assert fake.calls[0][0][1] is None
+    data = json.loads(result.stdout)
+    assert data["built"][0]["issue"] == "2025-08" and data["unstarted"] == ["2025-09"] and data["failed"] == []
+
+
+def test_build_says_what_it_skipped_and_what_has_not_started(monkeypatch):
+    result_value = built(unstarted=[Path("2025-10"), Path("2025-11")])
+    result_value.skipped = [object(), object()]
+    replace(monkeypatch, "build", result_value)
+    assert invoke("build", "刊物").stdout == "未变化，跳过 2 期。\n尚无稿件，未生成：2025-10、2025-11。\n"
+
+
+def test_a_pdf_that_failed_exits_2_after_listing_the_documents(monkeypatch):
+    failure = Diagnostic("LibreOffice 未能转换为 PDF", Location(Path("out/2025-08.docx")), kind="输出错误")
+    replace(monkeypatch, "build", built("2025-08", failed=[failure]))
+    result = invoke("build", "刊物", "--pdf")
+    assert result.exit_code == 2 and "已生成：" in result.stdout
+    assert result.stderr == f"{Path('out/2025-08.docx')}: 输出错误: LibreOffice 未能转换为 PDF\n"
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (ContentError("期号 3 与文件夹名不一致", Path("2024-03/issue.yaml"), 1, 9), 2),
+        (BusyError("另一个生成任务正在写这个输出文件夹，本次没有写入任何文件", Path("out")), 75),
+        (KeyboardInterrupt(), 130),
+    ],
+)
+def test_build_exit_codes(monkeypatch, error, code):
+    replace(monkeypatch, "build", error)
+    result = invoke("build", "刊物")
+    assert result.exit_code == code and result.stdout == "" and "Traceback" not in result.output
+    expected = "已中断，未完成的文件没有写入。\n" if code == 130 else str(error) + "\n"
+    assert result.stderr == expected
+
+
+def test_build_json_failure_has_the_summary_shape_with_the_errors(monkeypatch):
+    import json
+
+    errors = ContentError.of([Diagnostic("a", Location(Path("x.md"), 2, 1)), Diagnostic("b", Location(Path("y.md"), 5))])
+    replace(monkeypatch, "build", errors)
+    result = invoke("build", "刊物", "--json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["built"] == [] and [(f["file"], f["line"], f["message"]) for f in data["failed"]] == [
+        ("x.md", 2, "a"), ("y.md", 5, "b")]  # fmt: skip
+    assert result.stderr.endswith("共 2 处错误，未生成任何文件。\n")
+
+
+def test_preview_lists_the_page_images(monkeypatch):
+    fake = replace(monkeypatch, "preview", services.Preview([Path("p/a-1.png"), Path("p/a-2.png")]))
+    result = invoke("preview", "2025-08", "-o", "o", "--dpi", "90")
+    assert fake.calls == [((Path("2025-08"), Path("o"), None, 90), {})]
+    assert result.stdout.splitlines() == [str(Path("p/a-1.png")), str(Path("p/a-2.png"))]
+
+
+def test_new_passes_the_date_as_typed(monkeypatch):
+    fake = replace(monkeypatch, "new_issue", services.NewIssue(Path("刊物/2025-10")))
+    result = invoke("new", "刊物", "--date", "2025-10-24")
+    assert fake.calls == [((Path("刊物"), "2025-10-24"), {})]
+    assert result.stdout.splitlines()[0] == f"已新建：{Path('刊物/2025-10')}"
+
+
+def test_new_with_a_bad_date_exits_2(monkeypatch):
+    replace(monkeypatch, "new_issue", ContentError("日期“2025-13-01”不存在（月应为 1—12，日不超过当月天数）"))
+    result = invoke("new", "刊物", "--date", "2025-13-01")
+    assert result.exit_code == 2 and result.stderr == "错误: 日期“2025-13-01”不存在（月应为 1—12，日不超过当月天数）\n"
+
+
+def report(*findings):
+    from zhuanbao.lint import CheckReport
+
+    return CheckReport(list(findings))
+
+
+def finding(severity="error", fixed=False):
+    return Diagnostic("中文旁边的半角“,”应为全角“，”", Location(Path("a.md"), 6, 3), severity, "halfwidth-punct",
+                      fixed=fixed)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("findings", "code", "last"),
+    [
+        ((), 0, "检查通过，没有发现问题。"),
+        ((finding(),), 1, "共 1 个错误，0 个警告。"),
+        ((finding("warning"),), 0, "共 0 个错误，1 个警告。"),
+        ((finding(fixed=True),), 0, "共 0 个错误，0 个警告，已修正 1 处（原文件备份在 .zhuanbao-backup/）。"),
+    ],
+)
+def test_check_lists_findings_and_exits_1_only_for_errors(monkeypatch, findings, code, last):
+    fake = replace(monkeypatch, "check", report(*findings))
+    result = invoke("check", "2025-08", "--fix")
+    assert fake.calls == [((Path("2025-08"), True), {})]
+    assert result.exit_code == code and result.stdout.splitlines()[-1] == last
+    for item in findings:
+        assert str(item) in result.stdout
+
+
+def test_import_tells_what_was_left_out_and_what_check_finds(monkeypatch):
+    imported = services.ImportResult(Path("items/03-x.md"), ["稿件中有 1 个表格没有导入"], [finding()])
+    fake = replace(monkeypatch, "import_submission", imported)
+    result = invoke("import", "报送.docx", "2025-08", "-s", "区县动态", "--source", "东岭区", "--title", "标题")
+    assert fake.calls == [((Path("报送.docx"), Path("2025-08"), "区县动态", "东岭区", "标题"), {})]
+    assert result.stderr == "注意：稿件中有 1 个表格没有导入\n"
+    assert result.stdout.splitlines() == [f"已导入：{Path('items/03-x.md')}", str(finding()),
+                                          "新稿件有 1 处需要留意（可用 zhuanbao check --fix 修正标点和日期）。"]  # fmt: skip
+
+
+def test_publish(monkeypatch):
+    from zhuanbao.archive.publish import Published
+
+    fake = replace(monkeypatch, "publish", Published(Path("a/c/2025-08/v2"), 2, [Path("a/c/2025-08/v2/专报.docx")]))
+    result = invoke("publish", "2025-08", "-a", "归档", "--revise")
+    assert fake.calls == [((Path("2025-08"), Path("归档"), True, None), {})]
+    assert result.stdout.splitlines() == [f"已发布第2版：{Path('a/c/2025-08/v2')}", "  专报.docx"]
+
+
+def test_publish_refused_exits_2(monkeypatch):
+    replace(monkeypatch, "publish", OutputError("工作专报2025年第8期已经发布（第1版），已发布的期不会被覆盖", Path("a")))
+    result = invoke("publish", "2025-08")
+    assert result.exit_code == 2 and "已经发布" in result.stderr
+
+
+def test_verify_lists_problems_and_exits_1(monkeypatch):
+    from zhuanbao.archive.verify import VerifyReport
+
+    problem = Diagnostic("内容已被改动（校验值不符）", Location(Path("a/x.docx")), rule="verify")
+    fake = replace(monkeypatch, "verify", VerifyReport(7, [problem]))
+    result = invoke("verify", "-a", "归档")
+    assert fake.calls == [((Path("归档"),), {})]
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [f"{Path('a/x.docx')}: 内容已被改动（校验值不符）", "核对 7 个文件，发现 1 处问题。"]
+    replace(monkeypatch, "verify", VerifyReport(7, []))
+    assert invoke("verify").stdout == "核对 7 个文件，全部一致。\n"
+
+
+class Hit:
+    def __init__(self, n: int) -> None:
+        self.snippet = f"……第{n}条【低保】……"
+        self.n = n
+
+    def line(self) -> str:
+        return f"专报 · 工作简讯 · 标题{self.n}"
+
+
+@pytest.mark.parametrize(("limit", "shown", "last"), [
+    ("2", 2, "共 3 条，以上是最相关的 2 条（--limit 0 列出全部）。"), ("0", 3, "共 3 条。"), ("50", 3, "共 3 条。")])  # fmt: skip
+def test_search_lists_at_most_limit_hits_and_counts_all(monkeypatch, limit, shown, last):
+    fake = replace(monkeypatch, "search", services.SearchHits([Hit(1), Hit(2), Hit(3)]))
+    result = invoke("search", "低保", "-a", "归档", "--series", "专报", "--year", "2025", "--source", "民政局", "-n", limit)
+    assert fake.calls == [(("低保", Path("归档"), "专报", 2025, "民政局"), {})]
+    lines = result.stdout.splitlines()
+    assert lines[-1] == last and len(lines) == 2 * shown + 1 and lines[1] == "    ……第1条【低保】……"
+
+
+def test_reindex(monkeypatch):
+    replace(monkeypatch, "reindex", services.Reindexed(4))
+    assert invoke("reindex").stdout == "已重建目录：4 个版本。\n"
+
+
+def test_stats_prints_the_tables_and_what_it_saved(monkeypatch):
+    tables = {"供稿单位": [("东岭区", 3), ("（未署名）", 1)], "栏目": [("工作简讯", 4)], "月份": [("2025年8月", 4)]}
+    fake = replace(monkeypatch, "stats", services.StatsTables(tables, [Path("统计.csv")]))
+    result = invoke("stats", "--year", "2025", "--series", "专报", "--csv", "统计.csv")
+    assert fake.calls == [((None, 2025, "专报", Path("统计.csv"), None), {})]
+    lines = result.stdout.splitlines()
+    assert lines[0] == "【按供稿单位】" and lines[1].startswith("  东岭区") and lines[1].endswith("   3")
+    assert lines[3].startswith("  合计") and lines[3].endswith("   4") and lines[-1] == "已保存：统计.csv"
+
+
+def test_stats_with_nothing_published_says_what_to_check(monkeypatch):
+    replace(monkeypatch, "stats", services.StatsTables({"供稿单位": [], "栏目": [], "月份": []}))
+    assert invoke("stats").stdout == "没有符合条件的已发布稿件（检查 --year、--series 是否写对）。\n"
+
+
+def test_site(monkeypatch):
+    fake = replace(monkeypatch, "site", services.Site(Path("归档/site/index.html")))
+    result = invoke("site", "-a", "归档", "-o", "网站")
+    assert fake.calls == [((Path("归档"), Path("网站")), {})]
+    assert result.stdout == f"已生成：{Path('归档/site/index.html')}\n"
+
+
+def test_watch_reports_each_rebuild_and_keeps_watching_after_an_error(monkeypatch):
+    from zhuanbao.watch import Rebuilt
+
+    def fake_watch(path, output, templates, report, stop_event=None):
+        report(Rebuilt([], ContentError("栏目“不存在”不在 series.yaml 的 sections 中", Path("a.md"), 2), 0.01, True))
+        report(Rebuilt(built("2025-08").built, None, 0.012))
+
+    monkeypatch.setattr(services, "watch", fake_watch)
+    result = invoke("watch", "2025-08")
+    assert result.exit_code == 0
+    assert result.stderr == f"{Path('a.md')}:2: 错误: 栏目“不存在”不在 series.yaml 的 sections 中\n（上一次生成的文档保留不变，继续监视……）\n"
+    assert result.stdout == f"已生成：{Path('out/2025-08.docx')}（12 毫秒）\n"

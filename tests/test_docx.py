@@ -12,8 +12,7 @@ import pytest
 
 from zhuanbao.doctree import Cell, Document, Paragraph, Row, Run, Table
 from zhuanbao.docx import docx_bytes
-from zhuanbao.load.templates import default_template_dir
-from zhuanbao.load.templates import load_style_sheet
+from zhuanbao.load.templates import default_template_dir, load_style_sheet
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -175,3 +174,25 @@ def test_distribution_block_is_pinned_so_its_bottom_is_the_text_blocks_bottom(sh
     offset = int(re.search(r"<wp:posOffset>(\d+)</wp:posOffset>", document).group(1)) / 12700
     assert offset == pytest.approx(sheet.page.text_height - writer.table_height(table), abs=0.01)
     assert "<wp:wrapTopAndBottom/>" in document and 'relativeFrom="margin"' in document
+
+
+def test_a_cell_s_alignment_is_written_without_changing_the_tree(sheet):
+    paragraph = Paragraph("body", [Run("（共印80份）")])
+    table = Table("distribution", [Row([Cell([paragraph], align="right")])])
+    xml = part(make(sheet, [table]), "word/document.xml")
+    assert '<w:jc w:val="right"/>' in xml
+    assert paragraph.align is None  # the caller's tree is as it was
+
+
+def test_a_block_too_tall_for_a_page_names_where_its_content_came_from(sheet):
+    from pathlib import Path
+
+    from zhuanbao.diagnostics import LayoutError, Location
+    from zhuanbao.doctree import Origin
+
+    rows = [Row([Cell([Paragraph("distribution", [Run(f"送：单位{i}。")])])]) for i in range(40)]
+    origin = Origin(Location(Path("series.yaml")), "报尾（报、送、发等）", "请合并发送范围")
+    with pytest.raises(LayoutError) as caught:
+        make(sheet, [Paragraph("body", [Run("正文。")]), Table("distribution", rows, origin=origin)])
+    assert caught.value.path == Path("series.yaml") and caught.value.hint == "请合并发送范围"
+    assert re.fullmatch(r"报尾（报、送、发等）排出来约 4[01] 行，一页只排得下 22 行", caught.value.message)  # 40 lines and rules

@@ -8,6 +8,7 @@ from zhuanbao.build import load_path as load
 from zhuanbao.doctree import Paragraph, Table
 from zhuanbao.diagnostics import TemplateError
 from zhuanbao.load.templates import load_templates
+from zhuanbao.docx import docx_bytes
 from zhuanbao.render import render
 
 from .conftest import write_tree
@@ -232,3 +233,39 @@ def test_a_file_given_as_the_template_folder_is_named_so(tmp_path):
     (tmp_path / "f").write_text("x", "utf-8")
     with pytest.raises(TemplateError, match="这是一个文件，不是模板文件夹"):
         load_templates(tmp_path / "f")
+
+
+def test_an_edition_that_was_never_saved_renders(tmp_path):
+    """The studio previews a form before anything is written: rendering takes values, not files."""
+    import datetime as dt
+    from pathlib import Path
+
+    from zhuanbao.located import YamlDoc
+    from zhuanbao.model import Edition, Issue, Item, ItemMeta, Series, resolve_distribution
+
+    series = Series(title="统计简报", issuer="某县统计局", sections=["工作简讯"], distribution={"送": ["县委办"]})
+    issue = Issue(number=2, date=dt.date(2026, 3, 5))
+    meta = ItemMeta(section="工作简讯", title="一季度开局良好")
+    unsaved = Path("尚未保存")
+    item = Item(unsaved / "01.md", meta, "全县规上工业增加值增长6.1%。\n", 5, YamlDoc(unsaved / "01.md", {}))
+    edition = Edition(unsaved, unsaved / "2026-02", series, issue, [item], resolve_distribution(series, issue))
+    document = render(edition, load_templates(None))
+    texts = [text for _, text in paragraphs(document)]
+    assert "2026年第2期" in texts and "一季度开局良好。全县规上工业增加值增长6.1%。" in texts
+    assert [i.title for i in document.items] == ["一季度开局良好"]
+    assert not unsaved.exists() and not (tmp_path / "尚未保存").exists()
+
+
+def test_rendering_changes_nothing_it_is_handed(series):
+    import copy
+
+    root = series({"2024-03/issue.yaml": "number: 3\ndate: 2024-03-15\ntables:\n  - {id: t, file: t.csv, title: 进度, "
+                   "section: 附件, target: 目标, actual: 完成, chart: bar}\n", "2024-03/t.csv": "区县,目标,完成\n甲,10,8\n乙,10,9\n"})  # fmt: skip
+    editions, _ = load(root)
+    before = copy.deepcopy(editions[0].indicators)
+    templates = load_templates(None)
+    document = render(editions[0], templates)
+    assert editions[0].indicators == before and "chart-t.png" in document.media
+    blocks = copy.deepcopy(document.blocks)
+    docx_bytes(document, templates.sheet)
+    assert document.blocks == blocks  # the writer changes nothing it is handed either (a cell's align stays the cell's)

@@ -1,0 +1,1 @@
+"""Loading: files → validated values (the pipeline's first stage)."""

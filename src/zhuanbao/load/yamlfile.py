@@ -105,7 +105,7 @@ class _Builder:
                 return node.value
         try:
             value = self._constructor.construct_object(node, deep=True)
-        except (ValueError, yaml.constructor.ConstructorError) as exc:
+        except (ValueError, yaml.constructor.ConstructorError):
             detail = f"“{node.value}”不是有效的值"
             if node.tag.endswith(":timestamp"):
                 detail = f"日期“{node.value}”不存在"
