@@ -159,3 +159,48 @@ def convert(libreoffice, tmp_path_factory):
         return read_pdf(to_pdf(docx, outdir))
 
     return run
+
+
+# --- archives (shared by tests/test_archive_*.py) --------------------------------
+
+
+@pytest.fixture(scope="session")
+def two_series(tmp_path_factory):
+    """The example series and a second series, all published into one archive.
+
+    Shared read-only by every test that uses it: copy the archive before changing it.
+    """
+    from zhuanbao.services import publish
+
+    root = tmp_path_factory.mktemp("archive")
+    shutil.copytree(EXAMPLE, root / "content")
+    other = root / "jianbao"
+    (other / "2024-05" / "items").mkdir(parents=True)
+    (other / "series.yaml").write_text(
+        "title: 民政简报\nissuer: 青石市民政局\nsections: [工作动态]\n", "utf-8"
+    )
+    (other / "2024-05" / "issue.yaml").write_text("number: 5\ndate: 2024-05-20\n", "utf-8")
+    (other / "2024-05" / "items" / "01.md").write_text(
+        "---\nsection: 工作动态\ntitle: 青石市提高城乡低保标准\nsource: 青石市民政局\n---\n"
+        "青石市城乡低保标准自6月起提高，敬老院床位同步扩充，特困供养水平稳步提升。\n",
+        "utf-8",
+    )
+    archive = root / "archive"
+    for issue in ("2025-07", "2025-08", "2025-09"):
+        publish(root / "content" / issue, archive, pdf=False)
+    publish(other / "2024-05", archive, pdf=False)
+    return root, archive
+
+
+@pytest.fixture
+def archived(tmp_path):
+    """One published issue in a fresh archive, its files writable for tampering."""
+    from zhuanbao.services import publish
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    published = publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+    publish(tmp_path / "content" / "2025-08", archive, pdf=False)
+    for path in archive.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return archive, published.folder

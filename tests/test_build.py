@@ -246,3 +246,71 @@ def test_an_issue_whose_items_are_a_submission_waiting_is_not_passed_by(series, 
     root = series({"2024-04/issue.yaml": "number: 4\ndate: 2024-04-16\n", "2024-04/items/东岭区报送.docx": b"PK"})
     with pytest.raises(UserError, match="这一期还没有任何稿件"):
         run(root, tmp_path / "out")
+
+
+# --- unattended builds: --changed, parallel builds, --json -------------------------------
+
+
+def test_changed_skips_and_rebuilds_exactly_what_changed(series, tmp_path):
+    from zhuanbao.build import run
+
+    root = series({  # three issues: conftest's 2024-03, and April and May
+        "2024-04/issue.yaml": "number: 4\ndate: 2024-04-15\n",
+        "2024-04/items/01.md": "---\nsection: 工作简讯\n---\n四月完成改造8个。\n",
+        "2024-05/issue.yaml": "number: 5\ndate: 2024-05-15\n",
+        "2024-05/items/01.md": "---\nsection: 工作简讯\n---\n五月简讯。\n",
+    })  # fmt: skip
+    every = ["2024-03", "2024-04", "2024-05"]
+    out = tmp_path / "out"
+    first = run(root, out, changed=True, jobs=2)
+    assert sorted(b.edition.issue_dir.name for b in first.built) == every and not first.skipped
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    again = run(root, out, changed=True)
+    assert not again.built and sorted(e.issue_dir.name for e in again.skipped) == every
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == stamps  # nothing written
+    item = root / "2024-04" / "items" / "01.md"
+    item.write_text("---\nsection: 工作简讯\n---\n四月完成改造9个。\n", "utf-8")
+    third = run(root, out, changed=True)
+    assert [b.edition.issue_dir.name for b in third.built] == ["2024-04"]
+    assert sorted(e.issue_dir.name for e in third.skipped) == ["2024-03", "2024-05"]
+    series_yaml = root / "series.yaml"
+    text = series_yaml.read_text("utf-8")
+    assert "copies: 60\n" in text
+    series_yaml.write_text(text.replace("copies: 60", "copies: 90"), "utf-8")  # what every issue depends on
+    assert sorted(b.edition.issue_dir.name for b in run(root, out, changed=True).built) == every
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path):
+    import shutil
+
+    from zhuanbao.build import run
+
+    from .conftest import EXAMPLE
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    serial = run(tmp_path / "content", tmp_path / "a", jobs=1)
+    parallel = run(tmp_path / "content", tmp_path / "b", jobs=2)
+    names = [b.path.name for b in serial.built]
+    assert len(names) >= 2, names  # with one issue, jobs=2 would render in this process too
+    assert [b.path.name for b in parallel.built] == names
+    assert sorted(p.name for p in (tmp_path / "b").glob("*.docx")) == sorted(names)
+    for one, two in zip(serial.built, parallel.built, strict=True):
+        assert one.path.read_bytes() == two.path.read_bytes(), one.path.name
+
+
+def test_json_summary_and_exit_codes(series, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    root = series()
+    ok = subprocess.run([sys.executable, "-m", "zhuanbao", "build", str(root), "-o", str(tmp_path / "o"), "--json"],
+                        capture_output=True, text=True)  # fmt: skip
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout)["built"][0]["name"] == "工作专报2024年第3期"
+    (root / "2024-03" / "issue.yaml").write_text("number: 3\n", "utf-8")
+    bad = subprocess.run([sys.executable, "-m", "zhuanbao", "build", str(root), "-o", str(tmp_path / "o"), "--json"],
+                         capture_output=True, text=True)  # fmt: skip
+    assert bad.returncode == 2
+    failed = json.loads(bad.stdout)["failed"]
+    assert failed[0]["file"].endswith("issue.yaml") and "date" in failed[0]["message"]

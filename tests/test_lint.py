@@ -5,8 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from typer.testing import CliRunner
 
+from zhuanbao.cli import app
 from zhuanbao.lint import RULES, check
+
+runner = CliRunner()
 
 HEAD = "---\nsection: 工作简讯\ntitle: 测试标题\nsource: 测试单位\n---\n"
 
@@ -328,3 +332,17 @@ def test_a_title_over_several_lines_is_linted_and_fixed(series, title):
 def test_a_yaml_quoted_title_s_quotes_are_not_the_title_s(series, title):
     root = series({"2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\n{title}\n---\n正文。\n"})
     assert check(root).findings == []
+
+
+# --- check via the CLI ---------------------------------------------------------------
+
+
+def test_check_exit_codes(series, tmp_path):
+    root = series()
+    clean = runner.invoke(app, ["check", str(root)])
+    assert clean.exit_code == 0 and "检查通过" in clean.output
+    (root / "2024-03/items/01-gaizao.md").write_text("---\nsection: 工作简讯\n---\n完成,好。\n", "utf-8")
+    dirty = runner.invoke(app, ["check", str(root)])
+    assert dirty.exit_code == 1
+    assert f"{root / '2024-03/items/01-gaizao.md'}:4:3: 错误:" in dirty.output
+    assert runner.invoke(app, ["check", str(tmp_path / "nowhere")]).exit_code == 2

@@ -1,0 +1,162 @@
+"""The catalogue (zhuanbao.archive.catalogue): search, the pair index, reindex, a damaged catalogue."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from zhuanbao.archive.catalogue import Catalogue, fts_query, pairs
+from zhuanbao.cli import app
+from zhuanbao.services import publish
+
+runner = CliRunner()
+
+
+def test_a_catalogue_that_is_a_folder_is_a_clear_error(tmp_path):
+    (tmp_path / "archive" / "catalogue.sqlite").mkdir(parents=True)
+    result = runner.invoke(app, ["search", "低保", "-a", str(tmp_path / "archive")])
+    assert result.exit_code == 2 and "无法打开检索目录：这里是一个文件夹" in result.output
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("低保", {"市民政局完成城乡低保标准提标工作", "青石市提高城乡低保标准"}),  # 2 characters, two series
+        ("敬老院", {"我市启动敬老院改造提升三年行动", "青石市提高城乡低保标准"}),  # 3 characters
+        ("就业帮扶", {"青禾县：就业帮扶车间提质增效"}),  # 4 characters
+        ("APP", {"市人社局“稳岗拓岗”政策兑现提速"}),
+        ("ＡＰＰ", {"市人社局“稳岗拓岗”政策兑现提速"}),  # full-width, as a Chinese input method types it
+    ],
+)
+def test_search_finds_terms_of_two_three_and_four_characters_across_series(two_series, query, expected):
+    _, archive = two_series
+    with Catalogue(archive) as catalogue:
+        titles = {hit.title for hit in catalogue.search(query)}
+    assert expected <= titles
+
+
+def test_search_filters_and_output(two_series):
+    _, archive = two_series
+    with Catalogue(archive) as catalogue:
+        assert {h.series for h in catalogue.search("低保", series="民政简报")} == {"民政简报"}
+        assert {h.name[-10:] for h in catalogue.search("低保", year=2024)} == {"民政简报2024年第5期"[-10:]}
+        by_unit = catalogue.search("低保", source="市民政局")
+        assert by_unit and all("市民政局" in h.source for h in by_unit)
+    result = runner.invoke(app, ["search", "敬老院", "-a", str(archive)])
+    assert result.exit_code == 0
+    assert "工作专报2025年第8期 · 重要新闻 · 我市启动敬老院改造提升三年行动" in result.output
+    assert "【敬老院】" in result.output
+
+
+def test_pairs_and_queries():
+    assert pairs("就业帮扶车间 APP") == "就业 业帮 帮扶 扶车 车间 app"
+    assert fts_query("低保 敬老院") == '"低保" AND "敬老 老院"'
+    assert fts_query("保") is None  # one character: matched as a substring instead
+    assert fts_query("18所 低保") == '"低保"'  # 18所 is not in the pair index as such
+
+
+def test_single_character_query_still_works(series, tmp_path):
+    root = series({  # with conftest's 01-gaizao.md (老旧小区改造, no 保): 保 is in three of five items
+        "2024-03/items/02.md": "---\nsection: 工作简讯\ntitle: 低保资金按时发放\n---\n一季度低保资金全部发放到户。\n",
+        "2024-03/items/03.md": "---\nsection: 工作简讯\ntitle: 参保人数增加\n---\n全市医保参保人数稳步增加。\n",
+        "2024-03/items/04.md": "---\nsection: 工作简讯\ntitle: 保供稳价\n---\n蔬菜市场供应充足。\n",  # in the title only
+        "2024-03/items/05.md": "---\nsection: 工作简讯\ntitle: 食品安全检查\n---\n食品安全检查全面覆盖。\n",
+    })  # fmt: skip
+    archive = tmp_path / "archive"
+    publish(root / "2024-03", archive, pdf=False)
+    with Catalogue(archive) as catalogue:
+        assert catalogue.search("碗") == []
+        assert sorted(h.title for h in catalogue.search("保")) == ["低保资金按时发放", "保供稳价", "参保人数增加"]
+
+
+def _items_containing(archive, terms):
+    """Ground truth from the published files: current items holding every term."""
+    found = set()
+    for current in archive.glob("*/*/current"):
+        folder = current.parent / current.read_text("utf-8").strip()
+        for item in json.loads((folder / "items.json").read_text("utf-8")):
+            text = (item["title"] + "\n" + item["text"]).lower()
+            if all(term.lower() in text for term in terms):
+                found.add((folder.parent.name, item["title"]))
+    return found
+
+
+@pytest.mark.parametrize("query", ["7月", "18所", "1—7月", "低保 就", "保", "%", "_", "app", "就业帮扶", "2.4亿元"])
+def test_search_finds_exactly_the_items_containing_every_term(two_series, query):
+    """Numbers with units (7月, 18所) are what offices search most; % and _ are text, not wildcards."""
+    _, archive = two_series
+    with Catalogue(archive) as catalogue:
+        hits = {(h.name, h.title) for h in catalogue.search(query)}
+    expected = _items_containing(archive, query.split())
+    assert len(hits) == len(expected)
+    assert {title for _, title in hits} == {title for _, title in expected}
+
+
+def test_a_damaged_or_missing_catalogue_is_rebuilt_from_the_files(two_series, tmp_path):
+    _, archive = two_series
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy)
+    (copy / "catalogue.sqlite").write_text("junk", "utf-8")
+    with Catalogue(copy) as catalogue:
+        assert len(catalogue.search("低保")) == len(Catalogue(archive).search("低保")) > 0
+    (copy / "catalogue.sqlite").unlink()
+    result = runner.invoke(app, ["search", "低保", "-a", str(copy)])
+    assert result.exit_code == 0 and "共 0 条" not in result.output
+
+
+def test_a_mistyped_archive_folder_is_named_not_created(tmp_path):
+    result = runner.invoke(app, ["search", "低保", "-a", str(tmp_path / "typo")])
+    assert result.exit_code == 2 and "归档文件夹不存在" in result.output
+    assert not (tmp_path / "typo").exists()
+
+
+def test_reindex_rebuilds_the_catalogue_from_the_files(series, tmp_path):
+    root = series({  # March is conftest's one item, 老旧小区改造12个
+        "2024-04/issue.yaml": "number: 4\ndate: 2024-04-15\n",
+        "2024-04/items/01.md": "---\nsection: 工作简讯\ntitle: 四月开工\n---\n四月老旧小区改造开工8个。\n",
+    })  # fmt: skip
+    archive = tmp_path / "archive"
+    publish(root / "2024-03", archive, pdf=False)
+    publish(root / "2024-04", archive, pdf=False)
+    item = root / "2024-03" / "items" / "01-gaizao.md"
+    item.write_text(item.read_text("utf-8").replace("改造12个", "改造13个"), "utf-8")
+    publish(root / "2024-03", archive, revise=True, pdf=False)  # three versions: March v1 and v2, April v1
+    with Catalogue(archive) as catalogue:
+        before = sorted((h.name, h.title, h.snippet) for h in catalogue.search("老旧小区"))
+    assert [name for name, _, _ in before] == ["工作专报2024年第3期", "工作专报2024年第4期"]
+    assert "改造13个" in before[0][2]  # March's current version, not v1
+    (archive / "catalogue.sqlite").unlink()
+    result = runner.invoke(app, ["reindex", "-a", str(archive)])
+    assert result.exit_code == 0 and "已重建目录：3 个版本。" in result.output
+    with Catalogue(archive) as catalogue:
+        assert sorted((h.name, h.title, h.snippet) for h in catalogue.search("老旧小区")) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", ""], "请给出要找的词"),
+        (["search", "低保", "--series", "工作简报"], "归档中没有刊物“工作简报”（有：工作专报、民政简报）"),
+        (["stats", "--series", "工作简报"], "归档中没有刊物“工作简报”"),
+    ],
+)
+def test_search_and_stats_say_what_is_wrong_with_the_question(two_series, args, message):
+    _, archive = two_series
+    result = runner.invoke(app, [*args, "-a", str(archive)])
+    assert result.exit_code == 2 and message in result.output and "共 0 条" not in result.output
+
+
+def test_search_counts_every_hit_and_lists_as_many_as_asked(series, tmp_path):
+    # six items besides conftest's 01-gaizao.md: seven in all, each with one 。
+    root = series({f"2024-03/items/{n:02d}.md": f"---\nsection: 工作简讯\ntitle: 简讯{n}\n---\n第{n}条简讯。\n"
+                   for n in range(2, 8)})  # fmt: skip
+    archive = tmp_path / "archive"
+    publish(root / "2024-03", archive, pdf=False)
+    every = runner.invoke(app, ["search", "。", "-a", str(archive), "--limit", "0"])
+    assert every.exit_code == 0
+    assert every.output.count("\n    ") == 7 and "共 7 条。" in every.output
+    few = runner.invoke(app, ["search", "。", "-a", str(archive), "-n", "5"])
+    assert few.output.count("\n    ") == 5 and "共 7 条，以上是最相关的 5 条" in few.output

@@ -1,0 +1,155 @@
+"""zhuanbao import (importer.py): a submitted .docx or text file becomes an item file, as typed."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from zhuanbao.cli import app
+from zhuanbao.diagnostics import ContentError
+from zhuanbao.importer import import_submission
+from zhuanbao.load.content import load_edition, load_series
+
+runner = CliRunner()
+
+
+def make_docx(path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("东岭区：新建就业帮扶车间5个")
+    first = document.add_paragraph()
+    first.add_run("\u3000\u3000")
+    first.add_run("东岭区：").bold = True
+    first.add_run("8月以来，全区新建车间")
+    first.add_run().add_break()  # a manual line break pasted from another document
+    first.add_run("5个，吸纳就业120人。")
+    document.add_paragraph("")
+    document.add_paragraph("  下一步将继续推进。 ")
+    document.save(path)
+    return path
+
+
+def test_import_docx_keeps_paragraphs_and_bold_and_strips_paste_debris(series, tmp_path):
+    root = series()
+    target = import_submission(make_docx(tmp_path / "稿件.docx"), root / "2024-03", "区县动态", "东岭区人社局").target
+    assert target.name == "02-东岭区-新建就业帮扶车间5个.md"
+    assert target.read_text("utf-8") == (
+        "---\nsection: 区县动态\ntitle: 东岭区：新建就业帮扶车间5个\nsource: 东岭区人社局\n---\n"
+        "**东岭区：**8月以来，全区新建车间5个，吸纳就业120人。\n\n下一步将继续推进。\n"
+    )
+    edition = load_edition(root, root / "2024-03", load_series(root))
+    assert any(i.meta.title == "东岭区：新建就业帮扶车间5个" for i in edition.items)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gbk"])
+def test_import_text_from_a_chat(series, tmp_path, encoding):
+    source = tmp_path / "稿件.txt"
+    source.write_bytes("溪口区：社区食堂开业\r\n\u3000\u3000首批3个社区食堂开业。\r\n\r\n日均就餐600人次。\r\n".encode(encoding))
+    target = import_submission(source, series() / "2024-03", "工作简讯", title="溪口区社区食堂开业").target
+    text = target.read_text("utf-8")
+    assert "title: 溪口区社区食堂开业\n" in text
+    assert text.endswith("---\n溪口区：社区食堂开业\n\n首批3个社区食堂开业。\n\n日均就餐600人次。\n")
+
+
+def test_import_never_overwrites(series, tmp_path):
+    root = series()
+    source = tmp_path / "a.md"
+    source.write_text("标题\n\n正文。\n", "utf-8")
+    first = import_submission(source, root / "2024-03", "工作简讯").target
+    second = import_submission(source, root / "2024-03", "工作简讯").target
+    assert first != second and first.exists() and second.exists()
+    assert (root / "2024-03/items/01-gaizao.md").read_text("utf-8").startswith("---\nsection: 工作简讯")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "section", "message"),
+    [
+        ("a.doc", b"x", "工作简讯", "不支持的稿件类型"),
+        ("a.docx", b"not a zip", "工作简讯", "无法打开 Word 文件"),
+        ("a.txt", "只有一段".encode(), "工作简讯", "只有一段"),
+        ("a.txt", "标题\n正文".encode(), "不存在", "不在 series.yaml 的 sections 中"),
+    ],
+)
+def test_import_errors(series, tmp_path, name, content, section, message):
+    source = tmp_path / name
+    source.write_bytes(content)
+    with pytest.raises(ContentError, match=message):
+        import_submission(source, series() / "2024-03", section)
+
+
+def printed_text(root):
+    """The body paragraphs of the built issue, as a reader sees them."""
+    from zhuanbao.build import build
+
+    [built] = build(root / "2024-03", root.parent / "out")
+    import docx
+
+    return [p.text for p in docx.Document(str(built.path)).paragraphs]
+
+
+def test_import_prints_what_the_author_typed(series, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("测试标题")
+    typed_paragraphs = ["比例为3*4*5，a_b_c。", "# 话题不是标题", "计划{{ 新建 }}车间，{% 不是模板 %}。", "1. 按原样编号", "[附件]见后",
+                        "R&amp;D投入&#35;1", "---", "~~~", "2.", "<b>不是标签</b>", "见<https://rsj.example.cn>通知"]  # fmt: skip
+    for text in typed_paragraphs:
+        document.add_paragraph(text)
+    document.add_paragraph("第一项", style="List Number")
+    document.add_paragraph("第二项", style="List Number")
+    document.add_paragraph("要点", style="List Bullet")
+    document.add_table(rows=1, cols=2)
+    document.save(tmp_path / "a.docx")
+    root = series()
+    warnings = import_submission(tmp_path / "a.docx", root / "2024-03", "工作简讯").left_out
+    assert warnings == ["稿件中有 1 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记"]
+    paragraphs = [p.replace("\t", "") for p in printed_text(root)]
+    for typed in typed_paragraphs + ["1.第一项", "2.第二项", "●要点"]:
+        assert any(typed in p for p in paragraphs), typed
+
+
+def test_import_refuses_an_empty_title_and_an_empty_file(series, tmp_path):
+    import docx
+
+    (tmp_path / "a.txt").write_text("标题\n正文。\n", "utf-8")
+    with pytest.raises(ContentError, match="标题不能为空"):
+        import_submission(tmp_path / "a.txt", series() / "2024-03", "工作简讯", title="  ")
+    docx.Document().save(tmp_path / "empty.docx")
+    with pytest.raises(ContentError, match="稿件是空的"):
+        import_submission(tmp_path / "empty.docx", series() / "2024-03", "工作简讯")
+
+
+def test_import_cli(series, tmp_path):
+    result = runner.invoke(app, ["import", str(make_docx(tmp_path / "a.docx")), str(series() / "2024-03"), "-s", "区县动态"])
+    assert result.exit_code == 0 and "已导入" in result.output
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_import_reports_what_check_would_say_about_the_new_item(series, tmp_path, monkeypatch, relative):
+    source = tmp_path / "稿件.txt"
+    source.write_text("标题\n完成改造,惠及居民2023年05月。\n", "utf-8")
+    issue = series() / "2024-03"
+    if relative:  # as typed at a prompt: zhuanbao import 稿件.txt content/2024-03
+        monkeypatch.chdir(issue.parent.parent)
+        source, issue = source.relative_to(tmp_path), issue.relative_to(issue.parent.parent)
+    result = runner.invoke(app, ["import", str(source), str(issue), "-s", "工作简讯"])
+    assert result.exit_code == 0
+    assert "[halfwidth-punct]" in result.output and "[date-padding]" in result.output
+
+
+def test_importing_the_same_submission_twice_is_pointed_out(series, tmp_path):
+    source = tmp_path / "稿件.txt"
+    source.write_text("东岭区完成老旧小区改造\n共改造小区12个。\n", "utf-8")
+    issue = series() / "2024-03"
+    runner.invoke(app, ["import", str(source), str(issue), "-s", "工作简讯"])
+    again = runner.invoke(app, ["import", str(source), str(issue), "-s", "重要新闻"])
+    assert again.exit_code == 0 and "[duplicate-title]" in again.output, again.output
+
+
+def test_import_with_a_misspelt_section_suggests_the_right_one(series, tmp_path):
+    (tmp_path / "a.txt").write_text("标题\n正文。\n", "utf-8")
+    with pytest.raises(ContentError) as caught:
+        import_submission(tmp_path / "a.txt", series() / "2024-03", "区县动")
+    assert "--section 写的栏目“区县动”" in caught.value.message and caught.value.hint == "是否想写“区县动态”？"

@@ -1,0 +1,125 @@
+"""zhuanbao new (scaffold.py): the next issue folder, its number, its examples, and what it never overwrites."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from typer.testing import CliRunner
+
+from zhuanbao.cli import app
+from zhuanbao.diagnostics import ContentError, OutputError
+from zhuanbao.load.content import load_edition, load_series
+from zhuanbao.scaffold import new_issue
+
+runner = CliRunner()
+
+
+def test_new_numbers_from_the_last_issue(series):
+    root = series()
+    folder = new_issue(root, dt.date(2024, 4, 16))
+    assert folder.name == "2024-04"
+    text = (folder / "issue.yaml").read_text("utf-8")
+    assert "number: 4\n" in text and "date: 2024-04-16\n" in text and "total: 21" in text
+    examples = sorted(p.name for p in (folder / "items").iterdir())
+    assert examples == ["_示例01-重要新闻.md", "_示例02-部门动态.md", "_示例03-区县动态.md", "_示例04-工作简讯.md"]
+
+
+def test_new_restarts_at_one_in_a_new_year_while_the_total_goes_on(series):
+    folder = new_issue(series(), dt.date(2025, 1, 8))
+    assert folder.name == "2025-01"
+    text = (folder / "issue.yaml").read_text("utf-8")
+    assert "number: 1\n" in text and "total: 21" in text
+
+
+def test_new_issue_examples_are_not_built_but_the_issue_loads_once_written(series):
+    root = series()
+    folder = new_issue(root, dt.date(2024, 4, 16))
+    with pytest.raises(ContentError, match="还没有任何稿件"):
+        load_edition(root, folder, load_series(root))
+    example = next((folder / "items").glob("_示例04*"))
+    (folder / "items" / "01-jianxun.md").write_text(example.read_text("utf-8"), "utf-8")
+    edition = load_edition(root, folder, load_series(root))
+    assert [i.path.name for i in edition.items] == ["01-jianxun.md"]
+
+
+def test_new_never_overwrites(series):
+    root = series()
+    new_issue(root, dt.date(2024, 4, 16))
+    (root / "2024-04" / "issue.yaml").write_text("number: 4\ndate: 2024-04-16\n", "utf-8")
+    with pytest.raises(ContentError, match="早于上一期"):
+        new_issue(root, dt.date(2024, 4, 1))
+    (root / "2024-05").mkdir()
+    with pytest.raises(OutputError, match="已经存在"):
+        new_issue(root, dt.date(2024, 5, 2))
+    assert (root / "2024-04" / "issue.yaml").read_text("utf-8") == "number: 4\ndate: 2024-04-16\n"
+
+
+def test_new_with_a_section_name_unfit_for_a_file_name(series):
+    from .conftest import SERIES_YAML
+
+    root = series({"series.yaml": SERIES_YAML.replace("工作简讯]", "工作简讯/专题]")})
+    folder = new_issue(root, dt.date(2024, 4, 16))
+    assert "_示例04-工作简讯／专题.md" in [p.name for p in (folder / "items").iterdir()]
+    assert "section: 工作简讯/专题" in (folder / "items" / "_示例04-工作简讯／专题.md").read_text("utf-8")
+
+
+def test_a_failed_new_leaves_nothing_behind(series, monkeypatch):
+    root = series()
+    real = type(root).write_text
+    calls = []
+
+    def failing(self, *args, **kwargs):
+        calls.append(self)
+        if len(calls) == 3:  # issue.yaml and one example written, then the disk fills
+            raise OSError(28, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(root), "write_text", failing)
+    with pytest.raises(OutputError, match="磁盘空间不足"):
+        new_issue(root, dt.date(2024, 4, 16))
+    monkeypatch.undo()
+    assert sorted(p.name for p in root.iterdir()) == ["2024-03", "series.yaml"]
+
+
+def test_new_stops_at_an_unreadable_last_issue_instead_of_guessing(series):
+    root = series({"2024-03/issue.yaml": "number: 3\ndate: 2024-02-30\ntotal: 20\n"})
+    with pytest.raises(ContentError) as caught:
+        new_issue(root, dt.date(2025, 1, 5))
+    assert "日期“2024-02-30”不存在" in caught.value.message and caught.value.line == 2
+    assert sorted(p.name for p in root.iterdir()) == ["2024-03", "series.yaml"]
+
+
+def test_new_cli(series):
+    result = runner.invoke(app, ["new", str(series()), "--date", "2024-04-16"])
+    assert result.exit_code == 0 and "已新建" in result.output
+    bad = runner.invoke(app, ["new", str(series()), "--date", "2024/4/16"])
+    assert bad.exit_code == 2 and "应写作 2025-08-26 的形式" in bad.output
+
+
+def test_new_names_a_date_that_does_not_exist(series):
+    bad = runner.invoke(app, ["new", str(series()), "--date", "2025-02-30"])
+    assert bad.exit_code == 2 and "日期“2025-02-30”不存在" in bad.output and "应写作" not in bad.output
+
+
+def test_new_with_a_date_before_the_last_issue_names_that_issue(series):
+    root = series()
+    with pytest.raises(ContentError) as caught:
+        new_issue(root, dt.date(2024, 3, 1))
+    assert caught.value.path == root / "2024-03" / "issue.yaml"
+    assert "--date 2024-03-01 早于上一期（2024-03）的日期 2024-03-15" in caught.value.message
+
+
+def test_new_issue_folder_is_as_open_as_any_folder_the_editor_makes(series):
+    # assembled in a private temporary folder, but renamed into place with the
+    # permissions the user's umask gives, so colleagues sharing the series can write in it
+    import os
+
+    root = series()
+    old = os.umask(0o022)
+    try:
+        folder = new_issue(root, dt.date(2024, 4, 16))
+    finally:
+        os.umask(old)
+    assert folder.stat().st_mode & 0o777 == 0o755
+    assert (folder / "items").stat().st_mode & 0o777 == 0o755

@@ -1,0 +1,40 @@
+"""zhuanbao watch (watch.py): rebuild on save, keep the last good document while an item is broken."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+
+def test_watch_rebuilds_on_save_and_keeps_the_last_good_document(series, tmp_path):
+    from zhuanbao.watch import watch
+
+    root = series()
+    out = tmp_path / "out"
+    results = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch, args=(root / "2024-03", out, None, lambda rebuilt: results.append((rebuilt.built, rebuilt.error))), kwargs={"stop_event": stop}
+    )
+    thread.start()
+    try:
+        deadline = time.time() + 10
+        while not results and time.time() < deadline:
+            time.sleep(0.05)
+        assert results and results[0][1] is None
+        document = out / "工作专报2024年第3期.docx"
+        good = document.read_bytes()
+        item = root / "2024-03/items/01-gaizao.md"
+        time.sleep(0.3)
+        item.write_text("---\nsection: 不存在\n---\n正文。\n", "utf-8")
+        while len(results) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        assert results[-1][1] is not None and "不存在" in results[-1][1].message
+        assert document.read_bytes() == good
+        item.write_text("---\nsection: 工作简讯\n---\n改好了。\n", "utf-8")
+        while (len(results) < 3 or results[-1][1] is not None) and time.time() < deadline:
+            time.sleep(0.05)
+        assert results[-1][1] is None and document.read_bytes() != good
+    finally:
+        stop.set()
+        thread.join(timeout=5)
