@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from zhuanbao.diagnostics import DataError, UserError
-from zhuanbao.indicators import compute, parse_number, time_progress
+from zhuanbao.indicators import compute, time_progress
 from zhuanbao.load.tables import RawTable, read_table
 from zhuanbao.model import TableSpec
 
@@ -127,14 +127,6 @@ def test_missing_column_is_named_with_a_suggestion():
     assert "找不到完成数列“完成数”" in caught.value.message and "是否想写“完成”" in caught.value.message
 
 
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [("1234", 1234), ("1,234.5", 1234.5), ("－3", -3), ("12．5", 12.5), ("−1.4", -1.4), ("63.9%", 63.9), ("12％", 12)],
-)
-def test_numbers_as_offices_type_them(text, value):
-    assert float(parse_number(text)) == value
-
-
 def test_columns_with_a_minus_sign_or_percentages_stay_figures():
     # U+2212 (what Word and WPS make of a typed minus) and 63.9% must not turn a
     # column into text: figures stay right-aligned with the column's decimals
@@ -167,11 +159,6 @@ def test_the_name_column_is_found_from_the_data_rows(rows, names):
     # Excel merges 序号 and 区县 for the 合计 row, so 合计 lands in the 序号 column
     table = compute(spec(), raw(rows, header=("序号", "区县", "目标", "完成")))
     assert [r["name"] for r in table.rows] == names and table.total["actual"] == 17
-
-
-@pytest.mark.parametrize("text", ["", "五", "1.2.3", "12,34", "12%%", "001", "0731"])
-def test_not_numbers(text):
-    assert parse_number(text) is None
 
 
 # --- figures read from files -----------------------------------------------------

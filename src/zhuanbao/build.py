@@ -9,12 +9,11 @@ folder exactly as it was.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from .diagnostics import Diagnostic, OutputError, ToolMissingError, UserError, raise_all
 from .fsio import LOCK_FILE, locked, refuse_blocked, write_all_atomic, write_atomic
@@ -27,8 +26,7 @@ BOOKKEEPING = (STATE_FILE, LOCK_FILE)  # the build's own files in an output fold
 Progress = Callable[[Iterable, int], Iterable]
 
 
-@dataclass(frozen=True)
-class Built:
+class Built(NamedTuple):
     """One document written by a build."""
 
     edition: Edition
@@ -69,9 +67,12 @@ def unstarted(path: Path, issue_dirs: list[Path]) -> list[Path]:
 def prepare(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
     """One issue loaded and its tables computed: what rendering takes. The
     errors of its files and of its tables' figures are reported together."""
+    edition = load_edition(series_dir, issue_dir, series)
+    if not edition.tables:
+        return edition  # most issues: no table to compute, and no need to import the computing
     from .indicators import compute_edition
 
-    return compute_edition(load_edition(series_dir, issue_dir, series))
+    return compute_edition(edition)
 
 
 def load(series_dir: Path, issue_dirs: list[Path]) -> tuple[list[Edition], Path | None]:
@@ -107,6 +108,8 @@ def load_path(path: Path) -> tuple[list[Edition], Path | None]:
 
 def shared_inputs_hash(series_dir: Path, templates) -> str:
     """What every issue of a series depends on: series.yaml, the templates, zhuanbao's version."""
+    import hashlib
+
     from . import __version__
 
     digest = hashlib.sha256(__version__.encode())
@@ -117,6 +120,8 @@ def shared_inputs_hash(series_dir: Path, templates) -> str:
 
 def input_hash(edition: Edition, shared: str) -> str:
     """A fingerprint of everything an issue's document depends on (``shared``: see above)."""
+    import hashlib
+
     digest = hashlib.sha256(shared.encode())
     _digest_files(digest, [p for p in sorted(edition.issue_dir.rglob("*")) if p.is_file()])
     return digest.hexdigest()
@@ -200,6 +205,8 @@ def run(
             for (edition, fingerprint), (target, _) in zip(todo, files):
                 result.built.append(Built(edition, target))
                 state[edition.issue_dir.name] = fingerprint
+            import json
+
             write_atomic(state_path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
         if pdf:
             from .export import to_pdf
@@ -228,6 +235,8 @@ def _pdf_is_stale(document: Path) -> bool:
 
 
 def _read_state(path: Path) -> dict:
+    import json
+
     try:
         data = json.loads(path.read_text("utf-8"))
         return data if isinstance(data, dict) else {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .diagnostics import Location
 
@@ -54,8 +55,7 @@ class Row:
     header: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(NamedTuple):
     """Where a block's content came from, for an error the writer finds laying it out
     (a 版记 taller than a page): the file, what the block is, and what to do."""
 
@@ -104,8 +104,7 @@ class Document:
     items: tuple[PrintedItem, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PrintedItem:
+class PrintedItem(NamedTuple):
     """One item as the bulletin prints it, in plain text."""
 
     file: str

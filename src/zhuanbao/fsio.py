@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +40,8 @@ def umask() -> int:
                     return int(line.split()[1], 8)
     except (OSError, ValueError):
         pass
+    import tempfile
+
     try:  # elsewhere: what mkdir with mode 0777 actually gives
         probe = tempfile.mkdtemp(prefix=".zhuanbao-umask-")
         try:
@@ -103,6 +104,8 @@ def refuse_blocked(paths: list[Path]) -> None:
 
 
 def _write_temporary(path: Path, data: bytes) -> Path:
+    import tempfile  # not at start-up: check and the loaders import this module, and never write
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".tmp", dir=path.parent)
     tmp = Path(name)

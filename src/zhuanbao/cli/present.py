@@ -7,9 +7,6 @@ exit code. Typer is not needed here, so presentations are tested as plain values
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-
 from ..diagnostics import BusyError, Diagnostic, UserError
 
 #: How the command line ends, by what happened. 75 is EX_TEMPFAIL: another run
@@ -27,14 +24,17 @@ def exit_code(exc: BaseException) -> int:
     return next((code for kind, code in EXIT_CODES if isinstance(exc, kind)), EXIT_INTERNAL)
 
 
-@dataclass
 class Shown:
-    """What a command prints, and how it exits."""
+    """What a command prints, and how it exits (a plain class: defined at every start-up)."""
 
-    out: list[str] = field(default_factory=list)
-    err: list[str] = field(default_factory=list)
-    code: int = EXIT_OK
-    err_first: bool = False  # notes that belong before the result (what an import left out)
+    __slots__ = ("out", "err", "code", "err_first")
+
+    def __init__(self, out: list[str] | None = None, err: list[str] | None = None, code: int = EXIT_OK,
+                 err_first: bool = False) -> None:  # fmt: skip
+        self.out = out if out is not None else []
+        self.err = err if err is not None else []
+        self.code = code
+        self.err_first = err_first  # notes that belong before the result (what an import left out)
 
 
 def failure(exc: BaseException, as_json: bool = False) -> Shown:
@@ -51,6 +51,8 @@ def failure(exc: BaseException, as_json: bool = False) -> Shown:
 
 
 def _json(data: dict) -> str:
+    import json  # only for --json: not at every command's start
+
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 

@@ -10,10 +10,9 @@ fingerprinted (``build --changed``) and archived (``publish``) byte for byte.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..diagnostics import TemplateError, os_reason
 from ..style import SheetModel, StyleSheet, resolve
@@ -34,8 +33,7 @@ def default_template_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "templates"
 
 
-@dataclass(frozen=True)
-class TemplateFile:
+class TemplateFile(NamedTuple):
     """One file of a template set, as read."""
 
     name: str  # relative to its folder, with "/" (what Jinja's include and <image name> use)
@@ -44,15 +42,14 @@ class TemplateFile:
     folder: int  # the folder's place in the lookup order: 0 is the user's own when given
 
 
-@dataclass(frozen=True)
-class Templates:
+class Templates(NamedTuple):
     """A template set: its folders in lookup order, every file in effect, and the style sheet they give."""
 
     dirs: tuple[Path, ...]
     files: tuple[TemplateFile, ...]  # by name; the first folder holding a name wins, as in rendering
     sheet: StyleSheet
     #: the .j2 templates decoded (UTF-8, GBK or UTF-16 as Notepad and WPS save them), by name
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str]
 
     def file(self, name: str) -> TemplateFile | None:
         return next((f for f in self.files if f.name == name), None)
@@ -70,6 +67,8 @@ class Templates:
     @property
     def fingerprint(self) -> str:
         """A digest of every file in effect: what a document depends on besides its content."""
+        import hashlib
+
         digest = hashlib.sha256()
         for item in self.files:
             digest.update(item.name.encode() + b"\0" + hashlib.sha256(item.data).digest())
