@@ -160,3 +160,19 @@ def test_search_counts_every_hit_and_lists_as_many_as_asked(series, tmp_path):
     assert every.output.count("\n    ") == 7 and "共 7 条。" in every.output
     few = runner.invoke(app, ["search", "。", "-a", str(archive), "-n", "5"])
     assert few.output.count("\n    ") == 5 and "共 7 条，以上是最相关的 5 条" in few.output
+
+
+def test_a_version_published_without_items_json_is_read_from_its_sources_as_written(series, tmp_path):
+    """Versions from before items.json, or whose sources an older schema allowed, are still found and counted."""
+    root = series({"2024-03/items/02-MORE.MD": "---\nsection: 工作简讯\ntitle: 大写扩展名的稿件\n---\n社区食堂{{ 3 }}家。\n"})
+    folder = publish(root / "2024-03", tmp_path / "archive", pdf=False).folder
+    for path in folder.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (folder / "items.json").unlink()
+    series_yaml = folder / "sources" / "series.yaml"
+    series_yaml.write_text(series_yaml.read_text("utf-8") + "logo: 徽标.png\n", "utf-8")  # a key no schema knows now
+    with Catalogue(tmp_path / "archive") as catalogue:
+        catalogue.rebuild()
+        assert [h.title for h in catalogue.search("老旧小区")] == ["测试区完成老旧小区改造"]
+        assert [(h.title, h.snippet) for h in catalogue.search("社区食堂")] == [("大写扩展名的稿件", "【社区食堂】家。")]
+        assert catalogue.stats()["供稿单位"] == [("测试区住建局", 1), ("（未署名）", 1)]

@@ -355,3 +355,18 @@ def test_watch_reports_each_rebuild_and_keeps_watching_after_an_error(monkeypatc
     assert result.exit_code == 0
     assert result.stderr == f"{Path('a.md')}:2: 错误: 栏目“不存在”不在 series.yaml 的 sections 中\n（上一次生成的文档保留不变，继续监视……）\n"
     assert result.stdout == f"已生成：{Path('out/2025-08.docx')}（12 毫秒）\n"
+
+
+def test_debug_still_ends_a_busy_build_with_75(monkeypatch):
+    replace(monkeypatch, "build", BusyError("另一个生成任务正在写这个输出文件夹，本次没有写入任何文件", Path("out")))
+    result = invoke("--debug", "build", "刊物")
+    assert result.exit_code == 75 and "Traceback" not in result.output
+
+
+def test_stats_shows_the_counts_even_when_a_file_cannot_be_saved(monkeypatch):
+    failure = Diagnostic("无法写入：同名的文件夹或特殊文件已存在", Location(Path("s.xlsx")), kind="输出错误")
+    tables = {"供稿单位": [("东岭区", 1)], "栏目": [("工作简讯", 1)], "月份": [("2025年8月", 1)]}
+    replace(monkeypatch, "stats", services.StatsTables(tables, [Path("s.csv")], [failure]))
+    result = invoke("stats", "--csv", "s.csv", "--xlsx", "s.xlsx")
+    assert result.exit_code == 2 and result.stdout.startswith("【按供稿单位】") and "已保存：s.csv" in result.stdout
+    assert result.stderr == f"{Path('s.xlsx')}: 输出错误: 无法写入：同名的文件夹或特殊文件已存在\n"

@@ -53,3 +53,7 @@ def test_a_typed_date_that_is_no_date_says_why(text, message):
     with pytest.raises(ValueError, match=message):
         parse_iso_date(text)
     assert parse_iso_date("2025-08-26") == dt.date(2025, 8, 26)
+
+
+def test_an_archive_date_edited_by_hand_without_padding_still_reads():
+    assert cn_iso("2025-7-4") == "2025年7月4日"

@@ -153,3 +153,23 @@ def test_import_with_a_misspelt_section_suggests_the_right_one(series, tmp_path)
     with pytest.raises(ContentError) as caught:
         import_submission(tmp_path / "a.txt", series() / "2024-03", "区县动")
     assert "--section 写的栏目“区县动”" in caught.value.message and caught.value.hint == "是否想写“区县动态”？"
+
+
+def test_a_submission_emptied_by_what_was_left_out_says_what_it_was(series, tmp_path):
+    import docx
+
+    from zhuanbao.diagnostics import ContentError
+
+    document = docx.Document()
+    document.add_table(rows=2, cols=2).cell(0, 0).text = "项目"
+    document.save(tmp_path / "只有表格.docx")
+    with pytest.raises(ContentError) as caught:
+        import_submission(tmp_path / "只有表格.docx", series() / "2024-03", "工作简讯")
+    assert caught.value.message == "稿件是空的（没有任何文字）"
+    assert caught.value.hint.startswith("稿件中有 1 个表格没有导入")
+
+
+def test_file_names_keep_the_title_readable(series, tmp_path):
+    (tmp_path / "a.txt").write_text("正文。\n", "utf-8")
+    made = import_submission(tmp_path / "a.txt", series() / "2024-03", "工作简讯", title="东岭区／溪口区: 试点?").target
+    assert made.name == "02-东岭区／溪口区-试点.md"  # Windows' forbidden : ? become -, a typed full-width ／ stays

@@ -135,10 +135,11 @@ def test_an_unquoted_off_turns_a_rule_off(series):
 
 def test_lint_settings_naming_no_rule_or_section_are_reported(series):
     base = series().joinpath("series.yaml").read_text("utf-8")
-    root = series({"series.yaml": base + "lint:\n  rules: {elipsis: warning}\n  required_sections: [工作剪讯]\n"})
+    root = series({"series.yaml": base + "lint:\n  rules: {elipsis: warning, quotes: off}\n  required_sections: [工作剪讯]\n"})
     found = [(f.path.name, f.line, f.message) for f in check(root).findings if f.rule == "lint-settings"]
-    assert [(name, line) for name, line, _ in found] == [("series.yaml", 14), ("series.yaml", 15)]
-    assert "是否想写“ellipsis”" in found[0][2] and "是否想写“工作简讯”" in found[1][2]
+    assert [(name, line) for name, line, _ in found] == [("series.yaml", 14), ("series.yaml", 14), ("series.yaml", 15)]
+    assert "是否想写“ellipsis”" in found[0][2] and "是否想写“straight-quotes”" in found[1][2]
+    assert "是否想写“工作简讯”" in found[2][2]
 
 
 def test_range_rule_follows_the_series(series):

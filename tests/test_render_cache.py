@@ -68,7 +68,7 @@ def test_cached_templates_give_the_same_document_byte_for_byte(series, tmp_path)
     editions, templates_dir = load(series())
     templates = load_templates(templates_dir)
     first = docx_bytes(Renderer(templates, str(tmp_path)).render(editions[0]), templates.sheet)
-    assert len(entries(tmp_path)) == len(templates.texts)  # every template compiled once, and kept
+    assert len(entries(tmp_path)) == len(templates.templates)  # every template compiled once, and kept
     warm = Renderer(templates, str(tmp_path))  # as in a fresh process
     compiled = []
     env = warm.env

@@ -106,6 +106,7 @@ def test_sentence_errors_name_the_item_file_and_line(series, body, message, line
         ("{{ tables.targets.cont }}", "没有“cont”这一项", "是否想写“count”？"),
         ("{{ tables.xyz.count }}", "没有“xyz”这一项", "本期的表：targets"),
         ("{{ isue.number }}", "“isue”不存在", "是否想写“issue”？"),
+        ("{{ table.targets.count }}", "“table”不存在", "本期的表：targets"),  # tables, not a table's field
     ],
 )
 def test_a_misspelt_name_in_a_sentence_gets_a_did_you_mean(series, body, message, hint):
@@ -242,3 +243,23 @@ def test_a_misspelt_name_in_an_issue_without_tables_still_gets_its_suggestion(se
     with pytest.raises(ContentError) as caught:
         rendered(root)
     assert caught.value.hint == "是否想写“number”？"
+
+
+@pytest.mark.parametrize(
+    ("body", "printed"),
+    [
+        ("{{ tables.targets.rows[0]['目标'] }}|{{ tables.targets.rows[0].target }}", "10|10"),  # as typed, not 10.0
+        ("{{ tables.targets.rows[1].actual * 1.5 }}", "16.5"),  # an exact figure meets a float
+        ("{{ tables.targets.rows[1].actual + 0.5 }}|{{ 0.5 + tables.targets.rows[1].actual }}", "11.5|11.5"),
+        ("{{ (tables.targets.total.actual / 7) | round(2) }}", "15.43"),
+        ("{{ tables.targets.rows | sum(attribute='actual') }}", "108"),
+        ("{{ -tables.targets.rows[0].actual * 0.1 }}", "-1.0"),
+    ],
+)
+def test_figures_are_exact_and_sentences_can_still_do_sums_with_them(series, body, printed):
+    assert f"进展。{printed}" in texts(rendered(with_data(series, body)))
+
+
+def test_dividing_a_figure_by_zero_is_said_in_chinese(series):
+    with pytest.raises(ContentError, match="正文中的 {{ }} 无法计算：除数为 0"):
+        rendered(with_data(series, "{{ tables.targets.rows[0].actual / 0 }}"))

@@ -34,8 +34,13 @@ def test_publish_archives_the_template_files_it_used(series, tmp_path):
 
 
 def test_publish_takes_one_issue(series, tmp_path):
+    root = series()
+    assert services.publish(root, tmp_path / "a", pdf=False).version == 1  # a series of one issue is that issue
+    (root / "2024-04" / "items").mkdir(parents=True)
+    (root / "2024-04" / "issue.yaml").write_text("number: 4\ndate: 2024-04-15\n", "utf-8")
+    (root / "2024-04" / "items" / "01.md").write_text("---\nsection: 工作简讯\n---\n正文。\n", "utf-8")
     with pytest.raises(ContentError, match="publish 一次发布一期"):
-        services.publish(series(), tmp_path / "archive", pdf=False)
+        services.publish(root, tmp_path / "b", pdf=False)
 
 
 def test_a_title_an_import_repeats_is_reported_on_the_new_item(series, tmp_path):
@@ -83,3 +88,11 @@ def test_search_answers_from_the_published_text(series, tmp_path):
     hits = services.search("老旧小区", tmp_path / "archive").hits
     assert [(h.name, h.section, h.title) for h in hits] == [("工作专报2024年第3期", "工作简讯", "测试区完成老旧小区改造")]
     assert services.search("低保", tmp_path / "archive").hits == []
+
+
+def test_stats_saves_what_it_can_and_says_what_it_could_not(series, tmp_path):
+    services.publish(series() / "2024-03", tmp_path / "archive", pdf=False)
+    (tmp_path / "s.xlsx").mkdir()
+    result = services.stats(tmp_path / "archive", csv=tmp_path / "s.csv", xlsx=tmp_path / "s.xlsx")
+    assert result.saved == [tmp_path / "s.csv"] and (tmp_path / "s.csv").is_file()
+    assert [d.path for d in result.failed] == [tmp_path / "s.xlsx"] and result.tables["供稿单位"] == [("测试区住建局", 1)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 
 def test_watch_rebuilds_on_save_and_keeps_the_last_good_document(series, tmp_path):
     from zhuanbao.watch import watch
@@ -38,3 +40,11 @@ def test_watch_rebuilds_on_save_and_keeps_the_last_good_document(series, tmp_pat
     finally:
         stop.set()
         thread.join(timeout=5)
+
+
+def test_watch_with_a_template_folder_that_is_not_there_says_so(series, tmp_path):
+    from zhuanbao.diagnostics import TemplateError
+    from zhuanbao.watch import watch
+
+    with pytest.raises(TemplateError, match="模板文件夹不存在"):
+        watch(series() / "2024-03", tmp_path / "out", tmp_path / "nope", lambda rebuilt: None)

@@ -18,7 +18,7 @@ def test_unchanged_templates_reuse_one_compiled_renderer(tmp_path):
     assert workspace.renderer(workspace.templates(mine)) is first
     (mine / "section.xml.j2").write_text(SECTION.replace("〖", "【"), "utf-8")
     edited = workspace.renderer(workspace.templates(mine))
-    assert edited is not first and "【" in edited.templates.texts["section.xml.j2"]
+    assert edited is not first and "【" in edited.templates.text("section.xml.j2")
 
 
 def test_the_style_sheet_is_resolved_once_while_its_bytes_stay_the_same(tmp_path, monkeypatch):

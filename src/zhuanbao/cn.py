@@ -24,8 +24,10 @@ def cn_month(year: int, month: int) -> str:
 
 
 def cn_iso(text: str) -> str:
-    """An ISO date as stored in the archive (2025-08-26) → 2025年8月26日."""
-    return cn_date(dt.date.fromisoformat(text))
+    """A date as stored in the archive's manifests (2025-08-26; an unpadded
+    2025-8-26 edited by hand too) → 2025年8月26日."""
+    year, month, day = (int(part) for part in text.split("-"))
+    return f"{year}年{month}月{day}日"
 
 
 def cn_num(number: int) -> str:

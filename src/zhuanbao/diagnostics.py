@@ -216,13 +216,14 @@ def suggest(name: str, choices: Iterable[str]) -> str | None:
     """"是否想写“title”？" for a misspelt name, or None when nothing is close.
 
     One rule for every "did you mean": Latin names (keys, columns, rules)
-    must share most of their letters; Chinese names (sections, headings) are
-    two to six characters, where one character in common is already a lot.
+    must share half their letters (quotes → straight-quotes); Chinese names
+    (sections, headings) are two to six characters, where one character in
+    common is already a lot.
     """
     import difflib
 
     choices = [c for c in choices if isinstance(c, str)]
-    cutoff = 0.6 if name.isascii() else 0.3
+    cutoff = 0.5 if name.isascii() else 0.3
     guess = difflib.get_close_matches(name, choices, n=1, cutoff=cutoff)
     return f"是否想写“{guess[0]}”？" if guess else None
 

@@ -57,3 +57,37 @@ def format_rate(rate: Decimal | float, decimals: int) -> str:
     if rate < 1 and percent >= 100:
         percent = Decimal(100) - Decimal(1).scaleb(-decimals)
     return f"{percent}%"
+
+
+class Figure(Decimal):
+    """An exact figure that item sentences and templates can still do sums with.
+
+    Figures stay ``Decimal`` from the cell to the printed text (0.1 + 0.2 is
+    0.3, 36 prints as 36, not 36.0); but a sentence may well write
+    ``{{ row.actual * 0.5 }}``, and a plain ``Decimal`` refuses to meet a float.
+    A float here is taken as the number it prints as (0.5 as Decimal("0.5")).
+    """
+
+    __slots__ = ()
+
+
+def _as_exact(value):
+    return Decimal(repr(value)) if isinstance(value, float) else value
+
+
+def _figure_operator(name: str):
+    base = getattr(Decimal, name)
+
+    def operator(self, *others):
+        result = base(self, *(_as_exact(o) for o in others))
+        return Figure(result) if type(result) is Decimal else result
+
+    operator.__name__ = name
+    return operator
+
+
+for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
+              "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__", "__rpow__", "__neg__", "__pos__",
+              "__abs__"):  # fmt: skip
+    setattr(Figure, _name, _figure_operator(_name))
+del _name

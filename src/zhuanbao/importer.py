@@ -21,8 +21,8 @@ from .load.frontmatter import front_matter_end
 from .load.text import clean, read_text
 
 _INDENT = re.compile(r"^[\s\u3000]+")
-# Also the punctuation and spaces a title holds: 东岭区：新建车间5个 → 东岭区-新建车间5个
-_SEPARATORS = re.compile(r"[\s\u3000，。、；：？！（）“”《》【】／＼：＊？＂＜＞｜]+")
+# What Windows refuses in a name, and the punctuation and spaces a title holds: 东岭区：新建车间5个 → 东岭区-新建车间5个
+_SEPARATORS = re.compile(r'[\\/:*?"<>|\s\u3000，。、；：？！（）“”《》【】]+')
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 
 
@@ -124,7 +124,7 @@ def _unescape(text: str) -> str:
 
 
 def _slug(title: str) -> str:
-    slug = _SEPARATORS.sub("-", safe_name(title)).strip("-")
+    slug = safe_name(_SEPARATORS.sub("-", title)).strip("-")
     return slug[:20].rstrip("-") or "gaojian"
 
 
@@ -164,14 +164,16 @@ def import_submission(
         paragraphs = text_paragraphs(source_file)
     else:
         raise ContentError(f"不支持的稿件类型“{source_file.suffix}”（支持 .docx、.txt、.md）", source_file)
+    # what was left out may be why too little is left: said with the refusal
+    why = "；".join(left_out) or None
     if not paragraphs:
-        raise ContentError("稿件是空的（没有任何文字）", source_file)
+        raise ContentError("稿件是空的（没有任何文字）", source_file, hint=why)
     if title is None:
         if len(paragraphs) < 2:
-            raise ContentError("稿件只有一段，无法把首段当作标题；请用 --title 指定标题", source_file)
+            raise ContentError("稿件只有一段，无法把首段当作标题；请用 --title 指定标题", source_file, hint=why)
         title = _unescape(paragraphs.pop(0).replace("**", "")).rstrip("。")
     if not paragraphs:
-        raise ContentError("稿件没有正文", source_file)
+        raise ContentError("稿件没有正文", source_file, hint=why)
     meta = {"section": section, "title": title}
     if unit:
         meta["source"] = unit

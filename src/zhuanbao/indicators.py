@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .diagnostics import UserError, raise_all
-from .figures import decimals_of, format_number, format_rate, is_percent, parse_number, round_half_up
+from .figures import Figure, decimals_of, format_number, format_rate, is_percent, parse_number, round_half_up
 from .load.tables import RawTable
 from .model import TableSpec
 
@@ -31,7 +31,7 @@ def time_progress(as_of: dt.date) -> Decimal:
     """Elapsed share of the year on ``as_of`` (by days), e.g. 30 Sep → 74.8%."""
     start = dt.date(as_of.year, 1, 1)
     days = (dt.date(as_of.year + 1, 1, 1) - start).days
-    return Decimal((as_of - start).days + 1) / Decimal(days)
+    return Figure((as_of - start).days + 1) / days
 
 
 @dataclass
@@ -217,7 +217,7 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
         actual = sum(r["actual"] for r in rows)
         if typed_total is not None:
             _check_typed_total(raw, typed_total, [(target_col, "目标数", target), (actual_col, "完成数", actual)])
-        total = {"name": TOTAL_LABEL, "target": target, "actual": actual, "rate": actual / target}
+        total = {"name": TOTAL_LABEL, "target": Figure(target), "actual": Figure(actual), "rate": Figure(actual / target)}
         total["rate_text"] = format_rate(actual / target, spec.decimals)
         if spec.as_of:
             total["status"] = DONE if total["rate"] >= 1 else (LAGGING if total["rate"] < indicator.progress else ON_TRACK)
@@ -267,9 +267,9 @@ def _rate(raw: RawTable, index: int, target_col: int, actual_col: int, decimals:
     if is_percent(raw.rows[index][target_col]) != is_percent(raw.rows[index][actual_col]):
         raise raw.error("目标数和完成数要么都写成百分数，要么都不写（一个带 %、一个不带，无法相比）", index, actual_col)
     return {
-        "target": target,
-        "actual": actual,
-        "rate": actual / target,
+        "target": Figure(target),
+        "actual": Figure(actual),
+        "rate": Figure(actual / target),
         "rate_text": format_rate(actual / target, decimals),
     }
 

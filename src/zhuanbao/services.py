@@ -149,7 +149,7 @@ def publish(path: Path, archive: Path | None = None, revise: bool = False, templ
     from .workspace import Workspace
 
     series_dir, issue_dirs = locate(path)
-    if len(issue_dirs) != 1 or issue_dirs[0] != path.resolve():
+    if len(issue_dirs) != 1:  # a series folder of one issue is that issue
         raise ContentError("publish 一次发布一期：请给出某一期的文件夹", path)
     workspace = workspace or Workspace()
     editions, series_templates = load(series_dir, issue_dirs)
@@ -200,6 +200,7 @@ class StatsTables(NamedTuple):
 
     tables: dict[str, list[tuple[str, int]]]
     saved: Sequence[Path] = ()
+    failed: Sequence[Diagnostic] = ()  # a file that could not be saved (the run ends with 2)
 
 
 def stats(archive: Path | None = None, year: int | None = None, series: str | None = None,
@@ -214,12 +215,15 @@ def stats(archive: Path | None = None, year: int | None = None, series: str | No
             check_name(target, suffix)  # before counting: a slip in a name must not cost the run
     with Catalogue(archive_to_read(archive)) as catalogue:
         tables = catalogue.stats(year, series)
-    saved = []
+    saved, failed = [], []
     for target, write in ((csv, write_csv), (xlsx, write_xlsx)):
         if target is not None:
-            write(tables, target)
-            saved.append(target)
-    return StatsTables(tables, saved)
+            try:
+                write(tables, target)
+                saved.append(target)
+            except UserError as exc:  # the counts are still worth showing, and the other file saved
+                failed.extend(exc.diagnostics)
+    return StatsTables(tables, saved, failed)
 
 
 class Site(NamedTuple):

@@ -51,6 +51,7 @@ def watch(
 
     series_dir, _ = locate(path)
     workspace = Workspace()
+    workspace.templates(templates)  # a missing or wrong template folder: said now, not as a watcher's traceback
     report(rebuild(path, outdir, templates, workspace))
     watched = [series_dir] + ([templates] if templates else [])
     out = outdir.resolve()

@@ -302,26 +302,26 @@ def recorded_versions(archive: Path) -> list[tuple[str, str]]:
 
 def _items(folder: Path, issue_folder: str) -> list[dict]:
     """The items of a published version: items.json (text as printed), or, for a
-    version without it, its sources read by the loader, template code left out."""
+    version without it, its sources — the files the loader takes for items, split
+    as the loader splits them, template code left out. The front matter is read
+    as written, not validated: what was published under an older series.yaml
+    or schema is still found and counted."""
     from ..diagnostics import UserError
-    from ..load.content import ITEMS_DIR, item_files, load_item, load_series
-    from ..load.frontmatter import TEMPLATE_CODE
+    from ..load.content import ITEMS_DIR, item_files
+    from ..load.frontmatter import TEMPLATE_CODE, split_front_matter
+    from ..load.text import read_text
     from ..markdown import to_blocks
 
     if (folder / ITEMS).is_file():
         return json.loads((folder / ITEMS).read_text("utf-8"))
-    sources = folder / SOURCES
-    try:
-        series = load_series(sources)
-    except UserError:
-        return []
     out = []
-    for path in item_files(sources / issue_folder / ITEMS_DIR):
+    for path in item_files(folder / SOURCES / issue_folder / ITEMS_DIR):
         try:
-            item = load_item(path, series)
+            source = split_front_matter(read_text(path), path)
         except UserError:
             continue
-        text = "\n".join(b.text for b in to_blocks(TEMPLATE_CODE.sub("", item.body), item.body_line))
-        out.append({"file": path.name, "section": item.meta.section, "title": item.meta.title or "",
-                    "source": item.meta.source or "", "text": text})  # fmt: skip
+        meta = source.meta.data
+        text = "\n".join(b.text for b in to_blocks(TEMPLATE_CODE.sub("", source.body), source.body_line))
+        out.append({"file": path.name, "section": str(meta.get("section", "")), "title": str(meta.get("title") or ""),
+                    "source": str(meta.get("source") or ""), "text": text})  # fmt: skip
     return out

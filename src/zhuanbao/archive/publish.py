@@ -143,6 +143,8 @@ def _copy_sources(edition: Edition, templates, target: Path) -> None:
     shutil.copytree(edition.issue_dir, target / edition.issue_dir.name, ignore=ignore)
     shutil.copy2(edition.series_dir / SERIES_FILE, target / SERIES_FILE)
     for file in templates.files:  # the bytes that were used, not whatever the folder holds by now
+        if file.data is None:
+            continue  # too large or unreadable: the document cannot have used it
         destination = target / TEMPLATES / file.name
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(file.data)

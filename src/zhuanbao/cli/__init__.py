@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__, services
-from ..diagnostics import UserError
+from ..diagnostics import BusyError, UserError
 from . import present, zh
 
 zh.install()
@@ -50,8 +50,8 @@ def _execute(call: Callable[[], Any], show: Callable[[Any], present.Shown], as_j
     try:
         result = call()
     except (UserError, KeyboardInterrupt) as exc:
-        if _state["debug"] and isinstance(exc, UserError):
-            raise
+        if _state["debug"] and isinstance(exc, UserError) and not isinstance(exc, BusyError):
+            raise  # a busy folder is no fault to trace: it still ends with 75 for the scheduler
         _show(present.failure(exc, as_json))
         return
     _show(show(result))

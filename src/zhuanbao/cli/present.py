@@ -157,6 +157,8 @@ def stats(result) -> Shown:
                 shown.out.append(f"  {label}{' ' * int((width - em_width(label)) * 2)}{count:>4}")
             shown.out.append(f"  合计{' ' * int((width - 2) * 2)}{sum(c for _, c in rows):>4}")
     shown.out += [f"已保存：{path}" for path in result.saved]
+    shown.err = [str(failure) for failure in result.failed]
+    shown.code = EXIT_USER if result.failed else EXIT_OK
     return shown
 
 

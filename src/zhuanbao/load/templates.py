@@ -38,21 +38,40 @@ class TemplateFile(NamedTuple):
 
     name: str  # relative to its folder, with "/" (what Jinja's include and <image name> use)
     path: Path
-    data: bytes
+    data: bytes | None  # None: too large or unreadable (an error only if a template uses it)
     folder: int  # the folder's place in the lookup order: 0 is the user's own when given
+    problem: str | None = None  # why there is no data, in Chinese
 
 
 class Templates(NamedTuple):
-    """A template set: its folders in lookup order, every file in effect, and the style sheet they give."""
+    """A template set: its folders in lookup order, every file in effect, and the style sheet they give.
+
+    Names are matched without regard to case, as Windows and macOS match file
+    names: a user's Bulletin.xml.j2 replaces the default bulletin.xml.j2 on
+    every system alike.
+    """
 
     dirs: tuple[Path, ...]
-    files: tuple[TemplateFile, ...]  # by name; the first folder holding a name wins, as in rendering
+    files: tuple[TemplateFile, ...]  # one per name; the first folder holding a name wins, as in rendering
     sheet: StyleSheet
-    #: the .j2 templates decoded (UTF-8, GBK or UTF-16 as Notepad and WPS save them), by name
-    texts: dict[str, str]
 
     def file(self, name: str) -> TemplateFile | None:
-        return next((f for f in self.files if f.name == name), None)
+        wanted = name.casefold()
+        return next((f for f in self.files if f.name.casefold() == wanted), None)
+
+    def text(self, name: str) -> str | None:
+        """A template's text, decoded as every user file is (UTF-8, GBK, UTF-16); None if there is no such file."""
+        file = self.file(name)
+        if file is None:
+            return None
+        if file.data is None:
+            raise TemplateError(file.problem or "无法读取", file.path)
+        return clean(decode(file.data, file.path))
+
+    @property
+    def templates(self) -> list[TemplateFile]:
+        """The Jinja templates of the set (*.j2)."""
+        return [f for f in self.files if f.name.endswith(TEMPLATE_SUFFIX)]
 
     @property
     def main(self) -> Path:
@@ -71,7 +90,8 @@ class Templates(NamedTuple):
 
         digest = hashlib.sha256()
         for item in self.files:
-            digest.update(item.name.encode() + b"\0" + hashlib.sha256(item.data).digest())
+            content = hashlib.sha256(item.data).digest() if item.data is not None else (item.problem or "").encode()
+            digest.update(item.name.encode() + b"\0" + content)
         return digest.hexdigest()
 
 
@@ -103,22 +123,24 @@ def load_templates(
     default = default_template_dir()
     if default not in dirs:
         dirs.append(default)
-    files: dict[str, TemplateFile] = {}
+    files: dict[str, TemplateFile] = {}  # by name casefolded
     for index, directory in enumerate(dirs):
         for path in sorted(directory.rglob("*")):
-            name = path.relative_to(directory).as_posix()
-            if name in files or any(part.startswith(".") for part in path.relative_to(directory).parts):
+            relative = path.relative_to(directory)
+            key = relative.as_posix().casefold()
+            if key in files or any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
-            if path.is_file():
-                files[name] = TemplateFile(name, path, _read(path), index)
+            try:
+                files[key] = TemplateFile(relative.as_posix(), path, _read(path), index)
+            except TemplateError as exc:  # a stray photo or a locked file: an error only where a template uses it
+                files[key] = TemplateFile(relative.as_posix(), path, None, index, exc.message)
     style_file = files.get(STYLE_FILE)
     if style_file is None:
         raise TemplateError(f"找不到样式表 {STYLE_FILE}", dirs[0])
-    texts = {}
-    for item in files.values():
-        if item.name.endswith(TEMPLATE_SUFFIX):
-            texts[item.name] = clean(decode(item.data, item.path))
-    return Templates(tuple(dirs), tuple(files[n] for n in sorted(files)), style(style_file.path, style_file.data), texts)
+    if style_file.data is None:
+        raise TemplateError(style_file.problem or "无法读取", style_file.path)
+    ordered = tuple(files[key] for key in sorted(files))
+    return Templates(tuple(dirs), ordered, style(style_file.path, style_file.data))
 
 
 def _read(path: Path) -> bytes:

@@ -27,21 +27,22 @@ from .messages import explain
 
 
 def _environment(templates: Templates, cache_dir: str | None = None):
-    """A sandboxed Jinja environment whose templates are the set's texts (no file is read)."""
+    """A sandboxed Jinja environment over the set's files as read (no file is opened here)."""
     from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
     from jinja2.sandbox import SandboxedEnvironment
 
     from .cache import bytecode_cache
 
-    paths = {f.name: str(f.path) for f in templates.files}
-
     class SetLoader(BaseLoader):
+        """Any file of the set by name (as FileSystemLoader would find it), decoded when first used."""
+
         def get_source(self, environment, template):
-            if template not in templates.texts:
+            text = templates.text(template)
+            if text is None:
                 raise TemplateNotFound(template)
             # the file's path as the compiled code's file name: a runtime error's
             # traceback then names the template and line the editor must open
-            return templates.texts[template], paths[template], lambda: True
+            return text, str(templates.file(template).path), lambda: True
 
     env = SandboxedEnvironment(
         loader=SetLoader(),
@@ -195,12 +196,11 @@ def _data_hint(exc: BaseException, data: dict) -> str | None:
         return None
     name = found.group(1) or found.group(2)
     tables = list(data.get("tables", {}))
-    # a table's fields (count, rows …) are a spelling to suggest only where there are tables;
-    # "tables" itself is no answer (the issue has none, or the name was a table's)
-    known = [k for k in data if k != "tables"] + tables + (TABLE_NAMES if tables else [])
-    known += ["number", "date", "year", "total", "name", "issuer", "program"]
+    # a table's fields (count, rows …) are a spelling to suggest only where there are tables
+    known = [*data, *tables, *(TABLE_NAMES if tables else []), "number", "date", "year", "total", "name", "issuer",
+             "program"]  # fmt: skip
     guess = suggest(name, known)
-    if guess:
+    if guess and guess != suggest("tables", ["tables"]):  # "table.x" meant a table: list the tables instead
         return guess
     return f"本期的表：{'、'.join(tables)}" if tables else "本期的 issue.yaml 中没有 tables（指标表）"
 
@@ -311,6 +311,8 @@ def _template_images(blocks: list, media: dict[str, bytes], templates: Templates
     for name in sorted({run.image for p in paragraphs for run in p.runs if run.image and run.image not in media}):
         plain = Path(name).name == name and not name.startswith(".")  # a file in the folder, not a path out of it
         file = templates.file(name) if plain else None
+        if file is not None and file.data is None:
+            raise TemplateError(f"<image name=“{name}”>：无法读取图片：{file.problem}", file.path)
         if file is None or not file.data.startswith(b"\x89PNG\r\n\x1a\n"):
             path, line = written_where(templates, f'"{name}"') or (templates.main, None)
             what = "不是 PNG 图片" if file is not None else "在模板文件夹中找不到（图表名为 chart-表代号.png）"

@@ -208,13 +208,19 @@ class _Parser:
 
 
 def _template_lines(templates):
-    """(folder index, file, line number, line) of every template in effect, as
-    rendering reads them, {# comments #} blanked."""
+    """(folder index, file, line number, line) of every template in effect at the
+    top of its folder (a backup copy in a subfolder is no suspect), as rendering
+    reads them, {# comments #} blanked."""
+    from ..diagnostics import UserError
+
     if templates is None:
         return
-    for file in templates.files:
-        text = templates.texts.get(file.name)
-        if text is None:
+    for file in templates.templates:
+        if "/" in file.name:
+            continue
+        try:
+            text = templates.text(file.name)
+        except UserError:  # unreadable: it cannot have written the markup
             continue
         text = re.sub(r"\{#.*?#\}", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
         for number, line in enumerate(text.split("\n"), start=1):

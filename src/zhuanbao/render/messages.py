@@ -24,7 +24,7 @@ _MESSAGES = [
     (r"^expected token 'end of print statement', got '(?P<name>[^']+)'", "“{name}”前面缺少运算符或过滤器的“|”"),
     (r"^unexpected '(?P<name>[^']+)'", "多了或写错了“{name}”"),
     (r"^access to attribute '(?P<name>[^']+)' .* is unsafe", "不允许使用“{name}”"),
-    (r"^(?:float )?division( or modulo)? by zero$", "除数为 0"),
+    (r"^(?:float )?division( or modulo)? by zero$|^\[<class 'decimal\.(?:DivisionByZero|DivisionUndefined)'>\]$", "除数为 0"),
     (r"^can only concatenate str", "文字和数字不能直接相加（数字可先用 |string 转为文字）"),
     (r"^unsupported operand type", "这两个值不能这样运算（一个是文字，一个是数字？）"),
     (r"^Range too big", "范围太大"),
