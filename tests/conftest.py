@@ -204,3 +204,42 @@ def archived(tmp_path):
     for path in archive.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     return archive, published.folder
+
+
+# --- hostile inputs: the real command under memory and time limits ------------------------------------
+
+
+@dataclass
+class Bounded:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def bounded(*args: str, memory_mb: int = 512, seconds: float = 60, cwd: Path | None = None) -> Bounded:
+    """Run ``python -m zhuanbao ARGS`` as a user would, with its address space capped at ``memory_mb``
+    and its time at ``seconds``: a hostile input must end in a Chinese message (exit 2), not in
+    MemoryError, a traceback or a hang. Fails the test when the time limit is hit."""
+    import resource
+    import sys
+    import time
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
+
+    start = time.monotonic()
+    try:
+        result = subprocess.run([sys.executable, "-m", "zhuanbao", *args], capture_output=True, text=True,
+                                preexec_fn=limit, timeout=seconds, cwd=cwd)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"zhuanbao {' '.join(args)} ran past {seconds} s")
+    return Bounded(result.returncode, result.stdout, result.stderr, time.monotonic() - start)
+
+
+def refused(result: Bounded, *fragments: str) -> None:
+    """A hostile input was refused as a user error: exit 2, the fragments in the message, no traceback."""
+    assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr, result.stderr[-2000:]
+    for fragment in fragments:
+        assert fragment in result.stderr, (fragment, result.stderr[-2000:])
