@@ -249,3 +249,43 @@ def test_invalid_series_yaml(tmp_path):
         ("未知的键“sectoins”", 3),
     ]
     assert caught.value.diagnostics[1].hint == "是否想写“sections”？"
+
+
+# --- links out of the series -------------------------------------------------------------
+
+
+def test_an_item_that_links_out_of_the_series_is_not_read(series, tmp_path):
+    secret = tmp_path / "机密" / "名单.md"
+    secret.parent.mkdir()
+    secret.write_text("---\nsection: 工作简讯\n---\n不该印出的内容。\n", "utf-8")
+    root = series()
+    (root / "2024-03" / "items" / "02-link.md").symlink_to(secret)
+    with pytest.raises(ContentError) as caught:
+        load_edition(root, root / "2024-03", load_series(root))
+    assert caught.value.path == root / "2024-03" / "items" / "02-link.md"
+    assert caught.value.message == "稿件是一个链接，指向series文件夹之外，不会读取"
+
+
+def test_a_link_inside_the_series_is_read(series):
+    root = series({"shared/通用.md": "---\nsection: 工作简讯\ntitle: 共用稿件\n---\n正文。\n"})
+    (root / "2024-03" / "items" / "02-link.md").symlink_to(root / "shared" / "通用.md")
+    edition = load_edition(root, root / "2024-03", load_series(root))
+    assert [i.meta.title for i in edition.items] == ["测试区完成老旧小区改造", "共用稿件"]
+
+
+def test_an_issue_yaml_that_links_out_of_the_series_is_not_read(series, tmp_path):
+    (tmp_path / "elsewhere.yaml").write_text("number: 3\ndate: 2024-03-15\n", "utf-8")
+    root = series(drop=("2024-03/issue.yaml",))
+    (root / "2024-03" / "issue.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    with pytest.raises(ContentError, match="issue.yaml是一个链接，指向series文件夹之外"):
+        load_edition(root, root / "2024-03", load_series(root))
+
+
+def test_check_does_not_read_an_item_that_links_out(series, tmp_path):
+    from zhuanbao.lint import check
+
+    (tmp_path / "out.md").write_text("---\nsection: 工作简讯\n---\n半角,标点。\n", "utf-8")
+    root = series()
+    (root / "2024-03" / "items" / "02-link.md").symlink_to(tmp_path / "out.md")
+    found = [(f.path.name, f.rule) for f in check(root).findings]
+    assert found == [("02-link.md", "build")]  # refused, not linted

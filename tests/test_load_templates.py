@@ -118,3 +118,15 @@ def test_a_template_need_not_end_in_j2_and_an_unused_broken_one_harms_nothing(se
     editions, _ = load_path(series())
     texts = [p.text for p in render(editions[0], load_templates(mine)).blocks if hasattr(p, "runs")]
     assert "附：通知。" in texts
+
+
+def test_a_template_that_links_out_of_its_folder_is_not_read(series, tmp_path):
+    (tmp_path / "别处.j2").write_text('<p style="section">外面的{{ section.name }}</p>\n', "utf-8")
+    mine = write_tree(tmp_path / "mine", {"masthead.xml.j2": '<p style="body">报头</p>\n'})
+    (mine / "section.xml.j2").symlink_to(tmp_path / "别处.j2")
+    templates = load_templates(mine)
+    assert templates.file("section.xml.j2").data is None
+    editions, _ = load_path(series())
+    with pytest.raises(TemplateError) as caught:
+        render(editions[0], templates)
+    assert caught.value.path == mine.resolve() / "section.xml.j2" and "指向模板文件夹之外" in caught.value.message

@@ -263,3 +263,37 @@ def test_figures_are_exact_and_sentences_can_still_do_sums_with_them(series, bod
 def test_dividing_a_figure_by_zero_is_said_in_chinese(series):
     with pytest.raises(ContentError, match="正文中的 {{ }} 无法计算：除数为 0"):
         rendered(with_data(series, "{{ tables.targets.rows[0].actual / 0 }}"))
+
+
+# --- item bodies are bounded: a submission from outside cannot exhaust the machine ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{{ "x" * 10**10 }}', "重复出来的内容太长"),
+        ("{{ [1] * 10**9 }}", "重复出来的内容太长"),
+        ("{{ 2 ** 100000000 }}", "乘方太大"),
+        ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "循环次数太多"),
+        ('{{ "x" | center(10**10) }}', "过滤器“center”的参数太大"),
+        ('{{ "x".center(10**10) }}', "“center”要写出的内容太长"),
+        ('{{ "%999999999s" % "x" }}', "格式中的宽度太大"),
+        ('{{ "{:>999999999}".format("x") }}', "“format”要写出的内容太长"),
+        ("{{ lipsum(10**6) }}", "“lipsum”不存在"),
+        ('{% for i in range(90000) %}{{ "正文" * 1000 }}{% endfor %}', "排出来的文字太多（超过 200,000 个字符）"),
+    ],
+)
+def test_a_body_that_would_exhaust_memory_or_time_is_stopped_at_its_line(series, tmp_path, body, message):
+    """At the line that asked for it; a body too long as a whole, at the line the body starts."""
+    from .conftest import bounded, refused
+
+    root = with_data(series, f"前一行。\n\n{body}")
+    result = bounded("build", str(root / "2024-03"), "-o", str(tmp_path / "out"), memory_mb=512, seconds=30)
+    line = 5 if "太多（超过" in message else 7
+    refused(result, f"{root / '2024-03' / 'items' / '01-gaizao.md'}:{line}: 错误: 正文", message)
+    assert result.seconds < 20 and not (tmp_path / "out").exists()
+
+
+def test_ordinary_loops_and_repetition_still_work(series):
+    body = "{% for row in tables.targets.rows %}{{ loop.index }}{% endfor %}{{ '—' * 2 }}{{ range(3) | list | length }}"
+    assert "进展。12345678——3" in texts(rendered(with_data(series, body)))

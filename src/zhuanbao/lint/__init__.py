@@ -26,6 +26,7 @@ from ..load.content import (
     item_files,
     load_series,
     locate,
+    refuse_link_out,
     stray_files,
 )
 from ..load.frontmatter import split_front_matter
@@ -82,8 +83,10 @@ class Checker:
             text = text[:start] + replacement + text[start + length :]
         return text
 
-    def lint_item(self, path: Path) -> None:
+    def lint_item(self, path: Path, series_dir: Path | None = None) -> None:
         try:
+            if series_dir is not None:
+                refuse_link_out(path, series_dir, "稿件")  # a link out is reported by the build check, not read
             raw = read_text(path)
             source = split_front_matter(raw, path)
         except UserError:
@@ -266,7 +269,7 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None, focus: 
     all_issues = [p for p in series_dir.iterdir() if p.is_dir() and ISSUE_DIR_NAME.match(p.name)]
     for issue_dir in issue_dirs:
         for item in item_files(issue_dir / ITEMS_DIR):
-            checker.lint_item(item)
+            checker.lint_item(item, series_dir)
         for stray in stray_files(issue_dir / ITEMS_DIR):
             hint = "；如是稿件，请改名为 .md" if stray.suffix.lower() in (".txt", ".markdown") else "；Word 稿件请用 zhuanbao import 导入"
             checker.add(stray, 1, 1, "not-an-item", f"“{stray.name}”不是 .md 文件，不会排入专报{hint}")

@@ -129,8 +129,23 @@ def check_section(item_doc: YamlDoc, meta: ItemMeta, series: Series) -> ContentE
     )
 
 
-def load_item(path: Path, series: Series) -> Item:
+def refuse_link_out(path: Path, root: Path, what: str) -> None:
+    """A file that is a link to somewhere outside ``root`` is refused: what an
+    issue prints (and what ``publish`` archives) comes from the series folder
+    only, never from a confidential file a link points at."""
+    if not path.is_symlink():
+        return
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):  # outside, or a loop of links
+        raise ContentError(f"{what}是一个链接，指向{root.name}文件夹之外，不会读取", path,
+                           hint="请把文件本身复制到这里，而不是放一个快捷方式或链接。") from None  # fmt: skip
+
+
+def load_item(path: Path, series: Series, series_dir: Path | None = None) -> Item:
     """Read one item file: front matter validated, body kept as text."""
+    if series_dir is not None:
+        refuse_link_out(path, series_dir, "稿件")
     source = split_front_matter(read_text(path), path)
     meta = validate(ItemMeta, source.meta, "头信息")
     error = check_section(source.meta, meta, series)
@@ -144,6 +159,7 @@ def load_item(path: Path, series: Series) -> Item:
 def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
     """Read one issue folder; all its problems are collected and raised together."""
     errors: list[UserError] = []
+    refuse_link_out(issue_dir / ISSUE_FILE, series_dir, ISSUE_FILE)
     doc = load_yaml(issue_dir / ISSUE_FILE)
     issue = validate(Issue, doc, ISSUE_FILE)
     errors.extend(_check_folder_name(issue_dir, issue, doc))
@@ -154,7 +170,7 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
     items: list[Item] = []
     for path in item_files(items_dir):
         try:
-            items.append(load_item(path, series))
+            items.append(load_item(path, series, series_dir))
         except UserError as exc:
             errors.append(exc)
     if not items and not errors:

@@ -131,8 +131,9 @@ def load_templates(
             if key in files or any(part.startswith(".") for part in relative.parts) or not path.is_file():
                 continue
             try:
+                _refuse_link_out(path, directory)
                 files[key] = TemplateFile(relative.as_posix(), path, _read(path), index)
-            except TemplateError as exc:  # a stray photo or a locked file: an error only where a template uses it
+            except TemplateError as exc:  # a stray photo, a locked file, a link out: an error only where used
                 files[key] = TemplateFile(relative.as_posix(), path, None, index, exc.message)
     style_file = files.get(STYLE_FILE)
     if style_file is None:
@@ -141,6 +142,16 @@ def load_templates(
         raise TemplateError(style_file.problem or "无法读取", style_file.path)
     ordered = tuple(files[key] for key in sorted(files))
     return Templates(tuple(dirs), ordered, style(style_file.path, style_file.data))
+
+
+def _refuse_link_out(path: Path, directory: Path) -> None:
+    """A template (or logo) that is a link out of its folder is not read: what a
+    document is made from, and what publish archives, stays inside the folder."""
+    if path.is_symlink():
+        try:
+            path.resolve().relative_to(directory.resolve())
+        except (ValueError, OSError, RuntimeError):
+            raise TemplateError("是一个链接，指向模板文件夹之外，不会读取", path) from None
 
 
 def _read(path: Path) -> bytes:

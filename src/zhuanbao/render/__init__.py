@@ -24,12 +24,12 @@ from ..model import ANNEX, Edition, Item
 from .filters import FILTERS
 from .markup import parse_markup, written_where
 from .messages import explain
+from .sandbox import MAX_BODY_OUTPUT, MAX_TEMPLATE_OUTPUT, bound_filters, bounded_environment, render_bounded
 
 
 def _environment(templates: Templates, cache_dir: str | None = None):
     """A sandboxed Jinja environment over the set's files as read (no file is opened here)."""
     from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
-    from jinja2.sandbox import SandboxedEnvironment
 
     from .cache import bytecode_cache
 
@@ -44,7 +44,7 @@ def _environment(templates: Templates, cache_dir: str | None = None):
             # traceback then names the template and line the editor must open
             return text, str(templates.file(template).path), lambda: True
 
-    env = SandboxedEnvironment(
+    env = bounded_environment(
         loader=SetLoader(),
         autoescape=True,
         undefined=StrictUndefined,
@@ -54,6 +54,7 @@ def _environment(templates: Templates, cache_dir: str | None = None):
         bytecode_cache=bytecode_cache(cache_dir),
     )
     env.filters.update(FILTERS)
+    env.filters = bound_filters(env.filters)
     return env
 
 
@@ -61,10 +62,10 @@ def _body_environment():
     """Item bodies are templates too (data-driven sentences), in a sandbox:
     an item can quote figures but cannot reach Python internals."""
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
+    env = bounded_environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
     env.filters.update(FILTERS)
+    env.filters = bound_filters(env.filters)
     return env
 
 
@@ -102,7 +103,7 @@ class Renderer:
         templates = self.templates
         context = self.context(edition)
         try:
-            text = self.env.get_template(MAIN_TEMPLATE).render(context)
+            text = render_bounded(self.env.get_template(MAIN_TEMPLATE), context, MAX_TEMPLATE_OUTPUT)
         except TemplateSyntaxError as exc:
             path = Path(exc.filename) if exc.filename else templates.main
             raise TemplateError(f"模板语法错误：{explain(exc)}", path, exc.lineno) from None
@@ -168,7 +169,7 @@ def render_body(item: Item, data: dict, env=None) -> str:
 
     env = env or _body_environment()
     try:
-        return env.from_string(item.body).render(data)
+        return render_bounded(env.from_string(item.body), data, MAX_BODY_OUTPUT)
     except TemplateSyntaxError as exc:
         line = item.body_line + (exc.lineno or 1) - 1
         raise ContentError(f"正文中的 {{{{ }}}} 写法有误：{explain(exc)}", item.path, line) from None
