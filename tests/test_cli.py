@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from zhuanbao.cli import app
+from .conftest import bounded, refused
 
 runner = CliRunner()
 
@@ -370,3 +371,17 @@ def test_stats_shows_the_counts_even_when_a_file_cannot_be_saved(monkeypatch):
     result = invoke("stats", "--csv", "s.csv", "--xlsx", "s.xlsx")
     assert result.exit_code == 2 and result.stdout.startswith("【按供稿单位】") and "已保存：s.csv" in result.stdout
     assert result.stderr == f"{Path('s.xlsx')}: 输出错误: 无法写入：同名的文件夹或特殊文件已存在\n"
+
+
+@pytest.mark.parametrize("command", ["build", "check", "new", "preview"])
+def test_a_path_too_long_for_any_file_is_a_chinese_error(tmp_path, command):
+    long = str(tmp_path / ("长" * 200))
+    result = bounded(command, long, memory_mb=512, seconds=60)
+    refused(result, "文件名太长")
+
+
+@pytest.mark.parametrize(("command", "year"), [("search", "100000000000000000000"), ("stats", "3000"), ("search", "-5")])
+def test_year_out_of_any_archive_is_refused(tmp_path, command, year):
+    args = [command, "x"] if command == "search" else [command]
+    result = bounded(*args, "--year", year, "--archive", str(tmp_path), memory_mb=512, seconds=60)
+    refused(result, "--year")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -93,3 +94,17 @@ def test_several_files_are_replaced_all_or_none(tmp_path):
         write_all_atomic([(tmp_path / "a.docx", b"new a"), (tmp_path / "b.docx", b"new b")])
     assert (tmp_path / "a.docx").read_bytes() == b"old a"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "b.docx"]
+
+
+def test_only_our_own_old_temporary_files_are_cleaned(tmp_path):
+    from zhuanbao.fsio import remove_leftovers
+
+    names = [".工作专报.k3j_9x0a.tmp", ".a.abcdefgh.tmp", "编辑的草稿.tmp", ".notes.tmp", ".x.ABCDEFGH.tmp", "a.docx"]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+        os.utime(tmp_path / name, (1000, 1000))
+    (tmp_path / ".young.qwertyui.tmp").write_bytes(b"being written")
+    removed = remove_leftovers(tmp_path)
+    assert sorted(p.name for p in removed) == [".a.abcdefgh.tmp", ".工作专报.k3j_9x0a.tmp"]
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([".notes.tmp", ".x.ABCDEFGH.tmp", ".young.qwertyui.tmp", "a.docx", "编辑的草稿.tmp"])

@@ -347,3 +347,37 @@ def test_check_exit_codes(series, tmp_path):
     assert dirty.exit_code == 1
     assert f"{root / '2024-03/items/01-gaizao.md'}:4:3: 错误:" in dirty.output
     assert runner.invoke(app, ["check", str(tmp_path / "nowhere")]).exit_code == 2
+
+
+@pytest.mark.parametrize("when", ["before the backup", "during the write"])
+def test_fix_never_overwrites_what_the_editor_saved_while_check_ran(series, monkeypatch, when):
+    # The editor keeps the file open in an editor and saves while check --fix runs:
+    # their new text wins; the fixes are reported as not made.
+    import zhuanbao.fsio as fsio
+    from zhuanbao.lint import Checker
+
+    root = series({"2024-03/items/01-gaizao.md": HEAD + "完成,好。\n"})
+    path = root / "2024-03/items/01-gaizao.md"
+    saved = HEAD + "编辑刚保存的新内容,不能丢。\n"
+    if when == "before the backup":
+        pairs = Checker.pairs
+
+        def save_then_pairs(self, *args):
+            path.write_text(saved, "utf-8")
+            return pairs(self, *args)
+
+        monkeypatch.setattr(Checker, "pairs", save_then_pairs)
+    else:
+        write = fsio._write_temporary
+
+        def save_meanwhile(target, data):
+            tmp = write(target, data)
+            path.write_text(saved, "utf-8")
+            return tmp
+
+        monkeypatch.setattr(fsio, "_write_temporary", save_meanwhile)
+    report = check(root, fix=True)
+    assert path.read_text("utf-8") == saved
+    assert not [f for f in report.findings if f.fixed]
+    assert any("又被保存过" in f.message and f.path == path for f in report.findings)
+    assert [p.name for p in path.parent.iterdir()] == ["01-gaizao.md"]  # no temporary file left

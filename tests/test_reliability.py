@@ -138,6 +138,12 @@ def test_a_killed_build_process_leaves_the_previous_document(tmp_path):
     assert result.returncode == 9
     assert built.path.read_bytes() == previous
     python_docx.Document(str(built.path))  # still opens
+    [leftover] = [p for p in out.iterdir() if p.suffix == ".tmp"]
+    old = leftover.stat().st_mtime - 3600
+    os.utime(leftover, (old, old))
+    (root / "2024-03/items/01.md").write_text("---\nsection: 工作简讯\ntitle: 测试\n---\n改过的正文。\n", "utf-8")
+    build(root, out)  # the next build cleans what the killed one left
+    assert not [p for p in out.iterdir() if p.suffix == ".tmp"]
 
 
 def test_a_full_disk_is_a_clear_error(tmp_path, monkeypatch):

@@ -123,3 +123,31 @@ def test_new_issue_folder_is_as_open_as_any_folder_the_editor_makes(series):
         os.umask(old)
     assert folder.stat().st_mode & 0o777 == 0o755
     assert (folder / "items").stat().st_mode & 0o777 == 0o755
+
+
+def test_new_after_issue_99_and_999_follows_the_one_folder_rule(series):
+    root = series({"2024-99/issue.yaml": "number: 99\ndate: 2024-12-01\ntotal: 120\n", "2024-99/items/01.md": "---\nsection: 工作简讯\n---\n正文。\n"})
+    folder = new_issue(root, dt.date(2024, 12, 2))
+    assert folder.name == "2024-100"
+    (folder / "items/01.md").write_text("---\nsection: 工作简讯\n---\n正文。\n", "utf-8")
+    assert load_edition(root, folder, load_series(root)).issue.number == 100  # build accepts what new made
+
+    (root / "2024-999").mkdir()
+    (root / "2024-999/issue.yaml").write_text("number: 999\ndate: 2024-12-20\n", "utf-8")
+    with pytest.raises(ContentError) as caught:
+        new_issue(root, dt.date(2024, 12, 21))
+    assert "期号最多为 999" in caught.value.message and caught.value.path == root / "2024-999/issue.yaml"
+    assert not (root / "2024-1000").exists()
+
+
+def test_issue_number_above_999_is_refused_at_its_line(series):
+    root = series({"2024-03/issue.yaml": "date: 2024-03-15\nnumber: 1000\n"})
+    result = runner.invoke(app, ["build", str(root), "-o", str(root / "out")])
+    assert result.exit_code == 2 and "issue.yaml:2" in result.output and "999" in result.output
+
+
+def test_full_width_digits_are_not_an_issue_folder(series):
+    from zhuanbao.load.content import ISSUE_DIR_NAME
+
+    assert ISSUE_DIR_NAME.match("2024-100") and ISSUE_DIR_NAME.match("2024-03")
+    assert not ISSUE_DIR_NAME.match("２０２４-０３") and not ISSUE_DIR_NAME.match("2024-1000")

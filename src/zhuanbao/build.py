@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .diagnostics import Diagnostic, OutputError, ToolMissingError, UserError, raise_all
-from .fsio import LOCK_FILE, locked, refuse_blocked, write_all_atomic, write_atomic
+from .fsio import LOCK_FILE, locked, refuse_blocked, remove_leftovers, write_all_atomic, write_atomic
 from .load.content import load_edition, load_series, locate, only_drafts
 from .model import Edition, Series
 
@@ -199,6 +199,7 @@ def run(
     files = [(outdir / edition.file_name, data) for (edition, _), data in zip(todo, documents)]
     refuse_blocked([target for target, _ in files])
     with locked(outdir, wait):
+        remove_leftovers(outdir)
         if files:
             write_all_atomic(files)
             state = _read_state(state_path)  # another build may have recorded issues meanwhile

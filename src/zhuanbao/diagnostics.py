@@ -242,5 +242,6 @@ def os_reason(exc: OSError) -> str:
         errno.EISDIR: "同名的文件夹已存在",
         errno.ENOENT: "文件夹不存在",
         errno.ENAMETOOLONG: "文件名太长",
+        errno.ELOOP: "符号链接指向了自己（链接成环）",
     }
     return reasons.get(exc.errno, exc.strerror or str(exc))

@@ -74,6 +74,26 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+class FileChanged(Exception):
+    """The file is no longer the one that was read: someone saved it meanwhile."""
+
+
+def replace_if_unchanged(path: Path, data: bytes, expected: bytes) -> None:
+    """Like :func:`write_atomic`, but only over the exact bytes ``expected``.
+
+    A fix computed from what was read must not replace what an editor saved
+    since: the content is compared just before the rename (the window left is
+    the rename itself), and :class:`FileChanged` raised instead of writing.
+    """
+    tmp = _write_temporary(path, data)
+    try:
+        if path.read_bytes() != expected:
+            raise FileChanged(path)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
     """Write several files so that either all are replaced or none is.
 
@@ -94,6 +114,41 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
     finally:
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
+
+
+# What _write_temporary names a file while it is written: ".{stem}." + mkstemp's
+# eight characters + ".tmp". A run killed before its rename leaves one behind.
+_TEMPORARY_SUFFIX_LENGTH = len(".abcdefgh.tmp")
+LEFTOVER_AGE = 60.0  # seconds: a temporary file younger than this may still be being written
+
+
+def remove_leftovers(folder: Path, now: float | None = None) -> list[Path]:
+    """Delete the temporary files a killed run of ours left in ``folder``.
+
+    Called under the folder's lock, so no build of ours is writing there; a
+    file is only taken for a leftover by its exact shape and an age no live
+    write has, and an editor's own files never have that shape.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".") and name.endswith(".tmp") and len(name) > _TEMPORARY_SUFFIX_LENGTH + 1):
+            continue
+        tail = name[-_TEMPORARY_SUFFIX_LENGTH:]
+        if tail[0] != "." or not all(c.islower() or c.isdigit() or c == "_" for c in tail[1:9]) or not tail[1:9].isascii():
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > LEFTOVER_AGE:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            pass  # another account's, or gone already: not ours to insist on
+    return removed
 
 
 def refuse_blocked(paths: list[Path]) -> None:

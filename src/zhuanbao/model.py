@@ -123,7 +123,7 @@ class TableSpec(_Strict):
 class Issue(_Strict):
     """issue.yaml: this issue's number and date, plus optional overrides of series fields."""
 
-    number: Count = Field(ge=1, description="本年第几期（每年从1开始）")
+    number: Count = Field(ge=1, le=999, description="本年第几期（每年从1开始，最多 999）")
     date: dt.date = Field(description="印发日期，如 2023-05-24")
     total: Count | None = Field(None, ge=1, description="总期号（可选），印为（总第N期）")
     program: str | None = Field(None, description="覆盖 series.yaml 的 program")

@@ -11,7 +11,16 @@ from pathlib import Path
 from .cn import cn_date, next_number
 from .diagnostics import ContentError, OutputError, os_reason
 from .fsio import safe_name, usual_mode
-from .load.content import ISSUE_DIR_NAME, ISSUE_FILE, SERIES_FILE, issue_facts, issue_order, load_series
+from .load.content import (
+    ISSUE_DIR_NAME,
+    ISSUE_FILE,
+    MAX_ISSUE_NUMBER,
+    SERIES_FILE,
+    issue_facts,
+    issue_folder_name,
+    issue_order,
+    load_series,
+)
 from .load.validate import validate
 from .load.yamlfile import load_yaml
 from .model import Issue
@@ -61,8 +70,14 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
             ("date",),
             hint="新的一期应在上一期之后印发；请检查 --date，或上一期的日期是否写错。",
         )
+    if number > MAX_ISSUE_NUMBER:
+        raise last[3].error(
+            f"本年已出到第{last[0]}期，期号最多为 {MAX_ISSUE_NUMBER}，不能再新建",
+            ("number",),
+            hint="如果上一期的期号写错了，请改正它的 issue.yaml；新的一年从第1期开始。",
+        )
     total = last[1] + 1 if last and last[1] is not None else None
-    folder = series_dir / f"{date.year}-{number:02d}"
+    folder = series_dir / issue_folder_name(date.year, number)
     if folder.exists():
         raise OutputError("这一期的文件夹已经存在，不会覆盖", folder)
     work = Path(tempfile.mkdtemp(prefix=".new-", dir=series_dir))

@@ -48,13 +48,27 @@ def _show(shown: present.Shown) -> None:
 def _execute(call: Callable[[], Any], show: Callable[[Any], present.Shown], as_json: bool = False) -> None:
     """Run a use case and present its result; a user error or Ctrl+C is presented instead."""
     try:
-        result = call()
+        try:
+            result = call()
+        except OSError as exc:
+            raise _path_error(exc) or exc from None
     except (UserError, KeyboardInterrupt) as exc:
         if _state["debug"] and isinstance(exc, UserError) and not isinstance(exc, BusyError):
             raise  # a busy folder is no fault to trace: it still ends with 75 for the scheduler
         _show(present.failure(exc, as_json))
         return
     _show(show(result))
+
+
+def _path_error(exc: OSError) -> UserError | None:
+    """A path the user typed that no file can have (too long, a loop of links): their error, not ours."""
+    import errno
+
+    from ..diagnostics import ContentError, os_reason
+
+    if exc.errno in (errno.ENAMETOOLONG, errno.ELOOP) and exc.filename:
+        return ContentError(f"无法打开这个路径：{os_reason(exc)}", Path(exc.filename))
+    return None
 
 
 def _version(value: bool) -> None:
@@ -198,7 +212,7 @@ def search(
     query: Annotated[str, typer.Argument(metavar="词语", help="要找的词；多个词用空格分开，须同时出现。")],
     archive: ArchiveOption = None,
     series: SeriesName = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="年", help="只查某一年。")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="年", min=1900, max=2999, help="只查某一年。")] = None,
     source: Annotated[str | None, typer.Option("--source", metavar="单位", help="只查某个供稿单位。")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", metavar="条数", min=0, help="最多列出几条（0 为全部）。")] = 50,
 ) -> None:
@@ -215,7 +229,7 @@ def reindex(archive: ArchiveOption = None) -> None:
 @app.command()
 def stats(
     archive: ArchiveOption = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="年", help="只统计某一年。")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="年", min=1900, max=2999, help="只统计某一年。")] = None,
     series: Annotated[str | None, typer.Option("--series", metavar="刊名", help="只统计某个刊物。")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", metavar="文件", help="另存为 CSV（Excel 可直接打开）。")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件。")] = None,

@@ -31,7 +31,7 @@ _PANELS = {
 
 _ERRORS = [
     (re.compile(r"Missing argument '(.+?)'\.?"), r"缺少参数 \1。"),
-    (re.compile(r"Missing option '(.+?)'\.?"), r"缺少选项 \1。"),
+    (re.compile(r"Missing option '?(.+?)'?\.?$"), r"缺少选项 \1。"),
     (re.compile(r"No such option: (-+[^\s\x00-\x7f]\S*).*"), r"没有选项 \1。以“-”开头的词语请写在 -- 之后，如 zhuanbao search -- -就业"),
     (re.compile(r"No such option: (\S+)(?: Did you mean (\S+)\?)?.*"), r"没有选项 \1。"),
     (re.compile(r"No such command '(.+?)'\.?"), r"没有命令 \1。"),

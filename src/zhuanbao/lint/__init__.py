@@ -30,7 +30,7 @@ from ..load.content import (
     stray_files,
 )
 from ..load.frontmatter import split_front_matter
-from ..load.text import read_text
+from ..load.text import clean, decode, encode_like, read_text
 from ..model import Edition, Series
 from .rules import IMAGE, RULES, TEXT_RULES, joins_a_finished_sentence, mask_code, mask_templates, unmatched
 
@@ -87,9 +87,11 @@ class Checker:
         try:
             if series_dir is not None:
                 refuse_link_out(path, series_dir, "稿件")  # a link out is reported by the build check, not read
-            raw = read_text(path)
+            read_text(path)  # a file too big or unreadable is reported by the build check
+            seen = path.read_bytes()  # the fix is made from these bytes, and written only over them
+            raw = clean(decode(seen, path))
             source = split_front_matter(raw, path)
-        except UserError:
+        except (UserError, OSError):
             return  # reported by the build check
         lines = raw.split("\n")
         self.lint_title(path, lines, source.body_line - 2)
@@ -113,7 +115,7 @@ class Checker:
         self.pairs(path, paragraph)
         fixed_lines = {i: line for i, (line, was) in enumerate(zip(lines, raw.split("\n"))) if line != was}
         if fixed_lines:
-            self.save(path, fixed_lines)
+            self.save(path, seen, fixed_lines)
 
     def lint_title(self, path: Path, lines: list[str], end: int) -> None:
         """The title's line(s) in the front matter (``end``: the closing ---),
@@ -160,34 +162,48 @@ class Checker:
             for line, col, message in unmatched(paragraph):
                 self.add(path, line, col, "unmatched-pair", message)
 
-    def save(self, path: Path, fixed_lines: dict[int, str]) -> None:
+    def save(self, path: Path, seen: bytes, fixed_lines: dict[int, str]) -> None:
         """Write the fixed lines into the file, after copying the original into the backup folder.
 
         Only the fixed lines change: every other line, and every line's own ending
         (CRLF from Notepad, LF or CR from a paste), stays as the editor saved it,
-        in the file's own encoding.
+        in the file's own encoding. The fix is made from ``seen``, the bytes that
+        were checked; if the editor saved the file since, it is left alone.
         """
         assert self.backup_dir is not None
-        from ..fsio import write_atomic
-        from ..load.text import decode, encode_like
+        from ..fsio import FileChanged, replace_if_unchanged
 
         # keep the path below the series folder: two issues' 01.md must not collide
         target = self.backup_dir / path.relative_to(self.backup_dir.parent.parent)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.exists():  # two runs in one second: keep the older, original copy
-                shutil.copy2(path, target)
-        except OSError as exc:  # no backup, no fix: the editor's text is never changed without one
-            raise OutputError(f"无法写入备份文件夹，这个文件没有修改：{os_reason(exc)}", target.parent) from None
-        original = path.read_bytes()
-        # the same line breaks clean() turns into "\n", so indices match read_text's lines
-        parts = re.split(r"(\r\n|\r|\n)", decode(original, path))
+        # the same line breaks clean() turns into "\n", so indices match the checked lines
+        parts = re.split(r"(\r\n|\r|\n)", decode(seen, path))
         for index, line in fixed_lines.items():
             parts[2 * index] = line
         try:
-            write_atomic(path, encode_like("".join(parts), original, path))
+            if path.read_bytes() != seen:
+                raise FileChanged(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():  # two runs in one second: keep the older, original copy
+                shutil.copy2(path, target)
+        except FileChanged:
+            return self.not_fixed(path)
+        except OSError as exc:  # no backup, no fix: the editor's text is never changed without one
+            raise OutputError(f"无法写入备份文件夹，这个文件没有修改：{os_reason(exc)}", target.parent) from None
+        try:
+            replace_if_unchanged(path, encode_like("".join(parts), seen, path), seen)
+        except FileChanged:
+            self.not_fixed(path)
         except OSError as exc:
             raise OutputError(f"无法写回修正：{os_reason(exc)}", path) from None
+
+    def not_fixed(self, path: Path) -> None:
+        """The editor saved the file while it was checked: their text wins, the fixes are only reported."""
+        findings = self.report.findings
+        for i, finding in enumerate(findings):
+            if finding.path == path and finding.fixed:
+                findings[i] = finding._replace(fixed=False)
+        findings.append(Diagnostic("检查期间这个文件又被保存过，为不覆盖新的内容，没有写入修正；请再运行一次 zhuanbao check --fix",
+                                   Location(path, 1, 1), "warning"))  # fmt: skip
 
     def lint_edition(self, edition: Edition, printed: dict | None = None) -> None:
         """Rules over a whole issue; ``printed`` is the rendered context, when the

@@ -23,7 +23,16 @@ from .yamlfile import load_yaml
 SERIES_FILE = "series.yaml"
 ISSUE_FILE = "issue.yaml"
 ITEMS_DIR = "items"
-ISSUE_DIR_NAME = re.compile(r"^(\d{4})-(\d{2,3})$")
+# One rule for issue folders, everywhere (build, check, new, archive): a year,
+# a hyphen and the number in two or three ASCII digits. ``new`` writes the
+# two-digit form from 1 to 99 and three digits from 100 to 999; full-width
+# digits, which \d would take, are not a folder name.
+ISSUE_DIR_NAME = re.compile(r"^([0-9]{4})-([0-9]{2,3})$")
+MAX_ISSUE_NUMBER = 999
+
+
+def issue_folder_name(year: int, number: int) -> str:
+    return f"{year}-{number:02d}"
 
 
 def locate(path: Path) -> tuple[Path, list[Path]]:
@@ -105,7 +114,7 @@ def _check_folder_name(issue_dir: Path, issue: Issue, doc) -> list[UserError]:
     if not match:
         return [
             ContentError(
-                f"期的文件夹应命名为“年-期号”，如 {issue.date.year}-{issue.number:02d}",
+                f"期的文件夹应命名为“年-期号”，如 {issue_folder_name(issue.date.year, issue.number)}",
                 issue_dir,
             )
         ]
