@@ -243,3 +243,36 @@ def refused(result: Bounded, *fragments: str) -> None:
     assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr, result.stderr[-2000:]
     for fragment in fragments:
         assert fragment in result.stderr, (fragment, result.stderr[-2000:])
+
+
+@pytest.fixture
+def word_holds(monkeypatch):
+    """Play Windows with Word (or WPS) holding documents open: the paths added to
+    the returned set can be neither opened for writing nor replaced, failing as
+    Windows fails (PermissionError, winerror 32), until they are discarded again."""
+    import os
+
+    from zhuanbao import fsio
+
+    held: set[Path] = set()
+    real_open, real_replace = os.open, os.replace
+
+    def violation(path) -> PermissionError:
+        error = PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", str(path))
+        error.winerror = 32
+        return error
+
+    def open_(path, flags, *args, **kwargs):
+        if Path(path) in held and flags & (os.O_WRONLY | os.O_RDWR):
+            raise violation(path)
+        return real_open(path, flags, *args, **kwargs)
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(dst) in held:
+            raise violation(dst)
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(fsio, "WINDOWS", True)
+    monkeypatch.setattr(os, "open", open_)
+    monkeypatch.setattr(os, "replace", replace)
+    return held

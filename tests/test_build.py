@@ -185,22 +185,23 @@ def test_a_template_error_shared_by_every_issue_is_reported_once(series, tmp_pat
 def test_a_lock_file_another_account_left_read_only_still_locks(series, tmp_path, monkeypatch):
     # On a shared server the monthly job's account leaves .zhuanbao.lock at 0644;
     # an editor's build cannot open it for writing, and flock does not need to.
-    import builtins
-
+    # (The tests run as root, whom 0644 does not stop: the refusal is simulated.)
     from zhuanbao import build as build_module
 
     out = tmp_path / "out"
     build(series(), out)
-    real_open = builtins.open
+    real_open = os.open
+    refused = []
 
-    def open_as_another_account(file, mode="r", *args, **kwargs):
-        if str(file).endswith(build_module.LOCK_FILE) and mode != "r":
-            raise PermissionError(13, "Permission denied")
-        return real_open(file, mode, *args, **kwargs)
+    def open_as_another_account(path, flags, *args, **kwargs):
+        if str(path).endswith(build_module.LOCK_FILE) and flags & (os.O_WRONLY | os.O_RDWR):
+            refused.append(path)
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(builtins, "open", open_as_another_account)
+    monkeypatch.setattr(os, "open", open_as_another_account)
     [built] = build(series(), out)
-    assert built.path.is_file()
+    assert built.path.is_file() and refused  # the read-write open was refused, and the build went ahead
 
 
 def test_an_output_folder_that_cannot_hold_the_lock_is_a_clear_error(series, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 
@@ -385,3 +387,45 @@ def test_year_out_of_any_archive_is_refused(tmp_path, command, year):
     args = [command, "x"] if command == "search" else [command]
     result = bounded(*args, "--year", year, "--archive", str(tmp_path), memory_mb=512, seconds=60)
     refused(result, "--year")
+
+
+CP936_STDOUT = (
+    "import io, sys\n"  # what Chinese Windows gives a redirected stdout
+    "sys.stdout = io.TextIOWrapper(sys.stdout.buffer, encoding='cp936')\n"
+    "sys.stderr = io.TextIOWrapper(sys.stderr.buffer, encoding='cp936')\n"
+    "from zhuanbao.cli import main\nsys.argv = ['zhuanbao', *sys.argv[1:]]\nmain()\n"
+)
+
+
+def test_redirected_output_is_utf8_even_where_the_system_says_cp936(series, tmp_path):
+    root = series({"2024-03/items/02.md": "---\nsection: 工作简讯\ntitle: 表情😀与生僻字𠀀\n---\n正文😀。\n"})
+    archive = tmp_path / "archive"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONIOENCODING"}
+    built = subprocess.run([sys.executable, "-c", CP936_STDOUT, "build", str(root), "-o", str(tmp_path / "out"), "--json"],
+                           capture_output=True, env=env)  # fmt: skip
+    assert built.returncode == 0, built.stderr.decode("utf-8", "replace")
+    assert json.loads(built.stdout.decode("utf-8"))["built"][0]["name"] == "工作专报2024年第3期"
+    published = subprocess.run([sys.executable, "-m", "zhuanbao", "publish", str(root / "2024-03"), "--archive", str(archive)],
+                               capture_output=True)  # fmt: skip
+    assert published.returncode == 0, published.stderr.decode()
+    found = subprocess.run([sys.executable, "-c", CP936_STDOUT, "search", "表情", "--archive", str(archive)],
+                           capture_output=True, env=env)  # fmt: skip
+    assert found.returncode == 0, found.stderr.decode("utf-8", "replace")
+    assert "表情😀与生僻字𠀀" in found.stdout.decode("utf-8")
+
+
+def test_a_console_that_cannot_show_a_character_shows_a_question_mark(monkeypatch):
+    import io
+
+    from zhuanbao.cli import output_streams
+
+    class Console(io.BytesIO):
+        def isatty(self):
+            return True
+
+    console = io.TextIOWrapper(Console(), encoding="cp936")
+    monkeypatch.setattr(sys, "stdout", console)
+    output_streams()
+    print("表情😀", file=console)
+    console.flush()
+    assert console.buffer.getvalue().decode("cp936") == "表情?\n"

@@ -59,3 +59,74 @@ def test_build_pdf_without_libreoffice_writes_nothing(series, tmp_path, monkeypa
     monkeypatch.setattr(zhuanbao.export, "find_soffice", lambda: None)
     result = runner.invoke(app, ["build", str(series()), "-o", str(tmp_path / "out"), "--pdf"])
     assert result.exit_code == 2 and "未找到 LibreOffice" in result.output and not (tmp_path / "out").exists()
+
+
+def test_preview_needs_no_pdftoppm(series, tmp_path, libreoffice, monkeypatch):
+    # a Windows PC has LibreOffice but no poppler: the pages are drawn by pypdfium2
+    import shutil
+
+    from PIL import Image
+
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if "pdftoppm" in name else real_which(name, *a, **k))
+    result = runner.invoke(app, ["preview", str(series() / "2024-03"), "-o", str(tmp_path / "pv"), "--dpi", "30"])
+    assert result.exit_code == 0, result.output
+    [first, *_] = sorted((tmp_path / "pv" / "preview").glob("*-1.png"))
+    with Image.open(first) as page:  # A4 at 30 dpi: 248 × 351 pixels, with the red masthead near the top
+        assert abs(page.width - 248) <= 2 and abs(page.height - 351) <= 2
+        red = [page.convert("RGB").getpixel((x, y)) for x in range(0, page.width, 4) for y in range(0, 120, 4)]
+        assert any(r > 180 and g < 80 and b < 80 for r, g, b in red)
+
+
+WINDOWS_ENV = {"ProgramFiles": r"D:\Program Files", "ProgramFiles(x86)": r"D:\Program Files (x86)",
+               "LOCALAPPDATA": r"C:\Users\编辑\AppData\Local"}  # fmt: skip
+
+
+def test_libreoffice_is_looked_for_where_windows_installs_put_it():
+    from zhuanbao.export.soffice import candidates
+
+    found = candidates("win32", WINDOWS_ENV, registry=lambda key, value: None)
+    assert found[:2] == [r"D:\Program Files\LibreOffice\program\soffice.exe",
+                         r"D:\Program Files (x86)\LibreOffice\program\soffice.exe"]  # fmt: skip
+    assert r"C:\Program Files\LibreOffice\program\soffice.exe" in found
+    assert r"C:\Program Files (x86)\LibreOffice\program\soffice.exe" in found
+    assert r"C:\Users\编辑\AppData\Local\Programs\LibreOffice\program\soffice.exe" in found  # a per-user install
+    assert len(found) == len(set(found))
+
+
+def test_the_registry_s_app_path_comes_first():
+    from zhuanbao.export.soffice import candidates
+
+    registry = {r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\soffice.exe": '"E:\\办公软件\\LO\\program\\soffice.exe"',
+                r"SOFTWARE\LibreOffice\UNO\InstallPath": "F:\\LibreOffice\\program"}  # fmt: skip
+    found = candidates("win32", WINDOWS_ENV, registry=lambda key, value: registry.get(key))
+    assert found[:2] == ["E:\\办公软件\\LO\\program\\soffice.exe", "F:\\LibreOffice\\program\\soffice.exe"]
+
+
+def test_libreoffice_on_a_mac_in_either_applications_folder():
+    from zhuanbao.export.soffice import candidates
+
+    assert candidates("darwin", {}, home="/Users/bianji") == [
+        "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+        "/Users/bianji/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    ]
+
+
+def test_the_install_hint_fits_the_platform():
+    from zhuanbao.export.soffice import install_hint
+
+    assert "libreoffice.org" in install_hint("win32") and "apt" not in install_hint("win32")
+    assert "brew install --cask libreoffice" in install_hint("darwin")
+    uos = install_hint("linux", 'ID=uos\nID_LIKE=debian\nNAME="UOS"\n')
+    assert "apt-get install libreoffice-writer" in uos and "统信 UOS" in uos
+    assert "dnf install" in install_hint("linux", "id=openeuler\n")
+
+
+def test_libreoffice_messages_in_the_windows_code_page_are_read(monkeypatch):
+    import locale
+
+    from zhuanbao.export.soffice import decode_output
+
+    monkeypatch.setattr(locale, "getpreferredencoding", lambda do_setlocale=True: "cp936")
+    assert decode_output("错误：无法加载源文件".encode("cp936")) == "错误：无法加载源文件"
+    assert decode_output("Error: 源文件".encode()) == "Error: 源文件"

@@ -108,3 +108,94 @@ def test_only_our_own_old_temporary_files_are_cleaned(tmp_path):
     assert sorted(p.name for p in removed) == [".a.abcdefgh.tmp", ".工作专报.k3j_9x0a.tmp"]
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == sorted([".notes.tmp", ".x.ABCDEFGH.tmp", ".young.qwertyui.tmp", "a.docx", "编辑的草稿.tmp"])
+
+
+NO_FCNTL = "import sys; sys.modules['fcntl'] = None\n"  # as on Windows: no fcntl module to import
+
+
+def test_the_lock_holds_where_there_is_no_fcntl(series, tmp_path):
+    out = tmp_path / "out"
+    root = series()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", NO_FCNTL + (
+            "import time, pathlib\nfrom zhuanbao.fsio import locked\n"
+            f"with locked(pathlib.Path({str(out)!r})):\n    print('held', flush=True)\n    time.sleep(3)\n"
+        )], stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdout.readline().strip() == "held"
+    build = NO_FCNTL + "import sys\nfrom zhuanbao.cli import main\nsys.argv = ['zhuanbao', *sys.argv[1:]]\nmain()\n"
+    busy = subprocess.run([sys.executable, "-c", build, "build", str(root), "-o", str(out)], capture_output=True, text=True)
+    assert busy.returncode == 75 and "另一个生成任务" in busy.stderr
+    start = time.monotonic()
+    queued = subprocess.run([sys.executable, "-c", build, "build", str(root), "-o", str(out), "--wait", "20"],
+                            capture_output=True, text=True)  # fmt: skip
+    assert queued.returncode == 0, queued.stderr
+    assert holder.wait(10) == 0 and time.monotonic() - start > 0.5  # it waited for the holder, then built
+    assert list(out.glob("*.docx"))
+
+
+def test_a_document_open_in_word_is_named_and_nothing_is_replaced(series, tmp_path, word_holds):
+    from typer.testing import CliRunner
+
+    from zhuanbao.cli import app
+
+    out = tmp_path / "out"
+    root = series()
+    [built] = run(root, out).built
+    before = built.path.read_bytes()
+    (root / "2024-03/items/01-gaizao.md").write_text("---\nsection: 工作简讯\n---\n改过的正文。\n", "utf-8")
+    word_holds.add(built.path)
+    result = CliRunner().invoke(app, ["build", str(root), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "正在 Word 或 WPS 中打开" in result.output and built.path.name in result.output and "关闭" in result.output
+    assert "Traceback" not in result.output
+    assert built.path.read_bytes() == before
+    assert not [p for p in out.iterdir() if p.suffix == ".tmp"]
+    word_holds.clear()  # closed in Word: the next build goes through
+    assert run(root, out).built and built.path.read_bytes() != before
+
+
+def test_a_series_with_one_document_open_in_word_replaces_none(tmp_path, word_holds):
+    from zhuanbao.diagnostics import HeldOpenError
+
+    from .conftest import SERIES_YAML, write_tree
+
+    item = "---\nsection: 工作简讯\n---\n正文。\n"
+    root = write_tree(tmp_path / "s", {"series.yaml": SERIES_YAML, "2024-03/issue.yaml": "number: 3\ndate: 2024-03-15\n",
+                                       "2024-03/items/01.md": item, "2024-04/issue.yaml": "number: 4\ndate: 2024-04-15\n",
+                                       "2024-04/items/01.md": item})  # fmt: skip
+    out = tmp_path / "out"
+    first, second = (b.path for b in run(root, out).built)
+    before = first.read_bytes(), second.read_bytes()
+    for issue in ("2024-03", "2024-04"):
+        (root / issue / "items/01.md").write_text(item.replace("正文", "新的正文"), "utf-8")
+    word_holds.add(second)
+    with pytest.raises(HeldOpenError) as caught:
+        run(root, out)
+    assert caught.value.path == second and "本次没有替换任何文件" in caught.value.hint
+    assert (first.read_bytes(), second.read_bytes()) == before
+
+
+def test_a_document_opened_in_word_between_check_and_replace_says_what_was_updated(tmp_path, word_holds, monkeypatch):
+    from zhuanbao.diagnostics import HeldOpenError
+
+    a, b = tmp_path / "a.docx", tmp_path / "b.docx"
+    a.write_bytes(b"old a")
+    b.write_bytes(b"old b")
+    monkeypatch.setattr(fsio, "refuse_held_open", lambda paths: None)  # Word opened b just after the check
+    word_holds.add(b)
+    with pytest.raises(HeldOpenError) as caught:
+        fsio.write_all_atomic([(a, b"new a"), (b, b"new b")])
+    assert caught.value.path == b and "已更新 1 份，其余 1 份没有更新" in caught.value.hint
+    assert b.read_bytes() == b"old b" and sorted(p.name for p in tmp_path.iterdir()) == ["a.docx", "b.docx"]
+
+
+def test_a_pdf_open_in_a_reader_is_named_as_such(tmp_path, word_holds):
+    from zhuanbao.diagnostics import HeldOpenError
+
+    pdf = tmp_path / "专报.pdf"
+    pdf.write_bytes(b"%PDF old")
+    word_holds.add(pdf)
+    with pytest.raises(HeldOpenError, match="PDF 阅读器"):
+        fsio.write_atomic(pdf, b"%PDF new")
+    assert pdf.read_bytes() == b"%PDF old" and [p.name for p in tmp_path.iterdir()] == ["专报.pdf"]

@@ -48,3 +48,37 @@ def test_watch_with_a_template_folder_that_is_not_there_says_so(series, tmp_path
 
     with pytest.raises(TemplateError, match="模板文件夹不存在"):
         watch(series() / "2024-03", tmp_path / "out", tmp_path / "nope", lambda rebuilt: None)
+
+
+def test_watch_waits_for_word_to_close_the_document_then_builds_without_a_save(series, tmp_path, word_holds):
+    from zhuanbao.watch import watch
+
+    root = series()
+    out = tmp_path / "out"
+    results = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(root / "2024-03", out, None, results.append), kwargs={"stop_event": stop})
+    thread.start()
+    try:
+        deadline = time.time() + 15
+        while not results and time.time() < deadline:
+            time.sleep(0.05)
+        document = results[0].built[0].path
+        word_holds.add(document)  # the editor opens it in WPS, then saves an item
+        time.sleep(0.3)
+        (root / "2024-03/items/01-gaizao.md").write_text("---\nsection: 工作简讯\n---\n改好了。\n", "utf-8")
+        while len(results) < 2 and time.time() < deadline:
+            time.sleep(0.05)
+        assert results[1].waiting_for_close and "Word 或 WPS" in results[1].error.message
+        time.sleep(2.5)
+        assert len(results) == 2  # told once, not at every retry
+        word_holds.clear()  # closed in WPS: no save needed
+        while len(results) < 3 and time.time() < deadline:
+            time.sleep(0.05)
+        import docx
+
+        assert results[2].error is None
+        assert any("改好了。" in p.text for p in docx.Document(str(document)).paragraphs)
+    finally:
+        stop.set()
+        thread.join(timeout=5)

@@ -193,6 +193,11 @@ class BusyError(OutputError):
     """Another run holds the lock of the folder this one would write."""
 
 
+class HeldOpenError(OutputError):
+    """A document to be replaced is open in Word or WPS (Windows refuses to
+    replace it): the editor's everyday case, told as such; ``watch`` retries."""
+
+
 class LayoutError(UserError):
     """Content that cannot be laid out as GB/T 9704 asks (a 版记 taller than a page)."""
 

@@ -14,7 +14,20 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .diagnostics import BusyError, OutputError, os_reason
+from .diagnostics import BusyError, HeldOpenError, OutputError, os_reason
+
+#: Windows refuses to replace or write a file another program holds open (Word,
+#: WPS); POSIX does not. A module constant, so tests can play Windows.
+WINDOWS = os.name == "nt"
+_SHARING_VIOLATIONS = (5, 32, 33)  # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+
+
+def _held(path: Path, note: str = "本次没有替换任何文件。") -> HeldOpenError:
+    if path.suffix.lower() in (".docx", ".doc", ".wps"):
+        return HeldOpenError("这份文档正在 Word 或 WPS 中打开，无法替换", path,
+                             hint=f"请先在 Word/WPS 中关闭它，再重新生成；{note}")  # fmt: skip
+    return HeldOpenError("这个文件正被其他程序（PDF 阅读器、Excel 等）打开，无法替换", path,
+                         hint=f"请先关闭打开它的程序，再重新运行；{note}")  # fmt: skip
 
 LOCK_FILE = ".zhuanbao.lock"
 
@@ -69,9 +82,46 @@ def write_atomic(path: Path, data: bytes) -> None:
     tmp = _write_temporary(path, data)
     try:
         os.replace(tmp, path)
+    except PermissionError as exc:
+        tmp.unlink(missing_ok=True)
+        if held_open(exc):
+            raise _held(path) from None
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def held_open(exc: OSError) -> bool:
+    """Whether an OS error means another program holds the file open."""
+    return isinstance(exc, PermissionError) and (
+        getattr(exc, "winerror", None) in _SHARING_VIOLATIONS or (WINDOWS and exc.errno == 13)
+    )
+
+
+def refuse_held_open(paths: list[Path]) -> None:
+    """Refuse, before anything is replaced, documents open in Word or WPS.
+
+    Word and WPS open a document denying others the right to write it, so an
+    attempt to open it for writing (which changes nothing) fails exactly when
+    replacing it would. Every such document is named at once: the editor
+    closes them all, then builds once more.
+    """
+    if not WINDOWS:
+        return
+    held = []
+    for path in paths:
+        try:
+            os.close(os.open(path, os.O_RDWR))
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            if held_open(exc):
+                held.append(_held(path))
+    if held:
+        from .diagnostics import raise_all
+
+        raise_all(held)
 
 
 class FileChanged(Exception):
@@ -102,6 +152,7 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
     series leaves every earlier document as it was.
     """
     refuse_blocked([path for path, _ in files])
+    refuse_held_open([path for path, _ in files])
     written: list[tuple[Path, Path]] = []
     try:
         for path, data in files:
@@ -109,8 +160,15 @@ def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
                 written.append((_write_temporary(path, data), path))
             except OSError as exc:
                 raise OutputError(f"无法写入：{os_reason(exc)}", path) from None
-        for tmp, path in written:
-            os.replace(tmp, path)
+        for done, (tmp, path) in enumerate(written):
+            try:
+                os.replace(tmp, path)
+            except PermissionError as exc:
+                if not held_open(exc):
+                    raise
+                # opened in Word after the check above: say what is new and what is not
+                note = f"已更新 {done} 份，其余 {len(written) - done} 份没有更新。" if done else "本次没有替换任何文件。"
+                raise _held(path, note) from None
     finally:
         for tmp, _ in written:
             tmp.unlink(missing_ok=True)
@@ -192,40 +250,77 @@ BUILD_BUSY_HINT = "等它完成后再运行，或用 --wait 秒数 让本次排�
 @contextmanager
 def locked(folder: Path, wait: float = 0.0, hint: str = BUILD_BUSY_HINT):
     """Hold ``folder``'s lock: two runs never write the same folder at once.
-    Raises :class:`BusyError` when another holds it for longer than ``wait`` seconds."""
+    Raises :class:`BusyError` when another holds it for longer than ``wait`` seconds.
+
+    filelock locks the file with the platform's own primitive (flock on Linux
+    and macOS, LockFileEx on Windows), so exit 75 and ``--wait`` mean the same
+    everywhere; where there is none, its soft lock (a marker file) stands in.
+    On a shared server the lock file may belong to the monthly job's account:
+    both primitives work on a read-only handle, so it is opened read-only then.
+    """
+    import errno
+
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法写入：{os_reason(exc)}", folder) from None
+    fd = _open_lock(folder / LOCK_FILE)
     try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no advisory locks; writes are still atomic per file
-        yield
-        return
-    handle = _open_lock(folder / LOCK_FILE)
-    deadline = time.monotonic() + wait
-    try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
+        from filelock import lock_descriptor, unlock_descriptor  # only a run that writes pays for it
+
+        deadline = time.monotonic() + wait
+        try:
+            while not lock_descriptor(fd, blocking=False):
                 if time.monotonic() >= deadline:
-                    raise BusyError("另一个生成任务正在写这个输出文件夹，本次没有写入任何文件", folder, hint=hint) from None
+                    raise _busy(folder, hint)
                 time.sleep(0.2)
+        except OSError as exc:
+            if exc.errno != errno.ENOSYS:
+                raise OutputError(f"无法加锁：{os_reason(exc)}", folder / LOCK_FILE) from None
+            with _soft_locked(folder, wait, hint):  # no native locks on this system
+                yield
+            return
+        try:
+            yield
+        finally:
+            unlock_descriptor(fd)
+    finally:
+        os.close(fd)
+
+
+def _busy(folder: Path, hint: str) -> BusyError:
+    return BusyError("另一个生成任务正在写这个输出文件夹，本次没有写入任何文件", folder, hint=hint)
+
+
+@contextmanager
+def _soft_locked(folder: Path, wait: float, hint: str):
+    from filelock import SoftFileLock, Timeout
+
+    lock = SoftFileLock(str(folder / (LOCK_FILE + ".soft")))
+    try:
+        lock.acquire(timeout=max(wait, 0.0), poll_interval=0.2)
+    except Timeout:
+        raise _busy(folder, hint) from None
+    try:
         yield
     finally:
-        handle.close()
+        lock.release()
 
 
-def _open_lock(path: Path):
-    """The lock file, for flock. In a folder shared by several accounts it may
-    belong to another one: flock needs no write access, so it is opened for
+def _open_lock(path: Path) -> int:
+    """The lock file's descriptor. In a folder shared by several accounts it may
+    belong to another one: locking needs no write access, so it is opened for
     reading then."""
+    import stat
+
     try:
-        return open(path, "a+")
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
     except OSError as exc:
         try:
-            return open(path)
+            fd = os.open(path, os.O_RDONLY)
         except OSError:
             raise OutputError(f"无法写入：{os_reason(exc)}", path.parent) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder of that name
+            os.close(fd)
+            raise OutputError(f"无法写入：{os_reason(exc)}", path.parent) from None
+        return fd

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import Built, build
-from .diagnostics import UserError
+from .diagnostics import HeldOpenError, UserError
 from .load.content import locate
 from .workspace import Workspace
 
@@ -28,6 +28,11 @@ class Rebuilt:
     seconds: float
     #: after an error: an earlier document is in the output folder, untouched
     kept: bool = False
+
+    @property
+    def waiting_for_close(self) -> bool:
+        """The document is open in Word/WPS: watch tries again until it is closed."""
+        return isinstance(self.error, HeldOpenError)
 
 
 def rebuild(path: Path, outdir: Path, templates: Path | None, workspace: Workspace | None = None) -> Rebuilt:
@@ -52,7 +57,6 @@ def watch(
     series_dir, _ = locate(path)
     workspace = Workspace()
     workspace.templates(templates)  # a missing or wrong template folder: said now, not as a watcher's traceback
-    report(rebuild(path, outdir, templates, workspace))
     watched = [series_dir] + ([templates] if templates else [])
     out = outdir.resolve()
 
@@ -63,5 +67,17 @@ def watch(
             return False
         return out not in changed_path.parents
 
-    for _changes in watch_files(*watched, watch_filter=relevant, stop_event=stop_event, debounce=50, step=20):
-        report(rebuild(path, outdir, templates, workspace))
+    last = rebuild(path, outdir, templates, workspace)
+    report(last)
+    ticks = watch_files(*watched, watch_filter=relevant, stop_event=stop_event, debounce=50, step=20,
+                        rust_timeout=RETRY_MS, yield_on_timeout=True)  # fmt: skip
+    for changes in ticks:
+        if not changes and not last.waiting_for_close:
+            continue
+        again = rebuild(path, outdir, templates, workspace)  # a save, or a tick: is the document closed now?
+        if changes or not again.waiting_for_close:  # "close it in Word" is said once, not every two seconds
+            report(again)
+        last = again
+
+
+RETRY_MS = 2000  # how often watch tries again while Word or WPS holds the document open

@@ -247,11 +247,33 @@ def site(
     _execute(lambda: services.site(archive, output), present.site)
 
 
+def output_streams() -> None:
+    """UTF-8 wherever output goes to a file or a pipe; never a crash on a console.
+
+    On Chinese Windows a redirected stdout is cp936: ``--json`` read by a
+    scheduler, or ``search > 结果.txt``, would be GBK, and an emoji in an item
+    would end the run with UnicodeEncodeError. What goes to a file or pipe is
+    UTF-8 (unless PYTHONIOENCODING says otherwise); a console keeps its own
+    encoding and shows a character it has no glyph for as "?".
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            if stream.isatty():
+                stream.reconfigure(errors="replace")
+            elif not os.environ.get("PYTHONIOENCODING"):
+                stream.reconfigure(encoding="utf-8", errors="replace")
+        except (OSError, ValueError):
+            pass  # a closed or detached stream: nothing is written to it anyway
+
+
 def main() -> None:
     """Console entry point: usage errors in Chinese, exit code 2."""
     # pydantic scans every installed package's entry points for plugins on the
     # first model; zhuanbao uses none, and the scan costs ~20 ms of start-up.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    output_streams()
     args = sys.argv[1:]
     if not args or any(a in ("-h", "--help") for a in args):
         zh.install_help_panels()

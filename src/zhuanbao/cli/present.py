@@ -104,6 +104,8 @@ def imported(result) -> Shown:
 def rebuilt(result) -> Shown:
     """One rebuild of ``watch``."""
     if result.error is not None:
+        if result.waiting_for_close:
+            return Shown(err=[str(result.error), "（在 Word/WPS 中关闭它后会自动重新生成，继续监视……）"])
         kept = "上一次生成的文档保留不变，" if result.kept else "改好后会自动生成，"
         return Shown(err=[str(result.error), f"（{kept}继续监视……）"])
     return Shown(out=[f"已生成：{b.path}（{result.seconds * 1000:.0f} 毫秒）" for b in result.built])

@@ -10,43 +10,19 @@ profile or a stuck lock).
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 from ..diagnostics import OutputError, ToolMissingError
 from ..fsio import write_atomic
+from .soffice import decode_output, find_soffice, install_hint
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 
-_CANDIDATES = (
-    "/usr/bin/soffice",
-    "/usr/lib/libreoffice/program/soffice",
-    "/opt/libreoffice/program/soffice",
-    "/snap/bin/libreoffice",
-    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
-    "C:/Program Files/LibreOffice/program/soffice.exe",
-)
+__all__ = ["INSTALL_HINT", "find_soffice", "to_pdf", "to_png"]
 
-INSTALL_HINT = (
-    "请先安装 LibreOffice 和中文字体。Debian/Ubuntu："
-    "sudo apt-get install libreoffice-writer fonts-noto-cjk fonts-arphic-ukai fonts-liberation poppler-utils"
-)
-
-
-def find_soffice() -> str | None:
-    """The LibreOffice executable: on PATH or in the usual install places."""
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    for candidate in _CANDIDATES:
-        if Path(candidate).is_file():
-            return candidate
-    for candidate in sorted(Path("/opt").glob("libreoffice*/program/soffice")):
-        return str(candidate)
-    return None
+INSTALL_HINT = install_hint()
 
 
 def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path:
@@ -57,7 +33,9 @@ def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path
     outdir = outdir or docx.parent
     target = outdir / (docx.stem + ".pdf")
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), SAL_USE_VCLPLUGIN="svp")
-    with tempfile.TemporaryDirectory(prefix="zhuanbao-lo-") as work:
+    # On Windows soffice can still hold its profile for a moment after it exits:
+    # a temporary folder left behind is no reason to fail a conversion that worked.
+    with tempfile.TemporaryDirectory(prefix="zhuanbao-lo-", ignore_cleanup_errors=True) as work:
         profile = Path(work, "profile").as_uri()
         command = [
             soffice,
@@ -77,7 +55,7 @@ def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path
             raise OutputError(f"LibreOffice 超过 {timeout:.0f} 秒仍未完成转换，已停止", docx) from None
         produced = Path(work, docx.stem + ".pdf")
         if result.returncode != 0 or not produced.is_file():
-            lines = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
+            lines = decode_output(result.stderr or result.stdout).strip().splitlines()
             detail = " ".join(lines[-3:])  # whole lines: the end of its output says why
             raise OutputError(f"LibreOffice 未能转换为 PDF（退出码 {result.returncode}）：{detail or '无输出'}", docx)
         try:  # a reader (or a printer queue) never sees half a PDF
@@ -87,25 +65,29 @@ def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path
     return target
 
 
-def to_png(pdf: Path, outdir: Path, dpi: int = 60, timeout: float = 120) -> list[Path]:
-    """Render each page of ``pdf`` to ``outdir/<stem>-N.png`` with pdftoppm; returns the files."""
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        raise ToolMissingError("未找到 pdftoppm，无法生成预览图", pdf, hint="Debian/Ubuntu：sudo apt-get install poppler-utils")
+def to_png(pdf: Path, outdir: Path, dpi: int = 60) -> list[Path]:
+    """Render each page of ``pdf`` to ``outdir/<stem>-N.png``; returns the files.
+
+    pypdfium2 (PDFium, Chrome's PDF renderer) ships wheels for Windows, macOS
+    and Linux, so ``preview`` works wherever LibreOffice does, with no poppler.
+    """
+    import pypdfium2
+
     outdir.mkdir(parents=True, exist_ok=True)
     for old in outdir.glob(f"{pdf.stem}-*.png"):
         old.unlink()
     try:
-        subprocess.run(
-            [pdftoppm, "-png", "-r", str(dpi), str(pdf), str(outdir / pdf.stem)],
-            capture_output=True, timeout=timeout, check=True,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        raise OutputError(f"pdftoppm 超过 {timeout:.0f} 秒仍未完成，已停止", pdf) from None
-    except subprocess.CalledProcessError as exc:
-        raise OutputError(f"pdftoppm 出错：{exc.stderr.decode('utf-8', 'replace')[-200:]}", pdf) from None
-
-    def page(path: Path) -> int:
-        return int(path.stem.rsplit("-", 1)[1])
-
-    return sorted(outdir.glob(f"{pdf.stem}-*.png"), key=page)
+        document = pypdfium2.PdfDocument(str(pdf))
+    except pypdfium2.PdfiumError as exc:
+        raise OutputError(f"无法读取 PDF，生成不了预览图：{exc}", pdf) from None
+    pages = []
+    try:
+        digits = len(str(len(document)))  # pdftoppm's names: -1.png … or -01.png … for ten pages and more
+        for number, page in enumerate(document, start=1):
+            image = page.render(scale=dpi / 72).to_pil()
+            target = outdir / f"{pdf.stem}-{number:0{digits}d}.png"
+            image.save(target, format="PNG", dpi=(dpi, dpi))
+            pages.append(target)
+    finally:
+        document.close()
+    return pages
