@@ -155,8 +155,11 @@ def test_item_files_in_upper_case_md_are_printed(series, tmp_path):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_sentence_errors_of_every_issue_are_reported_together(series, tmp_path, jobs):
+def test_sentence_errors_of_every_issue_are_reported_together(series, tmp_path, jobs, monkeypatch):
+    from zhuanbao import build as build_module
     from zhuanbao.build import run
+
+    monkeypatch.setattr(build_module, "worker_count", lambda remaining, *args: min(jobs, remaining))  # workers, always
 
     root = series({
         "2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\n---\n三月{{ nope3 }}。\n",
@@ -281,10 +284,13 @@ def test_changed_skips_and_rebuilds_exactly_what_changed(series, tmp_path):
     assert sorted(b.edition.issue_dir.name for b in run(root, out, changed=True).built) == every
 
 
-def test_parallel_and_serial_builds_are_identical(tmp_path):
+def test_parallel_and_serial_builds_are_identical(tmp_path, monkeypatch):
     import shutil
 
+    from zhuanbao import build as build_module
     from zhuanbao.build import run
+
+    monkeypatch.setattr(build_module, "worker_count", lambda remaining, *args: 2 if remaining >= 2 else 1)
 
     from .conftest import EXAMPLE
 
@@ -292,7 +298,7 @@ def test_parallel_and_serial_builds_are_identical(tmp_path):
     serial = run(tmp_path / "content", tmp_path / "a", jobs=1)
     parallel = run(tmp_path / "content", tmp_path / "b", jobs=2)
     names = [b.path.name for b in serial.built]
-    assert len(names) >= 2, names  # with one issue, jobs=2 would render in this process too
+    assert len(names) >= 3, names  # the first is rendered here, two or more by the workers
     assert [b.path.name for b in parallel.built] == names
     assert sorted(p.name for p in (tmp_path / "b").glob("*.docx")) == sorted(names)
     for one, two in zip(serial.built, parallel.built, strict=True):
@@ -315,3 +321,41 @@ def test_json_summary_and_exit_codes(series, tmp_path):
     assert bad.returncode == 2
     failed = json.loads(bad.stdout)["failed"]
     assert failed[0]["file"].endswith("issue.yaml") and "date" in failed[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("remaining", "seconds_each", "jobs", "method", "cpus", "workers"),
+    [
+        (2, 0.1, None, "spawn", 8, 1),  # Windows, a small series: starting workers would cost more than they save
+        (2, 0.1, 4, "spawn", 8, 1),  # -j is a ceiling, not an order to be slower
+        (40, 0.1, None, "spawn", 4, 4),  # a year of issues: workers pay
+        (3, 0.1, None, "fork", 2, 2),  # forked workers cost almost nothing
+        (40, 0.1, 1, "fork", 8, 1),
+        (1, 5.0, None, "fork", 8, 1),
+    ],
+)
+def test_workers_only_where_they_make_the_build_quicker(remaining, seconds_each, jobs, method, cpus, workers):
+    from zhuanbao.build import SPAWN_SECONDS, worker_count
+
+    chosen = worker_count(remaining, seconds_each, jobs, method, cpus)
+    assert chosen == workers
+    serial = remaining * seconds_each
+    assert chosen == 1 or SPAWN_SECONDS * (method != "fork") + serial / chosen < serial
+
+
+def test_a_small_series_on_windows_starts_no_worker(tmp_path, monkeypatch):
+    import concurrent.futures
+    import multiprocessing
+    import shutil
+
+    from zhuanbao.build import run
+
+    from .conftest import EXAMPLE
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started")
+
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda *a, **k: "spawn")
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    assert len(run(tmp_path / "content", tmp_path / "out", jobs=4).built) >= 2

@@ -261,25 +261,60 @@ def _render_in_worker(edition: Edition) -> bytes:
     return document_bytes(edition, _worker_renderer)[0]
 
 
+# What starting one worker costs before it renders anything: a forked worker
+# shares the parent's imports; a spawned one (Windows, macOS) starts a fresh
+# interpreter and imports python-docx, Jinja and zhuanbao again (0.35 s here,
+# more on an office PC with a virus scanner watching every file opened).
+FORK_SECONDS, SPAWN_SECONDS = 0.05, 0.8
+
+
+def worker_count(remaining: int, seconds_each: float, jobs: int | None, method: str, cpus: int) -> int:
+    """How many workers make the rest of a build quickest: one (this process)
+    unless starting workers costs less than they save. ``jobs`` is a ceiling."""
+    limit = min(jobs or cpus, cpus, remaining)
+    start = FORK_SECONDS if method == "fork" else SPAWN_SECONDS
+    best, best_seconds = 1, remaining * seconds_each
+    for workers in range(2, limit + 1):
+        seconds = start + remaining * seconds_each / workers
+        if seconds < best_seconds:
+            best, best_seconds = workers, seconds
+    return best
+
+
+def _outcome(edition: Edition, renderer) -> bytes | UserError:
+    try:
+        return document_bytes(edition, renderer)[0]
+    except UserError as exc:
+        return exc
+
+
 def _render_all(editions: list[Edition], renderer, progress: Progress | None, jobs: int | None) -> list[bytes]:
     """Every issue's document, or every issue's errors at once (in issue order,
-    whatever the number of workers; a template error shared by all issues once)."""
-    workers = min(jobs or os.cpu_count() or 1, len(editions))
-    outcomes: list[bytes | UserError] = []
+    whatever the number of workers; a template error shared by all issues once).
+
+    The first issue is rendered here; how long it took decides whether workers
+    would make the rest quicker (see :func:`worker_count`)."""
+    import multiprocessing
+    import time
+
+    if not editions:
+        return []
+    started = time.perf_counter()
+    outcomes: list[bytes | UserError] = [_outcome(editions[0], renderer)]
+    rest = editions[1:]
+    workers = 1 if jobs == 1 or not rest else worker_count(
+        len(rest), time.perf_counter() - started, jobs, multiprocessing.get_start_method(), os.cpu_count() or 1
+    )  # fmt: skip
     if workers <= 1:
-        iterable: Iterable[Edition] = editions
-        if progress is not None and len(editions) > 1:
-            iterable = progress(editions, len(editions))
-        for edition in iterable:
-            try:
-                outcomes.append(document_bytes(edition, renderer)[0])
-            except UserError as exc:
-                outcomes.append(exc)
+        iterable: Iterable[Edition] = rest
+        if progress is not None and rest:
+            iterable = progress(rest, len(rest))
+        outcomes += [_outcome(edition, renderer) for edition in iterable]
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(renderer.templates,)) as pool:
-            futures = [pool.submit(_render_in_worker, edition) for edition in editions]
+            futures = [pool.submit(_render_in_worker, edition) for edition in rest]
             done = as_completed(futures)
             if progress is not None:
                 done = progress(done, len(futures))

@@ -13,10 +13,14 @@ import io
 from .diagnostics import ToolMissingError
 from .indicators import Indicator
 
-#: Faces with simplified Chinese glyphs, in order of preference (Linux, then Windows, then macOS).
+#: Faces with simplified Chinese glyphs, in order of preference: Linux (and
+#: UOS, 麒麟), then Windows, then macOS. PingFang SC is not listed: macOS ships
+#: it inside PingFang.ttc, which matplotlib does not see; the Mac faces listed
+#: are in every macOS since 10.6.
 CJK_FACES = (
-    "Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC",
+    "Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+    "SimHei", "Microsoft YaHei", "DengXian",
+    "Hiragino Sans GB", "STHeiti", "Heiti SC", "Songti SC", "Arial Unicode MS",
 )  # fmt: skip
 
 WIDTH_IN, DPI = 6.1, 300  # 6.1 in = 155 mm: the text block's width; 300 dpi for print
@@ -26,18 +30,28 @@ BAR_COLOUR = "#7f7f7f"  # grey: red belongs to the masthead alone, and grey prin
 def _cjk_font():
     from matplotlib import font_manager
 
-    for face in CJK_FACES:
-        # A family comes in several weights whose order in matplotlib's font
-        # cache differs between machines (and cron's fresh cache): take the
-        # regular, upright one, by file name on ties, so the chart's bytes do not.
-        entries = [f for f in font_manager.fontManager.ttflist if f.name == face]
-        if entries:
-            best = min(entries, key=lambda f: (abs(_weight(f.weight) - 400), f.style != "normal", f.fname))
-            return font_manager.FontProperties(fname=best.fname)
+    chosen = choose_face(font_manager.fontManager.ttflist)
+    if chosen is not None:
+        return font_manager.FontProperties(fname=chosen)
     raise ToolMissingError(
         "没有可用于图表的中文字体，图中文字会显示为方框",
         hint="Debian/Ubuntu：sudo apt-get install fonts-noto-cjk",
     )
+
+
+def choose_face(entries) -> str | None:
+    """The font file to draw Chinese with, of matplotlib's font list: the first
+    face of CJK_FACES installed here, in its regular upright weight.
+
+    A family comes in several weights whose order in matplotlib's font cache
+    differs between machines (and cron's fresh cache): the regular, upright
+    one is taken, by file name on ties, so the chart's bytes do not differ.
+    """
+    for face in CJK_FACES:
+        found = [f for f in entries if f.name == face]
+        if found:
+            return min(found, key=lambda f: (abs(_weight(f.weight) - 400), f.style != "normal", f.fname)).fname
+    return None
 
 
 def _weight(weight) -> int:
