@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -176,3 +177,164 @@ def test_a_version_published_without_items_json_is_read_from_its_sources_as_writ
         assert [h.title for h in catalogue.search("老旧小区")] == ["测试区完成老旧小区改造"]
         assert [(h.title, h.snippet) for h in catalogue.search("社区食堂")] == [("大写扩展名的稿件", "【社区食堂】家。")]
         assert catalogue.stats()["供稿单位"] == [("测试区住建局", 1), ("（未署名）", 1)]
+
+
+# --- hostile input (issue 13) -------------------------------------------------------------------
+
+import os  # noqa: E402
+import sqlite3  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import unicodedata  # noqa: E402
+
+from zhuanbao.archive import catalogue as catalogue_module  # noqa: E402
+from zhuanbao.diagnostics import BusyError, ContentError  # noqa: E402
+
+from .conftest import bounded, refused  # noqa: E402
+
+
+def _hold_exclusively(path, seconds):
+    """Another run writing: an exclusive transaction on the catalogue, released after ``seconds``."""
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db.execute("BEGIN EXCLUSIVE")
+    db.execute("INSERT INTO data_tables (issue_id, id) VALUES (0, 'sentinel')")  # a row a rebuild would drop
+    held = threading.Event()
+
+    def release():
+        held.set()
+        time.sleep(seconds)
+        db.execute("COMMIT")
+        db.close()
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    held.wait()
+    return thread
+
+
+def _sentinel(path) -> list:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT id FROM data_tables").fetchall()
+
+
+def test_a_busy_catalogue_is_waited_for_and_never_rebuilt(two_series, tmp_path):
+    _, archive = two_series
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy)
+    path = copy / "catalogue.sqlite"
+    inode = os.stat(path).st_ino
+    thread = _hold_exclusively(path, 1.0)
+    started = time.monotonic()
+    with Catalogue(copy) as catalogue:
+        hits = catalogue.search("低保")
+    thread.join()
+    assert hits and time.monotonic() - started >= 0.9
+    assert os.stat(path).st_ino == inode and _sentinel(path) == [("sentinel",)]  # the same file, its rows kept
+
+
+def test_a_catalogue_still_busy_after_the_wait_is_a_busy_error_not_a_rebuild(two_series, tmp_path, monkeypatch):
+    _, archive = two_series
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy)
+    path = copy / "catalogue.sqlite"
+    inode = os.stat(path).st_ino
+    monkeypatch.setattr(catalogue_module, "BUSY_TIMEOUT", 0.3)
+    thread = _hold_exclusively(path, 2.0)
+    try:
+        with pytest.raises(BusyError, match="检索目录正被另一个 zhuanbao"):
+            Catalogue(copy).search("低保")
+        result = runner.invoke(app, ["search", "低保", "-a", str(copy)])
+        assert result.exit_code == 75 and "检索目录正被另一个 zhuanbao" in result.output
+        assert "Traceback" not in result.output
+    finally:
+        thread.join()
+    assert os.stat(path).st_ino == inode and _sentinel(path) == [("sentinel",)]
+
+
+def test_a_catalogue_of_another_schema_is_rebuilt(two_series, tmp_path):
+    _, archive = two_series
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy)
+    with sqlite3.connect(copy / "catalogue.sqlite") as db:
+        db.execute("PRAGMA user_version = 1")
+    with Catalogue(copy) as catalogue:
+        assert catalogue.search("低保")
+    with sqlite3.connect(copy / "catalogue.sqlite") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == catalogue_module.SCHEMA_VERSION
+
+
+def _damage(folder, how):
+    manifest = folder / "manifest.json"
+    data = json.loads(manifest.read_text("utf-8"))
+    if how == "not json":
+        manifest.write_text("{\"series\": ", "utf-8")
+    elif how == "a list":
+        manifest.write_text(json.dumps([data]), "utf-8")
+    elif how == "wrong types":
+        manifest.write_text(json.dumps(data | {"year": "2025", "documents": "x.docx"}), "utf-8")
+    elif how == "missing keys":
+        manifest.write_text(json.dumps({k: v for k, v in data.items() if k not in ("name", "date")}), "utf-8")
+    elif how == "bad date":
+        manifest.write_text(json.dumps(data | {"date": "2025-13-45"}), "utf-8")
+    elif how == "items.json":
+        (folder / "items.json").write_text(json.dumps([{"title": 1, "text": ["x"]}]), "utf-8")
+    return manifest if how != "items.json" else folder / "items.json"
+
+
+@pytest.mark.parametrize("how", ["not json", "a list", "wrong types", "missing keys", "bad date", "items.json"])
+def test_one_damaged_version_is_skipped_with_a_warning_and_the_rest_still_work(archived, tmp_path, how):
+    archive, july = archived  # July damaged; August intact
+    damaged = _damage(july, how)
+    (archive / "catalogue.sqlite").unlink()
+    reindexed = bounded("reindex", "-a", str(archive))
+    assert reindexed.returncode == 0 and "Traceback" not in reindexed.stderr, reindexed.stderr
+    assert "已重建目录：1 个版本。" in reindexed.stdout
+    assert str(damaged) in reindexed.stderr and "警告" in reindexed.stderr and "这一版未编入检索目录" in reindexed.stderr
+    (archive / "catalogue.sqlite").unlink()  # search rebuilds it, then answers from the rest
+    found = bounded("search", "敬老院", "-a", str(archive))
+    assert found.returncode == 0 and "工作专报2025年第8期" in found.stdout, found.stderr
+    assert str(damaged) in found.stderr
+    site = bounded("site", "-a", str(archive), "-o", str(tmp_path / "site"))
+    assert site.returncode == 0 and "Traceback" not in site.stderr, site.stderr
+    assert "工作专报2025年第8期" in (tmp_path / "site" / "index.html").read_text("utf-8")
+    with Catalogue(archive) as catalogue:
+        assert catalogue.rebuild() == 1 and [w.path for w in catalogue.warnings] == [damaged]
+
+
+def test_a_query_of_a_thousand_terms_is_refused(two_series):
+    _, archive = two_series
+    many = bounded("search", " ".join(["低保"] * 1200), "-a", str(archive), seconds=30)
+    refused(many, "检索词太多（1200 个），最多 64 个")
+    long = bounded("search", "低" * 600, "-a", str(archive), seconds=30)
+    refused(long, "检索内容太长（600 个字符），最多 500 个字符")
+    with Catalogue(archive) as catalogue:
+        assert catalogue.search(" ".join(["低保"] * 64))  # at the bound: still answered
+        for year in (0, 1899, 2101, 10**12):
+            with pytest.raises(ContentError, match=f"年份 {year} 不在 1900–2100 之间"):
+                catalogue.search("低保", year=year)
+            with pytest.raises(ContentError, match="不在 1900–2100 之间"):
+                catalogue.stats(year=year)
+
+
+def test_search_finds_what_nfkc_folds_and_shows_the_printed_text(series, tmp_path):
+    root = series({
+        "2024-03/items/02.md": "---\nsection: 工作简讯\ntitle: 系统升级\n---\n"
+                               "平台ＡＢＣ１２３版上线，⼈民满意，第①批完成。\n",
+        "2024-03/items/03.md": "---\nsection: 工作简讯\ntitle: 另一篇\n---\n人民群众办事更方便，ABC 平台。\n",
+    })  # fmt: skip
+    archive = tmp_path / "archive"
+    publish(root / "2024-03", archive, pdf=False)
+    with Catalogue(archive) as catalogue:
+        assert {h.title for h in catalogue.search("abc123")} == {"系统升级"}
+        assert {h.title for h in catalogue.search("人民")} == {"系统升级", "另一篇"}  # ⼈ (U+2F08) is 人
+        assert {h.title for h in catalogue.search("第1批")} == {"系统升级"}  # ① is 1
+        assert {h.title for h in catalogue.search("ａｂｃ")} == {"系统升级", "另一篇"}
+        [hit] = catalogue.search("abc123")
+        assert "【ＡＢＣ１２３】" in hit.snippet  # marked on the printed characters
+        assert "【⼈民】" in next(h for h in catalogue.search("人民") if h.title == "系统升级").snippet
+
+
+def test_the_characters_snippets_take_as_they_are_fold_to_themselves():
+    stable = re.compile(f"[{catalogue_module._STABLE}]")
+    assert [hex(c) for c in range(0x30000) if stable.fullmatch(chr(c)) and catalogue_module.fold(chr(c)) != chr(c)] == []
+    assert catalogue_module.fold("ＡＰＰ⼈①ß") == unicodedata.normalize("NFKC", "ＡＰＰ⼈①ß").casefold() == "app人1ss"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
@@ -44,3 +44,33 @@ def test_versions_and_which_is_current(tmp_path):
     assert current_name(home) == "v10" and is_current(home / "v10") and not is_current(home / "v2")
     assert versions(tmp_path) == sorted(home / n for n in ("v1", "v10", "v2"))
     assert current_name(Path(tmp_path / "none")) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        (PureWindowsPath(r"\\fileserver\办公室\归档\catalogue.sqlite"),
+         "file:////fileserver/%E5%8A%9E%E5%85%AC%E5%AE%A4/%E5%BD%92%E6%A1%A3/catalogue.sqlite?mode=ro"),
+        (PureWindowsPath(r"D:\专报\归档\catalogue.sqlite"), "file:///D:/%E4%B8%93%E6%8A%A5/%E5%BD%92%E6%A1%A3/catalogue.sqlite?mode=ro"),
+        (PurePosixPath("/srv/a?b#c%d/catalogue.sqlite"), "file:///srv/a%3Fb%23c%25d/catalogue.sqlite?mode=ro"),
+    ],
+)  # fmt: skip
+def test_the_catalogue_opens_on_a_shared_drive(path, uri):
+    # Path.as_uri() gives file://fileserver/…, which SQLite refuses: the archive would look damaged
+    from zhuanbao.archive.layout import sqlite_uri
+
+    assert sqlite_uri(path) == uri
+
+
+def test_a_catalogue_in_a_folder_named_with_uri_syntax_opens(tmp_path):
+    import sqlite3
+
+    from zhuanbao.archive.layout import sqlite_uri
+
+    path = tmp_path / "归档 a?b#c%d" / "catalogue.sqlite"
+    path.parent.mkdir()
+    sqlite3.connect(path).execute("CREATE TABLE t(x)").connection.commit()
+    db = sqlite3.connect(sqlite_uri(path), uri=True)
+    assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        db.execute("INSERT INTO t VALUES (1)")

@@ -15,7 +15,7 @@ from zhuanbao.archive.site import build_site
 from zhuanbao.diagnostics import OutputError, UserError
 from zhuanbao.services import publish, verify
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, bounded, refused
 
 
 def test_published_version_holds_documents_sources_and_manifest(two_series):
@@ -127,7 +127,8 @@ def test_two_series_in_folders_of_the_same_name_do_not_mix(tmp_path):
     for revise in (False, True):
         with pytest.raises(OutputError, match="属于刊物“工作专报”，与“信息专报”的文件夹同名"):
             publish(tmp_path / "b" / "content" / "2025-09", tmp_path / "shared", revise=revise, pdf=False)
-    assert [p.name for p in (tmp_path / "shared" / "content").iterdir()] == ["2025-08"]
+    # (.zhuanbao.lock: publish holds the series' lock)
+    assert [p.name for p in (tmp_path / "shared" / "content").iterdir() if p.name[0] != "."] == ["2025-08"]
 
 
 def test_an_archive_or_site_folder_that_is_a_file_is_a_clear_error(tmp_path):
@@ -138,3 +139,201 @@ def test_an_archive_or_site_folder_that_is_a_file_is_a_clear_error(tmp_path):
     publish(tmp_path / "content" / "2025-07", tmp_path / "archive", pdf=False)
     with pytest.raises(OutputError, match="无法写入网站文件夹"):
         build_site(tmp_path / "archive", tmp_path / "f")
+
+
+# --- hostile input (issue 13): links, two spellings of one issue, publishes that fail or are killed ----------
+
+
+def _versions_in(archive):
+    return sorted(p.relative_to(archive).as_posix() for p in archive.glob("*/*/v*")) if archive.exists() else []
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_link_out_of_the_series_is_refused_and_nothing_is_published(tmp_path, kind):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    secret = tmp_path / "机密"
+    secret.mkdir()
+    (secret / "名单.txt").write_text("不应进入归档", "utf-8")
+    issue = tmp_path / "content" / "2025-07"
+    link = issue / ("附件.txt" if kind == "file" else "附件")
+    link.symlink_to(secret / "名单.txt" if kind == "file" else secret)
+    archive = tmp_path / "archive"
+    result = bounded("publish", str(issue), "--archive", str(archive))
+    refused(result, "附件", "是一个链接，指向刊物文件夹“content”之外")
+    assert _versions_in(archive) == []
+    assert not any("名单" in p.name for p in tmp_path.rglob("*") if "archive" in p.parts)
+
+
+def test_links_that_lead_nowhere_or_round_in_a_loop_are_refused(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    issue = tmp_path / "content" / "2025-07"
+    (issue / "旧").symlink_to(tmp_path / "没有这个文件")
+    with pytest.raises(UserError, match="它指向的文件不存在"):
+        publish(issue, tmp_path / "archive", pdf=False)
+    (issue / "旧").unlink()
+    (issue / "本期").symlink_to(issue)  # inside the series, but a loop
+    with pytest.raises(UserError, match="循环"):
+        publish(issue, tmp_path / "archive", pdf=False)
+    assert _versions_in(tmp_path / "archive") == []
+
+
+def test_a_link_inside_the_series_is_archived_as_the_file_it_names(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    (tmp_path / "content" / "共用.txt").write_text("各期共用的说明", "utf-8")
+    (tmp_path / "content" / "2025-07" / "说明.txt").symlink_to(tmp_path / "content" / "共用.txt")
+    folder = publish(tmp_path / "content" / "2025-07", tmp_path / "archive", pdf=False).folder
+    copy = folder / "sources" / "2025-07" / "说明.txt"
+    assert not copy.is_symlink() and copy.read_text("utf-8") == "各期共用的说明"
+    assert verify(tmp_path / "archive").problems == []
+
+
+def test_a_renamed_issue_folder_finds_the_issue_already_published(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    publish(tmp_path / "content" / "2025-08", archive, pdf=False)
+    (tmp_path / "content" / "2025-08").rename(tmp_path / "content" / "2025-008")
+    result = bounded("publish", str(tmp_path / "content" / "2025-008"), "--archive", str(archive))
+    refused(result, "工作专报2025年第8期已经发布（第1版，归档中的文件夹是“2025-08”）", "--revise")
+    assert _versions_in(archive) == ["content/2025-08/v1"]
+    second = publish(tmp_path / "content" / "2025-008", archive, revise=True, pdf=False)
+    assert second.folder == archive / "content" / "2025-08" / "v2"
+    assert (second.folder / "sources" / "2025-08" / "issue.yaml").is_file()  # archived under the issue's folder
+    assert _versions_in(archive) == ["content/2025-08/v1", "content/2025-08/v2"]
+    assert verify(archive).problems == []
+    # full-width digits are not an issue folder's name: refused before the archive is read
+    (tmp_path / "content" / "2025-008").rename(tmp_path / "content" / "２０２５-０８")
+    with pytest.raises(UserError):
+        publish(tmp_path / "content" / "２０２５-０８", archive, pdf=False)
+    assert _versions_in(archive) == ["content/2025-08/v1", "content/2025-08/v2"]
+
+
+def test_a_series_folder_spelt_in_nfd_is_the_same_series(tmp_path):
+    import unicodedata
+
+    nfc, nfd = unicodedata.normalize("NFC", "café专报"), unicodedata.normalize("NFD", "café专报")
+    assert nfc != nfd
+    shutil.copytree(EXAMPLE, tmp_path / nfc)
+    archive = tmp_path / "archive"
+    publish(tmp_path / nfc / "2025-07", archive, pdf=False)
+    (tmp_path / nfc).rename(tmp_path / nfd)
+    with pytest.raises(OutputError, match="已经发布（第1版）"):
+        publish(tmp_path / nfd / "2025-07", archive, pdf=False)
+    publish(tmp_path / nfd / "2025-08", archive, pdf=False)  # a new issue joins the series' folder
+    assert [p.name for p in archive.iterdir() if p.is_dir()] == [nfc]
+    assert verify(archive).problems == []
+
+
+def test_a_catalogue_that_cannot_be_written_does_not_undo_the_publish(tmp_path, monkeypatch):
+    import sqlite3
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+
+    def unwritable(self, folder):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Catalogue, "add_version", unwritable)
+        published = publish(tmp_path / "content" / "2025-08", archive, pdf=False)
+    assert published.version == 1 and (published.folder.parent / "current").read_text("utf-8") == "v1\n"
+    [warning] = published.warnings
+    assert warning.severity == "warning" and "已发布，但检索目录没有更新" in warning.message
+    assert "zhuanbao reindex" in warning.message
+    assert [p.message for p in verify(archive).problems] == [
+        "检索目录中没有这一版，检索和统计找不到它（运行 zhuanbao reindex 可重建）"]
+    publish(tmp_path / "content" / "2025-09", archive, pdf=False)  # the next publish catches the catalogue up
+    assert verify(archive).problems == []
+    with Catalogue(archive) as catalogue:
+        assert {i["folder"] for i in catalogue.issues()} == {"2025-07", "2025-08", "2025-09"}
+
+
+def test_a_catalogue_that_is_a_folder_still_publishes(tmp_path):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    (archive / "catalogue.sqlite").mkdir(parents=True)
+    published = publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+    assert (published.folder.parent / "current").read_text("utf-8") == "v1\n"
+    assert "无法打开检索目录" in published.warnings[0].message
+    assert any("检索目录不是一个文件" in p.message for p in verify(archive).problems)
+
+
+KILLER = """\
+import os, signal, sys
+from pathlib import Path
+import zhuanbao.archive.publish as publishing
+from zhuanbao.services import publish
+
+point, issue, archive = sys.argv[1:]
+
+def kill(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+def after(step):
+    def run(*args, **kwargs):
+        step(*args, **kwargs)
+        kill()
+    return run
+
+if point == "writing":
+    publishing._sync_tree = kill  # the version half-written under .publish-*
+elif point == "placed":
+    publishing._point_current = kill  # renamed to vN, current not yet written
+elif point == "committed":
+    publishing._point_current = after(publishing._point_current)  # current written, .publish-pending left
+elif point == "catalogue":
+    publishing._catalogue = kill
+publish(Path(issue), Path(archive), revise=(Path(archive) / "content" / "2025-07").is_dir(), pdf=False)
+"""
+
+
+@pytest.mark.parametrize("revision", [False, True])
+@pytest.mark.parametrize("point", ["writing", "placed", "committed", "catalogue"])
+def test_a_publish_killed_part_way_is_reported_and_the_next_publish_recovers(tmp_path, point, revision):
+    import subprocess
+    import sys
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    issue = tmp_path / "content" / "2025-07"
+    if revision:
+        publish(issue, archive, pdf=False)
+    before = _versions_in(archive)
+    killed = subprocess.run([sys.executable, "-c", KILLER, point, str(issue), str(archive)], capture_output=True)
+    assert killed.returncode == -9, killed.stderr.decode()
+    committed = point in ("committed", "catalogue")
+    problems = [p.message for p in verify(archive).problems]
+    if point == "catalogue" and not revision:
+        assert problems == []  # no catalogue yet: the first to open it builds it from the files
+    elif point == "catalogue":
+        assert problems == ["检索目录把工作专报2025年第7期的这一版记作现行版本，但 current 指向别的版本（运行 zhuanbao reindex 可重建）",
+                            "检索目录中没有这一版，检索和统计找不到它（运行 zhuanbao reindex 可重建）"]  # fmt: skip
+    else:
+        assert any("上一次发布没有完成" in m for m in problems), problems
+    # the next publish of the series cleans up: what was not committed is gone, what was is kept
+    publish(tmp_path / "content" / "2025-09", archive, pdf=False)
+    expected = before + (["content/2025-07/v2" if revision else "content/2025-07/v1"] if committed else [])
+    assert [v for v in _versions_in(archive) if "2025-07" in v] == expected
+    assert sorted(p.name for p in archive.rglob(".publish-*")) == []
+    assert verify(archive).problems == []
+    # and the issue can be published (again) as if the killed run had never started, or is already there
+    if committed:
+        with pytest.raises(OutputError, match="已经发布"):
+            publish(issue, archive, pdf=False)
+    else:
+        assert publish(issue, archive, revise=revision, pdf=False).version == (2 if revision else 1)
+    assert verify(archive).problems == []
+
+
+def test_a_leftover_is_cleaned_only_when_older_than_the_lock(tmp_path):
+    from zhuanbao.archive.publish import recover
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    home = publish(tmp_path / "content" / "2025-07", archive, pdf=False).folder.parent
+    (home / ".publish-old").mkdir()
+    (home / ".publish-new").mkdir()
+    os.utime(home / ".publish-old", (1_000_000, 1_000_000))
+    recover(home.parent, since=(home / ".publish-new").stat().st_mtime)
+    assert not (home / ".publish-old").exists() and (home / ".publish-new").is_dir()
+    assert [p.path.name for p in verify(archive).problems] == [".publish-new"]

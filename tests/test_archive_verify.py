@@ -98,3 +98,137 @@ def test_verify_reads_the_sources_as_the_build_did(tmp_path):
     issue.write_text(text.replace("total: 31", "total: '31'"), "utf-8")
     publish(tmp_path / "content" / "2025-07", tmp_path / "archive", pdf=False)
     assert verify(tmp_path / "archive").problems == []
+
+
+# --- hostile input (issue 13): links, forged rows, odd current files, damaged manifests ---------------
+
+
+def _writable_copy(path, tmp_path):
+    """A copy of a version's file outside the archive, identical byte for byte."""
+    copy = tmp_path / "elsewhere" / path.name
+    copy.parent.mkdir(exist_ok=True)
+    shutil.copy(path, copy)
+    return copy
+
+
+def _link_file(archive, folder, tmp_path):
+    target = folder / "sources" / "2025-07" / "issue.yaml"
+    copy = _writable_copy(target, tmp_path)
+    target.unlink()
+    target.symlink_to(copy)
+
+
+def _link_version(archive, folder, tmp_path):
+    shutil.copytree(folder, tmp_path / "elsewhere-v1", symlinks=True)
+    shutil.rmtree(folder)
+    folder.symlink_to(tmp_path / "elsewhere-v1")
+
+
+def _link_home(archive, folder, tmp_path):
+    shutil.copytree(folder.parent, tmp_path / "elsewhere-home", symlinks=True)
+    shutil.rmtree(folder.parent)
+    folder.parent.symlink_to(tmp_path / "elsewhere-home")
+
+
+def _link_sources(archive, folder, tmp_path):
+    shutil.copytree(folder / "sources", tmp_path / "elsewhere-sources")
+    shutil.rmtree(folder / "sources")
+    (folder / "sources").symlink_to(tmp_path / "elsewhere-sources")
+
+
+@pytest.mark.parametrize(
+    ("damage", "where", "message"),
+    [
+        (_link_file, "issue.yaml", "这里是一个链接（指向"),
+        (_link_sources, "sources", "这里是一个链接（指向"),
+        (_link_version, "v1", "第1版的文件夹被换成了一个链接"),
+        (_link_home, "2025-07", "这一期的文件夹是一个链接"),
+    ],
+)
+def test_verify_reports_every_link_and_follows_none(archived, tmp_path, damage, where, message):
+    archive, folder = archived
+    damage(archive, folder, tmp_path)
+    problems = verify(archive).problems
+    assert any(p.path.name == where and message in p.message for p in problems), problems
+    result = runner.invoke(app, ["verify", "-a", str(archive)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text", [".", "..", "../2025-08/v1", "/etc", "v1/..", "v01", "v1 v2", "x" * 1000])
+def test_verify_reports_a_current_that_is_not_a_version_name(archived, text):
+    archive, folder = archived
+    (folder.parent / "current").write_text(text + "\n", "utf-8")
+    problems = verify(archive).problems
+    assert any(p.path.name == "current" and "不是版本名" in p.message for p in problems), problems
+
+
+def test_verify_reports_a_manifest_without_series_key(archived):
+    archive, folder = archived
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    del manifest["series_key"]
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    assert [p.message for p in verify(archive).problems] == ["清单中缺少 series_key（应是“content”，归档位置）（清单被改动过？）"]
+
+
+@pytest.mark.parametrize("path", ["content/2025-07/v9", "content", "../..", "content/2025-07/v1/sources"])
+def test_verify_reports_a_forged_catalogue_row(archived, path):
+    import sqlite3
+
+    archive, _ = archived
+    with sqlite3.connect(archive / "catalogue.sqlite") as db:
+        db.execute("INSERT INTO issues (series_key, series, folder, name, year, number, version, current, path)"
+                   " VALUES ('content', '工作专报', '2025-07', '工作专报2025年第7期', 2025, 7, 9, 1, ?)", (path,))  # fmt: skip
+    db.close()
+    problems = verify(archive).problems
+    assert len(problems) == 1 and "工作专报2025年第7期" in problems[0].message, problems
+    assert "已发布过，但文件夹不在了" in problems[0].message or "记录是伪造的" in problems[0].message
+
+
+def test_verify_reads_the_catalogue_without_changing_it(archived):
+    archive, _ = archived
+    before = (archive / "catalogue.sqlite").read_bytes()
+    assert verify(archive).problems == []
+    assert (archive / "catalogue.sqlite").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{", "[1]", "null", '"text"', '{"files": {"a": 1}}', '{"files": "x"}', '{"files": {"../../../etc/passwd": "0"}}',
+     '{"files": {}, "documents": 5, "version": "1", "issue": null}', "[" * 100000 + "]" * 100000, b"\xff\xfe"],
+)
+def test_a_damaged_manifest_is_reported_and_the_rest_still_checked(archived, text):
+    archive, folder = archived
+    manifest = folder / "manifest.json"
+    manifest.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    other = archive / "content" / "2025-08" / "v1" / "sources" / "2025-08" / "issue.yaml"
+    other.write_text(other.read_text("utf-8") + "# 改动\n", "utf-8")
+    problems = verify(archive).problems
+    assert any(p.path.parent == folder for p in problems), problems
+    assert any(p.path == other and "内容已被改动" in p.message for p in problems), problems
+    result = runner.invoke(app, ["verify", "-a", str(archive)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_verify_reports_one_issue_in_two_folders(tmp_path):
+    import unicodedata
+
+    nfc, nfd = unicodedata.normalize("NFC", "café专报"), unicodedata.normalize("NFD", "café专报")
+    shutil.copytree(EXAMPLE, tmp_path / nfc)
+    publish(tmp_path / nfc / "2025-07", tmp_path / "archive", pdf=False)
+    (tmp_path / nfc).rename(tmp_path / nfd)
+    publish(tmp_path / nfd / "2025-07", tmp_path / "other", pdf=False)  # another archive: the same issue
+    # as a publish before issue 13 made it: the series folder and its key spelt NFD
+    shutil.move(tmp_path / "other" / nfc, tmp_path / "archive" / nfd)
+    manifest = tmp_path / "archive" / nfd / "2025-07" / "v1" / "manifest.json"
+    manifest.chmod(0o644)
+    manifest.write_text(manifest.read_text("utf-8").replace(nfc, nfd), "utf-8")
+    problems = verify(tmp_path / "archive").problems
+    assert any("2025年第7期在归档中有两处" in p.message for p in problems), problems
+    # and within one series folder: 2025-07 and 2025-007
+    shutil.rmtree(tmp_path / "archive" / nfd)
+    home = tmp_path / "archive" / nfc / "2025-07"
+    twin = home.parent / "2025-007"
+    shutil.copytree(home, twin)
+    assert [p.message for p in verify(tmp_path / "archive").problems if twin in p.path.parents] == [
+        "清单中的期文件夹“2025-07”与归档位置（2025-007）不符（清单被改动过？）",  # a copied folder is no version
+        "检索目录中没有这一版，检索和统计找不到它（运行 zhuanbao reindex 可重建）"]

@@ -102,3 +102,17 @@ def test_an_error_crosses_a_process_boundary_whole():
 )
 def test_one_did_you_mean_for_every_name(name, choices, hint):
     assert suggest(name, choices) == hint
+
+
+def test_os_errors_are_told_in_chinese_even_the_rare_ones():
+    import errno
+
+    from zhuanbao.diagnostics import os_reason
+
+    assert os_reason(OSError(errno.ENOSPC, "No space left on device")) == "磁盘空间不足"
+    assert os_reason(OSError(errno.EIO, "Input/output error")) == "读写出错（磁盘或网络共享有故障？）"
+    odd = os_reason(OSError(errno.ENOLINK, "Link has been severed"))
+    assert odd.startswith("系统错误（") and "Link has been severed" in odd
+    held = PermissionError(13, "The process cannot access the file")
+    held.winerror = 32
+    assert "Word" in os_reason(held)

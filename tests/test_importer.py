@@ -173,3 +173,87 @@ def test_file_names_keep_the_title_readable(series, tmp_path):
     (tmp_path / "a.txt").write_text("正文。\n", "utf-8")
     made = import_submission(tmp_path / "a.txt", series() / "2024-03", "工作简讯", title="东岭区／溪口区: 试点?").target
     assert made.name == "02-东岭区／溪口区-试点.md"  # Windows' forbidden : ? become -, a typed full-width ／ stays
+
+
+# --- hostile input (issue 13) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """Every file opened for writing fails at its first write with ENOSPC, as on a full disk
+    (the file itself is still created: that is what left a 0-byte item behind)."""
+    import builtins
+    import errno
+    import os
+
+    class Full:
+        def __init__(self, handle):
+            self._handle = handle
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._handle.close()
+
+        def __getattr__(self, name):
+            return getattr(self._handle, name)
+
+    real_open, real_fdopen = builtins.open, os.fdopen
+
+    def writing(mode) -> bool:
+        return any(c in mode for c in "wxa+")
+
+    def fake_open(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        return Full(handle) if writing(mode) else handle
+
+    def fake_fdopen(fd, mode="r", *args, **kwargs):
+        handle = real_fdopen(fd, mode, *args, **kwargs)
+        return Full(handle) if writing(mode) else handle
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    monkeypatch.setattr(os, "fdopen", fake_fdopen)
+
+
+@pytest.mark.parametrize("items_exist", [True, False])
+def test_a_full_disk_leaves_no_item_behind_and_says_so(series, tmp_path, full_disk, items_exist):
+    source = tmp_path / "稿件.md"
+    source.write_bytes("东岭区完成老旧小区改造\n\n共改造小区12个。\n".encode())
+    root = series() if items_exist else series(drop=("2024-03/items/01-gaizao.md",))
+    items = root / "2024-03" / "items"
+    before = sorted(p.name for p in items.iterdir()) if items_exist else None
+    result = runner.invoke(app, ["import", str(source), str(root / "2024-03"), "-s", "工作简讯"])
+    if items_exist:  # no 0-byte item, no temporary file: the issue builds as before
+        assert sorted(p.name for p in items.iterdir()) == before
+    else:  # nor the items/ folder the import made
+        assert not items.exists()
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    meant = items / f"{2 if items_exist else 1:02d}-东岭区完成老旧小区改造.md"
+    assert f"{meant}: 输出错误: 无法写入：磁盘空间不足，没有导入任何内容" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt"])
+def test_jinja_in_an_imported_text_submission_is_printed_not_run(series, tmp_path, suffix):
+    source = tmp_path / f"稿件{suffix}"
+    typed = ["算式{{ 7*7 }}照登", "{% for i in range(9) %}x{% endfor %}", "注释{# 不是注释 #}也照登"]
+    separator = "\n\n" if suffix == ".md" else "\n"
+    source.write_text(separator.join(["东岭区来稿", *typed]) + "\n", "utf-8")
+    root = series()
+    import_submission(source, root / "2024-03", "工作简讯")
+    paragraphs = printed_text(root)
+    for text in typed:
+        assert any(text in p for p in paragraphs), (text, paragraphs)
+    assert not any("49" in p or "xxxxxxxxx" in p for p in paragraphs)
+
+
+def test_a_markdown_submission_keeps_its_markdown_while_its_jinja_is_escaped(series, tmp_path):
+    (tmp_path / "a.md").write_text("{{ 标题 }}\n\n**东岭区：**完成{{ 7*7 }}个。\n", "utf-8")
+    target = import_submission(tmp_path / "a.md", series() / "2024-03", "工作简讯").target
+    text = target.read_text("utf-8")
+    assert "title: '{{ 标题 }}'\n" in text  # the title is YAML, not a template: as typed
+    assert text.endswith('---\n**东岭区：**完成{{ "{{" }} 7*7 }}个。\n')

@@ -302,3 +302,222 @@ def test_excel_header_problems_name_the_sheet(tmp_path, rows, message, column):
     with pytest.raises(DataError) as caught:
         read_table(spec(file="t.xlsx"), tmp_path)
     assert caught.value.message == message and where(caught.value) == (tmp_path / "t.xlsx", 1, column)
+
+
+# --- hostile tables (issue 13): bounded in size, damage and XML tricks refused in Chinese ----------------------
+
+SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def table_series(series, name: str, content: bytes | str) -> Path:
+    """A series whose issue has one indicator table, the file ``name``."""
+    issue = ("number: 3\ndate: 2024-03-15\ntables:\n"
+             f"  - {{id: t, file: {name}, title: 进度, section: 工作简讯, target: 目标, actual: 完成}}\n")  # fmt: skip
+    return series({"2024-03/issue.yaml": issue, f"2024-03/{name}": content}) / "2024-03"
+
+
+def build_refused(issue: Path, tmp_path: Path, *fragments: str) -> None:
+    """``zhuanbao build`` of ``issue``, under 512 MB and 30 s, ends in a Chinese message naming the table."""
+    from .conftest import bounded, refused
+
+    result = bounded("build", str(issue), "-o", str(tmp_path / "out"), memory_mb=512, seconds=30)
+    refused(result, *fragments)
+    assert result.seconds < 10 and not (tmp_path / "out").exists()
+
+
+def xlsx_bytes(tmp_path: Path, parts: dict[str, bytes] | None = None, stored: bool = False) -> bytes:
+    """A real .xlsx (openpyxl), its parts replaced or added; with sharedStrings.xml registered if given."""
+    import zipfile
+
+    path = save_book(tmp_path / "base.xlsx", {"进度": [["区县", "目标", "完成"], ["东岭区", 5, 4]]})
+    with zipfile.ZipFile(path) as archive:
+        files = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    parts = parts or {}
+    if "xl/sharedStrings.xml" in parts:
+        override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/></Types>'
+        files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(b"</Types>", override.encode())
+    files.update(parts)
+    out = tmp_path / "made.xlsx"
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.read_bytes()
+
+
+def sheet_xml(rows: str, dimension: str | None = None) -> bytes:
+    declared = f'<dimension ref="{dimension}"/>' if dimension else ""
+    header = '<row r="1"><c r="A1" t="inlineStr"><is><t>区县</t></is></c><c r="B1" t="inlineStr"><is><t>目标</t></is></c></row>'
+    return f'<worksheet xmlns="{SHEET_NS}">{declared}<sheetData>{header}{rows}</sheetData></worksheet>'.encode()
+
+
+def test_a_csv_of_millions_of_cells_is_refused_with_its_size_and_the_limit(series, tmp_path):
+    csv = "区县,目标,完成\n" + "东岭区,5,4\n" * 700_000  # 7.7 MB: ran out of memory
+    issue = table_series(series, "t.csv", csv)
+    build_refused(issue, tmp_path, f"{issue / 't.csv'}: 错误: 表格过大：文件共 700,001 行，读到第 33,334 行时已超过 100,000 个单元格的上限")
+
+
+def test_a_csv_line_of_millions_of_columns_is_refused_before_it_is_split(series, tmp_path):
+    issue = table_series(series, "t.csv", "区县,目标,完成\n" + "5," * 3_000_000 + "\n")
+    build_refused(issue, tmp_path, f"{issue / 't.csv'}:2: 错误: 表格过宽：第2行有 3,000,001 列，超过 1,000 列的上限")
+
+
+@pytest.mark.parametrize(
+    ("dimension", "rows", "message"),
+    [
+        # 495 KB claiming 16 million cells took over 300 s: openpyxl pads every row to the declared width
+        ("A1:XFD16000", "".join(f'<row r="{r}"><c r="XFD{r}"><v>1</v></c></row>' for r in range(2, 16001, 4)),
+         "工作表“进度”过宽：范围是 A1:XFD16000（16,000 行 × 16,384 列，共 262,144,000 个单元格），超过 1,000 列的上限"),
+        ("A1:CV160000", '<row r="160000"><c r="CV160000"><v>1</v></c></row>',
+         "工作表“进度”过大：范围是 A1:CV160000（160,000 行 × 100 列，共 16,000,000 个单元格），超过 100,000 个单元格的上限"),
+        # no <dimension>: counted while read
+        (None, "".join(f'<row r="{r}"><c r="ALL{r}"><v>1</v></c></row>' for r in range(2, 400)),
+         "工作表“进度”过大：读到第101行时已超过 100,000 个单元格的上限"),
+        (None, '<row r="2"><c r="A2"><v>1</v></c></row><row r="999999999999"><c r="A999999999999"><v>1</v></c></row>',
+         "工作表“进度”过大：读到第100,000行时已超过 100,000 个单元格的上限"),
+        (None, '<row r="2"><c r="XFD2"><v>1</v></c></row>', "工作表“进度”过宽：第2行有 16,384 列，超过 1,000 列的上限"),
+    ],
+    ids=["16-million-claimed-wide", "16-million-claimed", "counted", "far-row", "wide-row"],
+)
+def test_a_sheet_larger_than_a_table_is_refused_quickly(series, tmp_path, dimension, rows, message):
+    content = xlsx_bytes(tmp_path, {"xl/worksheets/sheet1.xml": sheet_xml(rows, dimension)})
+    issue = table_series(series, "t.xlsx", content)
+    build_refused(issue, tmp_path, f"{issue / 't.xlsx'}", message, "Ctrl+End")
+
+
+@pytest.mark.parametrize(
+    ("rows", "found"),
+    [('<row r="2">' + '<c r="A2"/>' * 3_000_000 + "</row>", "的一行中已有 "),  # 70 KB: gigabytes in openpyxl
+     ('<row r="2"/>' * 2_000_000, "中已有 ")],
+    ids=["cells-in-a-row", "rows"],
+)
+def test_a_sheet_no_excel_could_save_is_refused_before_openpyxl_reads_it(series, tmp_path, rows, found):
+    content = xlsx_bytes(tmp_path, {"xl/worksheets/sheet1.xml": sheet_xml(rows)})
+    issue = table_series(series, "t.xlsx", content)
+    limit = "每行最多 16,384 列" if "一行" in found else "最多 1,048,576 行"
+    build_refused(issue, tmp_path, f"{issue / 't.xlsx'}: 错误: Excel 文件已损坏：xl/worksheets/sheet1.xml {found}", limit)
+
+
+def _damaged(kind: str, tmp_path: Path) -> bytes:
+    import zipfile
+
+    good = xlsx_bytes(tmp_path, stored=kind == "bad-crc")
+    if kind == "not-a-zip":
+        return b"ID;PWXL;N;E\r\n"  # an old SYLK export renamed .xlsx
+    if kind == "truncated":
+        return good[: len(good) // 2]
+    data = bytearray(good)
+    with zipfile.ZipFile(tmp_path / "made.xlsx") as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    if kind == "bad-crc":  # a stored (uncompressed) part with a figure changed: only its CRC tells
+        at = data.index(b"<v>5</v>", start) + 3
+        data[at : at + 1] = b"6"
+    else:  # corrupt deflate stream
+        for offset in (1, 2, 3, 20):
+            data[start + offset] ^= 0xFF
+    return bytes(data)
+
+
+@pytest.mark.parametrize("kind", ["bad-crc", "corrupt-deflate", "truncated", "not-a-zip"])
+def test_a_damaged_xlsx_is_named_not_a_traceback(series, tmp_path, kind):
+    issue = table_series(series, "t.xlsx", _damaged(kind, tmp_path))
+    build_refused(issue, tmp_path, f"{issue / 't.xlsx'}: 错误: 无法打开 Excel 文件：文件已损坏")
+
+
+LAUGHS = ('<!DOCTYPE sst [<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">'
+          + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+          + f']><sst xmlns="{SHEET_NS}" count="1" uniqueCount="1"><si><t>&j;</t></si></sst>')  # fmt: skip
+EXTERNAL = ('<!DOCTYPE sst [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            f'<sst xmlns="{SHEET_NS}" count="1" uniqueCount="1"><si><t>&x;</t></si></sst>')  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("part", "xml"),
+    [
+        ("xl/sharedStrings.xml", LAUGHS),
+        ("xl/sharedStrings.xml", EXTERNAL),
+        ("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-16"?>' + EXTERNAL),
+        ("xl/workbook.xml", None),  # an external entity in a sheet's name
+    ],
+    ids=["billion-laughs", "external-entity", "external-entity-utf16", "external-entity-in-workbook"],
+)
+def test_an_xlsx_with_xml_entities_is_refused(series, tmp_path, part, xml):
+    import zipfile
+
+    if xml is None:
+        with zipfile.ZipFile(save_book(tmp_path / "b.xlsx", {"进度": [["区县"]]})) as archive:
+            workbook = archive.read("xl/workbook.xml").decode()
+        xml = '<!DOCTYPE workbook [<!ENTITY x SYSTEM "file:///etc/hostname">]>' + workbook.replace('name="进度"', 'name="&x;"')
+    data = xml.encode("utf-16") if "UTF-16" in xml else xml.encode()
+    issue = table_series(series, "t.xlsx", xlsx_bytes(tmp_path, {part: data}))
+    build_refused(issue, tmp_path, f"{issue / 't.xlsx'}: 错误: Excel 文件中的 {part} 含有 XML 实体声明（<!DOCTYPE>）")
+
+
+def test_an_xlsx_unpacking_to_more_than_a_table_needs_is_refused(tmp_path, monkeypatch):
+    import zhuanbao.load.tables as tables
+
+    monkeypatch.setattr(tables, "MAX_EXCEL_XML_BYTES", 1024 * 1024)
+    padding = b" " * (2 * 1024 * 1024)  # compresses to a few KB
+    (tmp_path / "t.xlsx").write_bytes(xlsx_bytes(tmp_path, {"xl/worksheets/sheet1.xml": sheet_xml("") + padding}))
+    with pytest.raises(DataError) as caught:
+        read_table(spec(file="t.xlsx"), tmp_path)
+    assert caught.value.message.startswith("Excel 文件解压后的内容过大（") and caught.value.message.endswith("超过 1 MB 的上限")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_table_at_the_cell_limit_is_read_one_more_cell_is_refused(tmp_path, monkeypatch, suffix):
+    import zhuanbao.load.tables as tables
+
+    monkeypatch.setattr(tables, "MAX_TABLE_CELLS", 9)
+    rows = [["区县", "目标", "完成"], ["东岭区", "5", "4"], ["溪口区", "4", "3"]]
+    write = (lambda r: (tmp_path / "t.csv").write_text("".join(",".join(x) + "\n" for x in r), "utf-8")) if suffix == "csv" \
+        else (lambda r: save_book(tmp_path / "t.xlsx", {"进度": r}))  # fmt: skip
+    write(rows)
+    assert read_table(spec(file=f"t.{suffix}"), tmp_path).rows == rows[1:]
+    write(rows + [["青禾县"]])
+    with pytest.raises(DataError, match="超过 9 个单元格的上限"):
+        read_table(spec(file=f"t.{suffix}"), tmp_path)
+
+
+def test_a_csv_cell_too_long_is_said_in_chinese(tmp_path):
+    (tmp_path / "t.csv").write_text("区县,目标\n东岭区," + "5" * 200_000 + "\n", "utf-8")
+    with pytest.raises(DataError) as caught:
+        read_table(spec(), tmp_path)
+    assert caught.value.message == "第2行有一格超过 131,072 个字符（多半是引号没有闭合）" and caught.value.line == 2
+
+
+def test_a_table_that_links_to_itself_is_said_in_chinese(tmp_path):
+    (tmp_path / "t.csv").symlink_to("t.csv")
+    with pytest.raises(DataError) as caught:
+        read_table(spec(), tmp_path)
+    assert caught.value.message in ("表格文件是一个循环的链接（快捷方式最终指回自己），无法读取", "表格文件不存在")
+
+
+def test_an_unreadable_table_says_why_in_chinese(tmp_path, monkeypatch):
+    import errno
+
+    (tmp_path / "t.csv").write_text(CSV, "utf-8")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (_ for _ in ()).throw(OSError(errno.EACCES, "Permission denied")))
+    with pytest.raises(DataError) as caught:
+        read_table(spec(), tmp_path)
+    assert caught.value.message == "无法读取表格文件：没有访问权限"
+
+
+def test_an_infinite_excel_figure_is_text_for_the_indicators_stage(tmp_path):
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["区县", "占比"])
+    book.active.append(["东岭区", 0.5])
+    book.active.cell(row=2, column=2).number_format = "0.0%"
+    book.save(tmp_path / "b.xlsx")
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as archive:
+        files = {i.filename: archive.read(i.filename) for i in archive.infolist()}
+    files["xl/worksheets/sheet1.xml"] = files["xl/worksheets/sheet1.xml"].replace(b"<v>0.5</v>", b"<v>1E999</v>")
+    with zipfile.ZipFile(tmp_path / "t.xlsx", "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    assert read_table(spec(file="t.xlsx"), tmp_path).rows == [["东岭区", "inf"]]  # not a figure: said by indicators

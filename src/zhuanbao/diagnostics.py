@@ -248,5 +248,16 @@ def os_reason(exc: OSError) -> str:
         errno.ENOENT: "文件夹不存在",
         errno.ENAMETOOLONG: "文件名太长",
         errno.ELOOP: "符号链接指向了自己（链接成环）",
+        errno.EIO: "读写出错（磁盘或网络共享有故障？）",
+        errno.EBUSY: "文件正被占用",
+        getattr(errno, "ETXTBSY", -1): "文件正被占用",
+        getattr(errno, "EDQUOT", -1): "磁盘配额已用完",  # not on Windows
+        errno.EMFILE: "同时打开的文件太多",
+        errno.EXDEV: "不能跨磁盘移动",
+        errno.EINVAL: "文件名或路径无效",
     }
-    return reasons.get(exc.errno, exc.strerror or str(exc))
+    if getattr(exc, "winerror", None) in (32, 33):
+        return "文件正被其他程序（Word、WPS 等）打开"
+    if exc.errno in reasons:
+        return reasons[exc.errno]
+    return f"系统错误（{exc.strerror or exc}）"  # the system's own words, framed in Chinese

@@ -8,6 +8,7 @@ empty paragraphs.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import ContentError, OutputError, os_reason, suggest
-from .fsio import safe_name
+from .fsio import safe_name, write_atomic
 from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series
 from .load.frontmatter import front_matter_end
 from .load.text import clean, read_text
@@ -51,9 +52,14 @@ def escape_markup(text: str) -> str:
     return _escape_block_start(_escape_inline(text))
 
 
-def _escape_inline(text: str) -> str:
-    text = _INLINE_MARKUP.sub(r"\\\1", text)
+def escape_template(text: str) -> str:
+    """Jinja's {{ {% {# printed as typed: an item body is a template, a
+    submission's text (Word, .txt or .md) is not, and must not run at build."""
     return _TEMPLATE_MARKS.sub(lambda m: '{{ "' + m.group(1) + '" }}', text)
+
+
+def _escape_inline(text: str) -> str:
+    return escape_template(_INLINE_MARKUP.sub(r"\\\1", text))
 
 
 def _escape_block_start(text: str) -> str:
@@ -105,7 +111,8 @@ def _numbered(number: str | None, level: int, markdown: str) -> str:
 
 def text_paragraphs(path: Path) -> list[str]:
     """Paragraphs of a .txt (one per line, as chats paste; plain text, so
-    markup characters are escaped) or .md (blank-line separated, kept as Markdown)."""
+    markup characters are escaped) or .md (blank-line separated, kept as
+    Markdown); in both, Jinja's {{ }} and {% %} are text, not code to run."""
     text = read_text(path)
     if path.suffix.lower() == ".md":
         lines = text.split("\n")
@@ -113,7 +120,7 @@ def text_paragraphs(path: Path) -> list[str]:
         if end is not None:  # a submission written as an item: its front matter is not text
             text = "\n".join(lines[end + 1 :])
         blocks = re.split(r"\n\s*\n", text)
-        return [p for p in (_tidy(_join_lines(b.strip())) for b in blocks) if p]
+        return [escape_template(p) for p in (_tidy(_join_lines(b.strip())) for b in blocks) if p]
     return [escape_markup(p) for p in (_tidy(line) for line in text.split("\n")) if p]
 
 
@@ -179,17 +186,51 @@ def import_submission(
         meta["source"] = unit
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     body = "\n\n".join(paragraphs)
+    data = f"---\n{front}---\n{body}\n".encode("utf-8")
     items = issue_dir / ITEMS_DIR
-    items.mkdir(exist_ok=True)
+    made = not items.exists()
+    try:
+        items.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"无法创建文件夹：{os_reason(exc)}", items) from None
     numbers = [int(m.group(1)) for p in item_files(items) if (m := re.match(r"^(\d+)-", p.name))]
     number = max(numbers, default=0) + 1
-    while True:
-        target = items / f"{number:02d}-{_slug(title)}.md"
-        try:
-            with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite
-                handle.write(f"---\n{front}---\n{body}\n")
-            return Imported(target, left_out)
-        except FileExistsError:
+    target = items / f"{number:02d}-{_slug(title)}.md"
+    try:
+        while not _write_new(target, data):
             number += 1
-        except OSError as exc:
-            raise OutputError(f"无法写入：{os_reason(exc)}", target) from None
+            target = items / f"{number:02d}-{_slug(title)}.md"
+    except OSError as exc:
+        if made:  # nothing at all is left of a failed import: not even the items/ it made
+            try:
+                items.rmdir()
+            except OSError:
+                pass
+        raise OutputError(f"无法写入：{os_reason(exc)}，没有导入任何内容", target) from None
+    return Imported(target, left_out)
+
+
+def _write_new(target: Path, data: bytes) -> bool:
+    """Write ``target`` whole, if no file has its name yet (False if one has).
+
+    The item is written under a temporary name and then given its own, so a
+    full disk or a killed run leaves no item at all rather than an empty or
+    half one, which would break the next build. The name is taken with a
+    hard link, which fails rather than replace an item another import wrote
+    at the same moment.
+    """
+    if os.path.lexists(target):
+        return False
+    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # a draft's name: never printed
+    write_atomic(staging, data)
+    try:
+        os.link(staging, target)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links (FAT, some network shares)
+        if os.path.lexists(target):
+            return False
+        os.replace(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
+    return True

@@ -7,21 +7,39 @@ instead: 就业帮扶 → "就业 业帮 帮扶". Any term of two or more charac
 is then the phrase of its pairs, which FTS5 matches in order, and bm25
 ranks the results. Latin words and numbers are kept whole.
 
+Text and queries are matched in one folded form (:func:`fold`: NFKC, then
+case folding), so ＡＰＰ, ２０２５, ⼈ (U+2F08) and ① find APP, 2025, 人 and 1
+and the other way round; the catalogue keeps the text as printed beside its
+folded copy, and snippets show the printed text.
+
 The catalogue is derived data: ``reindex`` rebuilds it from the archive's
-files at any time, so it is never the only copy of anything.
+files at any time, so it is never the only copy of anything. It is also
+shared: a ``search`` may read while a ``publish`` writes, so a busy file is
+waited for (:data:`BUSY_TIMEOUT`) and never taken for a damaged one; only a
+file SQLite reports as not a database or malformed is deleted and rebuilt.
+A version whose manifest or items.json is damaged is left out with a
+warning naming the file (:attr:`Catalogue.warnings`), and the rest is indexed.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
+import unicodedata
+from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from ..cn import cn_month
-from ..diagnostics import ContentError, OutputError, os_reason
-from .layout import CATALOGUE, ITEMS, SOURCES, is_current, read_manifest, versions
+from ..diagnostics import BusyError, ContentError, Diagnostic, OutputError, UserError, os_reason
+from .layout import CATALOGUE, ITEMS, MANIFEST, SOURCES, is_current, read_manifest, versions
+
+#: bumped whenever the tables change: a catalogue made by another version is rebuilt from the files
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
@@ -30,10 +48,38 @@ CREATE TABLE IF NOT EXISTS issues (
     path TEXT, documents TEXT, UNIQUE (series_key, folder, version));
 CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY, issue_id INTEGER REFERENCES issues(id), position INTEGER,
-    section TEXT, title TEXT, source TEXT, text TEXT, file TEXT);
+    section TEXT, title TEXT, source TEXT, text TEXT, file TEXT,
+    folded_title TEXT, folded_text TEXT, folded_source TEXT);
 CREATE TABLE IF NOT EXISTS data_tables (issue_id INTEGER REFERENCES issues(id), id TEXT, title TEXT, section TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(title, text, tokenize = 'unicode61');
 """
+
+DROP = (
+    "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS data_tables;"
+    "DROP TABLE IF EXISTS issues;"
+)
+
+#: seconds a reader or writer waits for another run (a publish, a reindex) to finish with the file
+BUSY_TIMEOUT = 20.0
+
+#: bounds of a search question: a pasted page is not a query, and each term costs a scan of every item
+MAX_TERMS = 64
+MAX_QUERY_CHARS = 500
+#: the years a --year may name (the archive's bulletins are dated; 3000 is a slip)
+YEAR_RANGE = (1900, 2100)
+
+_BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED"}
+_DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
+
+
+T = TypeVar("T")
+
+
+def fold(text: str) -> str:
+    """The form text and queries are compared in: NFKC (full-width letters and
+    digits, compatibility ideographs, circled numbers), then case folding."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
 
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+(?:[.%][0-9]+)*")
 
@@ -62,9 +108,33 @@ def fts_query(query: str) -> str | None:
     text containing it. A term like 18所 or 7月 does not ("7月底" is indexed as
     7 and 月底), nor does a single character; those are matched as plain
     substrings (see :meth:`Catalogue.search`), so the index only narrows and ranks.
+    ``query`` is expected folded (:func:`fold`), as the index is.
     """
     phrases = ['"' + pairs(term) + '"' for term in query.split() if _CJK_RUN.fullmatch(term)]
     return " AND ".join(phrases) if phrases else None
+
+
+def check_year(year: int | None) -> None:
+    """A --year the archive can hold (None: any year)."""
+    if year is not None and not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+        raise ContentError(f"年份 {year} 不在 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间")
+
+
+def check_query(query: str) -> list[str]:
+    """The folded terms of a search question, refused when it is empty or beyond the bounds
+    (counted before folding, which may lengthen a text, and after)."""
+    hint = "只写要找的几个关键词，多个词用空格分开。"
+    for text in (query, None):
+        if text is None:
+            text = query = fold(query)
+        terms = text.split()
+        if len(terms) > MAX_TERMS:
+            raise ContentError(f"检索词太多（{len(terms)} 个），最多 {MAX_TERMS} 个", hint=hint)
+        if len(text) > MAX_QUERY_CHARS:
+            raise ContentError(f"检索内容太长（{len(text)} 个字符），最多 {MAX_QUERY_CHARS} 个字符", hint=hint)
+    if not terms:
+        raise ContentError("请给出要找的词（多个词用空格分开）")
+    return terms
 
 
 @dataclass
@@ -82,91 +152,259 @@ class Hit:
         return f"{self.name} · {self.section} · {title}"
 
 
+# Characters fold() leaves as they are, one for one (tests check each): ASCII but A–Z,
+# CJK unified ideographs, the common Chinese punctuation. Text is folded piece by
+# piece only around the others, so a snippet costs little for Chinese text.
+_STABLE = "\x00-\x40\x5b-\x7f\u00b7\u2014\u2018-\u201d\u3001-\u3011\u3014-\u301f\u3400-\u4dbf\u4e00-\u9fff"
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u3099\u309a\ufe20-\ufe2f"
+_UNSTABLE = re.compile(f"(?:[^{_STABLE}]|[{_STABLE}](?=[{_MARKS}]))[{_MARKS}]*", re.S)
+
+
+def _folded_map(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` folded piece by piece (a character with the combining marks after
+    it), and for each folded character the span of the original it came from.
+
+    Equal to ``fold(text)`` but for rare sequences that compose across pieces;
+    a term the map misses is then found by the search but not marked."""
+    folded: list[str] = []
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for match in _UNSTABLE.finditer(text):
+        start, end = match.span()
+        folded.append(text[at:start])
+        spans.extend((k, k + 1) for k in range(at, start))
+        piece = fold(match.group(0))
+        folded.append(piece)
+        spans.extend([(start, end)] * len(piece))
+        at = end
+    folded.append(text[at:])
+    spans.extend((k, k + 1) for k in range(at, len(text)))
+    return "".join(folded), spans
+
+
 def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = ("【", "】")) -> str:
-    """The passage around the first term of ``query``, with every term marked."""
+    """The passage of ``text`` (as printed) around the first term of ``query`` found, with every term marked.
+
+    Terms are found in the folded text (ＡＰＰ by app) and marked on the
+    printed characters they came from.
+    """
     text = text.replace("\n", " ")
-    terms = [t for t in query.split() if t]
-    lower = text.lower()
-    positions = [lower.find(t.lower()) for t in terms if lower.find(t.lower()) >= 0]
-    start = max(0, min(positions) - width // 2) if positions else 0
+    terms = [t for t in fold(query).split() if t]
+    folded, spans = _folded_map(text)
+    marked = [False] * len(text)
+    first = None
+    for term in terms:
+        at = folded.find(term)
+        while at >= 0:
+            begin, end = spans[at][0], spans[at + len(term) - 1][1]
+            first = begin if first is None else min(first, begin)
+            for k in range(begin, end):
+                marked[k] = True
+            at = folded.find(term, at + 1)
+    start = max(0, first - width // 2) if first is not None else 0
     end = min(len(text), start + width + sum(len(t) for t in terms))
-    passage = text[start:end]
-    for term in sorted(set(terms), key=len, reverse=True):
-        passage = re.sub(re.escape(term), lambda m: f"{mark[0]}{m.group(0)}{mark[1]}", passage, flags=re.I)
-    return ("…" if start else "") + passage + ("…" if end < len(text) else "")
+    passage, open_ = [], False
+    for k in range(start, end):
+        if marked[k] != open_:
+            passage.append(mark[0] if marked[k] else mark[1])
+            open_ = marked[k]
+        passage.append(text[k])
+    if open_:
+        passage.append(mark[1])
+    return ("…" if start else "") + "".join(passage) + ("…" if end < len(text) else "")
+
+
+def _code(exc: sqlite3.Error) -> str:
+    return getattr(exc, "sqlite_errorname", "") or ""
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    message = str(exc).lower()
+    return _code(exc) in _BUSY or "database is locked" in message or "database is busy" in message
+
+
+def _is_damaged(exc: sqlite3.Error) -> bool:
+    if is_busy(exc) or not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    message = str(exc).lower()
+    return _code(exc) in _DAMAGED or "file is not a database" in message or "malformed" in message
+
+
+def busy_error(path: Path) -> BusyError:
+    return BusyError(
+        f"检索目录正被另一个 zhuanbao（发布、重建目录或检索）使用，等了 {BUSY_TIMEOUT:g} 秒仍未结束",
+        path,
+        hint="等它完成后再运行；检索目录没有改动。",
+    )
+
+
+def _sqlite_error(exc: sqlite3.Error, path: Path) -> Exception:
+    """A user error for what SQLite reported, or the exception itself (a bug deserves a traceback)."""
+    if is_busy(exc):
+        return busy_error(path)
+    if _is_damaged(exc):
+        return OutputError("检索目录已损坏（运行 zhuanbao reindex 可重建）", path)
+    if isinstance(exc, sqlite3.OperationalError):  # read-only file, full disk, I/O error
+        return OutputError(f"无法读写检索目录：{exc}", path)
+    return exc
 
 
 class Catalogue:
-    """The SQLite catalogue of an archive (a context manager: commits on success)."""
+    """The SQLite catalogue of an archive (a context manager)."""
 
     def __init__(self, archive: Path) -> None:
         """Open the catalogue, rebuilding it from the archive's files when it is
-        missing or damaged: it is derived data, so that never loses anything."""
+        missing, made by another version or damaged: it is derived data, so that
+        never loses anything. A catalogue busy with another run is waited for."""
         if not archive.is_dir():
             raise ContentError("归档文件夹不存在", archive)
         self.archive = archive
-        path = archive / CATALOGUE
-        self.db = self._connect(path)
+        self.path = archive / CATALOGUE
+        #: versions left out because a file of theirs is damaged, one warning each
+        self.warnings: list[Diagnostic] = []
+        self.db = self._connect(self.path)
         try:
-            self.db.executescript(SCHEMA)
-            empty = self.db.execute("SELECT COUNT(*) FROM issues").fetchone()[0] == 0
-        except sqlite3.DatabaseError:  # "file is not a database": overwritten, truncated
-            self.db.close()
             try:
-                path.unlink()
-            except OSError as exc:
-                raise OutputError(f"检索目录已损坏，且无法重建：{os_reason(exc)}", path) from None
-            self.db = self._connect(path)
-            self.db.executescript(SCHEMA)
-            empty = True
-        if empty and versions(archive):
-            self.rebuild()
+                self._open()
+            except sqlite3.Error as exc:  # "file is not a database": overwritten, truncated
+                if not _is_damaged(exc):
+                    raise _sqlite_error(exc, self.path) from None
+                self._recreate()
+                with self._transaction():
+                    self._rebuild()
+        except sqlite3.Error as exc:
+            self.db.close()
+            raise _sqlite_error(exc, self.path) from None
+        except BaseException:
+            self.db.close()
+            raise
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        try:
-            return sqlite3.connect(path)
+        try:  # transactions are ours (BEGIN IMMEDIATE … COMMIT), so a reader never has to upgrade a lock
+            return sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         except sqlite3.Error as exc:  # a folder of that name, an unreadable file
             reason = "这里是一个文件夹" if path.is_dir() else str(exc)
             raise OutputError(f"无法打开检索目录：{reason}", path) from None
+
+    def _open(self) -> None:
+        if self._stale():
+            with self._transaction():
+                if self._stale():  # another run may have built it while this one waited
+                    self._rebuild()
+
+    def _stale(self) -> bool:
+        """Made by another version of zhuanbao, or empty while the archive has versions."""
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            return True
+        return self.db.execute("SELECT COUNT(*) FROM issues").fetchone()[0] == 0 and bool(versions(self.archive))
+
+    def _guarded(self, work: Callable[[], T]) -> T:
+        """``work()``; a damaged file is deleted and rebuilt once, a busy one is a
+        BusyError after the wait, never a rebuild."""
+        try:
+            return work()
+        except sqlite3.Error as exc:
+            if not _is_damaged(exc):
+                raise _sqlite_error(exc, self.path) from None
+        self._recreate()
+        try:
+            with self._transaction():
+                self._rebuild()
+            return work()
+        except sqlite3.Error as exc:
+            raise _sqlite_error(exc, self.path) from None
+
+    def _recreate(self) -> None:
+        """Delete a file SQLite reports as damaged (with its journal) and start a new one."""
+        self.db.close()
+        for name in (CATALOGUE, CATALOGUE + "-journal", CATALOGUE + "-wal", CATALOGUE + "-shm"):
+            try:
+                (self.archive / name).unlink(missing_ok=True)
+            except OSError as exc:
+                raise OutputError(f"检索目录已损坏，且无法重建：{os_reason(exc)}", self.path) from None
+        self.db = self._connect(self.path)
+
+    @contextmanager
+    def _transaction(self):
+        """One write transaction, taken at once (BEGIN IMMEDIATE, waiting for a busy file);
+        nested calls join the one open."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
 
     def __enter__(self) -> Catalogue:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
-        if kind is None:
-            self.db.commit()
         self.db.close()
 
+    def _warn(self, error: UserError) -> None:
+        for diagnostic in error.diagnostics:
+            warning = diagnostic.at(severity="warning")
+            self.warnings.append(warning)
+
     def add_version(self, folder: Path) -> None:
-        """Index one published version from its own files (manifest and sources)."""
-        manifest = read_manifest(folder)
+        """Index one published version from its own files (manifest and sources).
+
+        A ContentError naming the file when its manifest or items.json is damaged."""
+        self._guarded(lambda: self._in_transaction(lambda: self._add(folder)))
+
+    def _in_transaction(self, work: Callable[[], T]) -> T:
+        with self._transaction():
+            return work()
+
+    def _add(self, folder: Path) -> None:
+        manifest = _checked_manifest(folder)
+        items = _checked_items(folder, manifest["issue"])
         key, issue_folder, version = manifest["series_key"], manifest["issue"], manifest["version"]
-        old = self.db.execute(
-            "SELECT id FROM issues WHERE series_key=? AND folder=? AND version=?", (key, issue_folder, version)
-        ).fetchone()
-        if old:
-            self._drop(old[0])
-        current = is_current(folder)
-        if current:
-            self.db.execute("UPDATE issues SET current=0 WHERE series_key=? AND folder=?", (key, issue_folder))
-        cursor = self.db.execute(
-            "INSERT INTO issues (series_key, series, folder, name, year, number, total, date, version, current,"
-            " path, documents) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (key, manifest["series"], issue_folder, manifest["name"], manifest["year"], manifest["number"],
-             manifest.get("total"), manifest["date"], version, int(current),
-             folder.relative_to(self.archive).as_posix(), json.dumps(manifest.get("documents", []))),
-        )  # fmt: skip
-        issue_id = cursor.lastrowid
-        for position, item in enumerate(_items(folder, issue_folder)):
-            row = self.db.execute(
-                "INSERT INTO items (issue_id, position, section, title, source, text, file) VALUES (?,?,?,?,?,?,?)",
-                (issue_id, position, item["section"], item["title"], item["source"], item["text"], item["file"]),
-            )
-            self.db.execute(
-                "INSERT INTO items_fts (rowid, title, text) VALUES (?,?,?)",
-                (row.lastrowid, pairs(item["title"]), pairs(item["text"])),
-            )
+        try:
+            current = is_current(folder)
+        except (OSError, ValueError):  # a `current` that is not text: verify reports it
+            current = False
+        self.db.execute("SAVEPOINT version")
+        try:
+            old = self.db.execute(
+                "SELECT id FROM issues WHERE series_key=? AND folder=? AND version=?", (key, issue_folder, version)
+            ).fetchone()
+            if old:
+                self._drop(old[0])
+            if current:
+                self.db.execute("UPDATE issues SET current=0 WHERE series_key=? AND folder=?", (key, issue_folder))
+            cursor = self.db.execute(
+                "INSERT INTO issues (series_key, series, folder, name, year, number, total, date, version, current,"
+                " path, documents) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (key, manifest["series"], issue_folder, manifest["name"], manifest["year"], manifest["number"],
+                 manifest["total"], manifest["date"], version, int(current),
+                 folder.relative_to(self.archive).as_posix(), json.dumps(manifest["documents"])),
+            )  # fmt: skip
+            issue_id = cursor.lastrowid
+            for position, item in enumerate(items):
+                title, text, source = fold(item["title"]), fold(item["text"]), fold(item["source"])
+                row = self.db.execute(
+                    "INSERT INTO items (issue_id, position, section, title, source, text, file, folded_title,"
+                    " folded_text, folded_source) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (issue_id, position, item["section"], item["title"], item["source"], item["text"], item["file"],
+                     title, text, source),
+                )  # fmt: skip
+                self.db.execute(
+                    "INSERT INTO items_fts (rowid, title, text) VALUES (?,?,?)", (row.lastrowid, pairs(title), pairs(text))
+                )
+        except BaseException as exc:
+            self.db.execute("ROLLBACK TO version")
+            self.db.execute("RELEASE version")
+            if isinstance(exc, (ValueError, OverflowError)):  # a value SQLite cannot store
+                raise _unusable(folder / MANIFEST, "清单或稿件中有无法存入检索目录的值") from None
+            raise
+        self.db.execute("RELEASE version")
 
     def _drop(self, issue_id: int) -> None:
         ids = [r[0] for r in self.db.execute("SELECT id FROM items WHERE issue_id=?", (issue_id,))]
@@ -175,43 +413,54 @@ class Catalogue:
         self.db.execute("DELETE FROM issues WHERE id=?", (issue_id,))
 
     def rebuild(self) -> int:
-        """Drop everything and index every version in the archive again."""
-        self.db.executescript(
-            "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS data_tables;"
-            "DROP TABLE IF EXISTS issues;" + SCHEMA
-        )
-        found = versions(self.archive)
-        for folder in found:
-            self.add_version(folder)
-        return len(found)
+        """Drop everything and index every version in the archive again; returns how many were indexed
+        (a version whose manifest or items.json is damaged is left out, with a warning)."""
+        return self._guarded(lambda: self._in_transaction(self._rebuild))
+
+    def _rebuild(self) -> int:
+        for statement in (DROP + SCHEMA).split(";"):  # one by one: executescript would commit the transaction
+            if statement.strip():
+                self.db.execute(statement)
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        indexed = 0
+        for folder in versions(self.archive):
+            try:
+                self._add(folder)
+                indexed += 1
+            except UserError as exc:
+                self._warn(exc)
+        return indexed
 
     def _known_series(self, series: str | None) -> None:
         """A --series that names no published series is a slip, not an empty result."""
         if not series:
             return
-        names = sorted({name for row in self.db.execute("SELECT series, series_key FROM issues") for name in row})
+        names = sorted({str(name) for row in self.db.execute("SELECT series, series_key FROM issues") for name in row})
         if series not in names:
-            titles = sorted({r[0] for r in self.db.execute("SELECT series FROM issues")})
+            titles = sorted({str(r[0]) for r in self.db.execute("SELECT series FROM issues")})
             known = f"（有：{'、'.join(titles)}）" if titles else "（归档中还没有发布过任何一期）"
             raise ContentError(f"归档中没有刊物“{series}”{known}")
 
     def search(self, query: str, series: str | None = None, year: int | None = None,
                source: str | None = None) -> list[Hit]:  # fmt: skip
-        """Every item matching every term of ``query`` in current versions, best first."""
-        import unicodedata
+        """Every item matching every term of ``query`` in current versions, best first.
 
-        # ＡＰＰ and ２０２５ typed by a Chinese input method find APP and 2025 (printed text is half-width)
-        query = unicodedata.normalize("NFKC", query)
-        terms = query.split()
-        if not terms:
-            raise ContentError("请给出要找的词（多个词用空格分开）")
+        Terms are compared folded (:func:`fold`): ＡＰＰ and ２０２５ typed by a
+        Chinese input method find APP and 2025, and ⼈ or ① in a text is found by 人 or 1."""
+        terms = check_query(query)
+        check_year(year)
+        if source is not None and len(source) > MAX_QUERY_CHARS:
+            raise ContentError(f"供稿单位太长（{len(source)} 个字符），最多 {MAX_QUERY_CHARS} 个字符")
+        return self._guarded(lambda: self._search(terms, query, series, year, source))
+
+    def _search(self, terms: list[str], query: str, series, year, source) -> list[Hit]:
         self._known_series(series)
         where = ["issues.current = 1"]
         args: list = []
-        for term in terms:  # every term, literally (instr: no LIKE wildcards), Latin case ignored
-            where.append("(instr(lower(items.text), lower(?)) > 0 OR instr(lower(items.title), lower(?)) > 0)")
+        for term in terms:  # every term, literally (instr: no LIKE wildcards), in the folded text
+            where.append("(instr(items.folded_text, ?) > 0 OR instr(items.folded_title, ?) > 0)")
             args += [term, term]
-        match = fts_query(query)
+        match = fts_query(" ".join(terms))
         if match is None:
             join, order = "", "issues.date DESC"
         else:
@@ -222,25 +471,30 @@ class Catalogue:
         if series:
             where.append("(issues.series = ? OR issues.series_key = ?)")
             args += [series, series]
-        if year:
+        if year is not None:
             where.append("issues.year = ?")
             args.append(year)
         if source:
-            where.append("instr(items.source, ?) > 0")
-            args.append(source)
+            where.append("instr(items.folded_source, ?) > 0")
+            args.append(fold(source))
         rows = self.db.execute(
             f"SELECT issues.name, items.section, items.title, items.source, items.text, issues.series, issues.date "
             f"FROM items JOIN issues ON issues.id = items.issue_id {join} WHERE {' AND '.join(where)} "
             f"ORDER BY {order}",
             args,
         ).fetchall()
-        return [Hit(r[0], r[1], r[2], r[3], snippet(r[4], query), r[5], r[6]) for r in rows]
+        return [Hit(*(_text(v) for v in (r[0], r[1], r[2], r[3])), snippet(_text(r[4]), query), _text(r[5]),
+                    _text(r[6])) for r in rows]  # fmt: skip
 
     def stats(self, year: int | None = None, series: str | None = None) -> dict[str, list[tuple[str, int]]]:
         """Items per contributing unit (供稿统计), per section and per month, in current versions."""
+        check_year(year)
+        return self._guarded(lambda: self._stats(year, series))
+
+    def _stats(self, year, series) -> dict[str, list[tuple[str, int]]]:
         self._known_series(series)
         where, args = ["issues.current = 1"], []
-        if year:
+        if year is not None:
             where.append("issues.year = ?")
             args.append(year)
         if series:
@@ -253,12 +507,18 @@ class Catalogue:
             "栏目": f"SELECT items.section, COUNT(*) {base} GROUP BY 1 ORDER BY 2 DESC, 1",
             "月份": f"SELECT substr(issues.date, 1, 7), COUNT(*) {base} GROUP BY 1 ORDER BY 1",
         }
-        tables = {name: [(r[0], r[1]) for r in self.db.execute(sql, args)] for name, sql in queries.items()}
-        tables["月份"] = [(cn_month(int(m[:4]), int(m[5:7])), count) for m, count in tables["月份"]]  # in date order
+        tables = {name: [(_text(r[0]), r[1]) for r in self.db.execute(sql, args)] for name, sql in queries.items()}
+        tables["月份"] = [(_month(m), count) for m, count in tables["月份"]]  # in date order
         return tables
 
     def issues(self) -> list[dict]:
-        """Current versions of all issues, newest first, with their items."""
+        """Current versions of all issues, newest first, with their items, as the catalogue holds them.
+
+        Read as untrusted (the file can be edited by hand): ``documents`` is None
+        when it is not JSON; the caller checks every field it uses."""
+        return self._guarded(self._issues)
+
+    def _issues(self) -> list[dict]:
         out = []
         for row in self.db.execute(
             "SELECT id, series_key, series, folder, name, year, number, total, date, version, path, documents "
@@ -273,31 +533,123 @@ class Catalogue:
             keys = ("id", "series_key", "series", "folder", "name", "year", "number", "total", "date", "version",
                     "path", "documents")  # fmt: skip
             issue = dict(zip(keys, row))
-            issue["documents"] = json.loads(issue["documents"])
+            try:
+                issue["documents"] = json.loads(issue["documents"])
+            except (TypeError, ValueError):
+                issue["documents"] = None
             issue["items"] = items
             out.append(issue)
         return out
 
 
-class CatalogueDamaged(Exception):
-    """The catalogue file cannot be read as a database."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(str(path))
-        self.path = path
+def _text(value) -> str:
+    """A text column as text (a hand-edited catalogue may hold NULL or a number)."""
+    return "" if value is None else str(value)
 
 
-def recorded_versions(archive: Path) -> list[tuple[str, str]]:
-    """(folder relative to the archive, issue name) of every version the catalogue
-    has recorded, read without changing anything (verify); [] without a catalogue."""
-    path = archive / CATALOGUE
-    if not path.is_file():
-        return []
+def _month(value: str) -> str:
     try:
-        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
-            return [(r[0], r[1]) for r in db.execute("SELECT path, name FROM issues ORDER BY path")]
-    except sqlite3.Error:
-        raise CatalogueDamaged(path) from None
+        return cn_month(int(value[:4]), int(value[5:7]))
+    except ValueError:  # a date edited into the catalogue by hand
+        return value
+
+
+_MANIFEST_FIELDS: dict[str, tuple[str, str]] = {  # key: (kind, how the message names it)
+    "series_key": ("text", "文本"),
+    "series": ("text", "文本"),
+    "issue": ("text", "文本"),
+    "name": ("text", "文本"),
+    "year": ("int", "整数"),
+    "number": ("int", "整数"),
+    "date": ("text", "“年-月-日”形式的日期"),
+    "version": ("int", "整数"),
+}
+
+
+def _is_text(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")  # a lone surrogate (\ud800 in JSON) cannot be stored
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**31
+
+
+class VersionUnusable(ContentError, ValueError):
+    """A version whose manifest or items.json the catalogue cannot take (also a
+    ValueError, as a manifest that is not JSON is to :func:`layout.read_manifest`)."""
+
+
+def _unusable(path: Path, detail: str) -> VersionUnusable:
+    return VersionUnusable(f"{detail}，这一版未编入检索目录", path, hint="运行 zhuanbao verify 核对这一版的文件。")
+
+
+def _checked_manifest(folder: Path) -> dict:
+    """The fields of a version's manifest the catalogue records, checked; a ContentError naming it otherwise."""
+    path = folder / MANIFEST
+    try:
+        manifest = read_manifest(folder)
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON
+        raise _unusable(path, "清单无法读取（不是有效的 JSON）") from None
+    if not isinstance(manifest, dict):
+        raise _unusable(path, "清单格式不对（应是一个 JSON 对象）")
+    problems = []
+    for key, (kind, word) in _MANIFEST_FIELDS.items():
+        if key not in manifest:
+            problems.append(f"缺少 {key}")
+        elif not (_is_text if kind == "text" else _is_int)(manifest[key]):
+            problems.append(f"{key} 应是{word}")
+    total = manifest.get("total")
+    if total is not None and not _is_int(total):
+        problems.append("total 应是整数")
+    documents = manifest.get("documents", [])
+    if not isinstance(documents, list) or not all(_is_text(d) for d in documents):
+        problems.append("documents 应是文件名的列表")
+    if not problems:
+        try:
+            year, month, day = (int(part) for part in manifest["date"].split("-"))
+            date = dt.date(year, month, day).isoformat()
+        except ValueError:
+            problems.append("date 应是“年-月-日”形式的日期")
+    if not problems:  # the catalogue keys a version by where it is: a manifest saying otherwise was edited
+        where = {"series_key": folder.parent.parent.name, "issue": folder.parent.name}
+        if folder.name[1:].isdigit():
+            where["version"] = int(folder.name[1:])
+        problems += [f"{key} “{manifest[key]}”与所在文件夹（{value}）不符" for key, value in where.items()
+                     if manifest[key] != value]  # fmt: skip
+        if not folder.name[1:].isdigit():
+            problems.append(f"版本文件夹“{folder.name}”不是 v1、v2 … 的形式")
+    if problems:
+        raise _unusable(path, "清单格式不对：" + "；".join(problems))
+    fields = {key: manifest[key] for key in _MANIFEST_FIELDS}
+    return fields | {"total": total, "documents": documents, "date": date}
+
+
+_ITEM_FIELDS = ("section", "title", "source", "text", "file")
+
+
+def _checked_items(folder: Path, issue_folder: str) -> list[dict]:
+    """A version's items (see :func:`_items`), each field text; a ContentError naming items.json otherwise."""
+    path = folder / ITEMS
+    try:
+        items = _items(folder, issue_folder)
+    except (OSError, ValueError):
+        raise _unusable(path, "稿件文件无法读取（不是有效的 JSON）") from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise _unusable(path, "稿件文件格式不对（应是稿件的列表）")
+    out = []
+    for number, item in enumerate(items, start=1):
+        checked = {key: "" if item.get(key) is None else item[key] for key in _ITEM_FIELDS}
+        wrong = [key for key, value in checked.items() if not _is_text(value)]
+        if wrong:
+            raise _unusable(path, f"稿件文件格式不对：第 {number} 篇的 {'、'.join(wrong)} 应是文本")
+        out.append(checked)
+    return out
 
 
 def _items(folder: Path, issue_folder: str) -> list[dict]:
@@ -306,7 +658,6 @@ def _items(folder: Path, issue_folder: str) -> list[dict]:
     as the loader splits them, template code left out. The front matter is read
     as written, not validated: what was published under an older series.yaml
     or schema is still found and counted."""
-    from ..diagnostics import UserError
     from ..load.content import ITEMS_DIR, item_files
     from ..load.frontmatter import TEMPLATE_CODE, split_front_matter
     from ..load.text import read_text

@@ -6,9 +6,11 @@ once::
 
     archive/
       catalogue.sqlite                 search index, rebuilt from the files by `reindex`
-      <series folder name>/
-        2025-08/
-          current                      "v2": the version in force
+      <series folder name>/            the first publish's spelling, NFC; found again by its NFKC form
+        .zhuanbao.lock                 held by publish: one publish per series at a time
+        2025-08/                       one folder per issue (series + year + number), named as first published
+          current                      "v2": the version in force (written last: what makes a version published)
+          .publish-*                   only while a publish runs, or after one was killed (the next publish cleans up)
           v1/  v2/                     one folder per published version, never rewritten
             工作专报2025年第8期.docx
             工作专报2025年第8期.pdf     (when LibreOffice is installed)
@@ -21,7 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
+import unicodedata
+from pathlib import Path, PurePath
 
 from ..diagnostics import ContentError
 
@@ -32,6 +35,28 @@ CATALOGUE = "catalogue.sqlite"
 SOURCES = "sources"
 TEMPLATES = "templates"  # under sources/
 DEFAULT_NAME = "archive"
+MANIFEST_LIMIT = 64 * 2**20
+CURRENT_LIMIT = 256  # bytes of ``current`` read: "v12\n" is four
+PENDING = ".publish-pending"  # in an issue's folder while a publish is between renaming its version and ``current``
+TEMPORARY = ".publish-"  # every name a publish writes before it is done starts so (PENDING included)
+
+
+def normal_key(name: str) -> str:
+    """A series or issue folder's name as the archive compares it: NFKC, so a name
+    spelt NFD by a Mac, or with full-width digits, is the same name."""
+    return unicodedata.normalize("NFKC", name)
+
+
+def issue_identity(manifest) -> tuple[int, int] | None:
+    """(year, number) of the issue a manifest describes, or None when the manifest
+    does not say (damaged, or hand-made): the archive's identity of an issue within
+    its series, whatever its folder is called."""
+    if not isinstance(manifest, dict):
+        return None
+    year, number = manifest.get("year"), manifest.get("number")
+    if isinstance(year, bool) or isinstance(number, bool) or not isinstance(year, int) or not isinstance(number, int):
+        return None
+    return year, number
 
 
 def default_archive(series_dir: Path, configured: str | None) -> Path:
@@ -59,25 +84,64 @@ def issue_home(archive: Path, series_key: str, issue_folder: str) -> Path:
     return archive / series_key / issue_folder
 
 
+def version_number(name: str) -> int | None:
+    """The number of a version folder's name (``v2`` → 2), or None for any other
+    name: ``v02``, ``v２`` or ``v2.bak`` are not versions, so one version has one name."""
+    if len(name) > 1 and name[0] == "v" and name[1:].isascii() and name[1:].isdigit():
+        number = int(name[1:])
+        if name == f"v{number}" and number > 0:
+            return number
+    return None
+
+
 def version_numbers(home: Path) -> list[int]:
-    """The version numbers published in an issue's folder (v1, v2 …), ascending."""
-    return sorted(int(p.name[1:]) for p in home.glob("v*") if p.is_dir() and p.name[1:].isdigit())
+    """The version numbers taken in an issue's folder (v1, v2 …), ascending: every
+    folder of a version's name, and any link of that name, so a new version
+    never takes the name of something already there."""
+    try:
+        entries = list(home.iterdir())
+    except OSError:
+        return []
+    return sorted(n for p in entries if (n := version_number(p.name)) is not None and (p.is_symlink() or p.is_dir()))
+
+
+def is_real_folder(path: Path) -> bool:
+    """A folder, and not a link to one: the archive never follows a link."""
+    return not path.is_symlink() and path.is_dir()
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and is_real_folder(p))
+    except OSError:
+        return []
 
 
 def issue_homes(archive: Path) -> list[Path]:
-    """Every issue folder of every series in the archive."""
-    return sorted(p for p in archive.glob("*/*") if p.is_dir() and not p.name.startswith("."))
+    """Every issue folder of every series in the archive (links to folders are not followed)."""
+    return [home for series in _subfolders(archive) for home in _subfolders(series)]
 
 
 def versions(archive: Path) -> list[Path]:
-    """Every published version folder in the archive (those with a manifest)."""
-    return sorted(p.parent for p in archive.glob(f"*/*/v*/{MANIFEST}"))
+    """Every published version folder in the archive (those with a manifest);
+    a version, issue or series folder that is a link is not one (verify reports it)."""
+    return sorted(
+        p for home in issue_homes(archive) for p in _subfolders(home)
+        if version_number(p.name) is not None and (p / MANIFEST).is_file() and not (p / MANIFEST).is_symlink()
+    )  # fmt: skip
 
 
 def current_name(home: Path) -> str | None:
-    """The name of the version in force (``v2``), or None when ``current`` is missing."""
+    """The name of the version in force (``v2``) as ``current`` says it, or None when
+    ``current`` is missing (verify checks that it is a version's name)."""
     marker = home / CURRENT
-    return marker.read_text("utf-8").strip() if marker.is_file() else None
+    if marker.is_symlink() or not marker.is_file():
+        return None  # a link is not followed (verify reports it)
+    try:
+        with open(marker, "rb") as handle:
+            return handle.read(CURRENT_LIMIT).decode("utf-8").strip()
+    except (OSError, ValueError):
+        return None
 
 
 def is_current(version_folder: Path) -> bool:
@@ -86,7 +150,32 @@ def is_current(version_folder: Path) -> bool:
 
 def read_manifest(version_folder: Path):
     """A version's manifest as written (a dict unless damaged); ValueError or OSError when it is unreadable or not JSON."""
-    return json.loads((version_folder / MANIFEST).read_text("utf-8"))
+    path = version_folder / MANIFEST
+    with open(path, "rb") as handle:  # a manifest lists file names and checksums: megabytes at most
+        data = handle.read(MANIFEST_LIMIT + 1)
+    if len(data) > MANIFEST_LIMIT:
+        raise ValueError(f"{path}: larger than {MANIFEST_LIMIT} bytes")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:  # [[[[…]]]] nested deeper than the parser goes
+        raise ValueError(f"{path}: nested too deeply") from None
+
+
+def sqlite_uri(path: Path | PurePath, read_only: bool = True) -> str:
+    """A ``file:`` URI SQLite opens, for any path an office has.
+
+    ``Path.as_uri()`` makes ``file://server/share/…`` of a folder on the office's
+    file server (mapped drives resolve to one), and SQLite refuses a URI with a
+    host: an archive on a shared drive would then look
+    damaged. The path goes into the URI's path instead (``file:////server/…``),
+    every character SQLite would read as syntax (``?``, ``#``, ``%``) escaped.
+    """
+    from urllib.parse import quote
+
+    text = path.as_posix()
+    if not text.startswith("/"):
+        text = "/" + text  # C:/归档 → /C:/归档
+    return "file://" + quote(text, safe="/:") + ("?mode=ro" if read_only else "")
 
 
 def sha256(path: Path) -> str:

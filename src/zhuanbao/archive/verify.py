@@ -2,18 +2,43 @@
 
 Read-only: verify changes nothing, so it can run from the monthly job or on
 a colleague's account. Each problem is a diagnostic at the file concerned.
+
+Nothing is taken on trust: a link anywhere in the archive's issue folders
+is reported, never followed (a file replaced by a link to a copy elsewhere
+would otherwise pass its checksum); a damaged manifest is reported and its
+version skipped; the catalogue is read read-only and each of its rows must
+be a version on disk saying what the row says; the same issue (series,
+year, number) in two folders is reported; and what a killed publish left
+(``.publish-*``) is reported until the next publish cleans it up.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import ContentError, Diagnostic, Location, UserError
 from ..load.content import ISSUE_FILE, SERIES_FILE
-from .layout import CURRENT, MANIFEST, SOURCES, current_name, issue_homes, read_manifest, sha256, version_numbers, versions
+from .layout import (
+    CATALOGUE,
+    CURRENT,
+    CURRENT_LIMIT,
+    MANIFEST,
+    PENDING,
+    SOURCES,
+    TEMPORARY,
+    issue_identity,
+    normal_key,
+    read_manifest,
+    sha256,
+    sqlite_uri,
+    version_number,
+)
 
 RULE = "verify"
+REINDEX = "运行 zhuanbao reindex 可重建"
 
 
 @dataclass
@@ -28,60 +53,173 @@ def _problem(path: Path, message: str) -> Diagnostic:
     return Diagnostic(message, Location(path), rule=RULE)
 
 
+def _link(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
+
+
+@dataclass
+class _Found:
+    """What the walk over the archive saw, for the checks across versions."""
+
+    manifests: dict[str, tuple[Path, dict]] = field(default_factory=dict)  # version path (posix, from the archive)
+    homes: dict[tuple, list[Path]] = field(default_factory=dict)  # (series, year, number) → issue folders
+
+
 def verify(archive: Path) -> VerifyReport:
     """Re-check every checksum, and that every version recorded is still there."""
     if not archive.is_dir():
         raise ContentError("归档文件夹不存在", archive)
     report = VerifyReport()
-    for home in issue_homes(archive):
-        report.problems += _check_versions(home)
-    for folder in versions(archive):
-        count, found = _check_version(folder)
-        report.checked += count
-        report.problems += found
-    report.problems += _uncatalogued_losses(archive)
+    found = _Found()
+    for series in _entries(archive):
+        if series.is_symlink():
+            report.problems.append(_problem(series, f"归档中不应有链接（指向 {_link(series)}），没有核对它"))
+        elif series.is_dir() and not series.name.startswith("."):
+            for home in _entries(series):
+                if home.is_symlink():
+                    report.problems.append(
+                        _problem(home, f"这一期的文件夹是一个链接（指向 {_link(home)}），归档中不应有链接，没有核对它"))
+                elif home.is_dir() and not home.name.startswith("."):
+                    _check_home(archive, home, report, found)
+    report.problems += _duplicates(found)
+    report.problems += _check_catalogue(archive, found)
     return report
 
 
-def _check_versions(home: Path) -> list[Diagnostic]:
-    """An issue's versions run v1, v2 … with none missing, each with its manifest,
-    and ``current`` names one that exists."""
-    numbers = version_numbers(home)
-    problems = [_problem(home / f"v{n}" / MANIFEST, "清单缺失，无法核对这一版") for n in numbers
-                if not (home / f"v{n}" / MANIFEST).is_file()]  # fmt: skip
+def _check_home(archive: Path, home: Path, report: VerifyReport, found: _Found) -> None:
+    """One issue's folder: its versions run v1, v2 … with none missing, each with its
+    manifest; ``current`` names one that exists; nothing a publish left half-done."""
+    problems = report.problems
+    numbers = []
+    for entry in _entries(home):
+        number = version_number(entry.name)
+        if entry.name == PENDING:
+            problems.append(_problem(entry, "上一次发布没有完成（在写入 current 前后中断）；下次发布这一刊物时会自动撤销或补完"))
+        elif entry.name.startswith(TEMPORARY):
+            problems.append(_problem(entry, "上一次发布没有完成，留下了临时文件；下次发布这一刊物时会自动清理"))
+        elif entry.is_symlink():
+            if number is not None:
+                numbers.append(number)
+                problems.append(_problem(entry, f"第{number}版的文件夹被换成了一个链接（指向 {_link(entry)}），没有核对它"))
+            else:
+                problems.append(_problem(entry, f"归档中不应有链接（指向 {_link(entry)}）"))
+        elif number is not None and entry.is_dir():
+            numbers.append(number)
+            manifest = entry / MANIFEST
+            if not manifest.is_file() and not manifest.is_symlink():
+                problems.append(_problem(manifest, "清单缺失，无法核对这一版"))
+                continue
+            count, version_problems, data = _check_version(entry)
+            report.checked += count
+            problems += version_problems
+            if data is not None:
+                found.manifests[entry.relative_to(archive).as_posix()] = (entry, data)
+                identity = issue_identity(data) if not version_problems else None  # facts checked against sources
+                if identity is not None:
+                    homes = found.homes.setdefault((normal_key(home.parent.name), *identity), [])
+                    if home not in homes:
+                        homes.append(home)
+    numbers.sort()
     problems += [_problem(home / f"v{n}", f"第{n}版缺失（已有更新的版本）") for n in range(1, max(numbers, default=0))
                  if n not in numbers]  # fmt: skip
-    current = current_name(home)
-    if current is not None:
-        if not (home / current).is_dir():
-            problems.append(_problem(home / CURRENT, f"现行版本“{current}”不存在（被删除了？）"))
-    elif numbers:
-        problems.append(_problem(home / CURRENT, "缺少 current 文件（不知道哪一版现行）"))
-    return problems
+    problems += _check_current(home, numbers)
 
 
-def _check_version(folder: Path) -> tuple[int, list[Diagnostic]]:
+def _check_current(home: Path, numbers: list[int]) -> list[Diagnostic]:
+    marker = home / CURRENT
+    if marker.is_symlink():
+        return [_problem(marker, f"current 是一个链接（指向 {_link(marker)}），归档中不应有链接")]
+    if not marker.exists():
+        return [_problem(marker, "缺少 current 文件（不知道哪一版现行）")] if numbers else []
+    if not marker.is_file():
+        return [_problem(marker, "current 应是一个文件，这里却是文件夹或特殊文件")]
+    try:
+        with open(marker, "rb") as handle:
+            text = handle.read(CURRENT_LIMIT + 1).decode("utf-8").strip()
+    except (OSError, ValueError):
+        return [_problem(marker, "current 无法读取（不是 UTF-8 文本？）")]
+    if version_number(text) is None:
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        return [_problem(marker, f"current 的内容“{shown}”不是版本名（应是 v1、v2 这样的名字）")]
+    if version_number(text) not in numbers or (home / text).is_symlink():
+        return [_problem(marker, f"现行版本“{text}”不存在（被删除了？）")]
+    return []
+
+
+def _check_version(folder: Path) -> tuple[int, list[Diagnostic], dict | None]:
+    """Every file the manifest lists, as published; nothing added, no links. Returns
+    the files checked, the problems, and the manifest when it could be read."""
+    manifest_path = folder / MANIFEST
+    if manifest_path.is_symlink():
+        return 0, [_problem(manifest_path, f"清单被换成了一个链接（指向 {_link(manifest_path)}），无法核对这一版")], None
     try:
         manifest = read_manifest(folder)
     except (OSError, ValueError):
-        return 0, [_problem(folder / MANIFEST, "清单无法读取（不是有效的 JSON）")]
+        return 0, [_problem(manifest_path, "清单无法读取（不是有效的 JSON，或大得不像清单）")], None
     listed = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(listed, dict) or not all(isinstance(v, str) for v in listed.values()):
-        return 0, [_problem(folder / MANIFEST, "清单格式不对（被改动过？）")]
-    problems = []
+        return 0, [_problem(manifest_path, "清单格式不对（被改动过？）")], None
+    problems: list[Diagnostic] = []
+    files, links = _walk(folder, problems)
     for name, digest in sorted(listed.items()):
-        path = folder / name
-        if not path.is_file():
-            problems.append(_problem(path, "文件缺失"))
-        elif sha256(path) != digest:
-            problems.append(_problem(path, "内容已被改动（校验值不符）"))
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if path.is_file() and name != MANIFEST and name not in listed:
+        parts = name.split("/")
+        if not name or name.startswith("/") or "\\" in name or any(p in ("", ".", "..") for p in parts):
+            problems.append(_problem(manifest_path, f"清单中的文件名“{name}”不在这一版之内（清单被改动过？）"))
+        elif name in files:
+            try:
+                if sha256(files[name]) != digest:
+                    problems.append(_problem(files[name], "内容已被改动（校验值不符）"))
+            except OSError:
+                problems.append(_problem(files[name], "文件无法读取"))
+        elif not any("/".join(parts[:i]) in links for i in range(1, len(parts) + 1)):
+            problems.append(_problem(folder / name, "文件缺失"))  # (a link in its place is reported as a link)
+    for name, path in sorted(files.items()):
+        if name != MANIFEST and name not in listed:
             problems.append(_problem(path, "清单中没有这个文件（发布后被加入）"))
     if not problems:  # the sources the facts are checked against are as published
-        problems += [_problem(folder / MANIFEST, f"{message}（清单被改动过？）") for message in _manifest_facts(folder, manifest)]
-    return len(listed), problems
+        try:
+            facts = _manifest_facts(folder, manifest)
+        except (UserError, OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+            facts = [f"无法与存档的稿件核对（{exc}）"]
+        problems += [_problem(manifest_path, f"{message}（清单被改动过？）") for message in facts]
+    return len(listed), problems, manifest
+
+
+def _walk(folder: Path, problems: list[Diagnostic]) -> tuple[dict[str, Path], set[str]]:
+    """The plain files of a version by their path in it, and the links in it (each
+    reported), without following any link or opening anything but plain files."""
+    files: dict[str, Path] = {}
+    links: set[str] = set()
+
+    def unreadable(error: OSError) -> None:
+        problems.append(_problem(Path(error.filename or folder), "无法读取这个文件夹"))
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        for name in sorted(dirs + names):
+            path = Path(top, name)
+            rel = path.relative_to(folder).as_posix()
+            try:
+                mode = path.lstat().st_mode
+            except OSError:
+                continue
+            if stat.S_ISLNK(mode):
+                links.add(rel)
+                problems.append(_problem(path, f"这里是一个链接（指向 {_link(path)}），已发布的版本中不应有链接（被替换了？）"))
+            elif stat.S_ISREG(mode):
+                files[rel] = path
+            elif not stat.S_ISDIR(mode):
+                problems.append(_problem(path, "这不是普通文件（管道、设备等），发布后被加入"))
+    return files, links
 
 
 def _manifest_facts(folder: Path, manifest: dict) -> list[str]:
@@ -98,12 +236,15 @@ def _manifest_facts(folder: Path, manifest: dict) -> list[str]:
     from ..model import Issue
 
     def differs(label: str, key: str, expected: object, source: str) -> list[str]:
+        if key not in manifest:
+            return [f"清单中缺少 {key}（应是“{expected}”，{source}）"]
         got = manifest.get(key)
-        return [] if got == expected else [f"清单中的{label}“{got}”与{source}（{expected}）不符"]
+        return [] if got == expected and type(got) is type(expected) else [f"清单中的{label}“{got}”与{source}（{expected}）不符"]
 
-    found = differs("期文件夹", "issue", folder.parent.name, "归档位置")
-    if folder.name[1:].isdigit():
-        found += differs("版本", "version", int(folder.name[1:]), f"文件夹 {folder.name}")
+    found = differs("刊物文件夹", "series_key", folder.parent.parent.name, "归档位置")
+    found += differs("期文件夹", "issue", folder.parent.name, "归档位置")
+    if version_number(folder.name) is not None:
+        found += differs("版本", "version", version_number(folder.name), f"文件夹 {folder.name}")
     documents = manifest.get("documents")
     if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
         found.append("清单中的 documents 应是文档文件名的列表")
@@ -127,14 +268,78 @@ def _manifest_facts(folder: Path, manifest: dict) -> list[str]:
     return found
 
 
-def _uncatalogued_losses(archive: Path) -> list[Diagnostic]:
-    """Versions the catalogue recorded whose folder is gone — a whole issue
-    deleted leaves nothing else behind to notice."""
-    from .catalogue import CatalogueDamaged, recorded_versions
+def _duplicates(found: _Found) -> list[Diagnostic]:
+    """One issue (series, year, number) in two folders: published twice under two
+    spellings of a folder's name (2025-08 and 2025-008, a series folder in NFD)."""
+    problems = []
+    for (_, year, number), homes in sorted(found.homes.items(), key=lambda kv: str(kv[0])):
+        for home in homes[1:]:
+            problems.append(_problem(home, f"{year}年第{number}期在归档中有两处：“{homes[0]}”和这里（同一期被发布了两次）"))
+    return problems
 
+
+def _check_catalogue(archive: Path, found: _Found) -> list[Diagnostic]:
+    """Every row of the catalogue is a version on disk saying what the row says, and
+    every version on disk has its row: search, 供稿统计 and the site read the rows.
+    A whole issue deleted leaves nothing but its rows behind to notice."""
+    import sqlite3
+
+    from .catalogue import BUSY_TIMEOUT, busy_error, is_busy
+
+    path = archive / CATALOGUE
+    if path.is_symlink() or not path.exists():
+        return []  # no catalogue yet (a link at the archive's top is reported as a link)
+    if not path.is_file():
+        return [_problem(path, "检索目录不是一个文件（删除它后运行 zhuanbao reindex 重建）")]
     try:
-        recorded = recorded_versions(archive)
-    except CatalogueDamaged as exc:
-        return [_problem(exc.path, "检索目录已损坏（运行 zhuanbao reindex 可重建）")]
-    return [_problem(archive / folder, f"{name}的这一版已发布过，但文件夹不在了") for folder, name in recorded
-            if not (archive / folder).is_dir()]  # fmt: skip
+        db = sqlite3.connect(sqlite_uri(path.resolve()), uri=True, timeout=BUSY_TIMEOUT)  # verify changes nothing
+    except sqlite3.Error:
+        return [_problem(path, f"检索目录已损坏（{REINDEX}）")]
+    try:
+        rows = db.execute("SELECT path, name, series_key, folder, version, current FROM issues").fetchall()
+    except sqlite3.Error as exc:
+        if is_busy(exc):  # a publish writing it: wait, never call it damaged
+            raise busy_error(path) from None
+        return [_problem(path, f"检索目录已损坏（{REINDEX}）")]
+    finally:
+        db.close()
+    problems = []
+    seen: set[str] = set()
+    for where, name, series_key, folder, version, current in sorted(rows, key=lambda r: str(r[0])):
+        where = str(where)
+        if where in seen:
+            problems.append(_problem(archive / where, f"检索目录中{name}的这一版有两条记录（{REINDEX}）"))
+            continue
+        seen.add(where)
+        if where in found.manifests:
+            version_folder, _ = found.manifests[where]  # the row as publish and reindex write it for this folder
+            expected = (version_folder.parent.parent.name, version_folder.parent.name,
+                        version_number(version_folder.name), int(_is_current(version_folder)))  # fmt: skip
+            if (series_key, folder, version) != expected[:3]:
+                problems.append(_problem(version_folder, f"检索目录中{name}这一版的记录与归档不符（{REINDEX}）"))
+            elif current != expected[3]:
+                wrong = "记作现行版本，但 current 指向别的版本" if current else "没有记作现行版本，但 current 指向它"
+                problems.append(_problem(version_folder, f"检索目录把{name}的这一版{wrong}（{REINDEX}）"))
+            continue
+        parts = where.split("/")
+        canonical = len(parts) == 3 and all(p and not p.startswith(".") for p in parts) and version_number(parts[2])
+        if canonical and not os.path.lexists(archive / where):
+            problems.append(_problem(archive / where, f"{name}的这一版已发布过，但文件夹不在了"))
+        else:
+            problems.append(_problem(archive / where,
+                                     f"检索目录中有{name}这一版的记录，但归档中没有这一版（记录是伪造的？{REINDEX}）"))  # fmt: skip
+    for where, (version_folder, _) in sorted(found.manifests.items()):
+        if where not in seen:
+            problems.append(_problem(version_folder, f"检索目录中没有这一版，检索和统计找不到它（{REINDEX}）"))
+    return problems
+
+
+def _is_current(version_folder: Path) -> bool:
+    marker = version_folder.parent / CURRENT
+    if marker.is_symlink() or not marker.is_file():
+        return False
+    try:
+        with open(marker, "rb") as handle:
+            return handle.read(CURRENT_LIMIT).decode("utf-8").strip() == version_folder.name
+    except (OSError, ValueError):
+        return False
