@@ -35,10 +35,10 @@ def test_help_is_chinese(args):
 def test_the_command_list_fits_an_80_column_terminal():
     result = subprocess.run([sys.executable, "-m", "zhuanbao", "--help"], capture_output=True, text=True,
                             env={"COLUMNS": "80", "PATH": ""})  # fmt: skip
-    commands = result.stdout.split("命令")[1]
+    commands = result.stdout.split("─ 命令 ─")[1]
     assert "…" not in commands  # no summary cut off
     rows = [line for line in commands.splitlines() if line.startswith("│")]
-    assert len(rows) == 12 and all(line[2] != " " for line in rows), commands  # one line per command
+    assert len(rows) == 14 and all(line[2] != " " for line in rows), commands  # one line per command
 
 
 def test_build_help_explains_the_arguments():
@@ -281,6 +281,15 @@ def test_publish(monkeypatch):
     assert result.stdout.splitlines() == [f"已发布第2版：{Path('a/c/2025-08/v2')}", "  专报.docx"]
 
 
+def test_publish_says_when_the_catalogue_was_not_updated(monkeypatch):
+    from zhuanbao.archive.publish import Published
+
+    warning = Diagnostic("已发布，但检索目录没有更新（磁盘空间不足）", Location(Path("归档/catalogue.sqlite")), "warning")
+    replace(monkeypatch, "publish", Published(Path("a/c/2025-08/v1"), 1, [Path("a/c/2025-08/v1/专报.docx")], warnings=(warning,)))
+    result = invoke("publish", "2025-08")
+    assert result.exit_code == 0 and "检索目录没有更新" in result.stderr and "已发布第1版" in result.stdout
+
+
 def test_publish_refused_exits_2(monkeypatch):
     replace(monkeypatch, "publish", OutputError("工作专报2025年第8期已经发布（第1版），已发布的期不会被覆盖", Path("a")))
     result = invoke("publish", "2025-08")
@@ -382,7 +391,7 @@ def test_a_path_too_long_for_any_file_is_a_chinese_error(tmp_path, command):
     refused(result, "文件名太长")
 
 
-@pytest.mark.parametrize(("command", "year"), [("search", "100000000000000000000"), ("stats", "3000"), ("search", "-5")])
+@pytest.mark.parametrize(("command", "year"), [("search", "100000000000000000000"), ("stats", "2101"), ("search", "-5")])
 def test_year_out_of_any_archive_is_refused(tmp_path, command, year):
     args = [command, "x"] if command == "search" else [command]
     result = bounded(*args, "--year", year, "--archive", str(tmp_path), memory_mb=512, seconds=60)
@@ -429,3 +438,20 @@ def test_a_console_that_cannot_show_a_character_shows_a_question_mark(monkeypatc
     print("表情😀", file=console)
     console.flush()
     assert console.buffer.getvalue().decode("cp936") == "表情?\n"
+
+
+def test_bare_zhuanbao_shows_the_help_in_chinese_and_nothing_else():
+    result = subprocess.run([sys.executable, "-m", "zhuanbao"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "用法：zhuanbao [选项] 命令 [参数]..." in result.stdout and result.stderr == ""
+
+
+def test_help_and_usage_errors_have_no_english_left():
+    typo = subprocess.run([sys.executable, "-m", "zhuanbao", "buidl"], capture_output=True, text=True)
+    assert typo.returncode == 2 and "没有命令 buidl。是否想写 build？" in typo.stderr and "Did you mean" not in typo.stderr
+    shown = subprocess.run([sys.executable, "-m", "zhuanbao", "build", "-h"], capture_output=True, text=True).stdout
+    assert "用法：zhuanbao build [选项]" in shown and "[≥1]" in shown
+    for english in ("[OPTIONS]", "x>=", "COMMAND", "[ARGS]"):
+        assert english not in shown
+    publish = subprocess.run([sys.executable, "-m", "zhuanbao", "publish", "-h"], capture_output=True, text=True).stdout
+    assert "series.yaml" in publish and "当前文件夹" not in publish  # publish's own default, not the readers'

@@ -151,3 +151,121 @@ def test_full_width_digits_are_not_an_issue_folder(series):
 
     assert ISSUE_DIR_NAME.match("2024-100") and ISSUE_DIR_NAME.match("2024-03")
     assert not ISSUE_DIR_NAME.match("２０２４-０３") and not ISSUE_DIR_NAME.match("2024-1000")
+
+
+def test_init_makes_a_series_that_starts_mid_year_and_builds(tmp_path):
+    from zhuanbao.build import run
+    from zhuanbao.lint import check
+
+    result = runner.invoke(app, ["init", str(tmp_path / "统计简报"), "--title", "统计简报", "--issuer", "青山县统计局",
+                                 "--sections", "统计分析，经济运行、统计工作", "--number", "10", "--total", "86",
+                                 "--date", "2025-10-15"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    series_dir = tmp_path / "统计简报"
+    series = load_series(series_dir)
+    assert (series.title, series.issuer, series.sections) == ("统计简报", "青山县统计局", ["统计分析", "经济运行", "统计工作"])
+    text = (series_dir / "series.yaml").read_text("utf-8")
+    assert all(f"# {key}:" in text or f"{key}:" in text for key in ("program", "distribution", "contact", "copies",
+                                                                    "marks", "signoff", "templates", "archive", "lint"))
+    issue = series_dir / "2025-10"
+    assert sorted(p.name for p in (issue / "items").iterdir()) == ["_示例01-统计分析.md", "_示例02-经济运行.md", "_示例03-统计工作.md"]
+    assert not check(series_dir).findings  # the new series checks clean, as build passes the unstarted issue by
+    (issue / "items/_示例02-经济运行.md").rename(issue / "items/01-jingji.md")
+    assert not [f for f in check(series_dir).findings if f.severity == "error"]
+    [built] = run(series_dir, tmp_path / "out").built
+    assert built.path.name == "统计简报2025年第10期.docx"
+    assert "2025年第10期（总第86期）" in [p.text for p in __import__("docx").Document(str(built.path)).paragraphs]
+    assert new_issue(series_dir, dt.date(2025, 11, 14)).name == "2025-11"  # and new goes on from there
+
+
+def test_init_keeps_what_was_typed_even_with_yaml_syntax_in_it(tmp_path):
+    from zhuanbao.scaffold import init_series
+
+    init_series(tmp_path / "s", 'A: "专报" #1', "某局: 办公室", ["工作动态"], program="- 专项", date=dt.date(2025, 1, 6))
+    series = load_series(tmp_path / "s")
+    assert (series.title, series.issuer, series.program) == ('A: "专报" #1', "某局: 办公室", "- 专项")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--title", "专报", "--sections", "甲"], "缺少 --issuer"),  # not a terminal: an error, never a question
+        (["--title", "专报", "--issuer", "某局", "--sections", "甲,甲"], "栏目“甲”重复"),
+        (["--title", "专报", "--issuer", "某局", "--sections", "甲", "--number", "5", "--total", "3"], "不能小于"),
+        (["--title", "专报", "--issuer", "某局", "--sections", "甲", "--date", "2025-02-30"], "不存在"),
+    ],
+)
+def test_init_refuses_what_would_not_make_a_series_and_writes_nothing(tmp_path, args, message):
+    result = runner.invoke(app, ["init", str(tmp_path / "新刊"), *args])
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert not (tmp_path / "新刊").exists() and [p.name for p in tmp_path.iterdir()] == []
+
+
+def test_init_never_writes_into_a_folder_with_files(tmp_path):
+    (tmp_path / "已有").mkdir()
+    (tmp_path / "已有/笔记.txt").write_text("编辑的笔记", "utf-8")
+    result = runner.invoke(app, ["init", str(tmp_path / "已有"), "--title", "专报", "--issuer", "某局", "--sections", "甲"])
+    assert result.exit_code == 2 and "不是空的" in result.output
+    assert [p.name for p in (tmp_path / "已有").iterdir()] == ["笔记.txt"]
+    (tmp_path / "空的").mkdir()  # an empty folder the editor made for it is fine
+    result = runner.invoke(app, ["init", str(tmp_path / "空的"), "--title", "专报", "--issuer", "某局", "--sections", "甲"])
+    assert result.exit_code == 0 and (tmp_path / "空的/series.yaml").is_file()
+
+
+def test_init_asks_at_a_terminal(tmp_path):
+    # typed answers at a real terminal (a pty), defaults taken with Enter
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    main, secondary = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "zhuanbao", "init", str(tmp_path / "县统计简报"), "--date", "2025-10-15"],
+                               stdin=secondary, stdout=secondary, stderr=secondary)  # fmt: skip
+    os.close(secondary)
+    output = b""
+    answers = iter(["统计简报\r", "青山县统计局\r", "统计分析,经济运行\r", "10\r", "86\r"])
+    while True:
+        try:
+            chunk = os.read(main, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        if chunk.rstrip().endswith((b":", "：".encode())):
+            os.write(main, next(answers, "\r").encode())
+    assert process.wait(30) == 0, output.decode("utf-8", "replace")
+    series = load_series(tmp_path / "县统计简报")
+    assert (series.title, series.issuer, series.sections) == ("统计简报", "青山县统计局", ["统计分析", "经济运行"])
+    assert "total: 86" in (tmp_path / "县统计简报/2025-10/issue.yaml").read_text("utf-8")
+    assert "编发单位".encode() in output
+
+
+def test_init_example_copies_the_series_that_ships_with_zhuanbao(tmp_path):
+    from zhuanbao.build import run
+
+    result = runner.invoke(app, ["init", "--example", str(tmp_path / "示例")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "示例/series.yaml").is_file() and len(run(tmp_path / "示例", tmp_path / "out").built) >= 2
+
+
+def test_templates_are_copied_out_and_a_series_may_keep_only_what_it_changes(series, tmp_path):
+    from zhuanbao.build import run
+    from zhuanbao.load.templates import default_template_dir
+
+    result = runner.invoke(app, ["templates", str(tmp_path / "模板")])
+    assert result.exit_code == 0, result.output
+    shipped = sorted(p.name for p in default_template_dir().iterdir() if not p.name.startswith((".", "__")))
+    assert sorted(p.name for p in (tmp_path / "模板").iterdir()) == shipped
+    root = series()
+    [default] = run(root, tmp_path / "a").built
+    [copied] = run(root, tmp_path / "b", tmp_path / "模板").built
+    assert copied.path.read_bytes() == default.path.read_bytes()
+    for name in shipped:
+        if name != "style.yaml":
+            (tmp_path / "模板" / name).unlink()
+    style = tmp_path / "模板/style.yaml"
+    style.write_text(style.read_text("utf-8").replace("color: FF0000", "color: C00000"), "utf-8")
+    [changed] = run(root, tmp_path / "c", tmp_path / "模板").built  # only style.yaml: the rest from the defaults
+    assert changed.path.read_bytes() != default.path.read_bytes()

@@ -1,4 +1,10 @@
-"""``zhuanbao new``: the next issue's folder, numbered from the last one."""
+"""Making folders an editor then fills: ``new`` (the next issue, numbered from
+the last one), ``init`` (a new office's series and its first issue) and the
+copies of the shipped example series and templates a new office starts from.
+
+Every folder is assembled under a temporary name and renamed into place, so
+a failure leaves nothing half-made behind.
+"""
 
 from __future__ import annotations
 
@@ -58,7 +64,7 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
     a failure leaves no half-made issue for the next run to number after.
     """
     if not (series_dir / SERIES_FILE).is_file():
-        raise ContentError(f"这里没有 {SERIES_FILE}，不是刊物文件夹", series_dir)
+        raise ContentError(f"这里没有 {SERIES_FILE}，不是刊物文件夹", series_dir, hint="新的刊物可用 zhuanbao init 文件夹名 建立（会逐项询问刊名、编发单位和栏目）；zhuanbao init --example 示例 可复制一个示例刊物。")
     series = load_series(series_dir)
     date = date or today or dt.date.today()
     last = _last_issue(series_dir)
@@ -80,21 +86,31 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
     folder = series_dir / issue_folder_name(date.year, number)
     if folder.exists():
         raise OutputError("这一期的文件夹已经存在，不会覆盖", folder)
-    work = Path(tempfile.mkdtemp(prefix=".new-", dir=series_dir))
+    return _assembled(folder, lambda work: _write_issue(work, series.sections, number, total, date))
+
+
+def _write_issue(work: Path, sections: list[str], number: int, total: int | None, date: dt.date) -> None:
+    (work / "items").mkdir()
+    total_line = f"total: {total}       # 总期号" if total is not None else "# total: 1       # 总期号（可选）"
+    (work / ISSUE_FILE).write_text(
+        ISSUE_TEMPLATE.format(number=number, date=date.isoformat(), cn_date=cn_date(date), total=total_line), "utf-8"
+    )
+    for index, section in enumerate(sections, start=1):
+        text = ITEM_TEMPLATE.format(section=section, slug=f"item{index}", cn_date=cn_date(date))
+        (work / "items" / f"_示例{index:02d}-{safe_name(section)}.md").write_text(text, "utf-8")
+
+
+def _assembled(folder: Path, fill) -> Path:
+    """``folder``, made by ``fill`` under a temporary name beside it and renamed into place."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".new-", dir=folder.parent))
     try:
         usual_mode(work)
-        (work / "items").mkdir()
-        total_line = f"total: {total}       # 总期号" if total is not None else "# total: 1       # 总期号（可选）"
-        (work / ISSUE_FILE).write_text(
-            ISSUE_TEMPLATE.format(number=number, date=date.isoformat(), cn_date=cn_date(date), total=total_line), "utf-8"
-        )
-        for index, section in enumerate(series.sections, start=1):
-            text = ITEM_TEMPLATE.format(section=section, slug=f"item{index}", cn_date=cn_date(date))
-            (work / "items" / f"_示例{index:02d}-{safe_name(section)}.md").write_text(text, "utf-8")
+        fill(work)
         os.rename(work, folder)
     except OSError as exc:
         shutil.rmtree(work, ignore_errors=True)
-        raise OutputError(f"无法新建这一期：{os_reason(exc)}", folder) from None
+        raise OutputError(f"无法新建：{os_reason(exc)}", folder) from None
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -117,3 +133,102 @@ def _last_issue(series_dir: Path):
         facts.append(found)
     facts.sort(key=lambda f: (f[2].year, f[0]))
     return facts[-1] if facts else None
+
+
+SERIES_TEMPLATE = """\
+# 刊物设置：每一期都相同的内容。改动后运行 zhuanbao check 检查。
+# 文字里有冒号、井号等符号时，请像下面这样加上双引号。
+
+# 刊名，印在报头（红色大字），如 工作专报、统计简报
+title: {title}
+# 与刊名同列的工作名称（可选），如 打好重点民生保障仗；不需要时在行首加 # 即可
+{program}
+# 编发单位，印在报头期号下方左侧
+issuer: {issuer}
+# 栏目，按印出的先后顺序；没有稿件的栏目不印
+sections: {sections}
+
+# 报尾发送范围：报、送、发各列出单位（可选）
+# distribution:
+#   报: [市委、市政府领导]
+#   送: [市直有关单位]
+#   发: [各乡镇（街道）]
+
+# 联系方式（可选），印在报尾
+# contact: {{电话: 0000-0000000, 邮箱: name@example.cn}}
+# 印数（可选），印为（共印N份）
+# copies: 50
+# 报头左上角的标注（可选）
+# marks: [内部资料, 注意保存]
+# 签发、审核、编辑的署名（可选），印在报尾
+# signoff: {{签发: 某某某, 审核: 某某某, 编辑: 某某某}}
+# 本刊自己的模板文件夹（可选），只需放要改动的文件；用 zhuanbao templates 文件夹名 复制出默认模板
+# templates: 模板
+# 归档文件夹（可选），默认为本文件夹旁的 archive/
+# archive: ../归档
+# 检查规则（可选），如把某条规则改为警告或关闭：
+# lint:
+#   rules: {{date-padding: warning}}
+"""
+
+
+def _yaml_text(text: str) -> str:
+    """A user's words as a YAML scalar that reads back as typed (a JSON string is YAML)."""
+    import json
+
+    return json.dumps(text.strip(), ensure_ascii=False)
+
+
+def init_series(folder: Path, title: str, issuer: str, sections: list[str], program: str | None = None,
+                number: int = 1, total: int | None = None, date: dt.date | None = None,
+                today: dt.date | None = None) -> Path:  # fmt: skip
+    """A new office's series: series.yaml with every key explained, and its first
+    issue (numbered ``number``, ``total``: a series started mid-year goes on from
+    where the office is) with an example item per section. Returns the issue folder."""
+    from .load.validate import validate as check
+    from .load.yamlfile import parse_yaml
+    from .model import Series
+
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise OutputError("这个文件夹已经存在且不是空的，不会在这里新建刊物", folder,
+                          hint="请换一个新的文件夹名，或先把里面的文件移走。")  # fmt: skip
+    sections = [name.strip() for name in sections if name.strip()]
+    date = date or today or dt.date.today()
+    text = SERIES_TEMPLATE.format(
+        title=_yaml_text(title), issuer=_yaml_text(issuer), sections="[" + ", ".join(map(_yaml_text, sections)) + "]",
+        program=f"program: {_yaml_text(program)}" if program and program.strip() else "# program: 工作名称",
+    )
+    check(Series, parse_yaml(text, folder / SERIES_FILE), SERIES_FILE)  # a blank title or a repeated section: said now
+    if not 1 <= number <= MAX_ISSUE_NUMBER:
+        raise ContentError(f"--number 应在 1 到 {MAX_ISSUE_NUMBER} 之间，现在是 {number}")
+    if total is not None and total < number:
+        raise ContentError(f"--total（总期号 {total}）不能小于本年期号 {number}")
+
+    def fill(work: Path) -> None:
+        (work / SERIES_FILE).write_text(text, "utf-8")
+        issue = work / issue_folder_name(date.year, number)
+        issue.mkdir()
+        _write_issue(issue, sections, number, total, date)
+
+    if folder.is_dir():
+        folder.rmdir()  # empty: made by the user for it; Windows cannot rename onto it
+    return _assembled(folder, fill) / issue_folder_name(date.year, number)
+
+
+def packaged(name: str) -> Path:
+    """A folder that ships with zhuanbao: inside the installed package, or the repository's."""
+    inside = Path(__file__).resolve().parent / name
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parents[2] / {"example": "content"}.get(name, name)
+
+
+def copy_packaged(name: str, folder: Path) -> Path:
+    """A copy of the example series or the default templates, for a new office to start from."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise OutputError("这个文件夹已经存在且不是空的，不会覆盖", folder, hint="请换一个新的文件夹名。")
+    source = packaged(name)
+    if folder.is_dir():
+        folder.rmdir()
+    return _assembled(folder, lambda work: shutil.copytree(source, work, dirs_exist_ok=True,
+                                                           ignore=shutil.ignore_patterns("__pycache__", ".*")))  # fmt: skip

@@ -88,15 +88,54 @@ class NewIssue(NamedTuple):
 
 def new_issue(series: Path, date: str | dt.date | None = None, today: dt.date | None = None) -> NewIssue:
     """Create the next issue of ``series`` (dated ``date``, typed as 2025-08-26, or today)."""
-    from .cn import parse_iso_date
     from .scaffold import new_issue as scaffold
+
+    return NewIssue(scaffold(series, _date(date), today))
+
+
+class NewSeries(NamedTuple):
+    folder: Path  # the series folder
+    issue: Path | None  # its first issue (None for a copy of the example)
+
+
+def init_series(folder: Path, title: str, issuer: str, sections: Sequence[str], program: str | None = None,
+                number: int = 1, total: int | None = None, date: str | dt.date | None = None,
+                today: dt.date | None = None) -> NewSeries:  # fmt: skip
+    """A new office's series and its first issue (what ``init`` and the studio's form make)."""
+    from .scaffold import init_series as scaffold
+
+    issue = scaffold(folder, title, issuer, list(sections), program, number, total, _date(date), today)
+    return NewSeries(folder, issue)
+
+
+def copy_example(folder: Path) -> NewSeries:
+    """The example series that ships with zhuanbao, to look at and start from."""
+    from .scaffold import copy_packaged
+
+    return NewSeries(copy_packaged("example", folder), None)
+
+
+class CopiedTemplates(NamedTuple):
+    folder: Path
+
+
+def copy_templates(folder: Path) -> CopiedTemplates:
+    """The default templates, copied out for a series to change (a series' folder may keep only what it changes)."""
+    from .scaffold import copy_packaged
+
+    return CopiedTemplates(copy_packaged("templates", folder))
+
+
+def _date(date: str | dt.date | None) -> dt.date | None:
+    """A date as typed (2025-08-26), or a Chinese error saying how to write it."""
+    from .cn import parse_iso_date
 
     if isinstance(date, str):
         try:
-            date = parse_iso_date(date)
+            return parse_iso_date(date)
         except ValueError as exc:
             raise ContentError(str(exc)) from None
-    return NewIssue(scaffold(series, date, today))
+    return date
 
 
 def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> CheckReport:
@@ -170,6 +209,7 @@ class SearchHits(NamedTuple):
     """Every item found, best first."""
 
     hits: list[Hit]
+    warnings: Sequence[Diagnostic] = ()  # versions left out of the catalogue (a damaged manifest)
 
 
 def search(query: str, archive: Path | None = None, series: str | None = None, year: int | None = None,
@@ -179,11 +219,12 @@ def search(query: str, archive: Path | None = None, series: str | None = None, y
     from .archive.layout import archive_to_read
 
     with Catalogue(archive_to_read(archive)) as catalogue:
-        return SearchHits(catalogue.search(query, series, year, source))
+        return SearchHits(catalogue.search(query, series, year, source), list(catalogue.warnings))
 
 
 class Reindexed(NamedTuple):
     versions: int
+    warnings: Sequence[Diagnostic] = ()
 
 
 def reindex(archive: Path | None = None) -> Reindexed:
@@ -192,7 +233,7 @@ def reindex(archive: Path | None = None) -> Reindexed:
     from .archive.layout import archive_to_read
 
     with Catalogue(archive_to_read(archive)) as catalogue:
-        return Reindexed(catalogue.rebuild())
+        return Reindexed(catalogue.rebuild(), list(catalogue.warnings))
 
 
 class StatsTables(NamedTuple):
@@ -201,6 +242,7 @@ class StatsTables(NamedTuple):
     tables: dict[str, list[tuple[str, int]]]
     saved: Sequence[Path] = ()
     failed: Sequence[Diagnostic] = ()  # a file that could not be saved (the run ends with 2)
+    warnings: Sequence[Diagnostic] = ()
 
 
 def stats(archive: Path | None = None, year: int | None = None, series: str | None = None,
@@ -215,6 +257,7 @@ def stats(archive: Path | None = None, year: int | None = None, series: str | No
             check_name(target, suffix)  # before counting: a slip in a name must not cost the run
     with Catalogue(archive_to_read(archive)) as catalogue:
         tables = catalogue.stats(year, series)
+        warnings = list(catalogue.warnings)
     saved, failed = [], []
     for target, write in ((csv, write_csv), (xlsx, write_xlsx)):
         if target is not None:
@@ -223,11 +266,12 @@ def stats(archive: Path | None = None, year: int | None = None, series: str | No
                 saved.append(target)
             except UserError as exc:  # the counts are still worth showing, and the other file saved
                 failed.extend(exc.diagnostics)
-    return StatsTables(tables, saved, failed)
+    return StatsTables(tables, saved, failed, warnings)
 
 
 class Site(NamedTuple):
     index: Path
+    warnings: Sequence[Diagnostic] = ()
 
 
 def site(archive: Path | None = None, output: Path | None = None) -> Site:
@@ -235,4 +279,5 @@ def site(archive: Path | None = None, output: Path | None = None) -> Site:
     from .archive.layout import archive_to_read
     from .archive.site import build_site
 
-    return Site(build_site(archive_to_read(archive), output))
+    warnings: list[Diagnostic] = []
+    return Site(build_site(archive_to_read(archive), output, warnings), warnings)

@@ -10,6 +10,7 @@ without a traceback unless ``--debug`` is given.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from .. import __version__, services
-from ..diagnostics import BusyError, UserError
+from ..diagnostics import BusyError, ContentError, UserError
 from . import present, zh
 
 zh.install()
@@ -107,6 +108,11 @@ Templates = Annotated[Path | None, typer.Option("--templates", "-t", metavar="�
 ArchiveOption = Annotated[
     Path | None, typer.Option("--archive", "-a", metavar="文件夹", help="归档文件夹（默认为当前文件夹下的 archive/）。")
 ]
+PublishArchive = Annotated[
+    Path | None,
+    typer.Option("--archive", "-a", metavar="文件夹",
+                 help="归档文件夹（默认为 series.yaml 中 archive 所写的文件夹，未写时为刊物文件夹旁的 archive/）。"),
+]  # fmt: skip
 SeriesName = Annotated[str | None, typer.Option("--series", metavar="刊名", help="只查某个刊物。")]
 
 
@@ -154,6 +160,64 @@ def new(
     _execute(lambda: services.new_issue(series, date), present.new_issue)
 
 
+@app.command(short_help="新建一个刊物：series.yaml、第一期和各栏目的示例稿件。")
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="文件夹", help="新刊物的文件夹（不存在或为空）。")],
+    title: Annotated[str | None, typer.Option("--title", metavar="刊名", help="刊名，如 统计简报。")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer", metavar="单位", help="编发单位，如 青山县统计局。")] = None,
+    sections: Annotated[
+        str | None, typer.Option("--sections", metavar="栏目", help="栏目，按顺序用逗号分开，如 统计分析,经济运行。")
+    ] = None,
+    program: Annotated[str | None, typer.Option("--program", metavar="名称", help="与刊名同列的工作名称（可选）。")] = None,
+    number: Annotated[int | None, typer.Option("--number", metavar="N", min=1, max=999, help="第一期的本年期号，默认 1。")] = None,
+    total: Annotated[int | None, typer.Option("--total", metavar="N", min=1, help="第一期的总期号（可选）。")] = None,
+    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="第一期的印发日期，默认今天。")] = None,
+    example: Annotated[bool, typer.Option("--example", help="改为复制自带的示例刊物（可先看看它是什么样子）。")] = False,
+) -> None:
+    """新建刊物：写出带中文说明的 series.yaml、第一期的 issue.yaml 和各栏目的示例稿件。
+
+    在命令窗口中运行而没有给出选项时，会逐项询问（直接回车用括号中的默认值）。"""
+    if example:
+        _execute(lambda: services.copy_example(folder), present.new_series)
+        return
+    asking = sys.stdin.isatty()
+    title = title or _ask(asking, "刊名", folder.name, "--title")
+    issuer = issuer or _ask(asking, "编发单位（如 青山县统计局）", None, "--issuer")
+    sections = sections or _ask(asking, "栏目（按顺序，用逗号分开）", "工作动态,经验交流,基层信息", "--sections")
+    if number is None:
+        number = int(_ask(asking, "第一期的本年期号", "1", "--number", digits=True) or 1)
+    if total is None and asking:
+        typed = _ask(asking, "第一期的总期号（没有可直接回车）", "", "--total", digits=True)
+        total = int(typed) if typed else None
+    split = [name for name in re.split(r"[,，、;；\s]+", sections) if name]
+    _execute(lambda: services.init_series(folder, title, issuer, split, program, number, total, date), present.new_series)
+
+
+def _ask(asking: bool, question: str, default: str | None, option: str, digits: bool = False) -> str:
+    """One answer typed at the terminal (never asked when input is not a terminal: a script gets an error)."""
+    if not asking:
+        if default is None:
+            _show(present.failure(ContentError(f"缺少 {option}", hint="在命令窗口中直接运行 zhuanbao init 文件夹 可逐项填写。")))
+        return default or ""
+    while True:
+        answer = typer.prompt(question, default=default, show_default=bool(default)).strip()
+        if answer and (not digits or answer.isdigit()):
+            return answer
+        if not answer and default is not None:
+            return default
+        typer.echo("请输入数字。" if digits else "这一项不能为空。", err=True)
+
+
+@app.command(short_help="把默认模板复制出来，供本刊修改。")
+def templates(
+    folder: Annotated[Path, typer.Argument(metavar="文件夹", help="复制到哪里（不存在或为空），如 刊物文件夹/模板。")],
+) -> None:
+    """把默认模板复制到一个文件夹，供本刊修改。
+
+    只需保留要改动的文件，其余的会用默认模板；在 series.yaml 中写 templates: 模板（相对 series.yaml）即可使用。"""
+    _execute(lambda: services.copy_templates(folder), present.copied_templates)
+
+
 @app.command(short_help="检查稿件的格式和规范；有错误时退出码为 1。")
 def check(
     path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹，或整个刊物的文件夹。")],
@@ -193,7 +257,7 @@ def watch(
 @app.command(short_help="发布一期：文档、源文件和校验值存入归档。")
 def publish(
     path: Annotated[Path, typer.Argument(metavar="路径", help="要发布的那一期的文件夹。")],
-    archive: ArchiveOption = None,
+    archive: PublishArchive = None,
     revise: Annotated[bool, typer.Option("--revise", help="已发布的期再发布一个新版本（旧版本保留）。")] = False,
     templates: Templates = None,
 ) -> None:
@@ -212,7 +276,7 @@ def search(
     query: Annotated[str, typer.Argument(metavar="词语", help="要找的词；多个词用空格分开，须同时出现。")],
     archive: ArchiveOption = None,
     series: SeriesName = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="年", min=1900, max=2999, help="只查某一年。")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="年", min=1900, max=2100, help="只查某一年。")] = None,
     source: Annotated[str | None, typer.Option("--source", metavar="单位", help="只查某个供稿单位。")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", metavar="条数", min=0, help="最多列出几条（0 为全部）。")] = 50,
 ) -> None:
@@ -229,7 +293,7 @@ def reindex(archive: ArchiveOption = None) -> None:
 @app.command()
 def stats(
     archive: ArchiveOption = None,
-    year: Annotated[int | None, typer.Option("--year", metavar="年", min=1900, max=2999, help="只统计某一年。")] = None,
+    year: Annotated[int | None, typer.Option("--year", metavar="年", min=1900, max=2100, help="只统计某一年。")] = None,
     series: Annotated[str | None, typer.Option("--series", metavar="刊名", help="只统计某个刊物。")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", metavar="文件", help="另存为 CSV（Excel 可直接打开）。")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件。")] = None,
@@ -282,6 +346,8 @@ def main() -> None:
     try:
         code = command.main(prog_name="zhuanbao", standalone_mode=False)
     except usage_error as exc:
+        if not args and not exc.format_message():  # bare "zhuanbao": the help was what was asked for
+            sys.exit(0)
         hint = f"运行 '{exc.ctx.command_path} -h' 查看帮助。" if exc.ctx else ""
         typer.echo(f"错误：{zh.translate_error(exc.format_message())}\n{hint}".rstrip(), err=True)
         sys.exit(2)

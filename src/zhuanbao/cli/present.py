@@ -81,6 +81,22 @@ def new_issue(result) -> Shown:
     return Shown(out=[f"已新建：{folder}", f"示例稿件在 {folder / 'items'}（以“_”开头的文件不会排入专报）。"])
 
 
+def new_series(result) -> Shown:
+    if result.issue is None:
+        return Shown(out=[f"已复制示例刊物：{result.folder}", f"生成看看：zhuanbao build {result.folder}"])
+    return Shown(out=[
+        f"已新建刊物：{result.folder}",
+        f"第一期：{result.issue}（示例稿件以“_”开头，不会排入专报）",
+        f"接下来：修改 {result.folder / 'series.yaml'} 中的发送范围等设置，在 {result.issue / 'items'} 中写稿件，",
+        f"然后运行 zhuanbao check {result.folder} 和 zhuanbao build {result.folder}。",
+    ])  # fmt: skip
+
+
+def copied_templates(result) -> Shown:
+    return Shown(out=[f"已复制默认模板：{result.folder}",
+                      "只需保留要改动的文件；在 series.yaml 中写 templates: 加上这个文件夹（相对 series.yaml）即可使用。"])  # fmt: skip
+
+
 def check(report) -> Shown:
     shown = Shown(out=[str(finding) for finding in report.findings])
     fixed = sum(1 for f in report.findings if f.fixed)
@@ -112,7 +128,8 @@ def rebuilt(result) -> Shown:
 
 
 def published(result) -> Shown:
-    return Shown(out=[f"已发布第{result.version}版：{result.folder}"] + [f"  {d.name}" for d in result.documents])
+    return Shown(out=[f"已发布第{result.version}版：{result.folder}"] + [f"  {d.name}" for d in result.documents],
+                 err=[str(w) for w in result.warnings])  # fmt: skip
 
 
 def verified(report) -> Shown:
@@ -136,11 +153,17 @@ def found(result, limit: int) -> Shown:
         shown.out.append(f"共 {len(hits)} 条，以上是最相关的 {len(shown_hits)} 条（--limit 0 列出全部）。")
     else:
         shown.out.append(f"共 {len(hits)} 条。")
+    shown.err = _warnings(result)
     return shown
 
 
+def _warnings(result) -> list[str]:
+    """What a reader of the archive left out (a damaged version): said, and the run goes on."""
+    return [str(w) for w in result.warnings]
+
+
 def reindexed(result) -> Shown:
-    return Shown(out=[f"已重建目录：{result.versions} 个版本。"])
+    return Shown(out=[f"已重建目录：{result.versions} 个版本。"], err=_warnings(result))
 
 
 def stats(result) -> Shown:
@@ -159,10 +182,10 @@ def stats(result) -> Shown:
                 shown.out.append(f"  {label}{' ' * int((width - em_width(label)) * 2)}{count:>4}")
             shown.out.append(f"  合计{' ' * int((width - 2) * 2)}{sum(c for _, c in rows):>4}")
     shown.out += [f"已保存：{path}" for path in result.saved]
-    shown.err = [str(failure) for failure in result.failed]
+    shown.err = _warnings(result) + [str(failure) for failure in result.failed]
     shown.code = EXIT_USER if result.failed else EXIT_OK
     return shown
 
 
 def site(result) -> Shown:
-    return Shown(out=[f"已生成：{result.index}"])
+    return Shown(out=[f"已生成：{result.index}"], err=_warnings(result))

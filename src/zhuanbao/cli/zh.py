@@ -34,6 +34,7 @@ _ERRORS = [
     (re.compile(r"Missing option '?(.+?)'?\.?$"), r"缺少选项 \1。"),
     (re.compile(r"No such option: (-+[^\s\x00-\x7f]\S*).*"), r"没有选项 \1。以“-”开头的词语请写在 -- 之后，如 zhuanbao search -- -就业"),
     (re.compile(r"No such option: (\S+)(?: Did you mean (\S+)\?)?.*"), r"没有选项 \1。"),
+    (re.compile(r"No such command '(.+?)'\.? Did you mean '(.+?)'\?"), r"没有命令 \1。是否想写 \2？"),
     (re.compile(r"No such command '(.+?)'\.?"), r"没有命令 \1。"),
     (re.compile(r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)"), r"多余的参数：\1"),
     (re.compile(r"Option '?(.+?)'? requires an argument\.?"), r"选项 \1 后面要写一个值。"),
@@ -82,9 +83,38 @@ def install_help_panels() -> None:
         parameter.display_type = display_type
 
 
+_USAGE_PIECES = {"[OPTIONS]": "[选项]", "COMMAND [ARGS]...": "命令 [参数]..."}
+
+
+def describe_range(low, high) -> str | None:
+    """A number option's bounds as the help shows them: [≥1], [1–600], not [x>=1]."""
+    if low is None and high is None:
+        return None
+    if low is None:
+        return f"≤{high}"
+    if high is None:
+        return f"≥{low}"
+    return f"{low}–{high}"
+
+
+def _translate_usage(cls) -> None:
+    original = cls.__dict__.get("collect_usage_pieces")
+    if original is None:
+        return
+
+    def collect_usage_pieces(self, ctx):
+        return [_USAGE_PIECES.get(piece, piece) for piece in original(self, ctx)]
+
+    cls.collect_usage_pieces = collect_usage_pieces
+
+
 def install() -> None:
     """Make Typer's own help text Chinese."""
     command_class = typer.core.TyperCommand.__mro__[1]
+    for cls in {command_class, typer.core.TyperGroup}:
+        _translate_usage(cls)
+    if hasattr(typer.core, "describe_number_range"):
+        typer.core.describe_number_range = describe_range
     formatting = sys.modules.get(command_class.__module__.rsplit(".", 1)[0] + ".formatting")
     original_help_option = command_class.get_help_option
 

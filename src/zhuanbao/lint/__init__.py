@@ -268,7 +268,7 @@ def check_sequence(checker: Checker, issue_dirs: list[Path], all_issues: list[Pa
 def check(path: Path, fix: bool = False, now: dt.datetime | None = None, focus: Path | None = None) -> CheckReport:
     """Lint an issue or every issue of a series; with ``fix``, apply safe fixes (backed up).
     ``focus``: an item just added, on which a title it repeats is reported."""
-    from ..build import prepare
+    from ..build import prepare, unstarted
     from ..render import context
 
     series_dir, issue_dirs = locate(path)
@@ -283,12 +283,15 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None, focus: 
     backup = series_dir / ".zhuanbao-backup" / stamp if fix else None
     checker = Checker(series, report, fix, backup, focus.resolve() if focus else None)
     all_issues = [p for p in series_dir.iterdir() if p.is_dir() and ISSUE_DIR_NAME.match(p.name)]
+    waiting = set(unstarted(path, issue_dirs))  # what new just made: a series build passes it by, and so does check
     for issue_dir in issue_dirs:
         for item in item_files(issue_dir / ITEMS_DIR):
             checker.lint_item(item, series_dir)
         for stray in stray_files(issue_dir / ITEMS_DIR):
             hint = "；如是稿件，请改名为 .md" if stray.suffix.lower() in (".txt", ".markdown") else "；Word 稿件请用 zhuanbao import 导入"
             checker.add(stray, 1, 1, "not-an-item", f"“{stray.name}”不是 .md 文件，不会排入专报{hint}")
+        if issue_dir in waiting:
+            continue
         try:
             edition = prepare(series_dir, issue_dir, series)
         except UserError as exc:

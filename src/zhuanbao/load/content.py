@@ -48,7 +48,7 @@ def locate(path: Path) -> tuple[Path, list[Path]]:
     if (path / ISSUE_FILE).is_file():
         series_dir = path.parent
         if not (series_dir / SERIES_FILE).is_file():
-            raise ContentError(f"上一级文件夹中找不到 {SERIES_FILE}", series_dir / SERIES_FILE)
+            raise ContentError(f"上一级文件夹中找不到 {SERIES_FILE}", series_dir / SERIES_FILE, hint="新的刊物可用 zhuanbao init 文件夹名 建立（会逐项询问刊名、编发单位和栏目）；zhuanbao init --example 示例 可复制一个示例刊物。")
         return series_dir, [path]
     if (path / SERIES_FILE).is_file():
         issues = sorted((p for p in path.iterdir() if p.is_dir() and (p / ISSUE_FILE).is_file()), key=issue_order)
@@ -57,7 +57,7 @@ def locate(path: Path) -> tuple[Path, list[Path]]:
                 f"文件夹中没有任何一期（子文件夹应命名为 年-期号，如 2023-08，内含 {ISSUE_FILE}）", path
             )
         return path, issues
-    raise ContentError(f"这里既没有 {SERIES_FILE}，也没有 {ISSUE_FILE}", path)
+    raise ContentError(f"这里既没有 {SERIES_FILE}，也没有 {ISSUE_FILE}", path, hint="新的刊物可用 zhuanbao init 文件夹名 建立（会逐项询问刊名、编发单位和栏目）；zhuanbao init --example 示例 可复制一个示例刊物。")
 
 
 def issue_order(issue_dir: Path) -> tuple[int, int, str]:
