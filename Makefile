@@ -5,17 +5,20 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup demo test bench clean
+.PHONY: setup system demo test bench bundle clean
 
-$(BIN)/zhuanbao: pyproject.toml
+# system packages first: on a fresh Debian (or UOS, 麒麟) python3-venv may be missing
+system:
+	sh scripts/setup-system.sh
+
+$(BIN)/zhuanbao: pyproject.toml | system
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/python -m compileall -q src  # an editable install has no .pyc until a run may write one
 	touch $@
 
-setup: $(BIN)/zhuanbao
-	sh scripts/setup-system.sh
+setup: system $(BIN)/zhuanbao
 
 demo: setup
 	$(BIN)/zhuanbao build content -o output
@@ -30,6 +33,12 @@ bench: setup
 	$(BIN)/python bench/suite.py --runs 5
 	$(BIN)/python bench/big_table.py --runs 7
 	$(BIN)/python bench/watch_latency.py
+
+# an offline installation bundle for an intranet PC: make bundle PLATFORM=win_amd64 PY=3.11
+PLATFORM ?= win_amd64
+PY ?= 3.11
+bundle: setup
+	$(BIN)/python scripts/bundle.py --platform $(PLATFORM) --python $(PY)
 
 clean:
 	rm -rf output .pytest_cache

@@ -14,6 +14,7 @@ fc-list 2>/dev/null | grep -q "AR PL UKai CN" || missing="$missing fonts-arphic-
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="$missing fonts-liberation"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+python3 -c "import ensurepip" >/dev/null 2>&1 || missing="$missing python3-venv"  # Debian leaves venv out of python3
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO="none"; fi

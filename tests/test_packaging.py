@@ -1,0 +1,84 @@
+"""What an office installs: every dependency has a wheel for Windows, macOS and
+Linux, and the offline bundle installs and builds with no network."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import bundle  # noqa: E402
+
+
+@pytest.mark.parametrize("platform", ["win_amd64", "macosx_arm64", "macosx_x86_64", "manylinux_x86_64"])
+@pytest.mark.parametrize("python", ["3.10", "3.12"])
+def test_every_dependency_installs_on_the_offices_platforms(tmp_path, platform, python):
+    # a new dependency without a Windows (or Mac) wheel fails here, not on an office PC
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--only-binary=:all:", "--dest", str(tmp_path),
+               "--python-version", python, "--implementation", "cp"]  # fmt: skip
+    for tag in bundle.PLATFORMS[platform]:
+        command += ["--platform", tag]
+    result = subprocess.run([*command, *bundle.dependencies()], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    names = {p.name.split("-")[0].lower() for p in tmp_path.glob("*.whl")}
+    assert {"python_docx", "jinja2", "pydantic_core", "matplotlib", "pypdfium2", "filelock"} <= names
+
+
+def test_the_offline_bundle_installs_without_network_and_builds(tmp_path):
+    folder = bundle.make_bundle(tmp_path / "离线安装包", "native", f"{sys.version_info.major}.{sys.version_info.minor}")
+    assert (folder / "install.sh").is_file() and (folder / "安装说明.txt").is_file()
+    assert any(p.name.startswith("zhuanbao-") for p in (folder / "wheels").iterdir())
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-index", "--find-links", str(folder / "wheels"), "zhuanbao"],
+        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null"},
+    )  # fmt: skip
+    assert install.returncode == 0, install.stderr[-3000:]
+    example = tmp_path / "示例"
+    zhuanbao = venv / "bin" / "zhuanbao"
+    made = subprocess.run([str(zhuanbao), "init", "--example", str(example)], capture_output=True, text=True, cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    built = subprocess.run([str(zhuanbao), "build", str(example), "-o", str(tmp_path / "out")], capture_output=True,
+                           text=True, cwd=tmp_path)  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert len(list((tmp_path / "out").glob("*.docx"))) >= 2
+
+
+def test_the_windows_bundle_has_a_windows_install_script(tmp_path):
+    folder = bundle.make_bundle(tmp_path / "win", "win_amd64", "3.11")
+    script = (folder / "install.bat").read_bytes()
+    assert b"\r\n" in script and b"--no-index --find-links wheels zhuanbao" in script
+    assert any(p.name.endswith("win_amd64.whl") for p in (folder / "wheels").iterdir())
+
+
+def _block(text: str, language: str) -> str:
+    return text.split(f"```{language}\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_windows_task_in_the_docs_runs_the_monthly_build():
+    # what an IT person pastes into Task Scheduler: parsed as Windows parses it
+    import shlex
+    import xml.etree.ElementTree as ET
+
+    doc = (ROOT / "docs" / "scheduling.md").read_text("utf-8").split("## Windows 任务计划程序", 1)[1]
+    command = shlex.split(_block(doc, "powershell").strip(), posix=False)
+    assert command[:2] == ["schtasks", "/Create"]
+    options = dict(zip(command[2::2], command[3::2]))
+    assert options["/SC"] == "MONTHLY" and options["/D"] == "25" and options["/ST"] == "07:30"
+    run = options["/TR"].strip('"').split()
+    assert run[0].endswith("\\Scripts\\zhuanbao.exe") and run[1] == "build" and "--changed" in run and "--json" in run
+
+    namespace = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
+    task = ET.fromstring(_block(doc, "xml").split("?>", 1)[1])
+    assert [d.text for d in task.findall(".//t:DaysOfMonth/t:Day", namespace)] == ["25"]
+    assert len(task.find(".//t:Months", namespace)) == 12
+    assert task.find(".//t:StartBoundary", namespace).text.endswith("T07:30:00")
+    arguments = task.find(".//t:Exec/t:Arguments", namespace).text
+    assert "zhuanbao.exe build content -o output --changed --json --wait 600" in arguments
+    assert task.find(".//t:Exec/t:WorkingDirectory", namespace).text
