@@ -85,3 +85,40 @@ def test_yaml_error_in_front_matter_has_the_file_line():
     with pytest.raises(ContentError) as caught:
         split_front_matter("---\nsection: 甲\ntitle: 甲\ntitle: 乙\n---\n正文", PATH)
     assert caught.value.line == 4 and "重复" in caught.value.message
+
+
+# --- hostile front matter (issue 13): an alias bomb in an item a submitter sent ----------------------------
+
+#: "billion laughs" in under 500 bytes of front matter: 9⁹ values once expanded
+LAUGHS = "x0: &a0 [哈,哈,哈,哈,哈,哈,哈,哈,哈]\n" + "".join(
+    f"x{i}: &a{i} [{','.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)
+)
+BOMB = f"---\nsection: 工作简讯\ntitle: 标题\n{LAUGHS}---\n正文。\n"
+
+
+@pytest.mark.parametrize(
+    ("meta", "fragment", "line"),
+    [
+        (LAUGHS, "别名 *a3 展开后的内容太多", 6),  # the fifth line of the front matter, the file's sixth
+        ("section: 甲\nrefs: &r\n  - *r\n", "锚点“&r”的内容里又引用了它自己（*r）", 4),  # was a RecursionError
+        ("section: 甲\ndeep: " + "[" * 900 + "]" * 900 + "\n", "列表或映射嵌套太深", 3),
+    ],
+)
+def test_an_alias_bomb_in_front_matter_is_refused_at_its_line_in_the_item_file(meta, fragment, line):
+    with pytest.raises(ContentError) as caught:
+        split_front_matter(f"---\n{meta}---\n正文", PATH)
+    assert fragment in caught.value.message and (caught.value.path, caught.value.line) == (PATH, line)
+
+
+def test_check_and_build_stop_at_an_alias_bomb_in_an_item_within_bounds(series, tmp_path):
+    from .conftest import bounded, refused
+
+    assert len(BOMB.encode()) < 500
+    root = series({"2024-03/items/02-bomb.md": BOMB})
+    item = root / "2024-03" / "items" / "02-bomb.md"
+    checked = bounded("check", str(root / "2024-03"), memory_mb=512, seconds=30)
+    assert checked.returncode == 1 and "Traceback" not in checked.stderr + checked.stdout, checked
+    assert f"{item}:8:10: 错误: 别名 *a3 展开后的内容太多" in checked.stdout + checked.stderr
+    built = bounded("build", str(root / "2024-03"), "-o", str(tmp_path / "out"), memory_mb=512, seconds=30)
+    refused(built, f"{item}:8:10: 错误: 别名 *a3 展开后的内容太多（各处别名共展开超过 10,000 个值）")
+    assert checked.seconds < 20 and built.seconds < 20

@@ -186,3 +186,87 @@ def test_numbers_read_as_an_office_means_them(source, value):
 def test_urls_and_times_in_values_are_not_colon_slips():
     doc = parse_yaml("contact: {网址: http://a.cn}\ntime: '10:30'\nlink: https://b.cn/x\n", PATH)
     assert doc.data["link"] == "https://b.cn/x"
+
+
+# --- hostile YAML: aliases that expand without end, nesting without end (issue 13) ----------------------------
+
+#: "billion laughs": nine aliases of nine aliases of … — 400 bytes standing for 9⁹ values
+LAUGHS = 'x0: &a0 ["哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈", "哈"]\n' + "".join(
+    f"x{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]\n" for i in range(1, 9)
+)
+#: merge keys doubling at every step: each mapping merges the one before twice
+MERGES = "m0: &m0 {k: 1}\n" + "".join(f"m{i}: &m{i} {{<<: [*m{i - 1}, *m{i - 1}]}}\n" for i in range(1, 40))
+NESTED_MERGES = "top: {k: 1}\n"
+for _i in range(30):  # the same, written inside one another: {<<: [&n1 {<<: [&n0 {k: 1}, *n0]}, *n1]}
+    NESTED_MERGES = NESTED_MERGES.replace("{k: 1}", f"{{<<: [&n{_i} {{k: 1}}, *n{_i}]}}")
+
+
+@pytest.mark.parametrize(
+    ("source", "fragment", "line", "column"),
+    [
+        (LAUGHS, "别名 *a3 展开后的内容太多（各处别名共展开超过 10,000 个值）", 5, 10),
+        ("a: 1\nb: &b [1, *b]\n", "锚点“&b”的内容里又引用了它自己（*b），无法展开", 2, 11),
+        ("a: &a\n  name: 甲\n  self: *a\n", "锚点“&a”的内容里又引用了它自己（*a）", 3, 9),
+        ("a: &a {b: [{c: *a}]}\n", "锚点“&a”的内容里又引用了它自己（*a）", 1, 16),
+        ("a: &a {x: 1, <<: *a}\n", "锚点“&a”的内容里又引用了它自己（*a）", 1, 18),
+        ("a: " + "[" * 60 + "]" * 60 + "\n", "列表或映射嵌套太深（超过 50 层）", 1, 53),
+        ("a: " + "[" * 900 + "]" * 900 + "\n", "列表或映射嵌套太深（超过 50 层）", 1, 53),  # was a RecursionError
+        ("a: " + "[" * 10000 + "]" * 10000 + "\n", "列表或映射嵌套太深", 1, 1003),  # libyaml's own limit
+        ("".join("  " * i + "k:\n" for i in range(60)) + "  " * 60 + "v\n", "嵌套太深（超过 50 层）", 51, 101),
+        # nesting reached through aliases: each list holds the one before
+        ("l0: &l0 [1]\n" + "".join(f"l{i}: &l{i} [*l{i - 1}]\n" for i in range(1, 60)), "嵌套太深（超过 50 层）", 50, 12),
+        ("a: {<<: 1}\n", "合并键“<<”后面应是一个映射的别名", 1, 9),
+    ],
+)
+def test_aliases_and_nesting_that_would_exhaust_memory_or_the_stack_are_refused_at_their_line(
+    source, fragment, line, column
+):
+    with pytest.raises(ContentError) as caught:
+        parse_yaml(source, PATH)
+    error = caught.value
+    assert fragment in error.message and (error.path, error.line, error.column) == (PATH, line, column)
+
+
+@pytest.mark.parametrize("source", [MERGES, NESTED_MERGES])
+def test_merge_keys_that_double_at_every_step_are_refused(source):
+    with pytest.raises(ContentError, match="展开后的内容太多|重复出现"):
+        parse_yaml(source, PATH)
+
+
+def test_ordinary_anchors_aliases_and_merge_keys_still_work():
+    source = (
+        "defaults: &defaults {unit: 人, as_of: 2024-03-10}\n"
+        "units: &units [东岭区, 溪口区]\n"
+        "tables:\n"
+        "  - {<<: *defaults, id: jiuye, areas: *units}\n"
+        "  - <<: *defaults\n"
+        "    id: shebao\n"
+        "    areas: *units\n"
+        "marks: &mark 内部资料\n"
+        "copy: *mark\n"
+    )
+    doc = parse_yaml(source, PATH)
+    table = {"unit": "人", "as_of": dt.date(2024, 3, 10), "areas": ["东岭区", "溪口区"]}
+    assert doc.data["tables"] == [{**table, "id": "jiuye"}, {**table, "id": "shebao"}]
+    assert doc.data["copy"] == "内部资料"
+    assert doc.where(("tables", 1, "id")) == (6, 5)
+    # a list aliased a hundred times is within bounds
+    many = "u: &u [甲, 乙, 丙]\nall: [" + ", ".join(["*u"] * 100) + "]\n"
+    assert parse_yaml(many, PATH).data["all"][99] == ["甲", "乙", "丙"]
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "line"),
+    [
+        ("series.yaml", LAUGHS, 17),
+        ("2024-03/issue.yaml", LAUGHS, 8),
+        ("series.yaml", "self: &self\n  - *self\n", 14),
+    ],
+)
+def test_build_refuses_an_alias_bomb_in_series_or_issue_yaml_within_bounds(series, tmp_path, name, extra, line):
+    from .conftest import ISSUE_YAML, SERIES_YAML, bounded, refused
+
+    root = series({name: (SERIES_YAML if name == "series.yaml" else ISSUE_YAML) + extra})
+    result = bounded("build", str(root / "2024-03"), "-o", str(tmp_path / "out"), memory_mb=512, seconds=30)
+    refused(result, f"{root / name}:{line}:", "错误: ", "锚点" if "self" in extra else "展开后的内容太多")
+    assert result.seconds < 20 and not (tmp_path / "out").exists()

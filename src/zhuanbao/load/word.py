@@ -14,10 +14,13 @@ number as Word shows it; turning that into Markdown is the importer's job.
 
 from __future__ import annotations
 
+import io
+import re
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import ContentError
+from ..diagnostics import ContentError, os_reason
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -25,6 +28,32 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 # copy of a shape Word writes for older readers, and tables (warned about).
 _NOT_SHOWN = {W + "del", W + "moveFrom", _MC_FALLBACK}
 _SKIPPED_BLOCKS = {W + "tbl", _MC_FALLBACK, W + "del", W + "moveFrom"}
+
+
+# A .docx is a zip of XML parts that python-docx inflates whole when it opens
+# one, so a submission from outside is measured first: a 3 MB file can hold a
+# part that inflates to 3 GB. Real submissions are a few MB of text and photos.
+#: the .docx file itself
+MAX_DOCX_BYTES = 100 * 2**20
+#: any one part (word/document.xml, an image), inflated
+MAX_PART_BYTES = 32 * 2**20
+#: all parts together, inflated
+MAX_TOTAL_BYTES = 128 * 2**20
+#: inflated size / compressed size of a part over RATIO_FROM_BYTES; Word's own
+#: XML reaches ~200 (thousands of identical paragraphs), a zip bomb ~1000
+MAX_RATIO = 400
+RATIO_FROM_BYTES = 2 * 2**20
+#: parts in the package (Word writes a dozen, plus one per image), and the bytes
+#: of the zip directory that lists them (read whole before any limit applies)
+MAX_PARTS = 5_000
+MAX_DIRECTORY_BYTES = 2 * 2**20
+
+_DAMAGED = "无法打开 Word 文件：文件已损坏，或是 .doc 等其他格式；请用 Word 或 WPS 另存为 .docx"
+_ENCRYPTED = "无法打开 Word 文件：其中的内容设了密码；请去掉密码，用 Word 或 WPS 另存为 .docx 再导入"
+_RESAVE = "文件可能已损坏或是恶意构造的；请用 Word 或 WPS 打开后另存为 .docx 再导入"
+# An OLE compound file: a Word 97–2003 .doc, or a .docx with an opening password
+# (Office encrypts the whole package into one)
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass
@@ -38,14 +67,20 @@ class WordParagraph:
 def read_word(path: Path) -> tuple[list[WordParagraph], list[str]]:
     """The paragraphs of a .docx in reading order (text boxes after the
     paragraph they sit in), and what was left out, said for the editor."""
+    import zipfile
+    import zlib
+
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import XMLSyntaxError
 
+    path = Path(path)
+    package = unpacked(path)
     try:
-        document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError):
-        raise ContentError("无法打开 Word 文件：文件已损坏，或是 .doc 等其他格式；请用 Word 或 WPS 另存为 .docx", path) from None
+        document = docx.Document(package)
+    except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError):
+        raise ContentError(_DAMAGED, path) from None
+    del package  # python-docx has read every part it needs
     body = document.element.body
     numbers = _Numbering(document)
     paragraphs = []
@@ -59,22 +94,145 @@ def read_word(path: Path) -> tuple[list[WordParagraph], list[str]]:
     tables = sum(1 for t in body.iter(W + "tbl") if not any(a.tag == W + "tbl" for a in _ancestors(t, body)))
     if tables:
         left_out.append(f"稿件中有 {tables} 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记")
-    notes = _notes(document)
+    notes = _notes(document, path)
     if notes:
         left_out.append(f"稿件中有 {notes} 条脚注或尾注没有导入：需要时请把内容写进正文")
     return paragraphs, left_out
 
 
-def _notes(document) -> int:
+def unpacked(path: Path) -> io.BytesIO:
+    """The .docx at ``path`` inflated into an uncompressed zip in memory, for
+    python-docx to open; refused when its zip is damaged or encrypted or would
+    inflate past the limits above — from the zip directory first, then while
+    inflating each part in small reads, at most one byte past its limit, so a
+    directory that lies is caught too, as is a part whose checksum is wrong.
+
+    python-docx must not inflate the original itself: zipfile's ``read()``
+    asks zlib for up to 2 GB at once, whatever the directory says."""
+    import zipfile
+    import zlib
+
+    out = io.BytesIO()
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as file:
+            if file.read(len(_OLE)) == _OLE:
+                raise ContentError("无法打开 Word 文件：这是 .doc 格式，或设了打开密码；请在 Word 或 WPS 中去掉密码并另存为 .docx", path)
+            if size > MAX_DOCX_BYTES:
+                raise ContentError(f"Word 文件太大（{_size(size)}，上限 {_size(MAX_DOCX_BYTES)}）：请压缩其中的图片后再导入", path)
+            directory = _directory_bytes(file, size)
+            if directory is not None and directory > MAX_DIRECTORY_BYTES:
+                raise ContentError(f"Word 文件的目录太大（{_size(directory)}，上限 {_size(MAX_DIRECTORY_BYTES)}）：{_RESAVE}", path)
+            file.seek(0)
+            with zipfile.ZipFile(file) as package, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+                _check_directory(package.infolist(), path)
+                total = 0
+                for info in package.infolist():
+                    total += _inflate(package, info, copy, path)
+                    if total > MAX_TOTAL_BYTES:  # only if the directory lied
+                        raise ContentError(f"Word 文件解压后超过 {_size(MAX_TOTAL_BYTES)} 的上限：{_RESAVE}", path)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError):
+        raise ContentError(_DAMAGED, path) from None  # not a zip, cut short, a wrong checksum, an unknown compression
+    except RuntimeError as exc:  # zipfile: "File … is encrypted, password required for extraction"
+        if "encrypted" not in str(exc):
+            raise
+        raise ContentError(_ENCRYPTED, path) from None
+    except OSError as exc:
+        raise ContentError(f"无法读取 Word 文件：{os_reason(exc)}", path) from None
+    out.seek(0)
+    return out
+
+
+def _check_directory(infos, path: Path) -> None:
+    """The limits, as the zip directory states each part's size."""
+    if len(infos) > MAX_PARTS:
+        raise ContentError(f"Word 文件中的部件太多（{len(infos):,} 个，上限 {MAX_PARTS:,} 个）：{_RESAVE}", path)
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ContentError(_ENCRYPTED, path)
+        if info.file_size > MAX_PART_BYTES:
+            raise ContentError(
+                f"Word 文件中的“{info.filename}”解压后有 {_size(info.file_size)}，"
+                f"超过每个部件 {_size(MAX_PART_BYTES)} 的上限：{_RESAVE}", path,
+            )  # fmt: skip
+        if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * info.compress_size:
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise ContentError(
+                f"Word 文件中的“{info.filename}”压缩比异常（解压后是压缩时的 {ratio:,.0f} 倍，上限 {MAX_RATIO} 倍）：{_RESAVE}",
+                path,
+            )
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise ContentError(f"Word 文件解压后共 {_size(total)}，超过 {_size(MAX_TOTAL_BYTES)} 的上限：{_RESAVE}", path)
+
+
+def _inflate(package, info, copy, path: Path) -> int:
+    """Copy one part inflated, a megabyte at a time and at most MAX_PART_BYTES + 1
+    bytes in all; its true size."""
+    import zipfile
+
+    count = 0
+    with package.open(info) as part, copy.open(zipfile.ZipInfo(info.filename, info.date_time), "w") as target:
+        while chunk := part.read(min(2**20, MAX_PART_BYTES + 1 - count)):
+            count += len(chunk)
+            if count > MAX_PART_BYTES:
+                raise ContentError(
+                    f"Word 文件中的“{info.filename}”解压后超过每个部件 {_size(MAX_PART_BYTES)} 的上限：{_RESAVE}", path
+                )
+            target.write(chunk)
+    return count
+
+
+def _directory_bytes(file, size: int) -> int | None:
+    """The size of the zip directory as its end record states it (zip64
+    included), or None when there is no end record (zipfile will say so)."""
+    tail_size = min(size, 22 + 0xFFFF)  # the end record, and a comment of at most 64 KB
+    file.seek(size - tail_size)
+    tail = file.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    directory = struct.unpack("<I", tail[at + 12 : at + 16])[0]
+    if directory != 0xFFFFFFFF or at < 20 or tail[at - 20 : at - 16] != b"PK\x06\x07":
+        return directory
+    file.seek(struct.unpack("<Q", tail[at - 12 : at - 4])[0])  # the zip64 end record
+    record = file.read(56)
+    return struct.unpack("<Q", record[40:48])[0] if len(record) == 56 and record[:4] == b"PK\x06\x06" else None
+
+
+def _size(count: int) -> str:
+    if count >= 2**30:
+        return f"{count / 2**30:.1f} GB"
+    return f"{count / 2**20:.0f} MB" if count >= 10 * 2**20 else f"{count / 2**20:.1f} MB"
+
+
+_INTEGER = re.compile(r"[+-]?[0-9]{1,10}")
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    """A number Word wrote in an attribute; absent, not a number ("x") or out
+    of the range Word itself uses: ``default``."""
+    if value is None or not _INTEGER.fullmatch(value.strip()):
+        return default
+    number = int(value)
+    return number if low <= number <= high else default
+
+
+def _notes(document, path: Path) -> int:
     """Footnotes and endnotes with text (ids -1 and 0 are Word's separator lines)."""
     from lxml import etree
 
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
     count = 0
     for part in document.part.package.iter_parts():
         if part.partname in ("/word/footnotes.xml", "/word/endnotes.xml"):
-            root = etree.fromstring(part.blob)
+            try:
+                root = etree.fromstring(part.blob, parser)
+            except etree.XMLSyntaxError:
+                raise ContentError(_DAMAGED, path) from None
             for note in root:
-                if int(note.get(W + "id", "0")) > 0 and "".join(note.itertext()).strip():
+                if _int(note.get(W + "id"), 0, -(2**31), 2**31) > 0 and "".join(note.itertext()).strip():
                     count += 1
     return count
 
@@ -90,6 +248,7 @@ def _pieces(p, document):
     """Every run shown in this paragraph, in order — through hyperlinks,
     insertions, fields, content controls and smart tags, but not into a text
     box (its paragraphs are paragraphs of their own) or deleted text."""
+    from docx.exceptions import InvalidXmlError
     from docx.text.run import Run
 
     for r in p.iter(W + "r"):
@@ -97,9 +256,16 @@ def _pieces(p, document):
         if any(a.tag in _NOT_SHOWN or a.tag == W + "txbxContent" for a in between):
             continue
         run = Run(r, document)
-        text = run.text
+        try:
+            text = run.text
+        except (InvalidXmlError, ValueError):  # <w:br w:type="x"/>: the text as typed, without the oddity
+            text = "".join(t.text or "" for t in r.iter(W + "t"))
         if text:
-            yield text, bool(run.bold)
+            try:
+                bold = bool(run.bold)
+            except (InvalidXmlError, ValueError):  # <w:b w:val="x"/>
+                bold = False
+            yield text, bold
 
 
 def _chinese(number: int) -> str:
@@ -138,6 +304,12 @@ _FORMATS = {
 }
 
 
+#: Word's list levels are 0–8, and it starts a list at most at 32767: larger
+#: values (ilvl="99999999") would loop or print a number of a million letters
+MAX_LEVEL = 8
+MAX_START = 32767
+
+
 class _Numbering:
     """Word's automatic numbering as the reader sees it: each level's format
     and text pattern (%1、 （%2） %1.%2), start values, counters that restart
@@ -152,7 +324,13 @@ class _Numbering:
         self.abstract_of: dict[str, str] = {}
         self.restarts: dict[str, dict[int, int]] = {}
         self.counters: dict[str, dict[int, int]] = {}
-        self.styles = document.styles
+        # paragraph styles by id, read once (a lookup per paragraph through
+        # python-docx's style list made thousands of styles take minutes);
+        # the first of two styles with one id wins, as it did
+        self.styles: dict[str, object] = {}
+        for style in document.styles.element.iterchildren(W + "style"):
+            self.styles.setdefault(style.get(W + "styleId"), style)
+        self._style_numprs: dict[str, object] = {}  # style id → the numPr it brings, or None
         try:
             numbering = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
@@ -164,12 +342,13 @@ class _Numbering:
             num_id = num.get(W + "numId")
             levels: dict[int, tuple[str, str, int]] = {}
             for lvl in definition.iter(W + "lvl") if definition is not None else ():
-                levels[int(lvl.get(W + "ilvl", "0"))] = _level(lvl)
+                levels[_int(lvl.get(W + "ilvl"), 0, 0, MAX_LEVEL)] = _level(lvl)
             self.restarts[num_id] = {}
             for override in num.iter(W + "lvlOverride"):
                 start = override.find(W + "startOverride")
                 if start is not None:
-                    self.restarts[num_id][int(override.get(W + "ilvl", "0"))] = int(start.get(W + "val", "1"))
+                    level = _int(override.get(W + "ilvl"), 0, 0, MAX_LEVEL)
+                    self.restarts[num_id][level] = _int(start.get(W + "val"), 1, 0, MAX_START)
             self.levels[num_id] = levels
             self.abstract_of[num_id] = ref.get(W + "val") if ref is not None else num_id
 
@@ -213,22 +392,35 @@ class _Numbering:
         level = numpr.find(W + "ilvl")
         if num is None and style_numpr is not None:
             num = style_numpr.find(W + "numId")
-        return (num.get(W + "val") if num is not None else None), int(level.get(W + "val", "0")) if level is not None else 0
+        return (num.get(W + "val") if num is not None else None), _int(
+            level.get(W + "val") if level is not None else None, 0, 0, MAX_LEVEL
+        )
 
     def _style_numpr(self, style_id: str | None):
-        """numPr a paragraph style (or the style it is based on) carries."""
-        seen = set()
-        while style_id and style_id not in seen:
-            seen.add(style_id)
-            style = next((s for s in self.styles if s.style_id == style_id), None)
+        """numPr a paragraph style (or the style it is based on) carries;
+        remembered per style, so a long basedOn chain is walked once."""
+        if not style_id:
+            return None
+        if style_id in self._style_numprs:
+            return self._style_numprs[style_id]
+        chain, found = [], None
+        while style_id and style_id not in chain:
+            if style_id in self._style_numprs:
+                found = self._style_numprs[style_id]
+                break
+            chain.append(style_id)
+            style = self.styles.get(style_id)
             if style is None:
-                return None
-            ppr = style.element.find(W + "pPr")
+                break
+            ppr = style.find(W + "pPr")
             if ppr is not None and ppr.find(W + "numPr") is not None:
-                return ppr.find(W + "numPr")
-            based = style.element.find(W + "basedOn")
+                found = ppr.find(W + "numPr")
+                break
+            based = style.find(W + "basedOn")
             style_id = based.get(W + "val") if based is not None else None
-        return None
+        for walked in chain:
+            self._style_numprs[walked] = found
+        return found
 
 
 def _level(lvl) -> tuple[str, str, int]:
@@ -238,5 +430,5 @@ def _level(lvl) -> tuple[str, str, int]:
     return (
         fmt.get(W + "val", "decimal") if fmt is not None else "decimal",
         text.get(W + "val", "") if text is not None else "",
-        int(start.get(W + "val", "1")) if start is not None else 1,
+        _int(start.get(W + "val"), 1, 0, MAX_START) if start is not None else 1,
     )

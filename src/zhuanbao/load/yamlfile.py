@@ -44,7 +44,18 @@ _PROBLEMS = [
      "值不能以 @ ` % 等符号开头，请把这个值用引号括起来"),
     (re.compile(r"expected <block end>, but found"), "缩进不一致（同一层的键要对齐）"),
     (re.compile(r"found duplicate anchor"), "锚点（&名称）重复"),
+    (re.compile(r"exceeded maximum nesting depth"), "列表或映射嵌套太深"),
 ]
+
+# Limits on what a few bytes of YAML may make us build. An alias (*名称) is
+# the value its anchor (&名称) names, so nine aliases of nine aliases of …
+# ("billion laughs") are a few hundred bytes that stand for billions of values,
+# and ``&a [*a]`` is a list inside itself. Real series, issue and front matter
+# files use a handful of aliases, nested a few levels deep.
+#: values built again through an alias or a merge key (<<), counting aliases inside aliases
+MAX_ALIAS_VALUES = 10_000
+#: lists and mappings inside each other
+MAX_DEPTH = 50
 
 # "title：测试" — a full-width colon after a key, the commonest slip of an editor
 # typing with a Chinese input method. YAML reads the line as a bare string and
@@ -65,39 +76,74 @@ def _translate(problem: str) -> str:
 
 
 class _Builder:
-    """Turns composed nodes into Python values, recording positions."""
+    """Turns composed nodes into Python values, recording positions.
 
-    def __init__(self, path: Path, line_offset: int = 0) -> None:
+    The composed tree shares a node wherever an alias points at it, so
+    building is where an alias bomb would explode: values built again through
+    aliases are counted (:data:`MAX_ALIAS_VALUES`), nesting is bounded
+    (:data:`MAX_DEPTH`) and a node met inside itself is refused.
+    """
+
+    def __init__(self, path: Path, line_offset: int = 0, text: str = "") -> None:
         self.path = path
         self.offset = line_offset  # errors name the line in the whole file (front matter starts at line 2)
         self.positions: dict[Key, tuple[int, int]] = {}
         self._constructor = yaml.SafeLoader("")
+        self._text = text  # parsed again only to name an alias in an error
+        self._built: set[int] = set()  # ids of nodes built once: meeting one again is an alias
+        # collections being built, outermost first: id → (node, reached again through an alias)
+        self._open: dict[int, tuple[yaml.Node, bool]] = {}
+        self._copies = 0
 
-    def build(self, node: yaml.Node, key: Key) -> Any:
+    def build(self, node: yaml.Node, key: Key, depth: int = 0) -> Any:
+        collection = isinstance(node, (yaml.MappingNode, yaml.SequenceNode))
+        if collection and id(node) in self._open:
+            self._refuse_cycle(node)
+        again = id(node) in self._built
+        if again:
+            self._charge(1, node)
+        else:
+            self._built.add(id(node))
+        if not collection:
+            return self._scalar(node, key)
+        if depth >= MAX_DEPTH:
+            _, mark = self._outer_alias(node)
+            raise ContentError(
+                f"列表或映射嵌套太深（超过 {MAX_DEPTH} 层）", self.path, mark.line + 1 + self.offset, mark.column + 1
+            )
+        self._open[id(node)] = (node, again)
+        try:
+            return self._collection(node, key, depth + 1)
+        finally:
+            del self._open[id(node)]
+
+    def _collection(self, node: yaml.Node, key: Key, depth: int) -> Any:
         self.positions[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            self._constructor.flatten_mapping(node)
-            for key_node, value_node in node.value:
-                name = self.build(key_node, key + ("<key>",))
-                if isinstance(name, (list, dict)):
-                    raise ContentError("键名不能是列表或映射", self.path, key_node.start_mark.line + 1 + self.offset)
-                if name in result:
-                    raise ContentError(
-                        f"键“{name}”重复出现",
-                        self.path,
-                        key_node.start_mark.line + 1 + self.offset,
-                        key_node.start_mark.column + 1,
-                        key=key + (name,),
-                    )
-                self.positions[key + (name,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                result[name] = self.build(value_node, key + (name,))
-                # keep the key's own position (the value's would point past the colon)
-                self.positions[key + (name,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            self.positions.pop(key + ("<key>",), None)
-            return result
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, key + (i,)) for i, child in enumerate(node.value)]
+            return [self.build(child, key + (i,), depth) for i, child in enumerate(node.value)]
+        result: dict[Any, Any] = {}
+        self._flatten(node)
+        for key_node, value_node in node.value:
+            name = self.build(key_node, key + ("<key>",), depth)
+            if isinstance(name, (list, dict)):
+                raise ContentError("键名不能是列表或映射", self.path, key_node.start_mark.line + 1 + self.offset)
+            if name in result:
+                raise ContentError(
+                    f"键“{name}”重复出现",
+                    self.path,
+                    key_node.start_mark.line + 1 + self.offset,
+                    key_node.start_mark.column + 1,
+                    key=key + (name,),
+                )
+            self.positions[key + (name,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[name] = self.build(value_node, key + (name,), depth)
+            # keep the key's own position (the value's would point past the colon)
+            self.positions[key + (name,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        self.positions.pop(key + ("<key>",), None)
+        return result
+
+    def _scalar(self, node: yaml.Node, key: Key) -> Any:
+        self.positions[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag.endswith(":int") and not node.style:  # plain, not quoted (libyaml says "", PyYAML None)
             if _LEADING_ZERO.fullmatch(node.value):  # YAML 1.1 reads 034 as octal 28: kept as typed, so a
                 return node.value  # phone number keeps its 0 and the model reads total: 034 as 34
@@ -117,6 +163,88 @@ class _Builder:
             # is not, and Word cannot hold the character
             value = CONTROL_CHARS.sub("", value)
         return value
+
+    def _flatten(self, node: yaml.MappingNode) -> None:
+        """Merge keys (``<<: *defaults``) replaced by the pairs they bring, as
+        PyYAML's ``flatten_mapping`` does, but with the pairs counted: merging a
+        merge of two merges of … doubles at every step."""
+        merge: list[tuple[yaml.Node, yaml.Node]] = []
+        index = 0
+        while index < len(node.value):
+            key_node, value_node = node.value[index]
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                del node.value[index]
+                sources = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                submerge = []
+                for source in sources:
+                    if not isinstance(source, yaml.MappingNode):
+                        raise ContentError(
+                            "合并键“<<”后面应是一个映射的别名（*名称），或这样的别名组成的列表",
+                            self.path, source.start_mark.line + 1 + self.offset, source.start_mark.column + 1,
+                        )  # fmt: skip
+                    if source is node or id(source) in self._open:
+                        self._refuse_cycle(source)
+                    self._open[id(source)] = (source, False)  # a merge inside what it merges is a cycle too
+                    try:
+                        self._flatten(source)
+                    finally:
+                        del self._open[id(source)]
+                    self._charge(len(source.value), source)
+                    submerge.append(source.value)
+                for pairs in reversed(submerge):
+                    merge.extend(pairs)
+            elif key_node.tag == "tag:yaml.org,2002:value":
+                key_node.tag = "tag:yaml.org,2002:str"
+                index += 1
+            else:
+                index += 1
+        if merge:
+            node.value = merge + node.value
+
+    def _charge(self, copies: int, node: yaml.Node) -> None:
+        self._copies += copies
+        if self._copies <= MAX_ALIAS_VALUES:
+            return
+        anchor, mark = self._outer_alias(node)
+        name = f" *{anchor} " if anchor else ""
+        raise ContentError(
+            f"别名{name}展开后的内容太多（各处别名共展开超过 {MAX_ALIAS_VALUES:,} 个值）；"
+            "请直接写出内容，不要用 & 锚点和 * 别名层层引用",
+            self.path, mark.line + 1 + self.offset, mark.column + 1,
+        )  # fmt: skip
+
+    def _outer_alias(self, node: yaml.Node) -> tuple[str | None, Any]:
+        """The outermost alias on the way to ``node`` — the one an editor wrote
+        at this place — with its anchor; ``node``'s own place when none is."""
+        outer = next((n for n, again in self._open.values() if again), node)
+        return self._alias(outer, inside=False)
+
+    def _refuse_cycle(self, node: yaml.Node) -> None:
+        anchor, mark = self._alias(node, inside=True)
+        what = f"锚点“&{anchor}”的内容里又引用了它自己（*{anchor}）" if anchor else "锚点的内容里又引用了它自己"
+        raise ContentError(f"{what}，无法展开", self.path, mark.line + 1 + self.offset, mark.column + 1)
+
+    def _alias(self, node: yaml.Node, *, inside: bool) -> tuple[str | None, Any]:
+        """The anchor ``node`` was written with and where an alias to it is (the
+        first one inside the node itself when ``inside``, else the first one);
+        the node's own place when the events do not tell."""
+        anchor, first = None, None
+        start = (node.start_mark.line, node.start_mark.column)
+        for event in yaml.parse(self._text, Loader=_Loader):
+            if anchor is None:
+                if not isinstance(event, yaml.AliasEvent) and getattr(event, "anchor", None) is not None:
+                    if (event.start_mark.line, event.start_mark.column) == start:
+                        anchor = event.anchor
+                continue
+            if isinstance(event, yaml.AliasEvent) and event.anchor == anchor:
+                first = first or event.start_mark
+                if not inside or _before(event.start_mark, node.end_mark):
+                    return anchor, event.start_mark
+        return anchor, first or node.start_mark
+
+
+def _before(mark: Any, end: Any) -> bool:
+    return (mark.line, mark.column) < (end.line, end.column)
 
 
 def _colon_slips(text: str, path: Path, line_offset: int) -> None:
@@ -163,9 +291,11 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
         raise ContentError(_translate(problem), path, line, col) from None
     except yaml.YAMLError as exc:
         raise ContentError(_translate(str(exc)), path) from None
+    except RecursionError:  # PyYAML's own composer, where libyaml is absent, recurses per level
+        raise ContentError("列表或映射嵌套太深", path) from None
     if node is None:
         return YamlDoc(path, None, {(): (1, 1)}, line_offset)
-    builder = _Builder(path, line_offset)
+    builder = _Builder(path, line_offset, text)
     data = builder.build(node, ())
     return YamlDoc(path, data, builder.positions, line_offset)
 
