@@ -269,3 +269,26 @@ def test_templates_are_copied_out_and_a_series_may_keep_only_what_it_changes(ser
     style.write_text(style.read_text("utf-8").replace("color: FF0000", "color: C00000"), "utf-8")
     [changed] = run(root, tmp_path / "c", tmp_path / "模板").built  # only style.yaml: the rest from the defaults
     assert changed.path.read_bytes() != default.path.read_bytes()
+
+
+def test_new_carries_over_the_tables_and_standing_keys_but_not_the_one_offs(tmp_path):
+    import shutil
+
+    from zhuanbao.load.content import load_edition
+
+    from .conftest import EXAMPLE
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    root = tmp_path / "content"
+    folder = new_issue(root, dt.date(2025, 10, 20))
+    text = (folder / "issue.yaml").read_text("utf-8")
+    assert "以下沿用上一期（2025-09）的设置" in text and "请换成本期的数据" in text
+    assert "# 指标表：数据来自各牵头单位报送的表格" in text  # the editor's own comments come along
+    assert "\ncopies: 100" not in text and "市纪委监委" not in text  # 本期多印、本期加送 were last month's only
+    for name in ("tables/民生实事目标.csv", "tables/区县进度.xlsx"):
+        assert (folder / name).read_bytes() == (root / "2025-09" / name).read_bytes()
+    (folder / "items/_示例04-工作简讯.md").rename(folder / "items/01.md")
+    edition = load_edition(root, folder, load_series(root))
+    assert [t.id for t in edition.issue.tables] == ["targets", "workshops"] and edition.issue.number == 10
+    again = new_issue(root, dt.date(2025, 11, 20))  # and on from there, without copying the one-offs back in
+    assert (again / "issue.yaml").read_text("utf-8").count("以下沿用上一期") == 1

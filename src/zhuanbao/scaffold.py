@@ -86,15 +86,64 @@ def new_issue(series_dir: Path, date: dt.date | None = None, today: dt.date | No
     folder = series_dir / issue_folder_name(date.year, number)
     if folder.exists():
         raise OutputError("这一期的文件夹已经存在，不会覆盖", folder)
-    return _assembled(folder, lambda work: _write_issue(work, series.sections, number, total, date))
+    carried, files = _standing(last[3]) if last else ("", [])
+
+    def fill(work: Path) -> None:
+        _write_issue(work, series.sections, number, total, date, carried)
+        for name in files:  # last month's tables, to be replaced by this month's
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(last[3].path.parent / name, work / name)
+
+    return _assembled(folder, fill)
 
 
-def _write_issue(work: Path, sections: list[str], number: int, total: int | None, date: dt.date) -> None:
+# Keys of issue.yaml that belong to one issue only: the number, date and total
+# are the new issue's own, and 本期多印 or 本期加送 is a one-off.
+ONE_OFF = ("number", "date", "total", "copies", "extra_distribution")
+CARRIED_NOTE = "# 以下沿用上一期"
+
+
+def _standing(doc) -> tuple[str, list[str]]:
+    """What the next issue keeps of the last one's issue.yaml, as the editor wrote
+    it (comments included): every key but the one-off ones, ``tables:`` above
+    all, which would otherwise be retyped every month; and the table files it
+    names inside the issue folder, to be copied and then replaced."""
+    if not isinstance(doc.data, dict):
+        return "", []
+    from .load.text import read_text
+
+    lines = read_text(doc.path).split("\n")  # as the loader read it: the same line numbers
+    tops = sorted((doc.where((key,))[0] or 0, key) for key in doc.data if isinstance(key, str))
+    kept = []
+    for index, (line, key) in enumerate(tops):
+        end = tops[index + 1][0] - 1 if index + 1 < len(tops) else len(lines)
+        while end > line and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+            end -= 1  # the comments above the next key are the next key's
+        start = line - 1
+        while start > 0 and lines[start - 1].lstrip().startswith("#"):
+            start -= 1
+        if key not in ONE_OFF and line:
+            kept.append("\n".join(t for t in lines[start:end] if not t.startswith(CARRIED_NOTE)))
+    files = []
+    for table in doc.data.get("tables") or []:
+        name = table.get("file") if isinstance(table, dict) else None
+        source = doc.path.parent / name if isinstance(name, str) else None
+        if source is not None and source.is_file() and source.resolve().is_relative_to(doc.path.parent.resolve()):
+            files.append(name)
+    if not kept:
+        return "", files
+    note = f"{CARRIED_NOTE}（{doc.path.parent.name}）的设置，请按本期修改"
+    if files:
+        note += "；表格文件已从上一期复制过来，请换成本期的数据，并改好 as_of（统计截止日期）"
+    return note + "\n" + "\n".join(kept) + "\n", files
+
+
+def _write_issue(work: Path, sections: list[str], number: int, total: int | None, date: dt.date,
+                 carried: str = "") -> None:  # fmt: skip
     (work / "items").mkdir()
     total_line = f"total: {total}       # 总期号" if total is not None else "# total: 1       # 总期号（可选）"
-    (work / ISSUE_FILE).write_text(
-        ISSUE_TEMPLATE.format(number=number, date=date.isoformat(), cn_date=cn_date(date), total=total_line), "utf-8"
-    )
+    text = ISSUE_TEMPLATE.format(number=number, date=date.isoformat(), cn_date=cn_date(date), total=total_line)
+    (work / ISSUE_FILE).write_text(text + ("\n" + carried if carried else ""), "utf-8")
     for index, section in enumerate(sections, start=1):
         text = ITEM_TEMPLATE.format(section=section, slug=f"item{index}", cn_date=cn_date(date))
         (work / "items" / f"_示例{index:02d}-{safe_name(section)}.md").write_text(text, "utf-8")
