@@ -133,13 +133,9 @@ def test_a_damaged_word_file_is_explained(tmp_path, damage):
         read_word(target)
 
 
-def test_footnotes_left_out_are_told(tmp_path):
-    d = docx.Document()
-    d.add_paragraph("正文")
-    d.save(tmp_path / "a.docx")
-    notes = (f'<w:footnotes {W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-             '<w:footnote w:id="1"><w:p><w:r><w:t>数据来源：市统计局。</w:t></w:r></w:p></w:footnote></w:footnotes>')  # fmt: skip
-    with zipfile.ZipFile(tmp_path / "a.docx") as source, zipfile.ZipFile(tmp_path / "b.docx", "w") as out:
+def with_footnotes(source_path, target, notes: str) -> None:
+    """A copy of a python-docx document with a footnotes part, as Word writes one."""
+    with zipfile.ZipFile(source_path) as source, zipfile.ZipFile(target, "w") as out:
         for item in source.infolist():
             data = source.read(item)
             if item.filename == "[Content_Types].xml":
@@ -150,6 +146,15 @@ def test_footnotes_left_out_are_told(tmp_path):
                                     b'.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')  # fmt: skip
             out.writestr(item, data)
         out.writestr("word/footnotes.xml", notes)
+
+
+def test_footnotes_left_out_are_told(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("正文")
+    d.save(tmp_path / "a.docx")
+    notes = (f'<w:footnotes {W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+             '<w:footnote w:id="1"><w:p><w:r><w:t>数据来源：市统计局。</w:t></w:r></w:p></w:footnote></w:footnotes>')  # fmt: skip
+    with_footnotes(tmp_path / "a.docx", tmp_path / "b.docx", notes)
     assert read_word(tmp_path / "b.docx")[1] == ["稿件中有 1 条脚注或尾注没有导入：需要时请把内容写进正文"]
 
 
@@ -383,17 +388,7 @@ def test_note_ids_and_run_properties_that_are_not_word_values_do_not_stop_the_im
     d.save(tmp_path / "a.docx")
     notes = (f'<w:footnotes {W}><w:footnote w:id="x"><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:footnote>'
              '<w:footnote w:id="2"><w:p><w:r><w:t>数据来源：市统计局。</w:t></w:r></w:p></w:footnote></w:footnotes>')  # fmt: skip
-    with zipfile.ZipFile(tmp_path / "a.docx") as source, zipfile.ZipFile(tmp_path / "b.docx", "w") as out:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
-                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')  # fmt: skip
-            if item.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats'
-                                    b'.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')  # fmt: skip
-            out.writestr(item, data)
-        out.writestr("word/footnotes.xml", notes)
+    with_footnotes(tmp_path / "a.docx", tmp_path / "b.docx", notes)
     paragraphs, left_out = read_word(tmp_path / "b.docx")
     assert paragraphs[0].pieces == [("全区新增就业", False), ("3200", False), ("人。", True)]
     assert left_out == ["稿件中有 1 条脚注或尾注没有导入：需要时请把内容写进正文"]
