@@ -106,6 +106,18 @@ doc.save(sys.argv[3])
 # What any build must load before it does any work: the CLI, the content
 # model, templates, Markdown and YAML (the project's prescribed stack).
 STACK_IMPORTS = "import typer, jinja2, markdown_it, yaml; from pydantic import BaseModel"
+# The CLI library's own floor: a Typer command that takes a folder and seven
+# options and does nothing. Typer 0.29 coerces every parameter through a
+# pydantic TypeAdapter, so this imports pydantic too, whatever zhuanbao does.
+TYPER_FLOOR = (
+    "import sys, pathlib, typer\n"
+    "app = typer.Typer()\n"
+    "@app.command()\n"
+    "def build(path: pathlib.Path, output: pathlib.Path = pathlib.Path('o'), jobs: int = 1, wait: float = 0.0,\n"
+    "          pdf: bool = False, changed: bool = False, json: bool = False, templates: pathlib.Path | None = None):\n"
+    "    pass\n"
+    "app()\n"
+)
 
 
 def docxtpl_template(path: Path) -> None:
@@ -181,6 +193,7 @@ def main() -> None:
                 "docxtpl": ([sys.executable, str(root / "tpl.py"), str(root / "tpl.docx"), str(issue / "items"),
                              str(root / "t.docx")], False),
                 "floor": ([sys.executable, "-c", STACK_IMPORTS], False),
+                "typer": ([sys.executable, "-c", TYPER_FLOOR, str(issue), "--output", str(root / "o3")], False),
             }, args.runs)  # fmt: skip
             ours = medians["zhuanbao"]
             rows.append(f"| {today} | cold single issue (7 items, ~5,000 chars) | {ms(ours)} | {ms(medians['pandoc'])} "
@@ -191,6 +204,9 @@ def main() -> None:
             rows.append(f"| {today} | floor: only importing the core stack, no work | {ms(floor)} | "
                         f"{ms(medians['pandoc'])} (pandoc) / {ms(medians['docxtpl'])} (docxtpl) | "
                         f"{floor / medians['pandoc']:.2f} / {floor / medians['docxtpl']:.2f} | — | {machine()} |")  # fmt: skip
+            typer_floor = medians["typer"]
+            rows.append(f"| {today} | floor: a Typer command parsing the same options, no work | {ms(typer_floor)} | "
+                        f"{ms(medians['pandoc'])} (pandoc) | {typer_floor / medians['pandoc']:.2f} | — | {machine()} |")  # fmt: skip
         if "warm" in only:
             from zhuanbao.watch import rebuild
             from zhuanbao.workspace import Workspace

@@ -294,7 +294,6 @@ def _render_all(editions: list[Edition], renderer, progress: Progress | None, jo
 
     The first issue is rendered here; how long it took decides whether workers
     would make the rest quicker (see :func:`worker_count`)."""
-    import multiprocessing
     import time
 
     if not editions:
@@ -302,9 +301,13 @@ def _render_all(editions: list[Edition], renderer, progress: Progress | None, jo
     started = time.perf_counter()
     outcomes: list[bytes | UserError] = [_outcome(editions[0], renderer)]
     rest = editions[1:]
-    workers = 1 if jobs == 1 or not rest else worker_count(
-        len(rest), time.perf_counter() - started, jobs, multiprocessing.get_start_method(), os.cpu_count() or 1
-    )  # fmt: skip
+    workers = 1
+    if rest and jobs != 1:
+        import multiprocessing  # not for the one issue an editor builds, thirty times a day
+
+        workers = worker_count(
+            len(rest), time.perf_counter() - started, jobs, multiprocessing.get_start_method(), os.cpu_count() or 1
+        )
     if workers <= 1:
         iterable: Iterable[Edition] = rest
         if progress is not None and rest:
