@@ -61,6 +61,18 @@ def test_totals_row_when_one_unit():
     assert table.total["rate"] == Decimal(24) / Decimal(29)
 
 
+def test_the_total_row_carries_every_figure_column_as_the_table_prints_it():
+    rows = [["1", "东岭区", "1200.0", "1180.5", "36", "98.3%"], ["2", "石门坳县", "800.0", "612.0", "21", "76.5%"],
+            ["3", "青石县", "1000.0", "1001.0", "17", "100.1%"]]  # fmt: skip
+    table = compute(spec(), raw(rows, header=("序号", "区县", "目标", "完成", "项目个数", "上报完成率")))
+    assert [c.text for c in table.cells[-1]][:6] == ["", "合计", "3000.0", "2793.5", "74", ""]  # no sum of 序号 or of %
+    total = table.total
+    assert (total["项目个数"], total["目标"], total["完成"]) == ("74", "3000.0", "2793.5")
+    assert str(total["actual"]) == "2793.5" and str(total["target"]) == "3000.0"  # as printed in the table
+    whole = compute(spec(), raw([["东岭区", "1200.0", "1180.0"], ["石门坳县", "800.0", "612.0"]]))
+    assert [c.text for c in whole.cells[-1]][:3] == ["合计", "2000.0", "1792.0"] and str(whole.total["actual"]) == "1792.0"
+
+
 def test_no_totals_row_across_different_units():
     rows = [["低保提标", "万人", "4.86", "4.86"], ["帮扶车间", "个", "40", "36"]]
     table = compute(spec(), raw(rows, ("项目", "单位", "目标", "完成")))

@@ -72,6 +72,34 @@ def test_headline_section_puts_title_on_its_own_line(series):
     assert styles[index + 2] == ("body", "第二段。")
 
 
+def test_which_sections_print_headline_style_is_a_series_setting(series):
+    from .conftest import SERIES_YAML
+
+    item = "---\nsection: {}\ntitle: 大标题\n---\n第一段。\n"
+    setting = SERIES_YAML + "headline_sections: [工作简讯]\n"
+    doc = rendered(series({"series.yaml": setting, "2024-03/items/01-gaizao.md": item.format("工作简讯"),
+                           "2024-03/items/02.md": item.format("重要新闻").replace("大标题", "要闻标题")}))  # fmt: skip
+    styles = paragraphs(doc)
+    assert ("item-headline", "大标题") in styles  # 工作简讯 now headline-style
+    assert not any(text == "要闻标题" for _, text in styles)  # 重要新闻 led into its paragraph, as the series says
+    none = rendered(series({"series.yaml": SERIES_YAML + "headline_sections: []\n",
+                            "2024-03/items/01-gaizao.md": item.format("重要新闻")}))  # fmt: skip
+    assert not any(style == "item-headline" for style, _ in paragraphs(none))
+
+
+def test_a_headline_section_that_is_not_a_section_is_named_at_its_line(series, tmp_path):
+    from zhuanbao.build import build
+    from zhuanbao.diagnostics import ContentError
+
+    from .conftest import SERIES_YAML
+
+    root = series({"series.yaml": SERIES_YAML + "headline_sections: [要闻]\n"})
+    with pytest.raises(ContentError) as caught:
+        build(root, tmp_path / "out")
+    line = SERIES_YAML.count("\n") + 1
+    assert caught.value.line == line and "“要闻”不是本刊的栏目" in caught.value.message
+
+
 def test_untitled_item_is_marked_with_a_star(series):
     doc = rendered(series({"2024-03/items/01-gaizao.md": "---\nsection: 工作简讯\n---\n无题简讯。\n"}))
     assert ("body", "☆无题简讯。") in paragraphs(doc)

@@ -217,16 +217,26 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
         actual = sum(r["actual"] for r in rows)
         if typed_total is not None:
             _check_typed_total(raw, typed_total, [(target_col, "目标数", target), (actual_col, "完成数", actual)])
-        total = {"name": TOTAL_LABEL, "target": Figure(target), "actual": Figure(actual), "rate": Figure(actual / target)}
-        total["rate_text"] = format_rate(actual / target, spec.decimals)
-        if spec.as_of:
-            total["status"] = DONE if total["rate"] >= 1 else (LAGGING if total["rate"] < indicator.progress else ON_TRACK)
         values = [""] * width
         values[name_col] = TOTAL_LABEL
         if unit_column:
             values[raw.header.index(unit_column)] = next(iter(units), "")
-        values[target_col] = format_number(target, decimals[target_col])
-        values[actual_col] = format_number(actual, decimals[actual_col])
+        # every figure column is summed and printed as its cells are (a 序号 or a
+        # column typed in percent has no sum); the data sentences get the same text
+        for column in range(width):
+            if column in (target_col, actual_col) or column != name_col and _summable(raw, data, parsed, column, numeric[column]):
+                values[column] = format_number(sum(parsed[i][column] for i in data), decimals[column])
+        total = dict(zip(raw.header, values))
+        total.update({
+            "name": TOTAL_LABEL,
+            # as printed: 126830, not the 126830.0 a sum of typed decimals may come to
+            "target": Figure(round_half_up(target, decimals[target_col])),
+            "actual": Figure(round_half_up(actual, decimals[actual_col])),
+            "rate": Figure(actual / target),
+            "rate_text": format_rate(actual / target, spec.decimals),
+        })  # fmt: skip
+        if spec.as_of:
+            total["status"] = DONE if total["rate"] >= 1 else (LAGGING if total["rate"] < indicator.progress else ON_TRACK)
         cells.append(cells_for(values, total))
         indicator.total = total
     elif typed_total is not None:  # no total of ours: theirs is printed as typed, last
@@ -243,6 +253,17 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     indicator.cells = cells
     indicator.widths, indicator.min_widths = _widths(header, cells)
     return indicator
+
+
+def _summable(raw: RawTable, data: list[int], parsed: list[list], column: int, numeric: bool) -> bool:
+    """A figure column the 合计 row sums: every cell a number, none in percent,
+    and not a 序号 (1, 2, 3 … in order, or codes written 01, 02)."""
+    texts = [raw.rows[i][column].strip() for i in data]
+    figures = [parsed[i][column] for i in data]
+    if not numeric or None in figures or any(is_percent(t) for t in texts):
+        return False
+    sequence = figures == list(range(1, len(figures) + 1)) or any(len(t) > 1 and t.startswith("0") for t in texts)
+    return not sequence
 
 
 def _rate(raw: RawTable, index: int, target_col: int, actual_col: int, decimals: int) -> dict:

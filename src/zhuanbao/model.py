@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .cn import issue_name
+from .diagnostics import suggest
 from .fsio import safe_name
 from .located import YamlDoc
 
@@ -67,6 +68,9 @@ class Series(_Strict):
     program: str | None = Field(None, description="报头中与刊名同列的工作名称（可选）")
     issuer: str = Field(description="编发单位，印在报头日期左侧")
     sections: list[str] = Field(min_length=1, description="栏目，按固定顺序；无稿件的栏目不印")
+    headline_sections: list[str] | None = Field(
+        None, description="用“标题式”排的栏目（标题单独成行居中）；其余栏目标题作首句接排。默认：重要新闻"
+    )
     distribution: dict[str, list[str]] = Field(default_factory=dict, description="报尾发送范围：标签 → 单位列表")
     contact: dict[str, str] = Field(default_factory=dict, description="联系方式（可选），印在报尾")
     copies: Count | None = Field(None, ge=1, description="印数（可选），印为（共印N份）")
@@ -77,6 +81,21 @@ class Series(_Strict):
     archive: str | None = Field(None, description="归档文件夹（可选），相对 series.yaml；默认为刊物文件夹旁的 archive/")
 
     _blank_title = field_validator("title", "issuer", "program")(_no_blank)
+
+    @property
+    def headline(self) -> frozenset[str]:
+        """The sections printed headline-style (the title on a line of its own)."""
+        return frozenset(DEFAULT_HEADLINE_SECTIONS if self.headline_sections is None else self.headline_sections)
+
+    @field_validator("headline_sections")
+    @classmethod
+    def _headline_sections_are_sections(cls, names: list[str] | None, info: ValidationInfo) -> list[str] | None:
+        sections = info.data.get("sections") or []
+        for name in names or ():
+            if sections and name not in sections:
+                hint = suggest(name, sections)
+                raise ValueError(f"“{name}”不是本刊的栏目（sections 中没有）" + (f"，{hint}" if hint else ""))
+        return names
 
     @field_validator("sections")
     @classmethod
@@ -92,6 +111,7 @@ class Series(_Strict):
 
 
 ANNEX = "附件"
+DEFAULT_HEADLINE_SECTIONS = ("重要新闻",)  # what a series that does not say prints headline-style
 
 
 class TableSpec(_Strict):

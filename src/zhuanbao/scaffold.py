@@ -196,6 +196,8 @@ title: {title}
 issuer: {issuer}
 # 栏目，按印出的先后顺序；没有稿件的栏目不印
 sections: {sections}
+# 哪些栏目的稿件标题单独成行居中（“标题式”，如要闻）；其余栏目的标题作首句加粗，正文接排
+headline_sections: {headline}
 
 # 报尾发送范围：报、送、发各列出单位（可选）
 # distribution:
@@ -245,6 +247,7 @@ def init_series(folder: Path, title: str, issuer: str, sections: list[str], prog
     date = date or today or dt.date.today()
     text = SERIES_TEMPLATE.format(
         title=_yaml_text(title), issuer=_yaml_text(issuer), sections="[" + ", ".join(map(_yaml_text, sections)) + "]",
+        headline="[" + (_yaml_text(sections[0]) if sections else "") + "]",
         program=f"program: {_yaml_text(program)}" if program and program.strip() else "# program: 工作名称",
     )
     check(Series, parse_yaml(text, folder / SERIES_FILE), SERIES_FILE)  # a blank title or a repeated section: said now

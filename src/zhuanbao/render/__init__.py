@@ -155,7 +155,7 @@ def context(edition: Edition, body_env=None) -> dict:
         items = [views[id(i)] for i in edition.items if i.meta.section == name and views[id(i)].blocks]
         tables = [t for t in edition.indicators if t.section == name]
         if items or tables:
-            sections.append({"name": name, "items": items, "tables": tables})
+            sections.append({"name": name, "items": items, "tables": tables, "headline": name in edition.series.headline})
     annexes = [t for t in edition.indicators if t.section == ANNEX]
     return {**data, "sections": sections, "annexes": annexes, "distribution": edition.distribution}
 
