@@ -46,3 +46,11 @@ def test_windows_and_linux_faces_in_their_regular_weight():
     assert choose_face(windows[:2]) == "C:/Windows/Fonts/msyh.ttc"
     linux = [_face("Noto Sans CJK SC", "/b.ttc", "bold"), _face("Noto Sans CJK SC", "/r.ttc", "regular"), windows[2]]
     assert choose_face(linux) == "/r.ttc"
+
+
+def test_the_font_hint_fits_the_platform():
+    from zhuanbao.chart import font_hint
+
+    assert "simhei" in font_hint("win32") and "apt" not in font_hint("win32")
+    assert "Hiragino" in font_hint("darwin")
+    assert "apt-get install fonts-noto-cjk" in font_hint("linux")

@@ -35,8 +35,20 @@ def _cjk_font():
         return font_manager.FontProperties(fname=chosen)
     raise ToolMissingError(
         "没有可用于图表的中文字体，图中文字会显示为方框",
-        hint="Debian/Ubuntu：sudo apt-get install fonts-noto-cjk",
+        hint=font_hint(),
     )
+
+
+def font_hint(platform: str | None = None) -> str:
+    """How to get a Chinese face matplotlib can use, on this computer."""
+    import sys
+
+    platform = platform or sys.platform
+    if platform == "win32":
+        return "中文版 Windows 自带黑体（SimHei）和微软雅黑；如被删除，请从另一台电脑的 C:\\Windows\\Fonts 复制 simhei.ttf 安装"
+    if platform == "darwin":
+        return "macOS 自带冬青黑体（Hiragino Sans GB）；也可用 brew install --cask font-noto-sans-cjk-sc 安装思源黑体"
+    return "Debian、Ubuntu、统信 UOS、麒麟：sudo apt-get install fonts-noto-cjk"
 
 
 def choose_face(entries) -> str | None:
