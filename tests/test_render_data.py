@@ -297,3 +297,28 @@ def test_a_body_that_would_exhaust_memory_or_time_is_stopped_at_its_line(series,
 def test_ordinary_loops_and_repetition_still_work(series):
     body = "{% for row in tables.targets.rows %}{{ loop.index }}{% endfor %}{{ '—' * 2 }}{{ range(3) | list | length }}"
     assert "进展。12345678——3" in texts(rendered(with_data(series, body)))
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('{% macro m(n) %}{{ m(n) }}{% endmacro %}{{ m(1) }}', "形成了循环"),
+        ('{% for i in "x"*99999 %}{% for j in "x"*99999 %}{% endfor %}{% endfor %}', "循环次数太多"),
+        ('{% for i in [1]*99999 %}{% for j in [1]*99999 %}{{ "" }}{% endfor %}{% endfor %}', "循环次数太多"),
+        ('{{ [1]*99999|join("x") }}', "不是一组值"),
+    ],
+)
+def test_loops_over_anything_and_recursion_are_bounded(series, tmp_path, body, message):
+    from .conftest import bounded, refused
+
+    root = series({"2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\n---\n正文{body}。\n"})
+    result = bounded("build", str(root / "2024-03"), "-o", str(tmp_path / "out"), memory_mb=512, seconds=30)
+    refused(result, "01-gaizao.md:4", message)
+    assert result.seconds < 15 and not (tmp_path / "out").exists()
+
+
+def test_ordinary_loops_keep_loop_and_else(series):
+    body = ('{% for x in [3, 1, 2]|sort %}{{ x }}{% if not loop.last %}、{% endif %}{% endfor %}；'
+            '{% for x in [] %}有{% else %}无{% endfor %}；{% for k, v in {"甲": 1}.items() %}{{ k }}{{ v }}{% endfor %}')
+    root = series({"2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\n---\n{body}\n"})
+    assert any("1、2、3；无；甲1" in text for text in texts(rendered(root)))

@@ -113,8 +113,6 @@ class Renderer:
         except (JinjaError, ArithmeticError, TypeError, ValueError) as exc:
             path, line = _template_location(exc, templates.main)
             raise TemplateError(f"模板出错：{explain(exc)}", path, line) from None
-        except RecursionError:
-            raise TemplateError("模板的 include 或宏互相调用，形成了循环", templates.main) from None
         blocks = parse_markup(text, templates.sheet, templates.main, {t.id: t for t in edition.indicators}, templates)
         blocks = [_with_origin(block, edition, templates) for block in blocks]
         media = _charts(edition)

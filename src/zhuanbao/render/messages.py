@@ -30,6 +30,7 @@ _MESSAGES = [
     (r"^Range too big", "范围太大"),
     (r"'builtin_function_or_method' object is not iterable",
      "这里取到的是一个方法，不是列表：栏目的稿件请写 section[\"items\"]，不要写 section.items"),
+    (r"^'(?P<name>\w+)' object is not iterable", "这个值（{name}）不是一组值，不能逐个取出（for、join 等要用在列表上；过滤器“|”比运算符先算，要先算的请加括号）"),
     (r"^parameter '(?P<name>\w+)' was not provided", "调用宏时少了参数“{name}”"),
     (r"^unexpected char '(?P<name>[^']+)' at \d+", "“{name}”不能写在 {{{{ }}}} 之内（“}}}}”漏写了？）"),
     (r"^Missing end of comment tag", "“{{#”没有对应的“#}}”（要印出“{{#”，请写成 {{{{ \"{{#\" }}}}）"),

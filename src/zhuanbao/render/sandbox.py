@@ -16,6 +16,8 @@ import time
 
 #: Loop steps all the range() calls of one render may hand out together (Jinja's own limit is per call).
 MAX_RANGE_STEPS = 100_000
+#: Turns of every {% for %} of one render together, whatever it loops over (a range, a string, a list).
+MAX_LOOP_STEPS = 1_000_000
 #: The longest text or list a * may make, and the largest power ** may compute.
 MAX_VALUE_SIZE = 100_000
 MAX_EXPONENT = 100
@@ -34,8 +36,18 @@ def bounded_environment(**options):
     """A SandboxedEnvironment whose renders are bounded; no ``lipsum``."""
     from jinja2.sandbox import SandboxedEnvironment
 
+    from jinja2 import nodes
+
     class BoundedSandbox(SandboxedEnvironment):
         intercepted_binops = frozenset(["*", "**", "%"])
+
+        def _parse(self, source, name, filename):
+            """Every {% for %} loops through the budget: nested loops over a long
+            string would otherwise turn ten billion times, without a range to count."""
+            tree = super()._parse(source, name, filename)
+            for loop in tree.find_all(nodes.For):
+                loop.iter = nodes.Filter(loop.iter, LOOP_FILTER, [], [], None, None, lineno=loop.lineno)
+            return tree
 
         def call_binop(self, context, operator, left, right):
             if operator == "**" and _number(left) and _number(right) and abs(left) > 1 and right > MAX_EXPONENT:
@@ -63,7 +75,29 @@ def bounded_environment(**options):
 
     env = BoundedSandbox(**options)
     env.globals.pop("lipsum", None)
+    from jinja2 import pass_context
+
+    env.filters[LOOP_FILTER] = pass_context(_counted)
     return env
+
+
+LOOP_FILTER = "__zhuanbao_loop__"  # not a name anyone writes: filters are looked up by name
+
+
+def _counted_items(budget: Budget, iterable):
+    for item in iterable:
+        budget.turn()
+        yield item
+
+
+def _counted(context, iterable):
+    """``iterable`` as a {% for %} sees it, each turn counted against the render's budget."""
+    from jinja2.runtime import Undefined
+
+    if isinstance(iterable, Undefined) or iterable is None:
+        return iterable  # Jinja's own handling (an error, or an empty loop) stays
+    return _counted_items(_budget(context), iterable)
+
 
 
 def bound_filters(filters: dict) -> dict:
@@ -106,6 +140,7 @@ class Budget:
 
     def __init__(self, seconds: float = MAX_SECONDS) -> None:
         self.steps = MAX_RANGE_STEPS
+        self.loops = MAX_LOOP_STEPS
         self.deadline = time.monotonic() + seconds
         self.calls = 0
 
@@ -123,6 +158,12 @@ class Budget:
         self.calls += 1
         if self.calls % 64 == 0 and time.monotonic() > self.deadline:
             raise RenderLimit(f"计算时间超过 {MAX_SECONDS:g} 秒，已停止（循环套得太深？）")
+
+    def turn(self) -> None:
+        self.loops -= 1
+        if self.loops < 0:
+            raise RenderLimit(f"循环次数太多（各个 for 合计超过 {MAX_LOOP_STEPS:,} 次）")
+        self.tick()
 
 
 BUDGET = "__zhuanbao_budget__"
@@ -146,10 +187,13 @@ def render_bounded(template, data: dict, max_output: int) -> str:
     budget = Budget()
     context = {**data, BUDGET: budget, "range": budget.range}
     pieces, size = [], 0
-    for piece in template.generate(context):
-        size += len(piece)
-        if size > max_output:
-            raise RenderLimit(f"排出来的文字太多（超过 {max_output:,} 个字符），已停止")
-        budget.tick()
-        pieces.append(piece)
+    try:
+        for piece in template.generate(context):
+            size += len(piece)
+            if size > max_output:
+                raise RenderLimit(f"排出来的文字太多（超过 {max_output:,} 个字符），已停止")
+            budget.tick()
+            pieces.append(piece)
+    except RecursionError:
+        raise RenderLimit("宏（macro）或 include 一层层调用自己，形成了循环，已停止（递归没有结束条件？）") from None
     return "".join(pieces)
