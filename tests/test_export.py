@@ -130,3 +130,28 @@ def test_libreoffice_messages_in_the_windows_code_page_are_read(monkeypatch):
     monkeypatch.setattr(locale, "getpreferredencoding", lambda do_setlocale=True: "cp936")
     assert decode_output("错误：无法加载源文件".encode("cp936")) == "错误：无法加载源文件"
     assert decode_output("Error: 源文件".encode()) == "Error: 源文件"
+
+
+def test_a_profile_soffice_still_holds_does_not_fail_a_conversion_that_worked(tmp_path, monkeypatch):
+    # Windows: soffice may keep its profile open a moment after it exits; removing it fails
+    import os
+
+    import zhuanbao.export as export
+
+    fake = tmp_path / "soffice"
+    fake.write_text('#!/bin/sh\nfor a; do last=$a; done\nout=""\nwhile [ $# -gt 0 ]; do [ "$1" = --outdir ] && out=$2; shift; done\n'
+                    'mkdir -p "$out/profile" && echo held > "$out/profile/lock"\n'
+                    'printf "%%PDF-1.4 fake" > "$out/$(basename "$last" .docx).pdf"\n', "utf-8")  # fmt: skip
+    fake.chmod(0o755)
+    monkeypatch.setattr(export, "find_soffice", lambda: str(fake))
+    real_unlink = os.unlink
+
+    def held(path, *args, **kwargs):
+        if "profile" in str(path):
+            raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", held)
+    docx = tmp_path / "专报.docx"
+    docx.write_bytes(b"PK")
+    assert export.to_pdf(docx).read_bytes() == b"%PDF-1.4 fake"
