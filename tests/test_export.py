@@ -147,7 +147,7 @@ def test_a_profile_soffice_still_holds_does_not_fail_a_conversion_that_worked(tm
     real_unlink = os.unlink
 
     def held(path, *args, **kwargs):
-        if "profile" in str(path):
+        if os.path.basename(str(path)) == "lock":  # rmtree unlinks by name, relative to the folder
             raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", str(path))
         return real_unlink(path, *args, **kwargs)
 
