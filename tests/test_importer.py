@@ -257,3 +257,66 @@ def test_a_markdown_submission_keeps_its_markdown_while_its_jinja_is_escaped(ser
     text = target.read_text("utf-8")
     assert "title: '{{ 标题 }}'\n" in text  # the title is YAML, not a template: as typed
     assert text.endswith('---\n**东岭区：**完成{{ "{{" }} 7*7 }}个。\n')
+
+
+# --- an item the build would refuse is never written (issue 13) ----------------------------------
+
+
+def test_a_word_file_within_its_limits_but_too_long_for_an_item_is_refused_within_bounds(series, tmp_path):
+    """The longest text word/document.xml may hold (7.9 MB of it, 19,000 paragraphs) is refused at
+    import within 512 MB; one just short of the item limit is imported, and the issue builds."""
+    from .conftest import bounded, refused
+    from .test_load_word import random_paragraphs, with_parts
+
+    root = series()
+    issue = root / "2024-03"
+    path = with_parts(tmp_path, "长稿.docx", random_paragraphs(19_000, 400))
+    assert 7 * 2**20 < zipfile_size(path, "word/document.xml") < 8 * 2**20
+    result = bounded("import", str(path), str(issue), "-s", "工作简讯", memory_mb=512, seconds=60)
+    refused(result, str(path), "稿件导入后有 7.3 MB，超过一篇稿件 2.0 MB 的上限：请分成几篇分别导入")
+    assert result.seconds < 15 and len(list((issue / "items").iterdir())) == 1
+    path = with_parts(tmp_path, "稿件.docx", random_paragraphs(19_900, 95))
+    result = bounded("import", str(path), str(issue), "-s", "工作简讯", memory_mb=512, seconds=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    [item] = [p for p in (issue / "items").iterdir() if not p.name.startswith("01-")]
+    assert 1.8 * 2**20 < item.stat().st_size < 2 * 2**20
+    result = bounded("build", str(issue), "-o", str(tmp_path / "out"), memory_mb=512, seconds=60)
+    assert result.returncode == 0 and result.seconds < 30, (result.seconds, result.stderr[-2000:])
+
+
+def zipfile_size(path, name: str) -> int:
+    import zipfile
+
+    return zipfile.ZipFile(path).getinfo(name).file_size
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("东岭区来稿\n" + "全区新增就业3200人。\n" * 80_000, "稿件导入后有 2.3 MB，超过一篇稿件 2.0 MB 的上限"),
+        # with {{ in it the body is rendered at build, where one body prints at most 200,000 characters
+        ("东岭区来稿\n{{ 7*7 }}\n" + "全区新增就业3200人。\n" * 20_000,
+         "稿件正文有 280,011 个字符，其中有 {{、{% 这样的符号，这样的正文最多 200,000 个字符"),
+    ],
+)
+def test_a_text_submission_too_long_for_an_item_is_refused_and_leaves_nothing(series, tmp_path, text, fragment):
+    source = tmp_path / "稿件.txt"
+    source.write_text(text, "utf-8")
+    root = series()
+    before = sorted((root / "2024-03" / "items").iterdir())
+    with pytest.raises(ContentError) as caught:
+        import_submission(source, root / "2024-03", "工作简讯")
+    assert caught.value.path == source and fragment in caught.value.message, caught.value.message
+    assert "请分成几篇分别导入" in caught.value.message
+    assert sorted((root / "2024-03" / "items").iterdir()) == before
+
+
+def test_a_submission_with_jinja_marks_just_within_what_a_body_may_print_builds(series, tmp_path):
+    from zhuanbao.build import build
+
+    source = tmp_path / "稿件.txt"
+    source.write_text("东岭区来稿\n" + "算式{{ a }}照登。\n" * 13_000, "utf-8")  # 194,999 characters printed
+    root = series()
+    target = import_submission(source, root / "2024-03", "工作简讯").target
+    assert len(target.read_text("utf-8")) > 200_000  # the escapes are longer than what they print
+    assert build(root / "2024-03", tmp_path / "out")

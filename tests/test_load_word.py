@@ -236,7 +236,7 @@ def with_bomb(tmp_path, claimed: int, crc: int = 0):
 @pytest.mark.parametrize(
     ("claimed", "crc", "fragments"),
     [
-        (3 * 2**30, 0, ["“word/document.xml”解压后有 3.0 GB，超过每个部件 32 MB 的上限", "另存为 .docx"]),
+        (3 * 2**30, 0, ["“word/document.xml”解压后有 3.0 GB，超过文字部件每个 8.0 MB 的上限", "另存为 .docx"]),
         # a directory that lies, and then the checksum of what it claims: zipfile's read() would
         # still ask zlib for 2 GB at once; read a megabyte at a time, it is 4 KB of zeros, not XML
         (4096, 0, ["无法打开 Word 文件：文件已损坏"]),
@@ -392,3 +392,109 @@ def test_note_ids_and_run_properties_that_are_not_word_values_do_not_stop_the_im
     paragraphs, left_out = read_word(tmp_path / "b.docx")
     assert paragraphs[0].pieces == [("全区新增就业", False), ("3200", False), ("人。", True)]
     assert left_out == ["稿件中有 1 条脚注或尾注没有导入：需要时请把内容写进正文"]
+
+
+# --- text that is too long: XML parts, paragraphs (issue 13) -------------------------------------
+
+
+def random_paragraphs(count: int, letters: int) -> bytes:
+    """``count`` paragraphs of ``letters`` random letters each: XML that deflates
+    about 4:1, like a real document's, not the 1000:1 of repeated paragraphs."""
+    import os
+    import string
+
+    table = bytes.maketrans(bytes(range(256)), (string.ascii_letters * 5)[:256].encode())
+    raw = os.urandom(count * letters).translate(table)
+    return b"".join(b"<w:p><w:r><w:t>" + raw[i : i + letters] + b"</w:t></w:r></w:p>" for i in range(0, len(raw), letters))
+
+
+def with_parts(tmp_path, name="稿件.docx", paragraphs: bytes = b"", **parts: bytes):
+    """A plain .docx with ``paragraphs`` added to word/document.xml, and ``parts`` added
+    (``word__media__x_bin`` for word/media/x.bin)."""
+    source = plain_docx(tmp_path / "ok.docx")
+    target = tmp_path / name
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + paragraphs)
+            new.writestr(item.filename, data)
+        for key, data in parts.items():
+            new.writestr(key.replace("__", "/").replace("_", "."), data)
+    return target
+
+
+def test_a_document_of_thirty_megabytes_of_text_is_refused_quickly_within_bounds(series, tmp_path):
+    """Was an XPathEvalError traceback within 512 MB; without a limit 51 s, 1.6 GB and a 9.8 MB item.
+    A 7 MB file within every other limit: 700,000 paragraphs of random letters, 30 MB of XML."""
+    from .conftest import bounded, refused
+
+    path = with_parts(tmp_path, paragraphs=random_paragraphs(700_000, 12))
+    assert path.stat().st_size < 10 * 2**20 and zipfile.ZipFile(path).getinfo("word/document.xml").file_size > 30 * 10**6
+    issue = series() / "2024-03"
+    result = bounded("import", str(path), str(issue), "-s", "工作简讯", memory_mb=512, seconds=60)
+    refused(result, str(path), "“word/document.xml”解压后有 30 MB，超过文字部件每个 8.0 MB 的上限", "请分成几篇分别导入")
+    assert result.seconds < 15 and len(list((issue / "items").iterdir())) == 1
+
+
+def test_xml_not_named_xml_and_xml_parts_together_are_bounded(tmp_path, monkeypatch):
+    from zhuanbao.load import word
+
+    xml = b"<?xml version='1.0'?><x>" + random_paragraphs(400_000, 12) + b"</x>"  # 12 MB
+    path = with_parts(tmp_path, word__media__image9_bin=xml)
+    with pytest.raises(ContentError, match="“word/media/image9.bin”解压后超过文字部件每个 8.0 MB 的上限"):
+        read_word(path)
+    # a picture of the same size is only a picture
+    path = with_parts(tmp_path, word__media__image9_png=b"\x89PNG" + xml)
+    assert texts(path) == ["东岭区：新建就业帮扶车间5个", "正文"]
+    monkeypatch.setattr(word, "MAX_XML_BYTES", 20_000)  # the styles, settings … of a plain document are more
+    with pytest.raises(ContentError, match=r"Word 文件中的文字部件解压后共 0.\d MB，超过 0.0 MB 的上限：一篇稿件很少"):
+        read_word(plain_docx(tmp_path / "a.docx"))
+    monkeypatch.setattr(word, "_named_xml", lambda name: False)  # the same, found while inflating
+    with pytest.raises(ContentError, match="文字部件解压后共超过 0.0 MB 的上限"):
+        read_word(plain_docx(tmp_path / "a.docx"))
+
+
+def test_a_picture_claiming_gigabytes_is_refused_by_the_limit_for_any_part(tmp_path):
+    path = with_parts(tmp_path, word__media__image1_png=b"\x89PNG" + bytes(100))
+    patched(path, "word/media/image1.png", usize=3 * 2**30)
+    with pytest.raises(ContentError, match="“word/media/image1.png”解压后有 3.0 GB，超过每个部件 32 MB 的上限"):
+        read_word(path)
+
+
+def test_more_paragraphs_than_any_submission_has_are_refused(tmp_path):
+    ok = with_parts(tmp_path, "ok20000.docx", random_paragraphs(20_000 - 2, 3))
+    assert len(read_word(ok)[0]) == 20_000
+    path = with_parts(tmp_path, paragraphs=random_paragraphs(20_000 - 1, 3))
+    with pytest.raises(ContentError) as caught:
+        read_word(path)
+    assert caught.value.path == path
+    assert caught.value.message.startswith("Word 文件的段落太多（超过 20,000 段）：一篇稿件很少有这么多文字，请分成几篇分别导入")
+
+
+@pytest.mark.parametrize(
+    ("error", "fragment"),
+    [
+        ("xpath", "无法读取 Word 文件：内容太多或结构异常"),  # what lxml says when memory runs out
+        ("memory", "无法读取 Word 文件：内容太多或结构异常"),
+        ("syntax", "无法打开 Word 文件：文件已损坏"),
+    ],
+)
+def test_lxml_failing_while_the_paragraphs_are_read_is_a_chinese_message(tmp_path, monkeypatch, error, fragment):
+    from lxml import etree
+
+    from zhuanbao.load import word
+
+    def failing(p, document):
+        if error == "xpath":
+            raise etree.XPathEvalError("unknown error")
+        if error == "memory":
+            raise MemoryError
+        raise etree.XMLSyntaxError("Memory allocation failed", 1, 1, 1)
+        yield
+
+    monkeypatch.setattr(word, "_pieces", failing)
+    path = plain_docx(tmp_path / "a.docx")
+    with pytest.raises(ContentError) as caught:
+        read_word(path)
+    assert caught.value.path == path and fragment in caught.value.message

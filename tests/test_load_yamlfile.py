@@ -270,3 +270,44 @@ def test_build_refuses_an_alias_bomb_in_series_or_issue_yaml_within_bounds(serie
     result = bounded("build", str(root / "2024-03"), "-o", str(tmp_path / "out"), memory_mb=512, seconds=30)
     refused(result, f"{root / name}:{line}:", "错误: ", "锚点" if "self" in extra else "展开后的内容太多")
     assert result.seconds < 20 and not (tmp_path / "out").exists()
+
+
+LONG = "长" * 40_000
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "column"),
+    [
+        # a 140 KB series.yaml standing for 200 million characters: was a MemoryError in the build
+        (f'报: [&s "{LONG}", ' + ", ".join(["*s"] * 5000) + "]\n", 1, 40_012),
+        # the characters of an aliased list and mapping, counted through what they hold
+        (f'a: &l ["{LONG}", {{k: ["{LONG}"]}}]\nb: 1\nall: [' + ", ".join(["*l"] * 20) + "]\n", 3, 7),
+        # and of a mapping merged again and again
+        (f'd: &d {{a: "{LONG * 10}"}}\n' + "".join(f"x{i}: {{<<: *d, i: {i}}}\n" for i in range(5)), 2, 10),
+    ],
+)
+def test_aliases_of_long_texts_are_refused_by_the_characters_they_stand_for(source, line, column):
+    with pytest.raises(ContentError) as caught:
+        parse_yaml(source, PATH)
+    error = caught.value
+    assert "展开后的文字太长（各处别名共展开超过 1,000,000 个字符）" in error.message, error.message
+    assert (error.path, error.line, error.column) == (PATH, line, column)
+
+
+def test_long_texts_aliased_a_few_times_still_work():
+    doc = parse_yaml(f'a: &s "{LONG}"\nb: [*s, *s]\nd: &d {{k: *s}}\ne: {{<<: *d}}\n', PATH)
+    assert doc.data["b"] == [LONG, LONG] and doc.data["e"] == {"k": LONG}
+
+
+def test_build_refuses_aliases_of_a_long_text_in_series_yaml_within_bounds(series, tmp_path):
+    from .conftest import SERIES_YAML, bounded, refused
+
+    aliased = "报: [&s " + '"' + LONG + '", ' + ", ".join(["*s"] * 5000) + "]"
+    root = series({"series.yaml": SERIES_YAML.replace("报: [市委书记、市长, 市委副书记]", aliased)})
+    assert (root / "series.yaml").stat().st_size < 150_000
+    result = bounded("build", str(root / "2024-03"), "-o", str(tmp_path / "out"), memory_mb=512, seconds=30)
+    refused(result, f"{root / 'series.yaml'}:6:40014:", "别名 *s 展开后的文字太长")
+    assert result.seconds < 20 and not (tmp_path / "out").exists()
+    result = bounded("check", str(root / "2024-03"), memory_mb=512, seconds=30)  # said all was well
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert f"{root / 'series.yaml'}:6:40014: 错误: 别名 *s 展开后的文字太长" in result.stdout + result.stderr

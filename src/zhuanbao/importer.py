@@ -20,6 +20,12 @@ from .fsio import safe_name, write_atomic
 from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series
 from .load.frontmatter import front_matter_end
 from .load.text import clean, read_text
+from .render.sandbox import MAX_BODY_OUTPUT
+
+#: the item file an import writes, in UTF-8: far above any real submission, far
+#: below what the loaders read (load/text.py MAX_TEXT_BYTES), so that a build
+#: can read and print what an import wrote
+MAX_ITEM_BYTES = 2 * 2**20
 
 _INDENT = re.compile(r"^[\s\u3000]+")
 # What Windows refuses in a name, and the punctuation and spaces a title holds: 东岭区：新建车间5个 → 东岭区-新建车间5个
@@ -44,6 +50,7 @@ _INLINE_MARKUP = re.compile(r"([\\*_`\[\]]|&(?=#?\w+;)|<(?=[A-Za-z][\w+.-]*:|[^\
 # A paragraph opening like a heading, quote, list, rule (---) or code fence (~~~).
 _BLOCK_START = re.compile(r"^(#|>|[-+*](?=\s)|-(?=[-\s]*$)|~(?=~~)|\d+(?=[.)](?:\s|$)))")
 _TEMPLATE_MARKS = re.compile(r"(\{[{%#])")
+_ESCAPED_MARKS = re.compile(r'\{\{ "(\{[{%#])" \}\}')
 
 
 def escape_markup(text: str) -> str:
@@ -126,7 +133,7 @@ def text_paragraphs(path: Path) -> list[str]:
 
 def _unescape(text: str) -> str:
     """A paragraph's text without the escapes :func:`escape_markup` added (a title is YAML, not Markdown)."""
-    text = re.sub(r'\{\{ "(\{[{%#])" \}\}', r"\1", text)
+    text = _ESCAPED_MARKS.sub(r"\1", text)
     return re.sub(r"\\(.)", r"\1", text)
 
 
@@ -187,6 +194,7 @@ def import_submission(
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     body = "\n\n".join(paragraphs)
     data = f"---\n{front}---\n{body}\n".encode("utf-8")
+    _check_size(data, body, source_file)
     items = issue_dir / ITEMS_DIR
     made = not items.exists()
     try:
@@ -208,6 +216,24 @@ def import_submission(
                 pass
         raise OutputError(f"无法写入：{os_reason(exc)}，没有导入任何内容", target) from None
     return Imported(target, left_out)
+
+
+def _check_size(data: bytes, body: str, source_file: Path) -> None:
+    """Refuse an item the build would refuse: over MAX_ITEM_BYTES, or (when the
+    submission had {{ or {%, escaped so that the body is rendered as a template)
+    printing more than a render of one item body may."""
+    if len(data) > MAX_ITEM_BYTES:
+        raise ContentError(
+            f"稿件导入后有 {len(data) / 2**20:.1f} MB，超过一篇稿件 {MAX_ITEM_BYTES / 2**20:.1f} MB 的上限："
+            "请分成几篇分别导入", source_file,
+        )  # fmt: skip
+    if _TEMPLATE_MARKS.search(body):
+        printed = len(_ESCAPED_MARKS.sub(r"\1", body)) + 1  # the build reads the body with its last line end
+        if printed > MAX_BODY_OUTPUT:
+            raise ContentError(
+                f"稿件正文有 {printed:,} 个字符，其中有 {{{{、{{% 这样的符号，这样的正文最多 {MAX_BODY_OUTPUT:,} 个字符："
+                "请分成几篇分别导入", source_file,
+            )  # fmt: skip
 
 
 def _write_new(target: Path, data: bytes) -> bool:

@@ -47,10 +47,26 @@ RATIO_FROM_BYTES = 2 * 2**20
 #: of the zip directory that lists them (read whole before any limit applies)
 MAX_PARTS = 5_000
 MAX_DIRECTORY_BYTES = 2 * 2**20
+# The XML parts are parsed whole into trees (python-docx, at about a dozen
+# times their size in memory) and walked paragraph by paragraph, so text is bounded
+# far below pictures: 30 MB of one-line paragraphs took 1.6 GB and 51 s.
+# The bulletin zhuanbao itself writes (180 paragraphs, 2,000 characters) has
+# a 50 KB document.xml; Word's own markup for a long report is a few MB.
+#: any one XML part (word/document.xml, a header, styles …), inflated; a part
+#: is XML by its name (.xml, .rels) or by its first bytes (a "<")
+MAX_XML_PART_BYTES = 8 * 2**20
+#: all XML parts together, inflated
+MAX_XML_BYTES = 16 * 2**20
+#: paragraphs read (those in tables and text boxes included)
+MAX_PARAGRAPHS = 20_000
 
 _DAMAGED = "无法打开 Word 文件：文件已损坏，或是 .doc 等其他格式；请用 Word 或 WPS 另存为 .docx"
 _ENCRYPTED = "无法打开 Word 文件：其中的内容设了密码；请去掉密码，用 Word 或 WPS 另存为 .docx 再导入"
 _RESAVE = "文件可能已损坏或是恶意构造的；请用 Word 或 WPS 打开后另存为 .docx 再导入"
+_TOO_LONG = (
+    "一篇稿件很少有这么多文字，请分成几篇分别导入；如果稿件并不长，"
+    "文件可能已损坏或是恶意构造的，请用 Word 或 WPS 打开后另存为 .docx 再导入"
+)
 # An OLE compound file: a Word 97–2003 .doc, or a .docx with an opening password
 # (Office encrypts the whole package into one)
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -72,19 +88,30 @@ def read_word(path: Path) -> tuple[list[WordParagraph], list[str]]:
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-    from lxml.etree import XMLSyntaxError
+    from lxml.etree import LxmlError, XMLSyntaxError
 
     path = Path(path)
-    package = unpacked(path)
     try:
-        document = docx.Document(package)
-    except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError):
+        package = unpacked(path)
+        try:
+            document = docx.Document(package)
+        except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError):
+            raise ContentError(_DAMAGED, path) from None
+        del package  # python-docx has read every part it needs
+        return _read(document, path)
+    except XMLSyntaxError:
         raise ContentError(_DAMAGED, path) from None
-    del package  # python-docx has read every part it needs
+    except (LxmlError, MemoryError):  # lxml out of memory says "XPathEvalError: unknown error"
+        raise ContentError(f"无法读取 Word 文件：内容太多或结构异常，读取时出错；{_RESAVE}", path) from None
+
+
+def _read(document, path: Path) -> tuple[list[WordParagraph], list[str]]:
     body = document.element.body
     numbers = _Numbering(document)
     paragraphs = []
-    for p in body.iter(W + "p"):
+    for count, p in enumerate(body.iter(W + "p"), start=1):
+        if count > MAX_PARAGRAPHS:
+            raise ContentError(f"Word 文件的段落太多（超过 {MAX_PARAGRAPHS:,} 段）：{_TOO_LONG}", path)
         if any(a.tag in _SKIPPED_BLOCKS for a in _ancestors(p, body)):
             continue
         paragraph = WordParagraph(pieces=list(_pieces(p, document)))
@@ -126,11 +153,17 @@ def unpacked(path: Path) -> io.BytesIO:
             file.seek(0)
             with zipfile.ZipFile(file) as package, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
                 _check_directory(package.infolist(), path)
-                total = 0
+                total = xml = 0
                 for info in package.infolist():
-                    total += _inflate(package, info, copy, path)
+                    count, is_xml = _inflate(package, info, copy, path)
+                    total += count
+                    xml += count if is_xml else 0
                     if total > MAX_TOTAL_BYTES:  # only if the directory lied
                         raise ContentError(f"Word 文件解压后超过 {_size(MAX_TOTAL_BYTES)} 的上限：{_RESAVE}", path)
+                    if xml > MAX_XML_BYTES:  # XML not named .xml, or a directory that lied
+                        raise ContentError(
+                            f"Word 文件中的文字部件解压后共超过 {_size(MAX_XML_BYTES)} 的上限：{_TOO_LONG}", path
+                        )
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError):
         raise ContentError(_DAMAGED, path) from None  # not a zip, cut short, a wrong checksum, an unknown compression
     except RuntimeError as exc:  # zipfile: "File … is encrypted, password required for extraction"
@@ -147,10 +180,17 @@ def _check_directory(infos, path: Path) -> None:
     """The limits, as the zip directory states each part's size."""
     if len(infos) > MAX_PARTS:
         raise ContentError(f"Word 文件中的部件太多（{len(infos):,} 个，上限 {MAX_PARTS:,} 个）：{_RESAVE}", path)
-    total = 0
+    total = xml = 0
     for info in infos:
         if info.flag_bits & 0x1:
             raise ContentError(_ENCRYPTED, path)
+        if _named_xml(info.filename):
+            if info.file_size > MAX_XML_PART_BYTES:
+                raise ContentError(
+                    f"Word 文件中的“{info.filename}”解压后有 {_size(info.file_size)}，"
+                    f"超过文字部件每个 {_size(MAX_XML_PART_BYTES)} 的上限：{_TOO_LONG}", path,
+                )  # fmt: skip
+            xml += info.file_size
         if info.file_size > MAX_PART_BYTES:
             raise ContentError(
                 f"Word 文件中的“{info.filename}”解压后有 {_size(info.file_size)}，"
@@ -165,23 +205,43 @@ def _check_directory(infos, path: Path) -> None:
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
         raise ContentError(f"Word 文件解压后共 {_size(total)}，超过 {_size(MAX_TOTAL_BYTES)} 的上限：{_RESAVE}", path)
+    if xml > MAX_XML_BYTES:
+        raise ContentError(
+            f"Word 文件中的文字部件解压后共 {_size(xml)}，超过 {_size(MAX_XML_BYTES)} 的上限：{_TOO_LONG}", path
+        )
 
 
-def _inflate(package, info, copy, path: Path) -> int:
-    """Copy one part inflated, a megabyte at a time and at most MAX_PART_BYTES + 1
-    bytes in all; its true size."""
+def _named_xml(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels"))
+
+
+def _looks_like_xml(head: bytes) -> bool:
+    """XML by its first bytes: "<" after a byte order mark, whitespace (or
+    UTF-16's zero bytes). No picture format Word embeds starts so."""
+    return head.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").startswith(b"<")
+
+
+def _inflate(package, info, copy, path: Path) -> tuple[int, bool]:
+    """Copy one part inflated, a megabyte at a time and at most one byte past its
+    limit (MAX_XML_PART_BYTES for XML, MAX_PART_BYTES for others); its true
+    size, and whether it is XML."""
     import zipfile
 
-    count = 0
+    count, limit, xml = 0, MAX_PART_BYTES, _named_xml(info.filename)
     with package.open(info) as part, copy.open(zipfile.ZipInfo(info.filename, info.date_time), "w") as target:
-        while chunk := part.read(min(2**20, MAX_PART_BYTES + 1 - count)):
+        while chunk := part.read(min(2**20, limit + 1 - count)):
+            if count == 0:
+                xml = xml or _looks_like_xml(chunk[:64])
+                limit = MAX_XML_PART_BYTES if xml else MAX_PART_BYTES
             count += len(chunk)
-            if count > MAX_PART_BYTES:
+            if count > limit:
+                what = "文字部件每个" if xml else "每个部件"
                 raise ContentError(
-                    f"Word 文件中的“{info.filename}”解压后超过每个部件 {_size(MAX_PART_BYTES)} 的上限：{_RESAVE}", path
+                    f"Word 文件中的“{info.filename}”解压后超过{what} {_size(limit)} 的上限：{_TOO_LONG if xml else _RESAVE}",
+                    path,
                 )
             target.write(chunk)
-    return count
+    return count, xml
 
 
 def _directory_bytes(file, size: int) -> int | None:

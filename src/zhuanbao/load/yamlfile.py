@@ -54,6 +54,9 @@ _PROBLEMS = [
 # files use a handful of aliases, nested a few levels deep.
 #: values built again through an alias or a merge key (<<), counting aliases inside aliases
 MAX_ALIAS_VALUES = 10_000
+#: characters of the text values built again that way: a few aliases of one long
+#: text are a few values, but 5,000 aliases of 40,000 characters are 200 million
+MAX_ALIAS_CHARS = 1_000_000
 #: lists and mappings inside each other
 MAX_DEPTH = 50
 
@@ -80,7 +83,8 @@ class _Builder:
 
     The composed tree shares a node wherever an alias points at it, so
     building is where an alias bomb would explode: values built again through
-    aliases are counted (:data:`MAX_ALIAS_VALUES`), nesting is bounded
+    aliases are counted (:data:`MAX_ALIAS_VALUES`), and so are the characters
+    of their scalars (:data:`MAX_ALIAS_CHARS`), nesting is bounded
     (:data:`MAX_DEPTH`) and a node met inside itself is refused.
     """
 
@@ -94,6 +98,8 @@ class _Builder:
         # collections being built, outermost first: id → (node, reached again through an alias)
         self._open: dict[int, tuple[yaml.Node, bool]] = {}
         self._copies = 0
+        self._chars = 0
+        self._merged: dict[int, yaml.Node] = {}  # id of a mapping with a merge key → the first mapping it merges
 
     def build(self, node: yaml.Node, key: Key, depth: int = 0) -> Any:
         collection = isinstance(node, (yaml.MappingNode, yaml.SequenceNode))
@@ -101,7 +107,9 @@ class _Builder:
             self._refuse_cycle(node)
         again = id(node) in self._built
         if again:
-            self._charge(1, node)
+            # an aliased collection's scalars are built again one by one, so
+            # counting each scalar counts the characters of all it holds
+            self._charge(1, node, 0 if collection else len(node.value))
         else:
             self._built.add(id(node))
         if not collection:
@@ -190,6 +198,7 @@ class _Builder:
                     finally:
                         del self._open[id(source)]
                     self._charge(len(source.value), source)
+                    self._merged.setdefault(id(node), source)
                     submerge.append(source.value)
                 for pairs in reversed(submerge):
                     merge.extend(pairs)
@@ -201,23 +210,35 @@ class _Builder:
         if merge:
             node.value = merge + node.value
 
-    def _charge(self, copies: int, node: yaml.Node) -> None:
+    def _charge(self, copies: int, node: yaml.Node, chars: int = 0) -> None:
         self._copies += copies
-        if self._copies <= MAX_ALIAS_VALUES:
+        self._chars += chars
+        if self._copies <= MAX_ALIAS_VALUES and self._chars <= MAX_ALIAS_CHARS:
             return
         anchor, mark = self._outer_alias(node)
         name = f" *{anchor} " if anchor else ""
+        if self._copies > MAX_ALIAS_VALUES:
+            what = f"展开后的内容太多（各处别名共展开超过 {MAX_ALIAS_VALUES:,} 个值）"
+        else:
+            what = f"展开后的文字太长（各处别名共展开超过 {MAX_ALIAS_CHARS:,} 个字符）"
         raise ContentError(
-            f"别名{name}展开后的内容太多（各处别名共展开超过 {MAX_ALIAS_VALUES:,} 个值）；"
-            "请直接写出内容，不要用 & 锚点和 * 别名层层引用",
+            f"别名{name}{what}；请直接写出内容，不要用 & 锚点和 * 别名层层引用",
             self.path, mark.line + 1 + self.offset, mark.column + 1,
         )  # fmt: skip
 
     def _outer_alias(self, node: yaml.Node) -> tuple[str | None, Any]:
         """The outermost alias on the way to ``node`` — the one an editor wrote
-        at this place — with its anchor; ``node``'s own place when none is."""
-        outer = next((n for n, again in self._open.values() if again), node)
-        return self._alias(outer, inside=False)
+        at this place — with its anchor; for a text a merge key brought, the
+        merge's alias; ``node``'s own place when none is."""
+        outer = next((n for n, again in self._open.values() if again), None)
+        if outer is not None:
+            return self._alias(outer, inside=False)
+        anchor, mark = self._alias(node, inside=False)
+        if anchor is None:  # a text merged in by a merge key: the merge's alias
+            source = next((self._merged[i] for i in reversed(self._open) if i in self._merged), None)
+            if source is not None:
+                return self._alias(source, inside=False)
+        return anchor, mark
 
     def _refuse_cycle(self, node: yaml.Node) -> None:
         anchor, mark = self._alias(node, inside=True)
