@@ -12,10 +12,15 @@ the office PC (a USB stick, the intranet share), it installs with no network:
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
-import tomllib
+import zipfile
 from pathlib import Path
+
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +40,7 @@ chcp 65001 >nul
 rem 专报离线安装：在没有网络的电脑上安装 zhuanbao（需已安装 Python {python}，安装时勾选 Add python.exe to PATH）
 cd /d "%~dp0"
 py -{python} -m venv "%LOCALAPPDATA%\\zhuanbao" || python -m venv "%LOCALAPPDATA%\\zhuanbao" || goto :fail
-"%LOCALAPPDATA%\\zhuanbao\\Scripts\\python.exe" -m pip install --no-index --find-links wheels zhuanbao || goto :fail
+"%LOCALAPPDATA%\\zhuanbao\\Scripts\\python.exe" -m pip install --upgrade --no-index --find-links wheels zhuanbao || goto :fail
 echo.
 echo 安装完成。命令在 %LOCALAPPDATA%\\zhuanbao\\Scripts\\zhuanbao.exe
 echo 可把这个文件夹加入 PATH，或在 PowerShell 中运行：
@@ -52,8 +57,13 @@ INSTALL_SH = """#!/bin/sh
 # 专报离线安装：在没有网络的电脑上安装 zhuanbao（需 Python {python} 和 python3-venv）
 set -e
 cd "$(dirname "$0")"
-python3 -m venv "$HOME/.local/share/zhuanbao"
-"$HOME/.local/share/zhuanbao/bin/python" -m pip install --no-index --find-links wheels zhuanbao
+PY=$(command -v python{python} || true)
+if [ -z "$PY" ]; then
+    echo "没有找到 Python {python}：这个安装包是为 Python {python} 做的。请先安装 python{python} 和 python{python}-venv，或换用对应版本的安装包。" >&2
+    exit 1
+fi
+"$PY" -m venv "$HOME/.local/share/zhuanbao"
+"$HOME/.local/share/zhuanbao/bin/python" -m pip install --upgrade --no-index --find-links wheels zhuanbao
 mkdir -p "$HOME/.local/bin"
 ln -sf "$HOME/.local/share/zhuanbao/bin/zhuanbao" "$HOME/.local/bin/zhuanbao"
 echo "安装完成：$HOME/.local/bin/zhuanbao（如命令找不到，请把 ~/.local/bin 加入 PATH）"
@@ -66,12 +76,54 @@ GUIDE = """专报（zhuanbao）离线安装包：{platform}，Python {python}
 3. Windows：双击 install.bat。Linux（统信 UOS、麒麟）和 macOS：在终端运行 sh install.sh。
 4. 生成 PDF 和预览图还需要 LibreOffice（另行安装；内网可由信息化部门提供安装包）。
 
-安装不需要网络：pip install --no-index --find-links wheels zhuanbao
+安装不需要网络：pip install --upgrade --no-index --find-links wheels zhuanbao（装过旧版时即升级）
 """
 
 
 def dependencies() -> list[str]:
-    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+    """zhuanbao's runtime requirements, as pyproject.toml pins them (read without tomllib: Python 3.10 has none)."""
+    text = (ROOT / "pyproject.toml").read_text("utf-8")
+    block = re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M).group(1)
+    return re.findall(r'"([^"]+)"', block)
+
+
+# What pip's environment markers see on the office PC: pip download judges
+# them by the machine it runs on, so a Windows bundle made on Linux would leave
+# out colorama (Typer needs it on Windows only) and fail to install offline.
+TARGETS = {
+    "win_amd64": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "AMD64"},
+    "macosx_arm64": {"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix", "platform_machine": "arm64"},
+    "macosx_x86_64": {"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix",
+                      "platform_machine": "x86_64"},
+    "manylinux_x86_64": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+                         "platform_machine": "x86_64"},
+    "manylinux_aarch64": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+                          "platform_machine": "aarch64"},
+}  # fmt: skip
+
+
+def target_environment(platform: str, python: str) -> dict:
+    environment = dict(default_environment())
+    if platform != "native":
+        environment.update(TARGETS[platform], python_version=python, python_full_version=f"{python}.0",
+                           implementation_name="cpython", platform_python_implementation="CPython")  # fmt: skip
+    return environment
+
+
+def missing(wheels: Path, environment: dict) -> list[str]:
+    """Requirements of the wheels in ``wheels`` that apply on the target and that no wheel there meets."""
+    have, wanted = {}, []
+    for wheel in wheels.glob("*.whl"):
+        with zipfile.ZipFile(wheel) as archive:
+            name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+            metadata = archive.read(name).decode("utf-8")
+        have[canonicalize_name(re.search(r"^Name: (.+?)\s*$", metadata, re.M).group(1))] = wheel
+        for line in re.findall(r"^Requires-Dist: (.+)$", metadata, re.M):
+            requirement = Requirement(line.strip())
+            if requirement.marker is None or requirement.marker.evaluate({**environment, "extra": ""}):
+                wanted.append(requirement)
+    # without the marker: pip would judge it by this machine again and download nothing
+    return sorted({f"{r.name}{r.specifier}" for r in wanted if canonicalize_name(r.name) not in have})
 
 
 def make_bundle(output: Path, platform: str, python: str) -> Path:
@@ -87,6 +139,13 @@ def make_bundle(output: Path, platform: str, python: str) -> Path:
         for tag in PLATFORMS[platform]:
             download += ["--platform", tag]
     subprocess.run([*download, *dependencies()], check=True)
+    environment = target_environment(platform, python)
+    tried: set[str] = set()
+    while needed := missing(wheels, environment):  # what pip judged by this machine's markers, not the target's
+        if tried.issuperset(needed):
+            sys.exit(f"目标平台缺少这些软件包的安装包（wheel）：{'、'.join(needed)}")
+        tried.update(needed)
+        subprocess.run([*download, *needed], check=True)
     script = INSTALL_BAT if platform == "win_amd64" else INSTALL_SH
     name = "install.bat" if platform == "win_amd64" else "install.sh"
     newline = "\r\n" if platform == "win_amd64" else "\n"

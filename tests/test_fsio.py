@@ -199,3 +199,36 @@ def test_a_pdf_open_in_a_reader_is_named_as_such(tmp_path, word_holds):
     with pytest.raises(HeldOpenError, match="PDF 阅读器"):
         fsio.write_atomic(pdf, b"%PDF new")
     assert pdf.read_bytes() == b"%PDF old" and [p.name for p in tmp_path.iterdir()] == ["专报.pdf"]
+
+
+def test_a_read_only_document_is_not_taken_for_one_open_in_word(series, tmp_path, word_holds):
+    # Windows gives the same errno 13 for both; a copy out of the archive keeps its read-only mark
+    from zhuanbao.diagnostics import HeldOpenError, OutputError
+
+    out = tmp_path / "out"
+    root = series()
+    [built] = run(root, out).built
+    built.path.chmod(0o444)
+    word_holds.add(built.path)  # Windows refuses the write-open of a read-only file too
+    with pytest.raises(OutputError) as caught:
+        run(root, out, changed=False)
+    assert not isinstance(caught.value, HeldOpenError)  # watch must not wait for a Word that is not there
+    assert "只读" in caught.value.message and "属性" in caught.value.hint
+
+
+def test_a_pdf_open_in_a_reader_after_the_document_was_updated_says_so(tmp_path, word_holds, monkeypatch):
+    import zhuanbao.export as export
+    from zhuanbao.diagnostics import HeldOpenError
+
+    fake = tmp_path / "soffice"
+    fake.write_text('#!/bin/sh\nfor a; do last=$a; done\nout=""\nwhile [ $# -gt 0 ]; do [ "$1" = --outdir ] && out=$2; shift; done\n'
+                    'printf "%%PDF-1.4 new" > "$out/$(basename "$last" .docx).pdf"\n', "utf-8")  # fmt: skip
+    fake.chmod(0o755)
+    monkeypatch.setattr(export, "find_soffice", lambda: str(fake))
+    docx = tmp_path / "专报.docx"
+    docx.write_bytes(b"PK")
+    (tmp_path / "专报.pdf").write_bytes(b"%PDF old")
+    word_holds.add(tmp_path / "专报.pdf")
+    with pytest.raises(HeldOpenError) as caught:
+        export.to_pdf(docx)
+    assert "PDF 阅读器" in caught.value.message and "Word 文档已经更新，只有 PDF 没有更新" in caught.value.hint

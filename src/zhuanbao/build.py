@@ -50,7 +50,7 @@ class BuildResult:
             "unstarted": [folder.name for folder in self.unstarted],
             "pdf": [str(p) for p in self.pdfs],
             "failed": [{"file": str(d.path) if d.path else None, "line": d.line, "column": d.column,
-                        "message": d.message} for d in self.failed],  # fmt: skip
+                        "message": d.message, "hint": d.hint} for d in self.failed],  # fmt: skip
         }
 
 

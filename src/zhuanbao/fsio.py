@@ -99,6 +99,18 @@ def held_open(exc: OSError) -> bool:
     )
 
 
+def read_only(path: Path) -> bool:
+    """A file marked read-only (Windows' attribute, or no write permission at all)."""
+    import stat
+
+    try:
+        info = path.stat()
+    except OSError:
+        return False
+    attributes = getattr(info, "st_file_attributes", 0)
+    return bool(attributes & getattr(stat, "FILE_ATTRIBUTE_READONLY", 1)) or not info.st_mode & 0o222
+
+
 def refuse_held_open(paths: list[Path]) -> None:
     """Refuse, before anything is replaced, documents open in Word or WPS.
 
@@ -109,14 +121,17 @@ def refuse_held_open(paths: list[Path]) -> None:
     """
     if not WINDOWS:
         return
-    held = []
+    held: list[OutputError] = []
     for path in paths:
         try:
             os.close(os.open(path, os.O_RDWR))
         except FileNotFoundError:
             pass
         except OSError as exc:
-            if held_open(exc):
+            if read_only(path):  # the same errno 13 on Windows: a document copied out of the archive, say
+                held.append(OutputError("这份文件设成了只读，无法替换", path,
+                                        hint="在文件上点右键 →“属性”，取消“只读”后再生成；本次没有替换任何文件。"))  # fmt: skip
+            elif held_open(exc):
                 held.append(_held(path))
     if held:
         from .diagnostics import raise_all
@@ -296,9 +311,13 @@ def _busy(folder: Path, hint: str) -> BusyError:
 def _soft_locked(folder: Path, wait: float, hint: str):
     from filelock import SoftFileLock, Timeout
 
+    import warnings
+
     lock = SoftFileLock(str(folder / (LOCK_FILE + ".soft")))
     try:
-        lock.acquire(timeout=max(wait, 0.0), poll_interval=0.2)
+        with warnings.catch_warnings():  # "only soft file lock is available": true, and said here in Chinese terms
+            warnings.simplefilter("ignore")
+            lock.acquire(timeout=max(wait, 0.0), poll_interval=0.2)
     except Timeout:
         raise _busy(folder, hint) from None
     try:

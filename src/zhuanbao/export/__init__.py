@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..diagnostics import OutputError, ToolMissingError
+from ..diagnostics import HeldOpenError, OutputError, ToolMissingError, os_reason
 from ..fsio import write_atomic
 from .soffice import decode_output, find_soffice, install_hint
 
@@ -60,8 +60,10 @@ def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path
             raise OutputError(f"LibreOffice 未能转换为 PDF（退出码 {result.returncode}）：{detail or '无输出'}", docx)
         try:  # a reader (or a printer queue) never sees half a PDF
             write_atomic(target, produced.read_bytes())
+        except HeldOpenError as exc:  # the .docx beside it is already new: say so
+            raise HeldOpenError(exc.message, target, hint="请关闭打开它的 PDF 阅读器后再生成；Word 文档已经更新，只有 PDF 没有更新。") from None
         except OSError as exc:
-            raise OutputError(f"无法写入 PDF：{exc.strerror or exc}", target) from None
+            raise OutputError(f"无法写入 PDF：{os_reason(exc)}", target) from None
     return target
 
 
