@@ -381,3 +381,25 @@ def test_fix_never_overwrites_what_the_editor_saved_while_check_ran(series, monk
     assert not [f for f in report.findings if f.fixed]
     assert any("又被保存过" in f.message and f.path == path for f in report.findings)
     assert [p.name for p in path.parent.iterdir()] == ["01-gaizao.md"]  # no temporary file left
+
+
+def test_a_table_new_carried_over_is_flagged_until_this_month_s_data_is_in(tmp_path):
+    import shutil
+
+    from zhuanbao.scaffold import new_issue
+
+    from .conftest import EXAMPLE
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    root = tmp_path / "content"
+    folder = new_issue(root, dt.date(2025, 10, 20))
+    (folder / "items/_示例04-工作简讯.md").rename(folder / "items/01.md")
+    stale = [(f.line, f.message) for f in check(root).findings if f.rule == "stale-table" and f.path.parent == folder]
+    assert len(stale) == 4  # two files as last month's, two as_of not later
+    assert any("与上一期（2025-09）的一样" in m for _, m in stale) and any("不晚于上一期" in m for _, m in stale)
+    csv = folder / "tables/民生实事目标.csv"
+    csv.write_bytes(csv.read_bytes().replace(b"\n", b"\r\n"))  # this month's figures (changed bytes)
+    text = (folder / "issue.yaml").read_text("utf-8").replace("as_of: 2025-08-31", "as_of: 2025-09-30")
+    (folder / "issue.yaml").write_text(text, "utf-8")
+    left = [f.message for f in check(root).findings if f.rule == "stale-table" and f.path.parent == folder]
+    assert left == ["表格文件“tables/区县进度.xlsx”与上一期（2025-09）的一样：还没有换成本期的数据？"]

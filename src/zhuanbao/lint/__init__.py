@@ -263,6 +263,36 @@ def check_sequence(checker: Checker, issue_dirs: list[Path], all_issues: list[Pa
         if date < p_date:
             line, col = doc.where(("date",))
             checker.add(path, line or 1, col or 1, "issue-date", f"日期 {date} 早于上一期的 {p_date}")
+        _stale_tables(checker, path, doc, ordered[index - 1], previous[3])
+
+
+def _stale_tables(checker: Checker, path: Path, doc, previous_dir: Path, previous_doc) -> None:
+    """A table ``new`` carried over and nobody replaced: last month's figures under this month's date."""
+    import datetime as dt
+
+    tables = doc.data.get("tables") if isinstance(doc.data, dict) else None
+    before = previous_doc.data.get("tables") if isinstance(previous_doc.data, dict) else None
+    if not isinstance(tables, list) or not isinstance(before, list):
+        return
+    earlier = {t.get("id"): t for t in before if isinstance(t, dict)}
+    for index, table in enumerate(tables):
+        if not isinstance(table, dict) or not isinstance(table.get("file"), str):
+            continue
+        old = earlier.get(table.get("id"), {})
+        line, col = doc.where(("tables", index, "file"))
+        mine, theirs = path.parent / table["file"], previous_dir / table["file"]
+        try:
+            same = mine.is_file() and theirs.is_file() and mine.read_bytes() == theirs.read_bytes()
+        except OSError:
+            same = False
+        if same:
+            checker.add(path, line or 1, col or 1, "stale-table",
+                        f"表格文件“{table['file']}”与上一期（{previous_dir.name}）的一样：还没有换成本期的数据？")  # fmt: skip
+        as_of, old_as_of = table.get("as_of"), old.get("as_of")
+        if isinstance(as_of, dt.date) and isinstance(old_as_of, dt.date) and as_of <= old_as_of:
+            line, col = doc.where(("tables", index, "as_of"))
+            checker.add(path, line or 1, col or 1, "stale-table",
+                        f"统计截止日期 {as_of} 不晚于上一期同一张表的 {old_as_of}：请改为本期的截止日期")  # fmt: skip
 
 
 def check(path: Path, fix: bool = False, now: dt.datetime | None = None, focus: Path | None = None) -> CheckReport:

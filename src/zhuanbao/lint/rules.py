@@ -57,6 +57,7 @@ RULES = {
         Rule("required-section", "规定每期必有的栏目没有稿件"),
         Rule("issue-number", "期号、总期号不接续上一期"),
         Rule("issue-date", "日期早于上一期"),
+        Rule("stale-table", "指标表还是上一期的：表格文件与上一期的一样，或统计截止日期不晚于上一期", "warning"),
     ]
 }
 
