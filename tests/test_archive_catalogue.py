@@ -338,3 +338,104 @@ def test_the_characters_snippets_take_as_they_are_fold_to_themselves():
     stable = re.compile(f"[{catalogue_module._STABLE}]")
     assert [hex(c) for c in range(0x30000) if stable.fullmatch(chr(c)) and catalogue_module.fold(chr(c)) != chr(c)] == []
     assert catalogue_module.fold("ＡＰＰ⼈①ß") == unicodedata.normalize("NFKC", "ＡＰＰ⼈①ß").casefold() == "app人1ss"
+
+
+# --- hostile input (issue 13): an items.json too deep, too large, or with a text no item can have ------------
+
+
+def _hostile_items(folder, how) -> None:
+    path = folder / "items.json"
+    if how == "nested":
+        path.write_text("[" * 100000 + "]" * 100000, "utf-8")
+    elif how == "oversized":  # valid JSON, larger than any items.json (layout.MANIFEST_LIMIT)
+        with open(path, "wb") as handle:
+            handle.write(b"[")
+            handle.write(b" " * (64 * 2**20))
+            handle.write(b"]")
+    else:
+        items = json.loads(path.read_text("utf-8"))
+        items[0]["text"] = ("x" if how == "long text" else "低") * 30_000_000  # 30 million characters
+        path.write_text(json.dumps(items, ensure_ascii=False), "utf-8")
+
+
+@pytest.mark.parametrize("how", ["nested", "oversized", "long text", "long chinese text"])
+def test_a_hostile_items_json_is_skipped_with_a_warning_and_the_rest_indexed(archived, tmp_path, how):
+    archive, july = archived  # July's items.json made hostile; August intact
+    _hostile_items(july, how)
+    items_json = str(july / "items.json")
+    (archive / "catalogue.sqlite").unlink()
+    reindexed = bounded("reindex", "-a", str(archive), seconds=120)
+    assert reindexed.returncode == 0 and "Traceback" not in reindexed.stderr, reindexed.stderr[-2000:]
+    assert "已重建目录：1 个版本。" in reindexed.stdout, reindexed.stdout
+    assert items_json in reindexed.stderr and "警告" in reindexed.stderr and "这一版未编入检索目录" in reindexed.stderr
+    assert "savepoint" not in reindexed.stderr
+    for args in (["search", "敬老院"], ["stats"], ["site", "-o", str(tmp_path / "site")]):
+        (archive / "catalogue.sqlite").unlink()  # each rebuilds it from the files, then answers from the rest
+        result = bounded(*args, "-a", str(archive), seconds=120)
+        assert result.returncode == 0 and "Traceback" not in result.stderr, (args, result.stderr[-2000:])
+        assert items_json in result.stderr, (args, result.stderr[-2000:])
+    assert "工作专报2025年第8期" in (tmp_path / "site" / "index.html").read_text("utf-8")
+
+
+def test_a_version_sqlite_runs_out_of_memory_on_is_skipped_and_the_rest_indexed(archived, monkeypatch):
+    """SQLite out of memory rolls the whole transaction back (issue 13: "no such savepoint: version"):
+    the rebuild starts again without that version, which is named in a warning."""
+    archive, july = archived
+
+    class Starved:  # the connection, but for the one item whose index tokens exhaust memory
+        def __init__(self, db):
+            self._db = db
+
+        def __getattr__(self, name):
+            return getattr(self._db, name)
+
+        def execute(self, sql, *args):
+            if sql.startswith("INSERT INTO items_fts") and "敬老" in str(args):
+                self._db.execute("ROLLBACK")  # as SQLite does on SQLITE_NOMEM
+                raise MemoryError
+            return self._db.execute(sql, *args)
+
+    real_connect = Catalogue._connect
+    monkeypatch.setattr(Catalogue, "_connect", staticmethod(lambda path: Starved(real_connect(path))))
+    august = archive / "content" / "2025-08" / "v1"
+    with Catalogue(archive) as catalogue:
+        assert catalogue.rebuild() == 1
+        assert [w.path for w in catalogue.warnings] == [august / "items.json"]
+        assert "内存不足" in catalogue.warnings[0].message
+        assert {i["folder"] for i in catalogue.issues()} == {"2025-07"}
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (sqlite3.OperationalError("attempt to write a readonly database"), "检索目录是只读的"),
+        (sqlite3.OperationalError("disk I/O error"), "读写磁盘时出错"),
+        (sqlite3.OperationalError("database or disk is full"), "磁盘空间不足"),
+        (sqlite3.OperationalError("unable to open database file"), "无法打开检索目录的文件"),
+        (sqlite3.OperationalError("database table is locked"), "检索目录正被另一个程序使用"),
+        (sqlite3.OperationalError("no such savepoint: version"), "SQLite 报告的错误：no such savepoint: version"),
+    ],
+)
+def test_sqlite_errors_are_said_in_chinese(error, reason, tmp_path):
+    assert catalogue_module.sqlite_reason(error).startswith(reason)
+    if "正被另一个程序使用" not in reason:  # a lock is waited for, then a BusyError
+        converted = catalogue_module._sqlite_error(error, tmp_path / "catalogue.sqlite")
+        assert isinstance(converted, catalogue_module.OutputError) and reason in converted.message
+
+
+def _read_only(monkeypatch):
+    """The catalogue as an account without write permission opens it (chmod does not stop root, as CI runs)."""
+    from zhuanbao.archive.layout import sqlite_uri
+
+    def connect(path):
+        return sqlite3.connect(sqlite_uri(path.resolve()), uri=True, timeout=1, isolation_level=None)
+
+    monkeypatch.setattr(Catalogue, "_connect", staticmethod(connect))
+
+
+def test_reindex_of_a_read_only_catalogue_says_so_in_chinese(archived, monkeypatch):
+    archive, _ = archived
+    _read_only(monkeypatch)
+    result = runner.invoke(app, ["reindex", "-a", str(archive)])
+    assert result.exit_code == 2 and "无法读写检索目录：检索目录是只读的" in result.output, result.output
+    assert "readonly" not in result.output and "Traceback" not in result.output

@@ -337,3 +337,76 @@ def test_a_leftover_is_cleaned_only_when_older_than_the_lock(tmp_path):
     recover(home.parent, since=(home / ".publish-new").stat().st_mtime)
     assert not (home / ".publish-old").exists() and (home / ".publish-new").is_dir()
     assert [p.path.name for p in verify(archive).problems] == [".publish-new"]
+
+
+# --- hostile input (issue 13): a read-only catalogue, damaged files of other versions ---------------------
+
+
+def test_a_read_only_catalogue_is_a_warning_in_chinese(tmp_path, monkeypatch):
+    import sqlite3
+
+    from zhuanbao.archive.layout import sqlite_uri
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+
+    def read_only(path):  # as an account without write permission opens it (chmod does not stop root)
+        return sqlite3.connect(sqlite_uri(path.resolve()), uri=True, timeout=1, isolation_level=None)
+
+    monkeypatch.setattr(Catalogue, "_connect", staticmethod(read_only))
+    published = publish(tmp_path / "content" / "2025-08", archive, pdf=False)
+    [warning] = published.warnings
+    assert "已发布，但检索目录没有更新（无法读写检索目录：检索目录是只读的" in warning.message, warning.message
+    assert "readonly" not in warning.message and "database" not in warning.message
+
+
+def test_a_raw_sqlite_error_in_the_catalogue_step_is_said_in_chinese(tmp_path, monkeypatch):
+    import sqlite3
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    publish(tmp_path / "content" / "2025-07", archive, pdf=False)
+
+    def full(self, folder):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(Catalogue, "add_version", full)
+    [warning] = publish(tmp_path / "content" / "2025-08", archive, pdf=False).warnings
+    assert "已发布，但检索目录没有更新（磁盘空间不足" in warning.message and "disk" not in warning.message
+
+
+def _publish_bounded(issue, archive, memory_mb=512):
+    """``publish`` in a process of its own under conftest's memory limit, without a PDF (LibreOffice
+    does not start under that limit, and is not what is tested)."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
+
+    script = "import sys; from pathlib import Path; from zhuanbao.services import publish; " \
+             "published = publish(Path(sys.argv[1]), Path(sys.argv[2]), pdf=False); " \
+             "print(*published.warnings, sep='\\n', file=sys.stderr)"  # fmt: skip
+    return subprocess.run([sys.executable, "-c", script, str(issue), str(archive)], capture_output=True, text=True,
+                          preexec_fn=limit, timeout=300)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["items.json", "manifest.json"])
+def test_a_hostile_file_of_another_version_does_not_stop_a_publish(tmp_path, name):
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    archive = tmp_path / "archive"
+    july = publish(tmp_path / "content" / "2025-07", archive, pdf=False).folder
+    (july / name).chmod(0o644)
+    with open(july / name, "wb") as handle:  # a manifest far larger than any; items.json nested deeply
+        handle.write(b" " * (300 * 2**20) if name == "manifest.json" else b"[" * 100000 + b"]" * 100000)
+    (archive / "catalogue.sqlite").unlink()  # the publish rebuilds it from the files: July's among them
+    result = _publish_bounded(tmp_path / "content" / "2025-08", archive)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert (archive / "content" / "2025-08" / "current").read_text("utf-8") == "v1\n"
+    # July is left out of the catalogue, named in a warning in Chinese; August is in it
+    assert str(july / name) in result.stderr and "这一版未编入检索目录" in result.stderr, result.stderr[-2000:]
+    assert "recursion" not in result.stderr and "没有更新" not in result.stderr, result.stderr[-2000:]
+    with Catalogue(archive) as catalogue:
+        assert {i["folder"] for i in catalogue.issues()} == {"2025-08"}

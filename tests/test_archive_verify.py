@@ -232,3 +232,117 @@ def test_verify_reports_one_issue_in_two_folders(tmp_path):
     assert [p.message for p in verify(tmp_path / "archive").problems if twin in p.path.parents] == [
         "清单中的期文件夹“2025-07”与归档位置（2025-007）不符（清单被改动过？）",  # a copied folder is no version
         "检索目录中没有这一版，检索和统计找不到它（运行 zhuanbao reindex 可重建）"]
+
+
+# --- hostile input (issue 13): forged fields of catalogue rows, items.json that cannot be read ----------
+
+
+def _forge(archive, *statements):
+    import sqlite3
+
+    with sqlite3.connect(archive / "catalogue.sqlite") as db:
+        for statement in statements:
+            db.execute(statement)
+    db.close()
+
+
+_JULY = "(SELECT id FROM issues WHERE folder='2025-07')"
+_FIRST_ITEM = f"(SELECT id FROM items WHERE issue_id={_JULY} ORDER BY position LIMIT 1)"
+
+
+@pytest.mark.parametrize(
+    ("statement", "fragments"),
+    [
+        (f"UPDATE issues SET series='伪造专报' WHERE id={_JULY}", ["刊物名（series）", "“伪造专报”", "“工作专报”"]),
+        (f"UPDATE issues SET name='伪造期名' WHERE id={_JULY}", ["期名（name）", "“伪造期名”", "“工作专报2025年第7期”"]),
+        (f"UPDATE issues SET year=2099 WHERE id={_JULY}", ["年份（year）", "“2099”", "“2025”"]),
+        (f"UPDATE issues SET number=99 WHERE id={_JULY}", ["期号（number）", "“99”", "“7”"]),
+        (f"UPDATE issues SET total=1 WHERE id={_JULY}", ["总期号（total）", "“1”", "“31”"]),
+        (f"UPDATE issues SET date='2099-01-01' WHERE id={_JULY}", ["日期（date）", "“2099-01-01”", "“2025-07-24”"]),
+        (f"UPDATE issues SET documents='[\"伪造.docx\"]' WHERE id={_JULY}", ["文档（documents）", "伪造.docx"]),
+        (f"UPDATE issues SET documents=NULL WHERE id={_JULY}", ["文档（documents）", "“（空）”"]),
+        (f"UPDATE items SET section='伪造栏目' WHERE id={_FIRST_ITEM}", ["第 1 篇稿件的栏目（section）", "“伪造栏目”"]),
+        (f"UPDATE items SET title='伪造标题' WHERE id={_FIRST_ITEM}", ["第 1 篇稿件的标题（title）", "“伪造标题”"]),
+        (f"UPDATE items SET source='伪造单位' WHERE id={_FIRST_ITEM}", ["第 1 篇稿件的供稿单位（source）", "“伪造单位”"]),
+        (f"UPDATE items SET text='伪造正文' WHERE id={_FIRST_ITEM}", ["第 1 篇稿件的正文（text）", "“伪造正文”"]),
+        (f"UPDATE items SET file='x.md' WHERE id={_FIRST_ITEM}", ["第 1 篇稿件的稿件文件（file）", "“x.md”"]),
+        (f"UPDATE items SET folded_source='伪造单位' WHERE id={_FIRST_ITEM}",
+         ["第 1 篇稿件的检索用供稿单位（folded_source）"]),
+        (f"UPDATE items SET folded_text='伪造正文' WHERE id={_FIRST_ITEM}", ["第 1 篇稿件的检索用正文（folded_text）"]),
+        (f"UPDATE items SET folded_title='伪造' WHERE id={_FIRST_ITEM}", ["第 1 篇稿件的检索用标题（folded_title）"]),
+        (f"UPDATE items SET position=99 WHERE id={_FIRST_ITEM}", ["稿件的顺序"]),
+        (f"UPDATE items_fts SET text='伪造 造正 正文' WHERE rowid={_FIRST_ITEM}", ["第 1 篇稿件的全文索引（items_fts.text）"]),
+        (f"DELETE FROM items_fts WHERE rowid={_FIRST_ITEM}", ["第 1 篇稿件不在全文索引（items_fts）中"]),
+        (f"DELETE FROM items WHERE id={_FIRST_ITEM}", ["有 ", "篇稿件，items.json 中有 "]),
+        (f"INSERT INTO items (issue_id, position, section, title, source, text, file) VALUES ({_JULY}, 99, '工作简讯',"
+         " '伪造的稿件', '伪造单位', '伪造正文', 'x.md')", ["篇稿件，items.json 中有 "]),
+    ],
+)
+def test_verify_reports_each_forged_field_of_a_catalogue_row(archived, statement, fragments):
+    # search, 供稿统计 and the site print what the rows say: a row edited by hand misinforms them all
+    archive, _ = archived
+    _forge(archive, statement)
+    before = (archive / "catalogue.sqlite").read_bytes()
+    problems = verify(archive).problems
+    assert len(problems) == 1, problems
+    [problem] = problems
+    assert problem.path == archive / "catalogue.sqlite", problem
+    assert "工作专报2025年第7期第1版" in problem.message and "运行 zhuanbao reindex 可重建" in problem.message
+    for fragment in fragments:
+        assert fragment in problem.message, (fragment, problem.message)
+    assert (archive / "catalogue.sqlite").read_bytes() == before  # verify is read-only
+    result = runner.invoke(app, ["verify", "-a", str(archive)])
+    assert result.exit_code == 1 and "catalogue.sqlite" in result.output and "Traceback" not in result.output
+
+
+def test_verify_reports_the_testers_forgery_field_by_field(archived):
+    # issue 13, as the tester did it: `verify` said all consistent while stats and site printed the forgery
+    archive, _ = archived
+    _forge(archive, "UPDATE items SET title='伪造标题', source='伪造单位' WHERE id=1",
+           "UPDATE issues SET name='伪造期名', date='2099-01-01' WHERE id=1")  # fmt: skip
+    messages = [p.message for p in verify(archive).problems]
+    assert len(messages) == 4, messages
+    for field in ("标题（title）", "供稿单位（source）", "期名（name）", "日期（date）"):
+        assert sum(field in m for m in messages) == 1, (field, messages)
+    result = runner.invoke(app, ["verify", "-a", str(archive)])
+    assert result.exit_code == 1 and "全部一致" not in result.output
+
+
+def _items_json(folder, data: bytes) -> None:
+    """Replace a version's items.json, and its checksum in the manifest: only reading it can find it damaged."""
+    import hashlib
+
+    (folder / "items.json").write_bytes(data)
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    manifest["files"]["items.json"] = hashlib.sha256(data).hexdigest()
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+
+
+def _long_text(folder) -> bytes:
+    items = json.loads((folder / "items.json").read_text("utf-8"))
+    items[0]["text"] = "x" * 30_000_000
+    return json.dumps(items).encode()
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda f: b"[" * 100000 + b"]" * 100000, "稿件文件无法读取"),
+        (lambda f: b"[" + b" " * (64 * 2**20) + b"]", "稿件文件无法读取"),
+        (lambda f: b"\xff\xfe[]", "稿件文件无法读取"),
+        (lambda f: b'{"a": 1}', "稿件文件格式不对"),
+        (_long_text, "第 1 篇的 text 太长（30000000 个字符"),
+    ],
+    ids=["nested", "oversized", "not-utf-8", "not-a-list", "long-text"],
+)
+def test_verify_reports_an_items_json_the_catalogue_cannot_read(archived, make, fragment):
+    from .conftest import bounded
+
+    archive, folder = archived
+    _items_json(folder, make(folder))
+    problems = verify(archive).problems
+    assert [p.path for p in problems] == [folder / "items.json"], problems
+    assert fragment in problems[0].message and "检索和统计找不到它" in problems[0].message, problems
+    result = bounded("verify", "-a", str(archive))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert str(folder / "items.json") in result.stdout + result.stderr

@@ -18,13 +18,20 @@ shared: a ``search`` may read while a ``publish`` writes, so a busy file is
 waited for (:data:`BUSY_TIMEOUT`) and never taken for a damaged one; only a
 file SQLite reports as not a database or malformed is deleted and rebuilt.
 A version whose manifest or items.json is damaged is left out with a
-warning naming the file (:attr:`Catalogue.warnings`), and the rest is indexed.
+warning naming the file (:attr:`Catalogue.warnings`), and the rest is indexed:
+both are read as untrusted (:func:`read_json`: at most
+:data:`layout.MANIFEST_LIMIT` bytes, nesting and memory exhaustion caught), and
+no text of an item may be longer than any file the build reads
+(:data:`MAX_ITEM_CHARS`). What the catalogue holds of a version is defined
+once (:func:`read_version`, :func:`issue_row`, :func:`item_row`,
+:func:`index_row`), for ``reindex`` to write and ``verify`` to compare.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import sqlite3
 import unicodedata
@@ -36,7 +43,8 @@ from typing import TypeVar
 
 from ..cn import cn_month
 from ..diagnostics import BusyError, ContentError, Diagnostic, OutputError, UserError, os_reason
-from .layout import CATALOGUE, ITEMS, MANIFEST, SOURCES, is_current, read_manifest, versions
+from ..load.text import MAX_TEXT_BYTES
+from .layout import CATALOGUE, ITEMS, MANIFEST, MANIFEST_LIMIT, SOURCES, is_current, versions
 
 #: bumped whenever the tables change: a catalogue made by another version is rebuilt from the files
 SCHEMA_VERSION = 2
@@ -68,6 +76,10 @@ MAX_QUERY_CHARS = 500
 #: the years a --year may name (the archive's bulletins are dated; 3000 is a slip)
 YEAR_RANGE = (1900, 2100)
 
+#: characters in one field of an item (its text, title …): no file the build reads is longer
+#: (load/text.py MAX_TEXT_BYTES), so a longer one was not published, and would exhaust memory
+MAX_ITEM_CHARS = MAX_TEXT_BYTES
+
 _BUSY = {"SQLITE_BUSY", "SQLITE_LOCKED"}
 _DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
 
@@ -84,8 +96,14 @@ def fold(text: str) -> str:
 _WORD = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+(?:[.%][0-9]+)*")
 
 
+_PAIR_CHUNK = 1 << 16  # characters of a long run turned into pairs at a time
+
+
 def pairs(text: str) -> str:
-    """Text as index tokens: CJK runs as overlapping pairs, Latin words whole."""
+    """Text as index tokens: CJK runs as overlapping pairs, Latin words whole.
+
+    A long run is cut into pairs a chunk at a time, so the memory it takes is
+    that of the result, not of a list of millions of two-character strings."""
     tokens: list[str] = []
     for match in _WORD.finditer(text):
         run = match.group(0)
@@ -93,8 +111,12 @@ def pairs(text: str) -> str:
             tokens.append(run.lower())
         elif len(run) == 1:
             tokens.append(run)
-        else:
+        elif len(run) <= _PAIR_CHUNK:
             tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+        else:
+            for start in range(0, len(run) - 1, _PAIR_CHUNK):
+                piece = run[start : start + _PAIR_CHUNK + 1]
+                tokens.append(" ".join(piece[i : i + 2] for i in range(len(piece) - 1)))
     return " ".join(tokens)
 
 
@@ -230,6 +252,31 @@ def _is_damaged(exc: sqlite3.Error) -> bool:
     return _code(exc) in _DAMAGED or "file is not a database" in message or "malformed" in message
 
 
+#: what SQLite's errors mean, in Chinese: (its error name, or a phrase of its English message; the reason)
+_REASONS = (
+    ("SQLITE_READONLY", "readonly", "检索目录是只读的（运行 zhuanbao 的账户没有写入权限？）"),
+    ("SQLITE_FULL", "database or disk is full", "磁盘空间不足"),
+    ("SQLITE_IOERR", "disk i/o error", "读写磁盘时出错（磁盘或共享文件夹有问题？）"),
+    ("SQLITE_CANTOPEN", "unable to open database file", "无法打开检索目录的文件（文件夹不存在，或没有权限？）"),
+    ("SQLITE_PERM", "access permission denied", "没有访问检索目录的权限"),
+    ("SQLITE_NOMEM", "out of memory", "内存不足"),
+    ("SQLITE_TOOBIG", "too big", "要存入的内容太大"),
+    ("SQLITE_BUSY", "is busy", "检索目录正被另一个程序使用"),
+    ("SQLITE_LOCKED", "is locked", "检索目录正被另一个程序使用"),
+    ("SQLITE_NOTADB", "not a database", "检索目录已损坏（不是 SQLite 文件）"),
+    ("SQLITE_CORRUPT", "malformed", "检索目录已损坏"),
+)
+
+
+def sqlite_reason(exc: sqlite3.Error) -> str:
+    """What went wrong, in Chinese: SQLite's English is shown only beside Chinese words, never alone."""
+    code, message = _code(exc), str(exc).lower()
+    for name, phrase, reason in _REASONS:
+        if code == name or code.startswith(name + "_") or phrase in message:
+            return reason
+    return f"SQLite 报告的错误：{exc}"
+
+
 def busy_error(path: Path) -> BusyError:
     return BusyError(
         f"检索目录正被另一个 zhuanbao（发布、重建目录或检索）使用，等了 {BUSY_TIMEOUT:g} 秒仍未结束",
@@ -245,7 +292,7 @@ def _sqlite_error(exc: sqlite3.Error, path: Path) -> Exception:
     if _is_damaged(exc):
         return OutputError("检索目录已损坏（运行 zhuanbao reindex 可重建）", path)
     if isinstance(exc, sqlite3.OperationalError):  # read-only file, full disk, I/O error
-        return OutputError(f"无法读写检索目录：{exc}", path)
+        return OutputError(f"无法读写检索目录：{sqlite_reason(exc)}", path)
     return exc
 
 
@@ -284,7 +331,7 @@ class Catalogue:
         try:  # transactions are ours (BEGIN IMMEDIATE … COMMIT), so a reader never has to upgrade a lock
             return sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
         except sqlite3.Error as exc:  # a folder of that name, an unreadable file
-            reason = "这里是一个文件夹" if path.is_dir() else str(exc)
+            reason = "这里是一个文件夹" if path.is_dir() else sqlite_reason(exc)
             raise OutputError(f"无法打开检索目录：{reason}", path) from None
 
     def _open(self) -> None:
@@ -350,7 +397,8 @@ class Catalogue:
     def _warn(self, error: UserError) -> None:
         for diagnostic in error.diagnostics:
             warning = diagnostic.at(severity="warning")
-            self.warnings.append(warning)
+            if warning not in self.warnings:  # a catalogue built on opening, then rebuilt: said once
+                self.warnings.append(warning)
 
     def add_version(self, folder: Path) -> None:
         """Index one published version from its own files (manifest and sources).
@@ -363,9 +411,8 @@ class Catalogue:
             return work()
 
     def _add(self, folder: Path) -> None:
-        manifest = _checked_manifest(folder)
-        items = _checked_items(folder, manifest["issue"])
-        key, issue_folder, version = manifest["series_key"], manifest["issue"], manifest["version"]
+        issue, items = read_version(self.archive, folder)
+        key, issue_folder, version = issue["series_key"], issue["folder"], issue["version"]
         try:
             current = is_current(folder)
         except (OSError, ValueError):  # a `current` that is not text: verify reports it
@@ -379,30 +426,34 @@ class Catalogue:
                 self._drop(old[0])
             if current:
                 self.db.execute("UPDATE issues SET current=0 WHERE series_key=? AND folder=?", (key, issue_folder))
+            columns = (*ISSUE_COLUMNS, "current")
             cursor = self.db.execute(
-                "INSERT INTO issues (series_key, series, folder, name, year, number, total, date, version, current,"
-                " path, documents) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (key, manifest["series"], issue_folder, manifest["name"], manifest["year"], manifest["number"],
-                 manifest["total"], manifest["date"], version, int(current),
-                 folder.relative_to(self.archive).as_posix(), json.dumps(manifest["documents"])),
-            )  # fmt: skip
+                f"INSERT INTO issues ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                (*(issue[column] for column in ISSUE_COLUMNS), int(current)),
+            )
             issue_id = cursor.lastrowid
             for position, item in enumerate(items):
-                title, text, source = fold(item["title"]), fold(item["text"]), fold(item["source"])
-                row = self.db.execute(
-                    "INSERT INTO items (issue_id, position, section, title, source, text, file, folded_title,"
-                    " folded_text, folded_source) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (issue_id, position, item["section"], item["title"], item["source"], item["text"], item["file"],
-                     title, text, source),
-                )  # fmt: skip
-                self.db.execute(
-                    "INSERT INTO items_fts (rowid, title, text) VALUES (?,?,?)", (row.lastrowid, pairs(title), pairs(text))
+                row = item_row(position, item)  # one item at a time: a long text is held once, not per item
+                columns = ("issue_id", *ITEM_COLUMNS)
+                cursor = self.db.execute(
+                    f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                    (issue_id, *(row[column] for column in ITEM_COLUMNS)),
                 )
+                index = index_row(row)
+                self.db.execute(f"INSERT INTO items_fts (rowid, {', '.join(INDEX_COLUMNS)}) VALUES (?,?,?)",
+                                (cursor.lastrowid, *(index[column] for column in INDEX_COLUMNS)))  # fmt: skip
+                del row, index
         except BaseException as exc:
+            if not self.db.in_transaction:  # SQLite rolled the whole transaction back (out of memory, full disk)
+                if isinstance(exc, MemoryError):
+                    raise _unusable(folder / ITEMS, "稿件太大，索引时内存不足", _TransactionLost) from None
+                raise
             self.db.execute("ROLLBACK TO version")
             self.db.execute("RELEASE version")
-            if isinstance(exc, (ValueError, OverflowError)):  # a value SQLite cannot store
+            if isinstance(exc, (ValueError, OverflowError, sqlite3.DataError)):  # a value SQLite cannot store
                 raise _unusable(folder / MANIFEST, "清单或稿件中有无法存入检索目录的值") from None
+            if isinstance(exc, MemoryError):
+                raise _unusable(folder / ITEMS, "稿件太大，索引时内存不足") from None
             raise
         self.db.execute("RELEASE version")
 
@@ -418,15 +469,37 @@ class Catalogue:
         return self._guarded(lambda: self._in_transaction(self._rebuild))
 
     def _rebuild(self) -> int:
+        """Within the transaction open. A version SQLite runs out of memory on loses the whole
+        transaction (SQLite rolls it back): the rebuild then begins again without that version."""
+        left_out: dict[Path, UserError] = {}
+        warnings = list(self.warnings)
+        while True:
+            self.warnings = list(warnings)
+            try:
+                return self._rebuild_without(left_out)
+            except _TransactionLost as lost:
+                if lost.folder is None or lost.folder in left_out:  # leaving it out again would not help
+                    raise
+                # the warning only: the exception's frames hold the version's items, whose memory is needed now
+                left_out[lost.folder] = UserError.of(lost.diagnostics)
+                self.db.execute("BEGIN IMMEDIATE")
+
+    def _rebuild_without(self, left_out: dict[Path, UserError]) -> int:
         for statement in (DROP + SCHEMA).split(";"):  # one by one: executescript would commit the transaction
             if statement.strip():
                 self.db.execute(statement)
         self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         indexed = 0
         for folder in versions(self.archive):
+            if folder in left_out:
+                self._warn(left_out[folder])
+                continue
             try:
                 self._add(folder)
                 indexed += 1
+            except _TransactionLost as lost:
+                lost.folder = folder
+                raise
             except UserError as exc:
                 self._warn(exc)
         return indexed
@@ -535,7 +608,7 @@ class Catalogue:
             issue = dict(zip(keys, row))
             try:
                 issue["documents"] = json.loads(issue["documents"])
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, RecursionError, MemoryError):  # edited by hand: [[[[…]]]] too
                 issue["documents"] = None
             issue["items"] = items
             out.append(issue)
@@ -582,20 +655,51 @@ def _is_int(value) -> bool:
 
 class VersionUnusable(ContentError, ValueError):
     """A version whose manifest or items.json the catalogue cannot take (also a
-    ValueError, as a manifest that is not JSON is to :func:`layout.read_manifest`)."""
+    ValueError, as a manifest that is not JSON is to :func:`layout.read_manifest`).
+    ``detail`` is what is wrong, without what the catalogue did about it."""
+
+    detail: str = ""
 
 
-def _unusable(path: Path, detail: str) -> VersionUnusable:
-    return VersionUnusable(f"{detail}，这一版未编入检索目录", path, hint="运行 zhuanbao verify 核对这一版的文件。")
+class _TransactionLost(VersionUnusable):
+    """Indexing a version cost the whole transaction (SQLite rolls it back when out of memory)."""
+
+    folder: Path | None = None
+
+
+def _unusable(path: Path, detail: str, kind: type[VersionUnusable] = VersionUnusable) -> VersionUnusable:
+    error = kind(f"{detail}，这一版未编入检索目录", path, hint="运行 zhuanbao verify 核对这一版的文件。")
+    error.detail = detail
+    return error
+
+
+def read_json(path: Path, limit: int = MANIFEST_LIMIT):
+    """An archive file's JSON (a manifest, an items.json), read as untrusted: ValueError when it
+    is larger than ``limit`` bytes, not UTF-8, not JSON, nested deeper than the parser goes or too
+    large to hold in memory; OSError when it cannot be read. (:func:`layout.read_manifest`'s
+    guard, with memory exhaustion caught too.)"""
+    with open(path, "rb") as handle:  # a manifest or items.json is megabytes at most
+        size = os.fstat(handle.fileno()).st_size  # read(limit + 1) would take ``limit`` bytes of memory at once
+        data = handle.read(min(size, limit) + 1)
+        if size < len(data) <= limit:  # grown since: read on, up to the limit
+            data += handle.read(limit + 1 - len(data))
+    if len(data) > limit:
+        raise ValueError(f"{path}: larger than {limit} bytes")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:  # [[[[…]]]] nested deeper than the parser goes
+        raise ValueError(f"{path}: nested too deeply") from None
+    except MemoryError:  # millions of tiny values: more objects than memory holds
+        raise ValueError(f"{path}: too large to hold in memory") from None
 
 
 def _checked_manifest(folder: Path) -> dict:
     """The fields of a version's manifest the catalogue records, checked; a ContentError naming it otherwise."""
     path = folder / MANIFEST
     try:
-        manifest = read_manifest(folder)
-    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON
-        raise _unusable(path, "清单无法读取（不是有效的 JSON）") from None
+        manifest = read_json(path)
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON, too large or too deep
+        raise _unusable(path, "清单无法读取（不是有效的 JSON，或大得不像清单）") from None
     if not isinstance(manifest, dict):
         raise _unusable(path, "清单格式不对（应是一个 JSON 对象）")
     problems = []
@@ -634,22 +738,67 @@ _ITEM_FIELDS = ("section", "title", "source", "text", "file")
 
 
 def _checked_items(folder: Path, issue_folder: str) -> list[dict]:
-    """A version's items (see :func:`_items`), each field text; a ContentError naming items.json otherwise."""
+    """A version's items (see :func:`_items`), each field text of at most :data:`MAX_ITEM_CHARS`
+    characters; a ContentError naming items.json otherwise."""
     path = folder / ITEMS
     try:
         items = _items(folder, issue_folder)
-    except (OSError, ValueError):
-        raise _unusable(path, "稿件文件无法读取（不是有效的 JSON）") from None
+    except (OSError, ValueError, RecursionError, MemoryError):  # (sources read by the loaders: RecursionError too)
+        raise _unusable(path, "稿件文件无法读取（不是有效的 JSON，或大得不像稿件文件）") from None
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise _unusable(path, "稿件文件格式不对（应是稿件的列表）")
     out = []
     for number, item in enumerate(items, start=1):
         checked = {key: "" if item.get(key) is None else item[key] for key in _ITEM_FIELDS}
+        for key, value in checked.items():  # before _is_text, which encodes the value
+            if isinstance(value, str) and len(value) > MAX_ITEM_CHARS:
+                raise _unusable(path, f"稿件文件格式不对：第 {number} 篇的 {key} 太长（{len(value)} 个字符，"
+                                      f"最多 {MAX_ITEM_CHARS} 个），不是发布时写下的")  # fmt: skip
         wrong = [key for key, value in checked.items() if not _is_text(value)]
         if wrong:
             raise _unusable(path, f"稿件文件格式不对：第 {number} 篇的 {'、'.join(wrong)} 应是文本")
         out.append(checked)
     return out
+
+
+# --- what the catalogue holds of a version: written by reindex and publish, compared by verify -------
+
+#: the columns of ``issues`` a version's files decide (``id`` is SQLite's, ``current`` the issue folder's)
+ISSUE_COLUMNS = ("series_key", "series", "folder", "name", "year", "number", "total", "date", "version", "path",
+                 "documents")  # fmt: skip
+#: the columns of ``items`` one item decides (``issue_id`` is its issue's row)
+ITEM_COLUMNS = ("position", "section", "title", "source", "text", "file", "folded_title", "folded_text",
+                "folded_source")  # fmt: skip
+#: the columns of ``items_fts`` (its rowid is the item's id)
+INDEX_COLUMNS = ("title", "text")
+
+
+def read_version(archive: Path, folder: Path) -> tuple[dict, list[dict]]:
+    """A version's ``issues`` row (:data:`ISSUE_COLUMNS`) and its items (each field text) from its own
+    files; VersionUnusable naming the manifest or items.json when the catalogue cannot take it."""
+    manifest = _checked_manifest(folder)
+    items = _checked_items(folder, manifest["issue"])
+    return issue_row(archive, folder, manifest), items
+
+
+def issue_row(archive: Path, folder: Path, manifest: dict) -> dict:
+    """The ``issues`` row of a version (but ``id`` and ``current``), from its checked manifest."""
+    same = ("name", "year", "number", "total", "date", "version")  # as the manifest names them
+    return {"series_key": manifest["series_key"], "series": manifest["series"], "folder": manifest["issue"],
+            **{key: manifest[key] for key in same}, "path": folder.relative_to(archive).as_posix(),
+            "documents": json.dumps(manifest["documents"])}  # fmt: skip
+
+
+def item_row(position: int, item: dict) -> dict:
+    """The ``items`` row of one checked item (but ``issue_id``): as printed, and folded for search."""
+    return {"position": position, **{key: item[key] for key in ("section", "title", "source", "text", "file")},
+            "folded_title": fold(item["title"]), "folded_text": fold(item["text"]),
+            "folded_source": fold(item["source"])}  # fmt: skip
+
+
+def index_row(row: dict) -> dict:
+    """The ``items_fts`` row of an ``items`` row (:func:`item_row`): its folded title and text as pairs."""
+    return {"title": pairs(row["folded_title"]), "text": pairs(row["folded_text"])}
 
 
 def _items(folder: Path, issue_folder: str) -> list[dict]:
@@ -664,7 +813,7 @@ def _items(folder: Path, issue_folder: str) -> list[dict]:
     from ..markdown import to_blocks
 
     if (folder / ITEMS).is_file():
-        return json.loads((folder / ITEMS).read_text("utf-8"))
+        return read_json(folder / ITEMS)
     out = []
     for path in item_files(folder / SOURCES / issue_folder / ITEMS_DIR):
         try:

@@ -52,6 +52,7 @@ from ..doctree import PrintedItem
 from ..fsio import LOCK_FILE, locked, usual_mode
 from ..load.content import SERIES_FILE
 from ..model import Edition
+from .catalogue import read_json
 from .layout import (
     CATALOGUE,
     CURRENT,
@@ -68,7 +69,6 @@ from .layout import (
     is_real_folder,
     issue_identity,
     normal_key,
-    read_manifest,
     sha256,
     version_number,
     version_numbers,
@@ -166,10 +166,10 @@ def _home_of(series_home: Path, edition: Edition) -> Path:
             if version_number(folder.name) is None:
                 continue
             try:
-                if issue_identity(read_manifest(folder)) == wanted:
+                if issue_identity(read_json(folder / MANIFEST)) == wanted:
                     return home
             except (OSError, ValueError):
-                continue  # a damaged manifest: verify reports it
+                continue  # a damaged manifest (too large or too deep too): verify reports it
     home = same_name or series_home / name
     if home.is_symlink():
         raise OutputError("归档中这一期的文件夹是一个链接，不会写入链接所指之处", home)
@@ -359,6 +359,7 @@ def _catalogue(archive: Path, series_home: Path, folder: Path | None = None) -> 
         from .catalogue import Catalogue
 
         with Catalogue(archive) as catalogue:
+            notes = list(catalogue.warnings)  # versions a catalogue rebuilt on opening left out (a damaged items.json)
             if folder is not None:
                 catalogue.add_version(folder)
             recorded = dict(catalogue.db.execute("SELECT path, current FROM issues").fetchall())
@@ -372,12 +373,28 @@ def _catalogue(archive: Path, series_home: Path, folder: Path | None = None) -> 
                     except (OSError, ValueError, KeyError, TypeError, AttributeError, sqlite3.IntegrityError):
                         continue  # a damaged manifest: verify reports it, reindex skips nothing silently
     except Exception as exc:  # noqa: BLE001 - derived data: the version is published whatever went wrong here
-        reason = exc.message if isinstance(exc, UserError) else os_reason(exc) if isinstance(exc, OSError) else str(exc)
         return [Diagnostic(
-            f"已发布，但检索目录没有更新（{reason}）；下次发布这一刊物时会补上，也可以运行 zhuanbao reindex 重建",
+            f"已发布，但检索目录没有更新（{_reason(exc)}）；下次发布这一刊物时会补上，也可以运行 zhuanbao reindex 重建",
             Location(archive / CATALOGUE), severity="warning", rule="publish",
         )]  # fmt: skip
-    return []
+    return notes
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong with the catalogue, in Chinese (SQLite's and Python's English never alone)."""
+    import sqlite3
+
+    from .catalogue import sqlite_reason
+
+    if isinstance(exc, UserError):
+        return exc.message
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    if isinstance(exc, sqlite3.Error):
+        return sqlite_reason(exc)
+    if isinstance(exc, MemoryError):
+        return "内存不足"
+    return f"程序内部错误：{type(exc).__name__}: {exc}"
 
 
 # --- cleaning up after a publish that was killed ---------------------------------------------------
@@ -524,8 +541,8 @@ def _refuse_another_series(series_home: Path, title: str) -> None:
     manifests = [v / MANIFEST for home in _folders(series_home) for v in _folders(home) if (v / MANIFEST).is_file()]
     for manifest in manifests[:1]:
         try:
-            other = json.loads(manifest.read_text("utf-8")).get("series")
-        except (OSError, ValueError, AttributeError, RecursionError):
+            other = read_json(manifest).get("series")
+        except (OSError, ValueError, AttributeError):  # damaged (too large or too deep too): verify reports it
             return
         if other and other != title:
             raise OutputError(

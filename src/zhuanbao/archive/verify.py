@@ -7,13 +7,18 @@ Nothing is taken on trust: a link anywhere in the archive's issue folders
 is reported, never followed (a file replaced by a link to a copy elsewhere
 would otherwise pass its checksum); a damaged manifest is reported and its
 version skipped; the catalogue is read read-only and each of its rows must
-be a version on disk saying what the row says; the same issue (series,
-year, number) in two folders is reported; and what a killed publish left
-(``.publish-*``) is reported until the next publish cleans it up.
+be a version on disk saying what the row says, field by field (every column
+of its ``issues`` row against the manifest, every item's row and full-text
+row against items.json: search, 供稿统计 and the site print them); an
+items.json the catalogue cannot read (too large, too deep, a text no item
+has) is reported; the same issue (series, year, number) in two folders is
+reported; and what a killed publish left (``.publish-*``) is reported until
+the next publish cleans it up.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from dataclasses import dataclass, field
@@ -21,17 +26,18 @@ from pathlib import Path
 
 from ..diagnostics import ContentError, Diagnostic, Location, UserError
 from ..load.content import ISSUE_FILE, SERIES_FILE
+from .catalogue import read_json
 from .layout import (
     CATALOGUE,
     CURRENT,
     CURRENT_LIMIT,
+    ITEMS,
     MANIFEST,
     PENDING,
     SOURCES,
     TEMPORARY,
     issue_identity,
     normal_key,
-    read_manifest,
     sha256,
     sqlite_uri,
     version_number,
@@ -72,6 +78,7 @@ class _Found:
     """What the walk over the archive saw, for the checks across versions."""
 
     manifests: dict[str, tuple[Path, dict]] = field(default_factory=dict)  # version path (posix, from the archive)
+    readable: set[str] = field(default_factory=set)  # versions whose files the catalogue can read, as published
     homes: dict[tuple, list[Path]] = field(default_factory=dict)  # (series, year, number) → issue folders
 
 
@@ -123,7 +130,13 @@ def _check_home(archive: Path, home: Path, report: VerifyReport, found: _Found) 
             report.checked += count
             problems += version_problems
             if data is not None:
-                found.manifests[entry.relative_to(archive).as_posix()] = (entry, data)
+                where = entry.relative_to(archive).as_posix()
+                found.manifests[where] = (entry, data)
+                if not any(_read_by_the_catalogue(entry, p.path) for p in version_problems):
+                    unreadable = _catalogue_reads(archive, entry)  # (a file changed since publishing: said already)
+                    problems += unreadable
+                    if not unreadable:
+                        found.readable.add(where)
                 identity = issue_identity(data) if not version_problems else None  # facts checked against sources
                 if identity is not None:
                     homes = found.homes.setdefault((normal_key(home.parent.name), *identity), [])
@@ -163,8 +176,8 @@ def _check_version(folder: Path) -> tuple[int, list[Diagnostic], dict | None]:
     if manifest_path.is_symlink():
         return 0, [_problem(manifest_path, f"清单被换成了一个链接（指向 {_link(manifest_path)}），无法核对这一版")], None
     try:
-        manifest = read_manifest(folder)
-    except (OSError, ValueError):
+        manifest = read_json(manifest_path)
+    except (OSError, ValueError):  # (too large, too deep or too many values for memory too)
         return 0, [_problem(manifest_path, "清单无法读取（不是有效的 JSON，或大得不像清单）")], None
     listed = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(listed, dict) or not all(isinstance(v, str) for v in listed.values()):
@@ -193,6 +206,27 @@ def _check_version(folder: Path) -> tuple[int, list[Diagnostic], dict | None]:
             facts = [f"无法与存档的稿件核对（{exc}）"]
         problems += [_problem(manifest_path, f"{message}（清单被改动过？）") for message in facts]
     return len(listed), problems, manifest
+
+
+def _read_by_the_catalogue(folder: Path, path: Path | None) -> bool:
+    """Whether ``path`` is a file the catalogue indexes a version from: its manifest, its
+    items.json, or (a version published before items.json) its sources."""
+    if path is None:
+        return True
+    if path in (folder / MANIFEST, folder / ITEMS):
+        return True
+    return not (folder / ITEMS).is_file() and (folder / SOURCES) in (path, *path.parents)
+
+
+def _catalogue_reads(archive: Path, folder: Path) -> list[Diagnostic]:
+    """The problem the catalogue would have indexing this version (reindex leaves it out with a warning)."""
+    from .catalogue import VersionUnusable, read_version
+
+    try:
+        read_version(archive, folder)
+    except VersionUnusable as exc:
+        return [_problem(exc.path or folder, f"{exc.detail}（运行 zhuanbao reindex 时这一版会被跳过，检索和统计找不到它）")]
+    return []
 
 
 def _walk(folder: Path, problems: list[Diagnostic]) -> tuple[dict[str, Path], set[str]]:
@@ -284,7 +318,7 @@ def _check_catalogue(archive: Path, found: _Found) -> list[Diagnostic]:
     A whole issue deleted leaves nothing but its rows behind to notice."""
     import sqlite3
 
-    from .catalogue import BUSY_TIMEOUT, busy_error, is_busy
+    from .catalogue import BUSY_TIMEOUT, SCHEMA_VERSION, busy_error, is_busy
 
     path = archive / CATALOGUE
     if path.is_symlink() or not path.exists():
@@ -296,16 +330,25 @@ def _check_catalogue(archive: Path, found: _Found) -> list[Diagnostic]:
     except sqlite3.Error:
         return [_problem(path, f"检索目录已损坏（{REINDEX}）")]
     try:
-        rows = db.execute("SELECT path, name, series_key, folder, version, current FROM issues").fetchall()
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            return []  # made by another version of zhuanbao: every reader rebuilds it from the files before use
+        rows = db.execute(f"SELECT id, {', '.join(_ROW)} FROM issues").fetchall()
+        return _check_rows(archive, found, db, path, rows)
     except sqlite3.Error as exc:
         if is_busy(exc):  # a publish writing it: wait, never call it damaged
             raise busy_error(path) from None
         return [_problem(path, f"检索目录已损坏（{REINDEX}）")]
     finally:
         db.close()
+
+
+_ROW = ("path", "name", "series_key", "folder", "version", "current")  # the columns that place a row
+
+
+def _check_rows(archive: Path, found: _Found, db, path: Path, rows: list) -> list[Diagnostic]:
     problems = []
     seen: set[str] = set()
-    for where, name, series_key, folder, version, current in sorted(rows, key=lambda r: str(r[0])):
+    for issue_id, where, name, series_key, folder, version, current in sorted(rows, key=lambda r: str(r[1])):
         where = str(where)
         if where in seen:
             problems.append(_problem(archive / where, f"检索目录中{name}的这一版有两条记录（{REINDEX}）"))
@@ -317,9 +360,12 @@ def _check_catalogue(archive: Path, found: _Found) -> list[Diagnostic]:
                         version_number(version_folder.name), int(_is_current(version_folder)))  # fmt: skip
             if (series_key, folder, version) != expected[:3]:
                 problems.append(_problem(version_folder, f"检索目录中{name}这一版的记录与归档不符（{REINDEX}）"))
-            elif current != expected[3]:
+                continue
+            if current != expected[3]:
                 wrong = "记作现行版本，但 current 指向别的版本" if current else "没有记作现行版本，但 current 指向它"
                 problems.append(_problem(version_folder, f"检索目录把{name}的这一版{wrong}（{REINDEX}）"))
+            if where in found.readable:  # (else its files are reported already)
+                problems += _check_fields(archive, version_folder, db, path, issue_id)
             continue
         parts = where.split("/")
         canonical = len(parts) == 3 and all(p and not p.startswith(".") for p in parts) and version_number(parts[2])
@@ -332,6 +378,85 @@ def _check_catalogue(archive: Path, found: _Found) -> list[Diagnostic]:
         if where not in seen:
             problems.append(_problem(version_folder, f"检索目录中没有这一版，检索和统计找不到它（{REINDEX}）"))
     return problems
+
+
+#: how a message names a column of the catalogue (the column's own name follows in brackets)
+_ISSUE_LABELS = {"series": "刊物名", "name": "期名", "year": "年份", "number": "期号", "total": "总期号", "date": "日期",
+                 "documents": "文档"}  # fmt: skip
+_ITEM_LABELS = {"section": "栏目", "title": "标题", "source": "供稿单位", "text": "正文", "file": "稿件文件",
+                "folded_title": "检索用标题", "folded_text": "检索用正文", "folded_source": "检索用供稿单位"}  # fmt: skip
+
+
+def _check_fields(archive: Path, folder: Path, db, path: Path, issue_id: int) -> list[Diagnostic]:
+    """Each field of a version's rows (issues, items, items_fts) against what reindex would write from
+    its manifest and items.json: a row edited by hand misinforms search, 供稿统计 and the site."""
+    from .catalogue import INDEX_COLUMNS, ITEM_COLUMNS, VersionUnusable, index_row, item_row, read_version
+
+    try:
+        issue, items = read_version(archive, folder)
+    except VersionUnusable:  # read when the archive was walked: changed since
+        return [_problem(folder, "这一版的文件在核对期间被改动了，请再运行一次 zhuanbao verify")]
+    who = f"{issue['name']}第{issue['version']}版"
+    problems = []
+
+    def differs(message: str) -> None:
+        problems.append(_problem(path, f"检索目录中{who}{message}（{REINDEX}）"))
+
+    row = db.execute(f"SELECT {', '.join(_ISSUE_LABELS)} FROM issues WHERE id=?", (issue_id,)).fetchone()
+    for column, got in zip(_ISSUE_LABELS, row):
+        expected = issue[column]
+        if column == "documents":
+            expected, got = json.loads(expected), _documents(got)
+            if got != expected:
+                shown = "、".join(got) if isinstance(got, list) else got
+                differs(f"的文档（documents）是“{_shown(shown)}”，清单 {MANIFEST} 中是“{_shown('、'.join(expected))}”")
+        elif not _same(got, expected):
+            differs(f"的{_ISSUE_LABELS[column]}（{column}）是“{_shown(got)}”，清单 {MANIFEST} 中是“{_shown(expected)}”")
+    source = f" {ITEMS} " if (folder / ITEMS).is_file() else "存档的稿件"  # (spaced around a file name)
+    rows = db.execute(f"SELECT id, {', '.join(ITEM_COLUMNS)} FROM items WHERE issue_id=? ORDER BY position, id",
+                      (issue_id,)).fetchall()  # fmt: skip
+    if len(rows) != len(items):
+        differs(f"有 {len(rows)} 篇稿件，{source.lstrip()}中有 {len(items)} 篇")
+        return problems
+    if [r[1] for r in rows] != list(range(len(items))):
+        differs(f"稿件的顺序（position）与{source}不符")
+        return problems
+    for position, (item_id, *got_row) in enumerate(rows):
+        expected_row = item_row(position, items[position])
+        number = f"第 {position + 1} 篇稿件"
+        for column, got in zip(ITEM_COLUMNS, got_row):
+            if column in _ITEM_LABELS and not _same(got, expected_row[column]):
+                differs(f"{number}的{_ITEM_LABELS[column]}（{column}）是“{_shown(got)}”，"
+                        f"{source.lstrip()}中是“{_shown(expected_row[column])}”")  # fmt: skip
+        index = db.execute(f"SELECT {', '.join(INDEX_COLUMNS)} FROM items_fts WHERE rowid=?", (item_id,)).fetchone()
+        if index is None:
+            differs(f"{number}不在全文索引（items_fts）中，检索找不到它")
+            continue
+        expected_index = index_row(expected_row)
+        for column, got in zip(INDEX_COLUMNS, index):
+            if not _same(got, expected_index[column]):
+                differs(f"{number}的全文索引（items_fts.{column}）与{source}不符")
+    return problems
+
+
+def _same(got, expected) -> bool:
+    return got == expected and type(got) is type(expected)
+
+
+def _documents(value):
+    """The documents column as the site reads it: a list when it is JSON, else the text as it is."""
+    try:
+        return json.loads(value)
+    except (TypeError, ValueError, RecursionError, MemoryError):
+        return value
+
+
+def _shown(value, width: int = 40) -> str:
+    """A value of the catalogue or the files, as a message shows it: shortened, NULL said."""
+    if value is None:
+        return "（空）"
+    text = str(value)
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def _is_current(version_folder: Path) -> bool:
