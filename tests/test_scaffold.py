@@ -224,7 +224,7 @@ def test_init_asks_at_a_terminal(tmp_path):
                                stdin=secondary, stdout=secondary, stderr=secondary)  # fmt: skip
     os.close(secondary)
     output = b""
-    answers = iter(["统计简报\r", "青山县统计局\r", "统计分析,经济运行\r", "10\r", "86\r"])
+    answers = iter(["统计简报\r", "青山县统计局\r", "统计分析,经济运行\r", "\r", "0\r", "²\r", "10\r", "86\r"])
     while True:
         try:
             chunk = os.read(main, 4096)
@@ -240,6 +240,7 @@ def test_init_asks_at_a_terminal(tmp_path):
     assert (series.title, series.issuer, series.sections) == ("统计简报", "青山县统计局", ["统计分析", "经济运行"])
     assert "total: 86" in (tmp_path / "县统计简报/2025-10/issue.yaml").read_text("utf-8")
     assert "编发单位".encode() in output
+    assert output.count("请输入 1 到 999 之间的整数".encode()) == 2  # 0 and ² asked again, nothing lost
 
 
 def test_init_example_copies_the_series_that_ships_with_zhuanbao(tmp_path):

@@ -9,6 +9,7 @@ without a traceback unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import sys
@@ -126,7 +127,7 @@ def build(
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF（放在 .docx 旁边）。")] = False,
     changed: Annotated[bool, typer.Option("--changed", help="只重新生成内容、模板或版本有变化的期。")] = False,
     json_out: Annotated[bool, typer.Option("--json", help="以 JSON 输出结果摘要（供定时任务使用）。")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", min=1, help="并行进程数，默认用全部 CPU。")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar="N", min=1, help="最多用几个进程并行生成；默认按 CPU 核数，只在确实更快时才并行。")] = None,
     wait: Annotated[float, typer.Option("--wait", metavar="秒", min=0, help="输出文件夹被另一个任务占用时最多等待的秒数。")] = 0,
 ) -> None:
     """生成 Word 文档：每期一个 .docx，如 工作专报2023年第8期.docx。
@@ -180,32 +181,49 @@ def init(
     if example:
         _execute(lambda: services.copy_example(folder), present.new_series)
         return
+    answers = _questions(folder, title, issuer, sections, program, number, total, date)
+    _execute(lambda: services.init_series(folder, *answers), present.new_series)
+
+
+def _questions(folder, title, issuer, sections, program, number, total, date) -> tuple:
+    """What init was not told, asked at a terminal (never when input is not one)."""
     asking = sys.stdin.isatty()
     title = title or _ask(asking, "刊名", folder.name, "--title")
     issuer = issuer or _ask(asking, "编发单位（如 青山县统计局）", None, "--issuer")
     sections = sections or _ask(asking, "栏目（按顺序，用逗号分开）", "工作动态,经验交流,基层信息", "--sections")
+    if program is None and asking:
+        program = _ask(asking, "与刊名同列的工作名称（没有可直接回车）", "", "--program") or None
     if number is None:
-        number = int(_ask(asking, "第一期的本年期号", "1", "--number", digits=True) or 1)
+        number = int(_ask(asking, "第一期的本年期号（1—999）", "1", "--number", low=1, high=999) or 1)
     if total is None and asking:
-        typed = _ask(asking, "第一期的总期号（没有可直接回车）", "", "--total", digits=True)
+        typed = _ask(asking, "第一期的总期号（没有可直接回车）", "", "--total", low=number)
         total = int(typed) if typed else None
+    if date is None and asking:
+        date = _ask(asking, "第一期的印发日期", dt.date.today().isoformat(), "--date") or None
     split = [name for name in re.split(r"[,，、;；\s]+", sections) if name]
-    _execute(lambda: services.init_series(folder, title, issuer, split, program, number, total, date), present.new_series)
+    return title, issuer, split, program, number, total, date
 
 
-def _ask(asking: bool, question: str, default: str | None, option: str, digits: bool = False) -> str:
-    """One answer typed at the terminal (never asked when input is not a terminal: a script gets an error)."""
+def _ask(asking: bool, question: str, default: str | None, option: str, low: int | None = None,
+         high: int | None = None) -> str:  # fmt: skip
+    """One answer typed at the terminal, asked again until it will do (never asked
+    when input is not a terminal: a script gets an error naming the option)."""
     if not asking:
         if default is None:
             _show(present.failure(ContentError(f"缺少 {option}", hint="在命令窗口中直接运行 zhuanbao init 文件夹 可逐项填写。")))
         return default or ""
     while True:
         answer = typer.prompt(question, default=default, show_default=bool(default)).strip()
-        if answer and (not digits or answer.isdigit()):
-            return answer
         if not answer and default is not None:
             return default
-        typer.echo("请输入数字。" if digits else "这一项不能为空。", err=True)
+        if low is None:
+            if answer:
+                return answer
+            typer.echo("这一项不能为空。", err=True)
+        elif answer.isascii() and answer.isdecimal() and low <= int(answer) <= (high or int(answer)):
+            return answer
+        else:
+            typer.echo(f"请输入 {low} 到 {high} 之间的整数。" if high else f"请输入不小于 {low} 的整数。", err=True)
 
 
 @app.command(short_help="把默认模板复制出来，供本刊修改。")
@@ -311,23 +329,43 @@ def site(
     _execute(lambda: services.site(archive, output), present.site)
 
 
-def output_streams() -> None:
-    """UTF-8 wherever output goes to a file or a pipe; never a crash on a console.
+@app.command(short_help="在浏览器中编辑本刊：本机网页（按 Ctrl+C 停止）。")
+def studio(
+    series: Annotated[Path, typer.Argument(metavar="刊物文件夹", help="含 series.yaml 的文件夹，默认当前文件夹。")] = Path("."),
+    port: Annotated[int | None, typer.Option("--port", metavar="端口", min=1, max=65535, help="端口号，默认自动选一个空闲的。")] = None,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器。")] = False,
+    host: Annotated[str, typer.Option("--host", metavar="地址", help="监听地址，默认 127.0.0.1（只有本机能访问）。")] = "127.0.0.1",
+) -> None:
+    """在浏览器中编辑：启动本机的编辑器网页并打开浏览器，可新建一期、编辑稿件、查看检查结果。按 Ctrl+C 停止。"""
+    from ..studio.server import open_studio  # starlette and uvicorn load only for this command: build and check stay fast
 
-    On Chinese Windows a redirected stdout is cp936: ``--json`` read by a
-    scheduler, or ``search > 结果.txt``, would be GBK, and an emoji in an item
-    would end the run with UnicodeEncodeError. What goes to a file or pipe is
-    UTF-8 (unless PYTHONIOENCODING says otherwise); a console keeps its own
-    encoding and shows a character it has no glyph for as "?".
+    def serve(opened) -> present.Shown:
+        _show(present.Shown(out=[f"专报编辑器已启动：{opened.address}", "（在浏览器中打开上面的完整地址；按 Ctrl+C 停止。）"],
+                            err=opened.notes, err_first=True))  # fmt: skip
+        opened.run(open_browser=not no_browser)  # the pages call the use cases (services.py)
+        return present.Shown(out=["编辑器已停止。"])
+
+    _execute(lambda: open_studio(series, host, port), serve)
+
+
+def output_streams(machine: bool = False) -> None:
+    """Output that never crashes on a character, and UTF-8 where a program reads it.
+
+    ``--json`` is read by a scheduler or a script: UTF-8 always, whatever the
+    system's code page. What people read keeps the system's encoding, because
+    PowerShell 5.1 (Windows 10/11's own) decodes a redirected program's output
+    in it: ``search 就业 > 结果.txt`` in UTF-8 would be mojibake there. Either
+    way a character the encoding lacks (an emoji in an item, on cp936) is
+    shown as "?" instead of ending the run with UnicodeEncodeError.
     """
     for stream in (sys.stdout, sys.stderr):
         if not hasattr(stream, "reconfigure"):
             continue
         try:
-            if stream.isatty():
+            if machine and stream is sys.stdout and not stream.isatty():
+                stream.reconfigure(encoding="utf-8", errors="strict")
+            else:
                 stream.reconfigure(errors="replace")
-            elif not os.environ.get("PYTHONIOENCODING"):
-                stream.reconfigure(encoding="utf-8", errors="replace")
         except (OSError, ValueError):
             pass  # a closed or detached stream: nothing is written to it anyway
 
@@ -337,8 +375,8 @@ def main() -> None:
     # pydantic scans every installed package's entry points for plugins on the
     # first model; zhuanbao uses none, and the scan costs ~20 ms of start-up.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    output_streams()
     args = sys.argv[1:]
+    output_streams(machine="--json" in args)
     if not args or any(a in ("-h", "--help") for a in args):
         zh.install_help_panels()
     command = typer.main.get_command(app)

@@ -1,0 +1,144 @@
+"""An item file as the edit form sees it, and the file a saved form becomes.
+
+The form shows three front-matter keys (section, title, source) and the body.
+Saving rewrites only the lines of those keys and the body: every other key,
+comment and blank line of the front matter stays byte for byte, a key whose
+value did not change is not touched at all, and the file keeps its encoding
+(GBK stays GBK) and its line ends (CRLF stays CRLF). The form carries the
+sha256 of the bytes it was made from; a save over other bytes is refused
+(:class:`Stale`), so what another editor or the CLI saved meanwhile is never
+silently overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+
+from ..diagnostics import ContentError, Diagnostic, Location, UserError
+from ..fsio import FileChanged, replace_if_unchanged
+from ..load.frontmatter import front_matter_end, split_front_matter
+from ..load.text import clean, decode, encode_like
+
+FIELDS = ("section", "title", "source")  # the keys the form shows, in the order new ones are added
+
+
+class ItemForm(NamedTuple):
+    """What the edit form shows: the three fields, the body, and the digest of the file they came from."""
+
+    section: str
+    title: str
+    source: str
+    body: str
+    sha256: str
+    problem: UserError | None = None  # front matter that cannot be read: the form shows the raw text instead
+
+
+class Stale(Exception):
+    """The file is not the one the form was loaded from: someone saved it meanwhile."""
+
+    def __init__(self, disk_text: str, disk_sha: str) -> None:
+        super().__init__("stale")
+        self.disk_text = disk_text
+        self.disk_sha = disk_sha
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_form(path: Path) -> ItemForm:
+    data = path.read_bytes()
+    text = clean(decode(data, path))
+    try:
+        source = split_front_matter(text, path)
+    except UserError as exc:
+        return ItemForm("", "", "", text, digest(data), exc)
+    meta = source.meta.data
+    value = lambda key: "" if meta.get(key) is None else str(meta.get(key))  # noqa: E731
+    return ItemForm(value("section"), value("title"), value("source"), source.body.strip("\n"), digest(data))
+
+
+def _dumped(key: str, value: str) -> str:
+    """``key: value`` as YAML writes it (quoted when the value would read as something else: yes, 123, a: b)."""
+    return yaml.safe_dump({key: value}, allow_unicode=True, width=10**6, sort_keys=False).rstrip("\n")
+
+
+def _key_span(lines: list[str], key: str) -> tuple[int, int] | None:
+    """The lines [start, end) a top-level key's value takes (its own and the indented ones after it)."""
+    pattern = re.compile(rf"^{re.escape(key)}\s*:")
+    for start, line in enumerate(lines):
+        if pattern.match(line):
+            end = start + 1
+            while end < len(lines) and lines[end][:1] in (" ", "\t") and lines[end].strip():
+                end += 1
+            return start, end
+    return None
+
+
+def rewritten(text: str, path: Path, fields: dict[str, str], body: str) -> str:
+    """``text`` (an item file, LF line ends) with ``fields`` set (an empty value removes its key) and ``body``."""
+    lines = text.split("\n")
+    end = front_matter_end(lines)
+    if end is None:  # no front matter to keep: write a new one
+        lines, end = ["---", "---"], 1
+    head = lines[1:end]
+    try:
+        meta = split_front_matter("\n".join(["---", *head, "---", ""]), path).meta.data
+    except UserError:  # unreadable front matter: the form's keys replace whatever their lines hold
+        meta = {}
+    for key in FIELDS:
+        if key not in fields:
+            continue
+        new = fields[key]
+        span = _key_span(head, key)
+        old = meta.get(key) if span else None
+        if span and old is not None and str(old) == new:
+            continue  # unchanged: its line, quoting and comment stay as they are
+        replacement = [_dumped(key, new)] if new else []
+        if span:
+            head[span[0]:span[1]] = replacement
+        else:
+            head += replacement
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    return "\n".join(["---", *head, "---", body]) + "\n"
+
+
+def save(path: Path, expected_sha: str, fields: dict[str, str], body: str) -> None:
+    """Write the form over the file, only if the file still is the one the form was made from."""
+    data = path.read_bytes()
+    if digest(data) != expected_sha:
+        raise Stale(clean(decode(data, path)), digest(data))
+    original = decode(data, path)
+    crlf = "\r\n" in original
+    text = rewritten(clean(original), path, fields, body)
+    try:
+        split_front_matter(text, path)  # what is written must read back (it always should: say so if not)
+    except UserError as exc:
+        raise ContentError(f"保存后的头信息无法读取，没有保存：{exc.message}", path) from None
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    try:
+        new = encode_like(text, data, path)
+    except UnicodeEncodeError:
+        raise ContentError("有文字无法用这个文件原来的编码（GBK）保存，没有保存", path,
+                           hint="请去掉生僻字或表情符号，或把文件另存为 UTF-8 后再编辑。") from None  # fmt: skip
+    try:
+        replace_if_unchanged(path, new, data)
+    except FileChanged:  # saved by someone between the check above and the rename
+        now = path.read_bytes()
+        raise Stale(clean(decode(now, path)), digest(now)) from None
+
+
+def field_errors(section: str, body: str, sections: list[str], path: Path) -> list[Diagnostic]:
+    """What the form must not save: a section the series does not have, an empty body (the loader's own rules)."""
+    errors = []
+    if section not in sections:
+        errors.append(Diagnostic(f"栏目“{section}”不在本刊的栏目中", Location(path, None, None, ("section",))))
+    if not body.strip():
+        errors.append(Diagnostic("稿件正文是空的", Location(path, None, None, ("body",))))
+    return errors

@@ -1,0 +1,58 @@
+"""Every path the browser names, resolved inside the series folder or refused.
+
+A folder or file name arrives from a URL. Names are single components (no
+``/`` or ``\\``, no ``..``, no drive letters such as ``C:``), and what they
+resolve to, links followed, must still be inside the series folder: a link
+in items/ pointing at a confidential file elsewhere is never read or written.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..load.content import ISSUE_FILE, ITEMS_DIR
+
+
+class NotFound(Exception):
+    """No such issue or item (or a name that could not be one); shown as 404 in Chinese."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def is_plain_name(name: str) -> bool:
+    """One path component that means the same on Windows, macOS and Linux."""
+    return (
+        bool(name) and name not in (".", "..") and not any(c in name for c in '/\\:\x00')
+        and name == name.strip() and not name.endswith(".")
+    )  # fmt: skip
+
+
+def inside(root: Path, *names: str) -> Path:
+    """``root / names…`` when every name is plain and the result, links resolved, stays in ``root``."""
+    if not all(is_plain_name(n) for n in names):
+        raise NotFound("路径")
+    path = root.joinpath(*names)
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):  # outside, or a loop of links
+        raise NotFound("路径") from None
+    return path
+
+
+def issue_dir(series_dir: Path, name: str) -> Path:
+    """An issue folder of the series (one holding issue.yaml)."""
+    folder = inside(series_dir, name)
+    if not (folder / ISSUE_FILE).is_file():
+        raise NotFound("这一期")
+    return folder
+
+
+def item_path(series_dir: Path, issue: str, name: str) -> Path:
+    """An item file (.md, drafts included) of an issue."""
+    folder = issue_dir(series_dir, issue)
+    path = inside(series_dir, issue, ITEMS_DIR, name)
+    if path.suffix.lower() != ".md" or not path.is_file() or path.parent.resolve() != (folder / ITEMS_DIR).resolve():
+        raise NotFound("这篇稿件")
+    return path
