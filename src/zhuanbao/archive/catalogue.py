@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import sqlite3
 import unicodedata
@@ -44,7 +43,7 @@ from typing import TypeVar
 from ..cn import cn_month
 from ..diagnostics import BusyError, ContentError, Diagnostic, OutputError, UserError, os_reason
 from ..load.text import MAX_TEXT_BYTES
-from .layout import CATALOGUE, ITEMS, MANIFEST, MANIFEST_LIMIT, SOURCES, is_current, versions
+from .layout import CATALOGUE, ITEMS, MANIFEST, SOURCES, is_current, read_json, versions
 
 #: bumped whenever the tables change: a catalogue made by another version is rebuilt from the files
 SCHEMA_VERSION = 2
@@ -655,7 +654,7 @@ def _is_int(value) -> bool:
 
 class VersionUnusable(ContentError, ValueError):
     """A version whose manifest or items.json the catalogue cannot take (also a
-    ValueError, as a manifest that is not JSON is to :func:`layout.read_manifest`).
+    ValueError, as a manifest that is not JSON is to :func:`layout.read_json`).
     ``detail`` is what is wrong, without what the catalogue did about it."""
 
     detail: str = ""
@@ -671,26 +670,6 @@ def _unusable(path: Path, detail: str, kind: type[VersionUnusable] = VersionUnus
     error = kind(f"{detail}，这一版未编入检索目录", path, hint="运行 zhuanbao verify 核对这一版的文件。")
     error.detail = detail
     return error
-
-
-def read_json(path: Path, limit: int = MANIFEST_LIMIT):
-    """An archive file's JSON (a manifest, an items.json), read as untrusted: ValueError when it
-    is larger than ``limit`` bytes, not UTF-8, not JSON, nested deeper than the parser goes or too
-    large to hold in memory; OSError when it cannot be read. (:func:`layout.read_manifest`'s
-    guard, with memory exhaustion caught too.)"""
-    with open(path, "rb") as handle:  # a manifest or items.json is megabytes at most
-        size = os.fstat(handle.fileno()).st_size  # read(limit + 1) would take ``limit`` bytes of memory at once
-        data = handle.read(min(size, limit) + 1)
-        if size < len(data) <= limit:  # grown since: read on, up to the limit
-            data += handle.read(limit + 1 - len(data))
-    if len(data) > limit:
-        raise ValueError(f"{path}: larger than {limit} bytes")
-    try:
-        return json.loads(data.decode("utf-8"))
-    except RecursionError:  # [[[[…]]]] nested deeper than the parser goes
-        raise ValueError(f"{path}: nested too deeply") from None
-    except MemoryError:  # millions of tiny values: more objects than memory holds
-        raise ValueError(f"{path}: too large to hold in memory") from None
 
 
 def _checked_manifest(folder: Path) -> dict:

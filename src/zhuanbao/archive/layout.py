@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import unicodedata
 from pathlib import Path, PurePath
 
@@ -148,17 +149,23 @@ def is_current(version_folder: Path) -> bool:
     return current_name(version_folder.parent) == version_folder.name
 
 
-def read_manifest(version_folder: Path):
-    """A version's manifest as written (a dict unless damaged); ValueError or OSError when it is unreadable or not JSON."""
-    path = version_folder / MANIFEST
-    with open(path, "rb") as handle:  # a manifest lists file names and checksums: megabytes at most
-        data = handle.read(MANIFEST_LIMIT + 1)
-    if len(data) > MANIFEST_LIMIT:
-        raise ValueError(f"{path}: larger than {MANIFEST_LIMIT} bytes")
+def read_json(path: Path, limit: int = MANIFEST_LIMIT):
+    """An archive file's JSON (a manifest, an items.json), read as untrusted: ValueError when it
+    is larger than ``limit`` bytes, not UTF-8, not JSON, nested deeper than the parser goes or too
+    large to hold in memory; OSError when it cannot be read."""
+    with open(path, "rb") as handle:  # a manifest or items.json is megabytes at most
+        size = os.fstat(handle.fileno()).st_size  # read(limit + 1) would take ``limit`` bytes of memory at once
+        data = handle.read(min(size, limit) + 1)
+        if size < len(data) <= limit:  # grown since: read on, up to the limit
+            data += handle.read(limit + 1 - len(data))
+    if len(data) > limit:
+        raise ValueError(f"{path}: larger than {limit} bytes")
     try:
         return json.loads(data.decode("utf-8"))
     except RecursionError:  # [[[[…]]]] nested deeper than the parser goes
         raise ValueError(f"{path}: nested too deeply") from None
+    except MemoryError:  # millions of tiny values: more objects than memory holds
+        raise ValueError(f"{path}: too large to hold in memory") from None
 
 
 def sqlite_uri(path: Path | PurePath, read_only: bool = True) -> str:

@@ -52,7 +52,6 @@ from ..doctree import PrintedItem
 from ..fsio import LOCK_FILE, locked, usual_mode
 from ..load.content import SERIES_FILE
 from ..model import Edition
-from .catalogue import read_json
 from .layout import (
     CATALOGUE,
     CURRENT,
@@ -69,6 +68,7 @@ from .layout import (
     is_real_folder,
     issue_identity,
     normal_key,
+    read_json,
     sha256,
     version_number,
     version_numbers,

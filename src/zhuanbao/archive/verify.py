@@ -26,7 +26,6 @@ from pathlib import Path
 
 from ..diagnostics import ContentError, Diagnostic, Location, UserError
 from ..load.content import ISSUE_FILE, SERIES_FILE
-from .catalogue import read_json
 from .layout import (
     CATALOGUE,
     CURRENT,
@@ -38,6 +37,7 @@ from .layout import (
     TEMPORARY,
     issue_identity,
     normal_key,
+    read_json,
     sha256,
     sqlite_uri,
     version_number,
