@@ -441,3 +441,8 @@ def test_the_studio_changes_files_only_through_the_use_cases_and_item_file():
         writes = [ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)
                   and ast.unparse(n.func).split(".")[-1] in ("write_text", "write_bytes", "write_atomic", "unlink")]  # fmt: skip
         assert writes == [] or path.name == "item_file.py", (path.name, writes)
+
+
+def test_the_issue_page_names_the_issue_as_the_bulletin_does(studio):
+    client, _, _ = studio()
+    assert "<h1>2024年第3期（总第20期）</h1>" in client.get("/issue/2024-03").text

@@ -93,8 +93,9 @@ class Studio:
             else:
                 elsewhere.append(card)
         others = [finding(d, self.series_dir) for d in problems + [d for ds in by_file.values() for d in ds]]
-        return self.render("issue.html", issue=folder.name, sections=sections, elsewhere=elsewhere, drafts=drafts,
-                           others=others, created=request.query_params.get("created", ""))  # fmt: skip
+        return self.render("issue.html", issue=folder.name, heading=_heading(folder), sections=sections,
+                           elsewhere=elsewhere, drafts=drafts, others=others,
+                           created=request.query_params.get("created", ""))  # fmt: skip
 
     # --- an item ----------------------------------------------------------------------------
 
@@ -183,3 +184,14 @@ def create_app(series_dir: Path, session: Session, output: Path | None = None) -
                     middleware=[Middleware(Guard, session=session, refuse=studio.refused)])  # fmt: skip
     app.state.studio = studio
     return app
+
+
+def _heading(folder: Path) -> str:
+    """The issue as the bulletin names it (2025年第9期（总第33期）), not its folder's name."""
+    from ..load.content import issue_facts
+
+    facts = issue_facts(folder)
+    if facts is None:
+        return folder.name  # issue.yaml unreadable: its error is shown below
+    number, total, date, _ = facts
+    return f"{date.year}年第{number}期" + (f"（总第{total}期）" if total else "")
