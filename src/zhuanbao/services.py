@@ -175,6 +175,14 @@ def import_submission(file: Path, issue: Path, section: str, source: str | None 
     return ImportResult(imported.target, imported.left_out, findings)
 
 
+def save_item(path: Path, expected_sha: str, fields: dict[str, str], body: str) -> None:
+    """Write an edit form over an item file, only if the file is still the one the form was made from
+    (else :class:`~zhuanbao.itemfile.Stale`); keys the form does not show stay as they were."""
+    from .itemfile import save
+
+    save(path, expected_sha, fields, body)
+
+
 # --- the archive -------------------------------------------------------------------------
 
 

@@ -19,10 +19,10 @@ from typing import NamedTuple
 
 import yaml
 
-from ..diagnostics import ContentError, Diagnostic, Location, UserError
-from ..fsio import FileChanged, replace_if_unchanged
-from ..load.frontmatter import front_matter_end, split_front_matter
-from ..load.text import clean, decode, encode_like
+from .diagnostics import ContentError, Diagnostic, Location, UserError
+from .fsio import FileChanged, replace_if_unchanged
+from .load.frontmatter import front_matter_end, split_front_matter
+from .load.text import clean, decode, encode_like
 
 FIELDS = ("section", "title", "source")  # the keys the form shows, in the order new ones are added
 

@@ -1,0 +1,46 @@
+"""The issue page: the series' sections in order, each item a card with what check finds in it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from ... import itemfile
+from ...load.content import ITEMS_DIR, is_draft
+from ..issues import series_or_error
+from ..pages import finding
+from ..paths import issue_dir
+from ..state import Studio, check_findings, heading
+
+
+def routes(studio: Studio) -> list[Route]:
+    async def issue_page(request: Request):
+        folder = issue_dir(studio.series_dir, request.path_params["issue"])
+        series, problems = series_or_error(studio.series_dir)
+        by_file: dict[Path, list] = {}
+        for diagnostic in check_findings(folder):
+            if diagnostic.path is not None:
+                by_file.setdefault(diagnostic.path.resolve(), []).append(diagnostic)
+        sections = {name: [] for name in (series.sections if series else [])}
+        elsewhere = []  # an unknown section, or a file that cannot be read
+        drafts = []
+        for path in sorted((folder / ITEMS_DIR).glob("*")):
+            if path.suffix.lower() != ".md" or not path.is_file():
+                continue
+            form = itemfile.read_form(path)
+            card = {"name": path.name, "title": form.title, "source": form.source, "section": form.section,
+                    "findings": [finding(d, studio.series_dir) for d in by_file.pop(path.resolve(), [])]}  # fmt: skip
+            if is_draft(path):
+                drafts.append(card)
+            elif form.section in sections:
+                sections[form.section].append(card)
+            else:
+                elsewhere.append(card)
+        others = [finding(d, studio.series_dir) for d in problems + [d for ds in by_file.values() for d in ds]]
+        return studio.render("issue.html", issue=folder.name, heading=heading(folder), sections=sections,
+                             elsewhere=elsewhere, drafts=drafts, others=others,
+                             created=request.query_params.get("created", ""))  # fmt: skip
+
+    return [Route("/issue/{issue}", issue_page)]

@@ -1,0 +1,32 @@
+"""The series page: every issue with its state, and 新建下一期."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from ... import services
+from ...diagnostics import UserError
+from ..issues import issue_rows, series_or_error
+from ..pages import finding
+from ..state import Studio
+
+
+def routes(studio: Studio) -> list[Route]:
+    async def series_page(request: Request, errors=(), status: int = 200):
+        series, problems = series_or_error(studio.series_dir)
+        rows = issue_rows(studio.series_dir, series, studio.output)
+        return studio.render("series.html", status, series=series, rows=rows,
+                             problems=[finding(d, studio.series_dir) for d in [*problems, *errors]],
+                             created=request.query_params.get("created", ""))  # fmt: skip
+
+    async def new_issue(request: Request):
+        await studio.form(request)
+        try:
+            made = services.new_issue(studio.series_dir)
+        except UserError as exc:
+            return await series_page(request, exc.diagnostics, status=400)
+        return RedirectResponse(f"/issue/{made.folder.name}?created=1", status_code=303)
+
+    return [Route("/", series_page), Route("/new-issue", new_issue, methods=["POST"])]
