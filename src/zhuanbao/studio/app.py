@@ -55,6 +55,7 @@ async def server_error(request: Request, exc: Exception):
 def create_app(series_dir: Path, session: Session, output: Path | None = None) -> Starlette:
     """The studio for ``series_dir``; ``output`` is where ``build`` writes (the CLI's default: output/ here)."""
     studio = Studio(series_dir, session, (output or Path("output")).resolve())
+    studio.views = VIEWS
     routes = [route for view in VIEWS for route in view.routes(studio)]
     routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
     handlers = {NotFound: not_found, HTTPException: http_error, BodyTooLarge: too_large, Exception: server_error}

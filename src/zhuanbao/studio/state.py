@@ -29,6 +29,7 @@ class Studio:
         self.series_dir = series_dir.resolve()
         self.session = session
         self.output = output
+        self.views: tuple = ()  # the view modules serving this run (app.create_app sets them)
 
     def render(self, template: str, status: int = 200, **values):
         return page(template, status, csrf=self.session.csrf, series_name=self.series_dir.name, **values)

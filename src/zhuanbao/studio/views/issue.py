@@ -15,6 +15,17 @@ from ..paths import issue_dir
 from ..state import Studio, check_findings, heading
 
 
+def panels(studio: Studio, folder: Path) -> dict:
+    """What the other views add to the issue page: each view module may define
+    ``issue_context(studio, folder) -> dict`` (its partial templates read it)."""
+    values: dict = {}
+    for view in studio.views:
+        provide = getattr(view, "issue_context", None)
+        if provide is not None:
+            values.update(provide(studio, folder))
+    return values
+
+
 def routes(studio: Studio) -> list[Route]:
     async def issue_page(request: Request):
         folder = issue_dir(studio.series_dir, request.path_params["issue"])
@@ -41,6 +52,6 @@ def routes(studio: Studio) -> list[Route]:
         others = [finding(d, studio.series_dir) for d in problems + [d for ds in by_file.values() for d in ds]]
         return studio.render("issue.html", issue=folder.name, heading=heading(folder), sections=sections,
                              elsewhere=elsewhere, drafts=drafts, others=others,
-                             created=request.query_params.get("created", ""))  # fmt: skip
+                             created=request.query_params.get("created", ""), **panels(studio, folder))  # fmt: skip
 
     return [Route("/issue/{issue}", issue_page)]

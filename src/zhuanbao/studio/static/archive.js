@@ -1,0 +1,2 @@
+// archive: filled by its part of the studio.
+"use strict";

@@ -1,0 +1,2 @@
+// check: filled by its part of the studio.
+"use strict";

@@ -1,0 +1,2 @@
+// items: filled by its part of the studio.
+"use strict";

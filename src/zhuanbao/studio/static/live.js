@@ -1,0 +1,2 @@
+// live: filled by its part of the studio.
+"use strict";

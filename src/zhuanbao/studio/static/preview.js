@@ -1,0 +1,2 @@
+// preview: filled by its part of the studio.
+"use strict";

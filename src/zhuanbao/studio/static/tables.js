@@ -1,0 +1,2 @@
+// tables: filled by its part of the studio.
+"use strict";
