@@ -6,11 +6,13 @@ fail under CI (CI=true): a skipped layout test must never pass for green.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import subprocess
 import textwrap
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -276,3 +278,87 @@ def word_holds(monkeypatch):
     monkeypatch.setattr(os, "open", open_)
     monkeypatch.setattr(os, "replace", replace)
     return held
+
+
+# --- the studio, served for real ------------------------------------------------
+
+
+@contextlib.contextmanager
+def served_studio(root: Path, output: Path | None = None):
+    """The studio for ``root`` served by uvicorn on a free loopback port in a thread (streams and the browser
+    need a real server; Starlette's TestClient does not stream). Yields (base address, session, app)."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from zhuanbao.studio.app import create_app
+    from zhuanbao.studio.guard import Session
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    session = Session(port=port)
+    app = create_app(root, session, output or root.parent / "output")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}", session, app
+    finally:
+        if app.state.studio.changes is not None:
+            app.state.studio.changes.end_streams()
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium driven by Playwright (no `playwright install`: the system browser, as CI has it)."""
+    found = chromium_path()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI 中不允许跳过浏览器测试：缺少 chromium（运行 sh scripts/setup-system.sh 安装）")
+        pytest.skip("缺少 chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=found, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])  # fmt: skip
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def studio_page(chromium_browser):
+    """open(root) → a page logged into the studio served for ``root`` at 1366×768 (and the studio's parts)."""
+    opened = []
+
+    def open_(root: Path, output: Path | None = None, width: int = 1366, height: int = 768):
+        server = served_studio(root, output)
+        base, session, app = server.__enter__()
+        context = chromium_browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                               accept_downloads=True)  # fmt: skip
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        opened.append((server, context))
+        page.goto(f"{base}/?token={session.token}")
+        return page, base, app, errors
+
+    yield open_
+    for server, context in reversed(opened):
+        context.close()
+        server.__exit__(None, None, None)

@@ -44,6 +44,16 @@ def rebuild(path: Path, outdir: Path, templates: Path | None, workspace: Workspa
         return Rebuilt(None, exc, time.perf_counter() - start, outdir.is_dir() and any(outdir.glob("*.docx")))
 
 
+def is_content_change(changed: Path, ignored: tuple[Path, ...] = ()) -> bool:
+    """Whether a changed path is content an editor made, not our own traffic: temporary and hidden files
+    (atomic writes, check --fix's backups, editors' swap files) and what lands in ``ignored`` (the output
+    folder, the studio's previews) would otherwise set off a rebuild or a page reload after each build."""
+    name = changed.name
+    if name.startswith(".") or name.endswith((".tmp", "~", ".swp")) or ".zhuanbao-backup" in changed.parts:
+        return False
+    return not any(folder == changed or folder in changed.parents for folder in ignored)
+
+
 def watch(
     path: Path,
     outdir: Path,
@@ -61,11 +71,7 @@ def watch(
     out = outdir.resolve()
 
     def relevant(_change, changed: str) -> bool:
-        changed_path = Path(changed)
-        name = changed_path.name
-        if name.startswith(".") or name.endswith((".tmp", "~", ".swp")) or ".zhuanbao-backup" in changed_path.parts:
-            return False
-        return out not in changed_path.parents
+        return is_content_change(Path(changed), (out,))
 
     last = rebuild(path, outdir, templates, workspace)
     report(last)

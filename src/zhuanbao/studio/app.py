@@ -7,6 +7,7 @@ case of ``services.py``; no module of the studio writes a file itself.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -21,10 +22,10 @@ from .guard import BodyTooLarge, Guard, Session
 from .pages import STATIC, page
 from .paths import NotFound
 from .state import Studio
-from .views import issue, items, series
+from .views import issue, items, live, series
 
 log = logging.getLogger("zhuanbao.studio")
-VIEWS = (series, issue, items)
+VIEWS = (series, issue, items, live)
 
 
 def refused(request: Request, reason: str, status: int = 403):
@@ -59,7 +60,14 @@ def create_app(series_dir: Path, session: Session, output: Path | None = None) -
     routes = [route for view in VIEWS for route in view.routes(studio)]
     routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
     handlers = {NotFound: not_found, HTTPException: http_error, BodyTooLarge: too_large, Exception: server_error}
-    app = Starlette(routes=routes, exception_handlers=handlers,
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        if studio.changes is not None:  # the watcher's thread ends with the server
+            await studio.changes.close()
+
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan,
                     middleware=[Middleware(Guard, session=session, refuse=refused)])  # fmt: skip
     app.state.studio = studio
     return app

@@ -16,6 +16,7 @@ import logging
 import socket
 import threading
 import webbrowser
+import zlib
 from pathlib import Path
 
 from ..diagnostics import ContentError, os_reason
@@ -35,6 +36,19 @@ def series_folder(path: Path) -> Path:
     if not path.is_dir():
         raise ContentError("找不到这个文件夹", path)
     raise ContentError(f"这里没有 {SERIES_FILE}，不是刊物文件夹", path, hint=INIT_HINT)
+
+
+def preferred_port(series_dir: Path) -> int:
+    """The port a series is served on when it is free: the same on every start, because the browser keeps
+    an editor's unsaved drafts per address (localStorage is per origin) and a new port would hide them."""
+    return 20000 + zlib.crc32(str(series_dir).encode("utf-8")) % 10000
+
+
+def bind_preferred(host: str, series_dir: Path) -> socket.socket:
+    try:
+        return bind(host, preferred_port(series_dir))
+    except ContentError:  # taken (another studio, another program): any free port will do
+        return bind(host, None)
 
 
 def bind(host: str, port: int | None) -> socket.socket:
@@ -79,12 +93,21 @@ class OpenStudio:
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)
         app = create_app(self.series_dir, self.session)
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                                host=self.session.host, port=self.session.port)  # fmt: skip
+        # open pages hold a stream of changes (views/live.py): Ctrl+C waits a moment for them, no longer
+        config = uvicorn.Config(app, log_level="warning", access_log=False, host=self.session.host,
+                                port=self.session.port, timeout_graceful_shutdown=1)  # fmt: skip
+        studio = app.state.studio
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig, frame) -> None:  # Ctrl+C: end the open pages' streams first
+                if studio.changes is not None:
+                    studio.changes.end_streams()
+                super().handle_exit(sig, frame)
+
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(self.address,), daemon=True).start()
         try:
-            uvicorn.Server(config).run(sockets=[self.sock])
+            Server(config).run(sockets=[self.sock])
         except KeyboardInterrupt:  # uvicorn raises the Ctrl+C again once it has shut down
             pass
         finally:
@@ -95,7 +118,7 @@ def open_studio(path: Path, host: str = "127.0.0.1", port: int | None = None) ->
     """Find the series, bind the port, make the session; serving starts with :meth:`OpenStudio.run`."""
     series_dir = series_folder(path)
     bound_host = "127.0.0.1" if host == "localhost" else host
-    sock = bind(bound_host, port)
+    sock = bind(bound_host, port) if port else bind_preferred(bound_host, series_dir)
     session = Session(port=sock.getsockname()[1], host=bound_host)
     notes = []
     if not is_loopback(bound_host):

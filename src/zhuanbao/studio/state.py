@@ -30,6 +30,7 @@ class Studio:
         self.session = session
         self.output = output
         self.views: tuple = ()  # the view modules serving this run (app.create_app sets them)
+        self.changes = None  # the watcher pushing changes on disk to open pages (views/live.py)
 
     def render(self, template: str, status: int = 200, **values):
         return page(template, status, csrf=self.session.csrf, series_name=self.series_dir.name, **values)

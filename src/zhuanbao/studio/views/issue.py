@@ -10,6 +10,7 @@ from starlette.routing import Route
 from ... import itemfile
 from ...load.content import ITEMS_DIR, is_draft
 from ..issues import series_or_error
+from ..live import issue_version
 from ..pages import finding
 from ..paths import issue_dir
 from ..state import Studio, check_findings, heading
@@ -29,6 +30,7 @@ def panels(studio: Studio, folder: Path) -> dict:
 def routes(studio: Studio) -> list[Route]:
     async def issue_page(request: Request):
         folder = issue_dir(studio.series_dir, request.path_params["issue"])
+        live = {"scope": "issue", "issue": folder.name, "version": issue_version(folder), "item": ""}  # before reading
         series, problems = series_or_error(studio.series_dir)
         by_file: dict[Path, list] = {}
         for diagnostic in check_findings(folder):
@@ -52,6 +54,7 @@ def routes(studio: Studio) -> list[Route]:
         others = [finding(d, studio.series_dir) for d in problems + [d for ds in by_file.values() for d in ds]]
         return studio.render("issue.html", issue=folder.name, heading=heading(folder), sections=sections,
                              elsewhere=elsewhere, drafts=drafts, others=others,
-                             created=request.query_params.get("created", ""), **panels(studio, folder))  # fmt: skip
+                             created=request.query_params.get("created", ""), live=live,
+                             **panels(studio, folder))  # fmt: skip
 
     return [Route("/issue/{issue}", issue_page)]

@@ -10,7 +10,9 @@ from starlette.routing import Route
 
 from ... import itemfile, services
 from ...diagnostics import UserError
+from ...load.content import ITEMS_DIR
 from ..issues import series_or_error
+from ..live import issue_version
 from ..pages import finding
 from ..paths import item_path
 from ..state import Studio, check_findings
@@ -28,8 +30,11 @@ def routes(studio: Studio) -> list[Route]:
         shown = [finding(d, studio.series_dir) for d in [*errors, *findings]]
         if form.problem is not None:
             shown += [finding(d, studio.series_dir) for d in form.problem.diagnostics]
-        return studio.render("item.html", status, issue=request.path_params["issue"], name=path.name, form=form,
-                             sections=sections, findings=shown, saved=saved)  # fmt: skip
+        issue = request.path_params["issue"]
+        live = {"scope": "item", "issue": issue, "item": f"{issue}/{ITEMS_DIR}/{path.name}",
+                "version": issue_version(path.parent.parent)}  # fmt: skip
+        return studio.render("item.html", status, issue=issue, name=path.name, form=form, sections=sections,
+                             findings=shown, saved=saved, live=live)  # fmt: skip
 
     async def item_page(request: Request):
         path = item(request)

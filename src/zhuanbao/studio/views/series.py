@@ -9,17 +9,19 @@ from starlette.routing import Route
 from ... import services
 from ...diagnostics import UserError
 from ..issues import issue_rows, series_or_error
+from ..live import series_version
 from ..pages import finding
 from ..state import Studio
 
 
 def routes(studio: Studio) -> list[Route]:
     async def series_page(request: Request, errors=(), status: int = 200):
+        live = {"scope": "series", "version": series_version(studio.series_dir), "issue": "", "item": ""}
         series, problems = series_or_error(studio.series_dir)
         rows = issue_rows(studio.series_dir, series, studio.output)
         return studio.render("series.html", status, series=series, rows=rows,
                              problems=[finding(d, studio.series_dir) for d in [*problems, *errors]],
-                             created=request.query_params.get("created", ""))  # fmt: skip
+                             created=request.query_params.get("created", ""), live=live)  # fmt: skip
 
     async def new_issue(request: Request):
         await studio.form(request)
