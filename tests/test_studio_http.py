@@ -123,9 +123,21 @@ def test_every_change_needs_this_sessions_csrf_token(studio, csrf):
     assert (root / ITEM_PATH).read_bytes() == before and sorted(p.name for p in root.iterdir() if p.is_dir()) == ["2024-03"]
 
 
+def routes_of(app) -> list:
+    """Every route the studio serves: its own, and those of the series it serves now (app.Current)."""
+    found = []
+    for route in app.routes:
+        inner = getattr(route, "app", None)
+        if getattr(inner, "router", None) is not None and hasattr(inner, "open"):
+            found += inner.router.routes
+        else:
+            found.append(route)
+    return found
+
+
 def test_every_post_route_is_one_that_checks_csrf(studio):
     client, _, _ = studio()
-    posts = sorted(r.path for r in client.app.routes if "POST" in (getattr(r, "methods", None) or ()))
+    posts = sorted(r.path for r in routes_of(client.app) if "POST" in (getattr(r, "methods", None) or ()))
     assert posts == ["/issue/{issue}/item/{name}", "/new-issue"]  # a new POST route needs its CSRF test above
 
 
@@ -412,17 +424,18 @@ def test_another_host_than_loopback_is_warned_about(series):
         opened.sock.close()
 
 
-def test_the_series_folder_is_found_from_an_issue_folder_or_refused_in_chinese(series, tmp_path):
+def test_the_series_folder_is_found_from_an_issue_folder_or_left_to_the_home_page(series, tmp_path):
     root = series()
     assert series_folder(root / "2024-03") == root.resolve()
-    with pytest.raises(ContentError, match="不是刊物文件夹"):
-        series_folder(tmp_path)
+    assert series_folder(tmp_path) is None  # no series here: the home page offers to choose or create one
+    with pytest.raises(ContentError, match="找不到这个文件夹"):
+        series_folder(tmp_path / "没有这个")
 
 
-def test_a_folder_that_is_no_series_ends_the_command_with_2_and_a_chinese_message(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "zhuanbao", "studio", str(tmp_path), "--no-browser"],
+def test_a_folder_that_does_not_exist_ends_the_command_with_2_and_a_chinese_message(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "zhuanbao", "studio", str(tmp_path / "没有这个"), "--no-browser"],
                             capture_output=True, text=True, timeout=60)  # fmt: skip
-    assert result.returncode == 2 and "不是刊物文件夹" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2 and "找不到这个文件夹" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_build_and_check_do_not_import_the_web_stack():

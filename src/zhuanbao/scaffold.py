@@ -252,9 +252,9 @@ def init_series(folder: Path, title: str, issuer: str, sections: list[str], prog
     )
     check(Series, parse_yaml(text, folder / SERIES_FILE), SERIES_FILE)  # a blank title or a repeated section: said now
     if not 1 <= number <= MAX_ISSUE_NUMBER:
-        raise ContentError(f"--number 应在 1 到 {MAX_ISSUE_NUMBER} 之间，现在是 {number}")
+        raise ContentError(f"第一期的本年期号应在 1 到 {MAX_ISSUE_NUMBER} 之间，现在是 {number}", key=("number",))
     if total is not None and total < number:
-        raise ContentError(f"--total（总期号 {total}）不能小于本年期号 {number}")
+        raise ContentError(f"总期号（{total}）不能小于本年期号 {number}", key=("total",))
 
     def fill(work: Path) -> None:
         (work / SERIES_FILE).write_text(text, "utf-8")

@@ -1,8 +1,10 @@
-"""The studio as an ASGI app: the guard in front, each view module's routes behind it.
+"""The studio as an ASGI app: the guard in front, then the pages of the series being served.
 
-The app is made for one series folder and one session (:func:`create_app`);
-the server (``server.py``) only runs it. Every change a route makes is a use
-case of ``services.py``; no module of the studio writes a file itself.
+The app is made for one session (:func:`create_app`); the server
+(``server.py``) only runs it. It serves one series at a time (``Current``):
+the one it was started on, or — started on a folder holding none — the one
+chosen or created on the home page (``home.py``). Every change a route makes
+is a use case of ``services.py``; no module of the studio writes a file.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.routing import Mount
+from starlette.responses import RedirectResponse
+from starlette.routing import Mount, Router
 from starlette.staticfiles import StaticFiles
 
+from . import home
 from .guard import BodyTooLarge, Guard, Session
 from .pages import STATIC, page
 from .paths import NotFound
@@ -53,21 +57,57 @@ async def server_error(request: Request, exc: Exception):
     return page("error.html", 500, title="出错了", reason="编辑器内部出错，文件没有被改动。错误详情已记录在命令窗口中。")
 
 
-def create_app(series_dir: Path, session: Session, output: Path | None = None) -> Starlette:
-    """The studio for ``series_dir``; ``output`` is where ``build`` writes (the CLI's default: output/ here)."""
-    studio = Studio(series_dir, session, (output or Path("output")).resolve())
-    studio.views = VIEWS
-    routes = [route for view in VIEWS for route in view.routes(studio)]
-    routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
-    handlers = {NotFound: not_found, HTTPException: http_error, BodyTooLarge: too_large, Exception: server_error}
+class Current:
+    """The series being served: its Studio and the routes of every view over it (none yet on the home page)."""
+
+    def __init__(self, app: Starlette, session: Session, output: Path, home_folder: Path | None) -> None:
+        self.app = app
+        self.session = session
+        self.output = output
+        self.home_folder = home_folder
+        self.router: Router | None = None
+
+    def open(self, series_dir: Path) -> None:
+        previous = self.app.state.studio
+        if previous is not None and previous.changes is not None:
+            previous.changes.end_streams()  # pages of the old series reconnect to the new one's stream
+        studio = Studio(series_dir, self.session, self.output)
+        studio.views = VIEWS
+        studio.home = self.home_folder
+        self.router = Router(routes=[route for view in VIEWS for route in view.routes(studio)])
+        self.app.state.studio = studio
+
+    async def __call__(self, scope, receive, send) -> None:
+        if self.router is None:
+            if scope["type"] == "http":
+                await RedirectResponse("/home", status_code=303)(scope, receive, send)
+            return
+        await self.router(scope, receive, send)
+
+
+def create_app(series_dir: Path | None, session: Session, output: Path | None = None,
+               home_folder: Path | None = None) -> Starlette:  # fmt: skip
+    """The studio for ``series_dir`` (None: choose or create one on the home page of ``home_folder``);
+    ``output`` is where ``build`` writes (the CLI's default: output/ in the current folder)."""
+    output = (output or Path("output")).resolve()
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         yield
-        if studio.changes is not None:  # the watcher's thread ends with the server
+        studio = app.state.studio
+        if studio is not None and studio.changes is not None:  # the watcher's thread ends with the server
             await studio.changes.close()
 
-    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan,
+    handlers = {NotFound: not_found, HTTPException: http_error, BodyTooLarge: too_large, Exception: server_error}
+    app = Starlette(exception_handlers=handlers, lifespan=lifespan,
                     middleware=[Middleware(Guard, session=session, refuse=refused)])  # fmt: skip
-    app.state.studio = studio
+    app.state.studio = None
+    current = Current(app, session, output, home_folder)
+    if home_folder is not None:
+        chooser = Studio(home_folder, session, output)
+        app.router.routes.extend(home.routes(home_folder, chooser, current.open))
+    app.router.routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
+    app.router.routes.append(Mount("", app=current))
+    if series_dir is not None:
+        current.open(series_dir)
     return app

@@ -23,19 +23,20 @@ from ..diagnostics import ContentError, os_reason
 from ..load.content import ISSUE_FILE, SERIES_FILE
 from .guard import Session, is_loopback
 
-INIT_HINT = "新的刊物可用 zhuanbao init 文件夹名 建立；zhuanbao init --example 示例 可复制一个示例刊物。"
+INIT_HINT = "先建好文件夹（可以是空的）再打开它，就能在网页上新建刊物；也可用 zhuanbao init 文件夹名 建立。"
 
 
-def series_folder(path: Path) -> Path:
-    """The series folder ``path`` names: itself, or the series of the issue folder it is."""
+def series_folder(path: Path) -> Path | None:
+    """The series folder ``path`` names (itself, or the series of the issue folder it is), or None for a
+    folder that holds no series: the studio then opens on its home page, to choose or create one."""
     path = path.resolve()
     if (path / SERIES_FILE).is_file():
         return path
     if (path / ISSUE_FILE).is_file() and (path.parent / SERIES_FILE).is_file():
         return path.parent
     if not path.is_dir():
-        raise ContentError("找不到这个文件夹", path)
-    raise ContentError(f"这里没有 {SERIES_FILE}，不是刊物文件夹", path, hint=INIT_HINT)
+        raise ContentError("找不到这个文件夹", path, hint=INIT_HINT)
+    return None
 
 
 def preferred_port(series_dir: Path) -> int:
@@ -73,8 +74,10 @@ def bind(host: str, port: int | None) -> socket.socket:
 class OpenStudio:
     """A studio ready to serve: its address (with the token) and what the user should be told first."""
 
-    def __init__(self, series_dir: Path, sock: socket.socket, session: Session, notes: list[str]) -> None:
+    def __init__(self, series_dir: Path | None, sock: socket.socket, session: Session, notes: list[str],
+                 home: Path | None = None) -> None:  # fmt: skip
         self.series_dir = series_dir
+        self.home = home  # the folder it was started on, when that holds no series (the home page)
         self.sock = sock
         self.session = session
         self.notes = notes
@@ -92,15 +95,14 @@ class OpenStudio:
             handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)
-        app = create_app(self.series_dir, self.session)
+        app = create_app(self.series_dir, self.session, home_folder=self.home)
         # open pages hold a stream of changes (views/live.py): Ctrl+C waits a moment for them, no longer
         config = uvicorn.Config(app, log_level="warning", access_log=False, host=self.session.host,
                                 port=self.session.port, timeout_graceful_shutdown=1)  # fmt: skip
-        studio = app.state.studio
-
         class Server(uvicorn.Server):
             def handle_exit(self, sig, frame) -> None:  # Ctrl+C: end the open pages' streams first
-                if studio.changes is not None:
+                studio = app.state.studio  # the series served now (chosen on the home page, perhaps)
+                if studio is not None and studio.changes is not None:
                     studio.changes.end_streams()
                 super().handle_exit(sig, frame)
 
@@ -117,11 +119,14 @@ class OpenStudio:
 def open_studio(path: Path, host: str = "127.0.0.1", port: int | None = None) -> OpenStudio:
     """Find the series, bind the port, make the session; serving starts with :meth:`OpenStudio.run`."""
     series_dir = series_folder(path)
+    home = path.resolve() if series_dir is None else None
     bound_host = "127.0.0.1" if host == "localhost" else host
-    sock = bind(bound_host, port) if port else bind_preferred(bound_host, series_dir)
+    sock = bind(bound_host, port) if port else bind_preferred(bound_host, series_dir or home)
     session = Session(port=sock.getsockname()[1], host=bound_host)
     notes = []
     if not is_loopback(bound_host):
         notes.append(f"警告：--host {host} 让其他电脑也能连接编辑器。只有拿到带令牌地址的人才能操作，"
                      "但请只在可信的网络中这样使用；平时不要写 --host。")  # fmt: skip
-    return OpenStudio(series_dir, sock, session, notes)
+    if home is not None:
+        notes.append(f"{path} 中没有刊物（series.yaml）：可在打开的网页上选择其中的刊物，或新建一个。")
+    return OpenStudio(series_dir, sock, session, notes, home)

@@ -9,7 +9,9 @@ checks a page shows; it never writes a file — changes are use cases
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import NamedTuple
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -22,6 +24,14 @@ from .pages import page
 MAX_FORM_FIELDS = 50
 
 
+class LastBuild(NamedTuple):
+    """A build the studio made (a preview, a download, a publish): when, and what it refused, if anything."""
+
+    when: dt.datetime
+    errors: tuple  # Diagnostics; empty when the document was made
+    what: str  # 预览, 下载, 发布
+
+
 class Studio:
     """One series folder served in one session."""
 
@@ -31,9 +41,16 @@ class Studio:
         self.output = output
         self.views: tuple = ()  # the view modules serving this run (app.create_app sets them)
         self.changes = None  # the watcher pushing changes on disk to open pages (views/live.py)
+        self.home: Path | None = None  # the folder of the home page (other series, a new one), if started there
+        self.builds: dict[str, LastBuild] = {}  # issue folder name → the last build the studio made of it
 
     def render(self, template: str, status: int = 200, **values):
-        return page(template, status, csrf=self.session.csrf, series_name=self.series_dir.name, **values)
+        return page(template, status, csrf=self.session.csrf, series_name=self.series_dir.name,
+                    home=self.home is not None, **values)  # fmt: skip
+
+    def record_build(self, folder: Path, what: str, error: UserError | None = None) -> None:
+        """Kept for the series page's 上次生成 column: the editor sees there which issue does not build."""
+        self.builds[folder.name] = LastBuild(dt.datetime.now(), tuple(error.diagnostics) if error else (), what)
 
     async def form(self, request: Request, max_files: int = 0):
         """The posted form, refused (403) without this session's CSRF token."""

@@ -21,7 +21,9 @@ def routes(studio: Studio) -> list[Route]:
         rows = issue_rows(studio.series_dir, series, studio.output)
         return studio.render("series.html", status, series=series, rows=rows,
                              problems=[finding(d, studio.series_dir) for d in [*problems, *errors]],
-                             created=request.query_params.get("created", ""), live=live)  # fmt: skip
+                             created=request.query_params.get("created", ""), live=live, builds=studio.builds,
+                             build_findings={name: [finding(d, studio.series_dir) for d in last.errors]
+                                             for name, last in studio.builds.items()})  # fmt: skip
 
     async def new_issue(request: Request):
         await studio.form(request)
