@@ -41,8 +41,21 @@ rem 专报离线安装：在没有网络的电脑上安装 zhuanbao（需已安�
 cd /d "%~dp0"
 py -{python} -m venv "%LOCALAPPDATA%\\zhuanbao" || python -m venv "%LOCALAPPDATA%\\zhuanbao" || goto :fail
 "%LOCALAPPDATA%\\zhuanbao\\Scripts\\python.exe" -m pip install --upgrade --no-index --find-links wheels zhuanbao || goto :fail
+rem 桌面上的“专报编辑器”：双击即在浏览器中打开“文档\\专报”文件夹里的刊物（没有时可在网页上新建）
+for /f "usebackq delims=" %%d in (`powershell -NoProfile -Command "[Environment]::GetFolderPath('Desktop')"`) do set "DESKTOP=%%d"
+for /f "usebackq delims=" %%d in (`powershell -NoProfile -Command "[Environment]::GetFolderPath('MyDocuments')"`) do set "DOCUMENTS=%%d"
+if not defined DESKTOP set "DESKTOP=%USERPROFILE%\\Desktop"
+if not defined DOCUMENTS set "DOCUMENTS=%USERPROFILE%\\Documents"
+if not exist "%DOCUMENTS%\\专报" mkdir "%DOCUMENTS%\\专报"
+set "LAUNCHER=%DESKTOP%\\专报编辑器.cmd"
+> "%LAUNCHER%" echo @echo off
+>> "%LAUNCHER%" echo chcp 65001 ^>nul
+>> "%LAUNCHER%" echo title 专报编辑器（关闭这个窗口即停止编辑器）
+>> "%LAUNCHER%" echo "%LOCALAPPDATA%\\zhuanbao\\Scripts\\zhuanbao.exe" studio "%DOCUMENTS%\\专报"
+>> "%LAUNCHER%" echo pause
 echo.
-echo 安装完成。命令在 %LOCALAPPDATA%\\zhuanbao\\Scripts\\zhuanbao.exe
+echo 安装完成。桌面上的“专报编辑器”可在浏览器中编辑专报（刊物放在 %DOCUMENTS%\\专报）。
+echo 命令在 %LOCALAPPDATA%\\zhuanbao\\Scripts\\zhuanbao.exe
 echo 可把这个文件夹加入 PATH，或在 PowerShell 中运行：
 echo   $env:Path += ";$env:LOCALAPPDATA\\zhuanbao\\Scripts"
 pause
@@ -66,7 +79,27 @@ fi
 "$HOME/.local/share/zhuanbao/bin/python" -m pip install --upgrade --no-index --find-links wheels zhuanbao
 mkdir -p "$HOME/.local/bin"
 ln -sf "$HOME/.local/share/zhuanbao/bin/zhuanbao" "$HOME/.local/bin/zhuanbao"
+# 桌面上的“专报编辑器”：在浏览器中打开“文档/专报”文件夹里的刊物（没有时可在网页上新建）
+documents=$(xdg-user-dir DOCUMENTS 2>/dev/null || true)
+[ -n "$documents" ] && [ "$documents" != "$HOME" ] || documents="$HOME/Documents"
+desktop=$(xdg-user-dir DESKTOP 2>/dev/null || true)
+[ -n "$desktop" ] && [ "$desktop" != "$HOME" ] || desktop="$HOME/Desktop"
+mkdir -p "$documents/专报" "$HOME/.local/share/applications"
+launcher="$HOME/.local/share/applications/zhuanbao-studio.desktop"
+cat > "$launcher" <<DESKTOP
+[Desktop Entry]
+Type=Application
+Name=专报编辑器
+Comment=在浏览器中编辑专报（关闭终端窗口即停止）
+Exec="$HOME/.local/share/zhuanbao/bin/zhuanbao" studio "$documents/专报"
+Terminal=true
+Icon=accessories-text-editor
+Categories=Office;
+DESKTOP
+chmod +x "$launcher"
+if [ -d "$desktop" ]; then cp "$launcher" "$desktop/专报编辑器.desktop"; chmod +x "$desktop/专报编辑器.desktop"; fi
 echo "安装完成：$HOME/.local/bin/zhuanbao（如命令找不到，请把 ~/.local/bin 加入 PATH）"
+echo "桌面和应用菜单中的“专报编辑器”可在浏览器中编辑专报（刊物放在 $documents/专报）。"
 """
 
 GUIDE = """专报（zhuanbao）离线安装包：{platform}，Python {python}

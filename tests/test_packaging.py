@@ -3,8 +3,11 @@ Linux, and the offline bundle installs and builds with no network."""
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -32,22 +35,38 @@ def test_the_offline_bundle_installs_without_network_and_builds(tmp_path):
     folder = bundle.make_bundle(tmp_path / "离线安装包", "native", f"{sys.version_info.major}.{sys.version_info.minor}")
     assert (folder / "install.sh").is_file() and (folder / "安装说明.txt").is_file()
     assert any(p.name.startswith("zhuanbao-") for p in (folder / "wheels").iterdir())
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    install = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--no-index", "--find-links", str(folder / "wheels"), "zhuanbao"],
-        capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null"},
-    )  # fmt: skip
+    home = tmp_path / "home"
+    (home / "Desktop").mkdir(parents=True)
+    # the office PC: no network, no pip configuration, a Python of the bundle's version on PATH
+    environment = {"HOME": str(home), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PIP_CONFIG_FILE": "/dev/null",
+                   "PIP_NO_INDEX": "1", "LANG": "C.UTF-8"}  # fmt: skip
+    install = subprocess.run(["sh", str(folder / "install.sh")], capture_output=True, text=True, env=environment)
     assert install.returncode == 0, install.stderr[-3000:]
+    zhuanbao = home / ".local" / "share" / "zhuanbao" / "bin" / "zhuanbao"
     example = tmp_path / "示例"
-    zhuanbao = venv / "bin" / "zhuanbao"
     made = subprocess.run([str(zhuanbao), "init", "--example", str(example)], capture_output=True, text=True, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     built = subprocess.run([str(zhuanbao), "build", str(example), "-o", str(tmp_path / "out")], capture_output=True,
                            text=True, cwd=tmp_path)  # fmt: skip
     assert built.returncode == 0, built.stderr
     assert len(list((tmp_path / "out").glob("*.docx"))) >= 2
+
+    # the desktop launcher opens the studio on Documents/专报, whose home page offers to make a series
+    launcher = (home / "Desktop" / "专报编辑器.desktop").read_text("utf-8")
+    assert launcher == (home / ".local/share/applications/zhuanbao-studio.desktop").read_text("utf-8")
+    command = shlex.split(re.search(r"^Exec=(.*)$", launcher, re.M).group(1))
+    assert command == [str(zhuanbao), "studio", str(home / "Documents" / "专报")] and Path(command[2]).is_dir()
+    assert "Terminal=true" in launcher  # the window that shows the address and stops the studio
+    studio = subprocess.Popen([*command, "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=environment)  # fmt: skip
+    try:
+        address = re.search(r"http://\S+", studio.stdout.readline()).group(0)
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        with browser.open(address, timeout=30) as page:  # the token's cookie, then the home page
+            assert "新建刊物" in page.read().decode("utf-8")
+    finally:
+        studio.terminate()
+        studio.wait(30)
 
 
 @pytest.mark.parametrize("python", ["3.10", "3.12"])
@@ -57,6 +76,9 @@ def test_the_windows_bundle_holds_everything_windows_needs(tmp_path, python):
     folder = bundle.make_bundle(tmp_path / "win", "win_amd64", python)
     script = (folder / "install.bat").read_bytes()
     assert b"\r\n" in script and b"--upgrade --no-index --find-links wheels zhuanbao" in script
+    text = script.decode("utf-8")  # the desktop launcher: the studio on Documents\专报, in a window that stays
+    assert r'echo "%LOCALAPPDATA%\zhuanbao\Scripts\zhuanbao.exe" studio "%DOCUMENTS%\专报"' in text
+    assert r'set "LAUNCHER=%DESKTOP%\专报编辑器.cmd"' in text and "echo chcp 65001" in text
     names = {p.name.split("-")[0].lower() for p in (folder / "wheels").iterdir()}
     assert "colorama" in names and ("exceptiongroup" in names) == (python == "3.10")
     assert bundle.missing(folder / "wheels", bundle.target_environment("win_amd64", python)) == []
