@@ -283,17 +283,15 @@ def check_item(path: Path, text: str, fix: bool = False) -> ItemCheck:
     from ..render import context
 
     issue_dir = path.parent.parent
-    series_dir, _ = locate(issue_dir)
     report = CheckReport()
-    try:
-        series = load_series(series_dir)
-    except UserError as exc:
-        _add_build_errors(report, exc)
+    series_dir, _, series = _series(issue_dir, report)
+    if series is None:
         return ItemCheck(report.findings, {})
+    text = clean(text)  # as the file would be read once saved
     checker = Checker(series, report, fix, None, focus=path.resolve())
-    fixed_lines = checker.lint_source(path, clean(text))
+    fixed_lines = checker.lint_source(path, text)
     try:
-        item = load_item(path, series, series_dir, clean(text))
+        item = load_item(path, series, series_dir, text)
     except UserError as exc:
         _add_build_errors(report, exc)
         item = None
@@ -382,12 +380,9 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None, focus: 
     from ..build import prepare, unstarted
     from ..render import context
 
-    series_dir, issue_dirs = locate(path)
     report = CheckReport()
-    try:
-        series = load_series(series_dir)
-    except UserError as exc:
-        _add_build_errors(report, exc)
+    series_dir, issue_dirs, series = _series(path, report)
+    if series is None:
         return report
     _check_lint_settings(series_dir, series, report)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
@@ -417,6 +412,17 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None, focus: 
     check_sequence(checker, issue_dirs, all_issues)
     report.findings.sort(key=lambda f: (str(f.path), f.line, f.column))
     return report
+
+
+def _series(path: Path, report: CheckReport) -> tuple[Path, list[Path], Series | None]:
+    """The series folder and issue folders ``path`` designates, and the series read (None when series.yaml
+    cannot be: its errors are then the report's, and nothing else can be checked)."""
+    series_dir, issue_dirs = locate(path)
+    try:
+        return series_dir, issue_dirs, load_series(series_dir)
+    except UserError as exc:
+        _add_build_errors(report, exc)
+        return series_dir, issue_dirs, None
 
 
 def _check_lint_settings(series_dir: Path, series: Series, report: CheckReport) -> None:
