@@ -64,10 +64,11 @@ def unstarted(path: Path, issue_dirs: list[Path]) -> list[Path]:
     return [d for d in issue_dirs if only_drafts(d)]
 
 
-def prepare(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
+def prepare(series_dir: Path, issue_dir: Path, series: Series, partial: bool = False) -> Edition:
     """One issue loaded and its tables computed: what rendering takes. The
-    errors of its files and of its tables' figures are reported together."""
-    edition = load_edition(series_dir, issue_dir, series)
+    errors of its files and of its tables' figures are reported together
+    (``partial``: items that cannot be read are left out, see load_edition)."""
+    edition = load_edition(series_dir, issue_dir, series, partial)
     if not edition.tables:
         return edition  # most issues: no table to compute, and no need to import the computing
     from .indicators import compute_edition

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,6 +26,52 @@ from .load.frontmatter import front_matter_end, split_front_matter
 from .load.text import clean, decode, encode_like
 
 FIELDS = ("section", "title", "source")  # the keys the form shows, in the order new ones are added
+
+
+class Places(NamedTuple):
+    """Where the form shows each line of an item file's text, so a message about a line or a key can
+    stand by its field: the lines (1-based) each key the form shows takes, the front matter's lines
+    (its --- included), and the file line the body box shows first. ``front`` is empty when the front
+    matter cannot be read: the body box then holds the whole file, line for line."""
+
+    keys: dict[str, range]
+    front: range
+    body_start: int
+
+    def of(self, line: int | None, key: tuple = ()) -> tuple[str, int | None]:
+        """The field a message at ``line`` about ``key`` concerns — section, title, source, body (with
+        the body box's line), front (front matter the form does not show) or "" (the whole file) —
+        and the line of the body box it is on."""
+        if not self.front:
+            return ("body", line) if line else ("", None)
+        if key:
+            return (str(key[0]), None) if key[0] in (*FIELDS, "body") else ("front", None)
+        if line is None:
+            return "", None
+        name = next((name for name, lines in self.keys.items() if line in lines), None)
+        if name is not None:
+            return name, None
+        if line in self.front:
+            return "front", None
+        return "body", max(1, line - self.body_start + 1)
+
+
+#: The form of a file whose front matter it cannot read: the body box holds the whole file.
+WHOLE_FILE = Places({}, range(0), 1)
+
+
+def places(text: str, path: Path) -> Places:
+    """Where the form shows the lines of ``text`` (an item file's, LF line ends)."""
+    lines = text.split("\n")
+    end = front_matter_end(lines)
+    try:
+        body = split_front_matter(text, path).body
+    except UserError:
+        return WHOLE_FILE
+    spans = {key: _key_span(lines[1:end], key) for key in FIELDS}
+    keys = {key: range(span[0] + 2, span[1] + 2) for key, span in spans.items() if span}
+    leading = len(body) - len(body.lstrip("\n"))  # the form shows the body without its leading blank lines
+    return Places(keys, range(1, end + 2), end + 2 + leading)
 
 
 class ItemForm(NamedTuple):
@@ -53,14 +100,35 @@ def digest(data: bytes) -> str:
 
 def read_form(path: Path) -> ItemForm:
     data = path.read_bytes()
-    text = clean(decode(data, path))
+    return form_of(clean(decode(data, path)), path, digest(data))
+
+
+def form_of(text: str, path: Path, sha: str = "") -> ItemForm:
+    """What the form shows of an item file's text (LF line ends), saved or not."""
     try:
         source = split_front_matter(text, path)
     except UserError as exc:
-        return ItemForm("", "", "", text, digest(data), exc)
+        return ItemForm("", "", "", text, sha, exc)
     meta = source.meta.data
     value = lambda key: "" if meta.get(key) is None else str(meta.get(key))  # noqa: E731
-    return ItemForm(value("section"), value("title"), value("source"), source.body.strip("\n"), digest(data))
+    return ItemForm(value("section"), value("title"), value("source"), source.body.strip("\n"), sha)
+
+
+def form_fields(posted: Mapping) -> dict[str, str]:
+    """The form's fields as they are saved: each on one line, a run of spaces as one (a title pasted from Word)."""
+    return {key: " ".join(str(posted.get(key, "")).split()) for key in FIELDS}
+
+
+def form_text(path: Path, fields: Mapping[str, str] | None, body: str) -> str:
+    """The text (LF line ends) a form would save over ``path``; ``fields`` None: ``body`` is the whole
+    file, as typed where the front matter could not be read (see :func:`save_text`)."""
+    if fields is None:
+        return _whole(body)
+    return rewritten(clean(decode(path.read_bytes(), path)), path, dict(fields), body)
+
+
+def _whole(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n") + "\n"
 
 
 def _dumped(key: str, value: str) -> str:
@@ -110,17 +178,32 @@ def rewritten(text: str, path: Path, fields: dict[str, str], body: str) -> str:
 
 def save(path: Path, expected_sha: str, fields: dict[str, str], body: str) -> None:
     """Write the form over the file, only if the file still is the one the form was made from."""
-    data = path.read_bytes()
-    if digest(data) != expected_sha:
-        raise Stale(clean(decode(data, path)), digest(data))
-    original = decode(data, path)
-    crlf = "\r\n" in original
-    text = rewritten(clean(original), path, fields, body)
+    data = _unchanged(path, expected_sha)
+    text = rewritten(clean(decode(data, path)), path, fields, body)
     try:
         split_front_matter(text, path)  # what is written must read back (it always should: say so if not)
     except UserError as exc:
         raise ContentError(f"保存后的头信息无法读取，没有保存：{exc.message}", path) from None
-    if crlf:
+    _write(path, data, text)
+
+
+def save_text(path: Path, expected_sha: str, text: str) -> None:
+    """Write ``text`` as the whole file, only over the bytes the form was made from: the form of a file
+    whose front matter it cannot read shows the whole file, and the editor mends it there. What they
+    typed is saved even if it still does not read (the file did not either); the page says what is wrong."""
+    _write(path, _unchanged(path, expected_sha), _whole(text))
+
+
+def _unchanged(path: Path, expected_sha: str) -> bytes:
+    data = path.read_bytes()
+    if digest(data) != expected_sha:
+        raise Stale(clean(decode(data, path)), digest(data))
+    return data
+
+
+def _write(path: Path, data: bytes, text: str) -> None:
+    """``text`` (LF line ends) over the file whose bytes were ``data``, in its encoding and line ends."""
+    if "\r\n" in decode(data, path):
         text = text.replace("\n", "\r\n")
     try:
         new = encode_like(text, data, path)

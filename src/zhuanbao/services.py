@@ -15,7 +15,7 @@ cost a sixth of a frozen dataclass to define at start-up.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -181,6 +181,61 @@ def save_item(path: Path, expected_sha: str, fields: dict[str, str], body: str) 
     from .itemfile import save
 
     save(path, expected_sha, fields, body)
+
+
+def save_item_text(path: Path, expected_sha: str, text: str) -> None:
+    """Write the whole text of an item file as typed (the form shows the whole file when it cannot read
+    its front matter), only over the bytes the form was made from (else :class:`~zhuanbao.itemfile.Stale`)."""
+    from .itemfile import save_text
+
+    save_text(path, expected_sha, text)
+
+
+class ItemFindings(NamedTuple):
+    """What check finds in an item as an edit form would save it, and that text (the findings' lines are its lines)."""
+
+    text: str
+    findings: Sequence[Diagnostic]
+
+
+def check_item_text(path: Path, fields: Mapping[str, str] | None, body: str) -> ItemFindings:
+    """What ``check`` would find in the item at ``path`` if the form were saved now, writing nothing
+    (see :func:`zhuanbao.lint.check_item`: fast enough to run as the editor types). ``fields`` None:
+    ``body`` is the whole file, as the form shows a file whose front matter it cannot read."""
+    from .itemfile import form_text
+    from .lint import check_item
+
+    text = form_text(path, fields, body)
+    return ItemFindings(text, check_item(path, text).findings)
+
+
+def check_item_file(path: Path) -> ItemFindings:
+    """What ``check`` finds in one item file as saved, and the issue's rules about it, without the rest
+    of the issue having to be right (see :func:`zhuanbao.lint.check_item`): the item page's findings."""
+    from .lint import check_item
+    from .load.text import read_text
+
+    text = read_text(path)
+    return ItemFindings(text, check_item(path, text).findings)
+
+
+class ItemFix(NamedTuple):
+    """What ``check --fix`` would make of an item's form text: the text before and after, the findings it corrects."""
+
+    text: str
+    fixed: str
+    findings: Sequence[Diagnostic]
+
+
+def fix_item_text(path: Path, fields: Mapping[str, str] | None, body: str) -> ItemFix:
+    """The safe fixes ``check --fix`` would write into the item if the form were saved now, made on the
+    form's text in memory: nothing is written; the form takes them only when the editor agrees."""
+    from .itemfile import form_text
+    from .lint import check_item, with_lines
+
+    text = form_text(path, fields, body)
+    found = check_item(path, text, fix=True)
+    return ItemFix(text, with_lines(text, found.fixed_lines), [f for f in found.findings if f.fixed])
 
 
 # --- the archive -------------------------------------------------------------------------

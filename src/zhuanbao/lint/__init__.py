@@ -13,6 +13,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ..cn import next_number
 from ..diagnostics import Diagnostic, Location, OutputError, UserError, os_reason, suggest
@@ -29,12 +30,14 @@ from ..load.content import (
     refuse_link_out,
     stray_files,
 )
-from ..load.frontmatter import split_front_matter
+from ..load.frontmatter import TEMPLATE_CODE, split_front_matter
 from ..load.text import clean, decode, encode_like, read_text
 from ..model import Edition, Series
 from .rules import IMAGE, RULES, TEXT_RULES, joins_a_finished_sentence, mask_code, mask_templates, unmatched
 
-__all__ = ["RULES", "CheckReport", "check"]
+__all__ = ["RULES", "CheckReport", "check", "check_item"]
+
+TITLE, SOURCE = ("title",), ("source",)  # the front-matter keys a finding is about, for a form to put it by its field
 
 
 @dataclass
@@ -62,13 +65,16 @@ class Checker:
         self.focus = focus  # the item just imported: a title it repeats is reported on it
         self.severity = {rid: series.lint.rules.get(rid, rule.default) for rid, rule in RULES.items()}
 
-    def add(self, path: Path, line: int, column: int, rule: str, message: str, fixed: bool = False) -> None:
+    def add(self, path: Path, line: int, column: int, rule: str, message: str, fixed: bool = False,
+            key: tuple = ()) -> None:  # fmt: skip
         severity = self.severity[rule]
         if severity != "off":
-            self.report.findings.append(Diagnostic(message, Location(path, line, column), severity, rule, fixed=fixed))
+            location = Location(path, line, column, key)
+            self.report.findings.append(Diagnostic(message, location, severity, rule, fixed=fixed))
 
-    def lint_text(self, path: Path, line: int, offset: int, text: str) -> str:
-        """Lint one line of prose; returns the line with safe fixes applied when fixing."""
+    def lint_text(self, path: Path, line: int, offset: int, text: str, key: tuple = ()) -> str:
+        """Lint one line of prose (``key``: the front-matter key it is the value of); returns the line with
+        safe fixes applied when fixing."""
         masked = mask_code(mask_templates(text))
         edits: list[tuple[int, int, str]] = []
         for rule_id, rule in TEXT_RULES.items():
@@ -76,7 +82,7 @@ class Checker:
                 continue
             for start, length, message, replacement in rule(masked, self.series):
                 fixable = self.fix and RULES[rule_id].fixable and replacement is not None
-                self.add(path, line, offset + start + 1, rule_id, message, fixed=fixable)
+                self.add(path, line, offset + start + 1, rule_id, message, fixed=fixable, key=key)
                 if fixable:
                     edits.append((start, length, replacement))
         for start, length, replacement in sorted(edits, reverse=True):
@@ -90,9 +96,20 @@ class Checker:
             read_text(path)  # a file too big or unreadable is reported by the build check
             seen = path.read_bytes()  # the fix is made from these bytes, and written only over them
             raw = clean(decode(seen, path))
-            source = split_front_matter(raw, path)
         except (UserError, OSError):
             return  # reported by the build check
+        fixed_lines = self.lint_source(path, raw)
+        if fixed_lines:
+            self.save(path, seen, fixed_lines)
+
+    def lint_source(self, path: Path, raw: str) -> dict[int, str]:
+        """The rules of one item over its text (LF line ends, as ``clean`` leaves them): a file's, or an
+        edit form's not yet saved, found at ``path``'s lines either way. Returns the lines the safe fixes
+        change (by index), when fixing; writing them is the caller's choice."""
+        try:
+            source = split_front_matter(raw, path)
+        except UserError:
+            return {}  # reported by the build check
         lines = raw.split("\n")
         self.lint_title(path, lines, source.body_line - 2)
         paragraph: list[tuple[int, int, str]] = []
@@ -113,9 +130,7 @@ class Checker:
             lines[index] = self.lint_text(path, index + 1, 0, text)
             paragraph.append((index + 1, 0, mask_templates(lines[index])))
         self.pairs(path, paragraph)
-        fixed_lines = {i: line for i, (line, was) in enumerate(zip(lines, raw.split("\n"))) if line != was}
-        if fixed_lines:
-            self.save(path, seen, fixed_lines)
+        return {i: line for i, (line, was) in enumerate(zip(lines, raw.split("\n"))) if line != was}
 
     def lint_title(self, path: Path, lines: list[str], end: int) -> None:
         """The title's line(s) in the front matter (``end``: the closing ---),
@@ -129,7 +144,7 @@ class Checker:
         value = lines[start][first_at:].rstrip()
         if len(value) > 1 and value[0] in "'\"" and value[-1] == value[0]:
             # a YAML-quoted title: its quotes are YAML's, not the title's
-            inner = self.lint_text(path, start + 1, first_at + 1, value[1:-1])
+            inner = self.lint_text(path, start + 1, first_at + 1, value[1:-1], TITLE)
             lines[start] = lines[start][: first_at + 1] + inner + value[-1]
             title = inner
             self.title_findings(path, lines, [(start, first_at + 1)], title)
@@ -141,7 +156,7 @@ class Checker:
             spans.append((index, len(lines[index]) - len(lines[index].lstrip())))
             index += 1
         for line, at in spans:
-            lines[line] = lines[line][:at] + self.lint_text(path, line + 1, at, lines[line][at:])
+            lines[line] = lines[line][:at] + self.lint_text(path, line + 1, at, lines[line][at:], TITLE)
         if not spans:
             return
         self.title_findings(path, lines, spans, "".join(lines[line][at:].strip() for line, at in spans))
@@ -149,12 +164,13 @@ class Checker:
     def title_findings(self, path: Path, lines: list[str], spans: list[tuple[int, int]], title: str) -> None:
         last = spans[-1][0]
         if title and title[-1] in "。，；、":
-            self.add(path, last + 1, len(lines[last].rstrip()), "title-punct", f"标题末尾不用“{title[-1]}”")
+            self.add(path, last + 1, len(lines[last].rstrip()), "title-punct", f"标题末尾不用“{title[-1]}”", key=TITLE)
         for line, at in spans:  # the title is not Markdown: the marks would print
             mark = next((m for m in ("**", "__") if m in lines[line][at:]), None)
             if mark:
                 column = at + lines[line][at:].find(mark) + 1
-                self.add(path, line + 1, column, "title-markup", "标题不是 Markdown，** 会原样印出（标题本身已是黑体）")
+                self.add(path, line + 1, column, "title-markup", "标题不是 Markdown，** 会原样印出（标题本身已是黑体）",
+                         key=TITLE)  # fmt: skip
                 break
 
     def pairs(self, path: Path, paragraph: list[tuple[int, int, str]]) -> None:
@@ -175,10 +191,6 @@ class Checker:
 
         # keep the path below the series folder: two issues' 01.md must not collide
         target = self.backup_dir / path.relative_to(self.backup_dir.parent.parent)
-        # the same line breaks clean() turns into "\n", so indices match the checked lines
-        parts = re.split(r"(\r\n|\r|\n)", decode(seen, path))
-        for index, line in fixed_lines.items():
-            parts[2 * index] = line
         try:
             if path.read_bytes() != seen:
                 raise FileChanged(path)
@@ -190,7 +202,7 @@ class Checker:
         except OSError as exc:  # no backup, no fix: the editor's text is never changed without one
             raise OutputError(f"无法写入备份文件夹，这个文件没有修改：{os_reason(exc)}", target.parent) from None
         try:
-            replace_if_unchanged(path, encode_like("".join(parts), seen, path), seen)
+            replace_if_unchanged(path, encode_like(with_lines(decode(seen, path), fixed_lines), seen, path), seen)
         except FileChanged:
             self.not_fixed(path)
         except OSError as exc:
@@ -221,14 +233,16 @@ class Checker:
                     # on the later item, or on the one just imported, naming the other
                     here, other = (first, item) if self.focus is not None and first.path == self.focus else (item, first)
                     line, col = here.meta_doc.where(("title",))
-                    self.add(here.path, line or 1, col or 1, "duplicate-title", f"标题与 {other.path.name} 相同")
+                    self.add(here.path, line or 1, col or 1, "duplicate-title", f"标题与 {other.path.name} 相同",
+                             key=TITLE)  # fmt: skip
                 titles.setdefault(title, item)
             if item.meta.source and item.meta.source.endswith("供稿"):
                 line, col = item.meta_doc.where(("source",))
                 self.add(item.path, line or 1, col or 1, "source-suffix",
-                         f"source 不要写“供稿”二字：会印成“[{item.meta.source}供稿]”")  # fmt: skip
+                         f"source 不要写“供稿”二字：会印成“[{item.meta.source}供稿]”", key=SOURCE)  # fmt: skip
             if item.meta.section in lint.require_source and not item.meta.source:
-                self.add(item.path, 1, 1, "missing-source", f"栏目“{item.meta.section}”的稿件须写 source（供稿单位）")
+                self.add(item.path, 1, 1, "missing-source", f"栏目“{item.meta.section}”的稿件须写 source（供稿单位）",
+                         key=SOURCE)  # fmt: skip
         for item in edition.items:
             if item.path.name not in shown:
                 self.add(item.path, item.body_line, 1, "empty-item", "正文排出来是空的，这篇稿件不会印出（条件句都不成立？）")
@@ -236,6 +250,71 @@ class Checker:
         for name in lint.required_sections:
             if name not in used:
                 self.add(edition.issue_dir / ISSUE_FILE, 1, 1, "required-section", f"本期没有“{name}”栏目的稿件")
+
+
+def with_lines(text: str, lines: dict[int, str]) -> str:
+    """``text`` with the lines at ``lines``' indices replaced, split at the same line breaks clean() turns
+    into "\n" (so indices match the checked lines): every other line, and every line's own ending, kept."""
+    parts = re.split(r"(\r\n|\r|\n)", text)
+    for index, line in lines.items():
+        parts[2 * index] = line
+    return "".join(parts)
+
+
+class ItemCheck(NamedTuple):
+    """What check finds in one item's text, and the lines (by index) its safe fixes would change."""
+
+    findings: list[Diagnostic]
+    fixed_lines: dict[int, str]
+
+
+def check_item(path: Path, text: str, fix: bool = False) -> ItemCheck:
+    """What ``check`` finds in the item at ``path`` if its file held ``text`` (an edit form not yet saved),
+    writing nothing: the text and title rules, the front matter as the build validates it, the body
+    rendered against the issue's data, and the issue's rules about this item (a title another item has,
+    a body that prints nothing, a missing source). A title it repeats is reported on it, as on an item
+    just imported. The rest of the issue need not be right: items that cannot be read are left out, and
+    an issue.yaml or table the build refuses only leaves the body's data unchecked (those errors are
+    the issue's). ``fix``: findings the safe fixes correct are marked fixed, their lines returned."""
+    from dataclasses import replace
+
+    from ..build import prepare
+    from ..load.content import load_item
+    from ..render import context
+
+    issue_dir = path.parent.parent
+    report = CheckReport()
+    series_dir, _, series = _series(issue_dir, report)
+    if series is None:
+        return ItemCheck(report.findings, {})
+    text = clean(text)  # as the file would be read once saved
+    checker = Checker(series, report, fix, None, focus=path.resolve())
+    fixed_lines = checker.lint_source(path, text)
+    try:
+        item = load_item(path, series, series_dir, text)
+    except UserError as exc:
+        _add_build_errors(report, exc)
+        item = None
+    try:
+        edition = prepare(series_dir, issue_dir, series, partial=True) if item else None
+    except UserError:
+        edition = None
+        if TEMPLATE_CODE.search(item.body):
+            report.findings.append(Diagnostic("这一期的 issue.yaml 或指标表有错误，正文中 {{ }} 引用的数据暂时无法检查；错误列在这一期的页面上",
+                                              Location(path, item.body_line, 1), "warning"))  # fmt: skip
+    if edition is not None:
+        mine = path.resolve()
+        edition = replace(edition, items=sorted([*(i for i in edition.items if i.path.resolve() != mine), item],
+                                                key=lambda i: i.sort_key))  # fmt: skip
+        printed = None
+        try:
+            printed = context(replace(edition, items=[item]))  # this item's body only: the others' are theirs
+        except UserError as exc:
+            _add_build_errors(report, exc)
+        checker.lint_edition(edition, printed)  # what it says of the other items is dropped below
+        report.findings = [f for f in report.findings if f.path is not None and f.path.resolve() == mine]
+    report.findings.sort(key=lambda f: (f.line or 0, f.column or 0))
+    return ItemCheck(report.findings, fixed_lines)
 
 
 def check_sequence(checker: Checker, issue_dirs: list[Path], all_issues: list[Path]) -> None:
@@ -301,12 +380,9 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None, focus: 
     from ..build import prepare, unstarted
     from ..render import context
 
-    series_dir, issue_dirs = locate(path)
     report = CheckReport()
-    try:
-        series = load_series(series_dir)
-    except UserError as exc:
-        _add_build_errors(report, exc)
+    series_dir, issue_dirs, series = _series(path, report)
+    if series is None:
         return report
     _check_lint_settings(series_dir, series, report)
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
@@ -338,6 +414,17 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None, focus: 
     return report
 
 
+def _series(path: Path, report: CheckReport) -> tuple[Path, list[Path], Series | None]:
+    """The series folder and issue folders ``path`` designates, and the series read (None when series.yaml
+    cannot be: its errors are then the report's, and nothing else can be checked)."""
+    series_dir, issue_dirs = locate(path)
+    try:
+        return series_dir, issue_dirs, load_series(series_dir)
+    except UserError as exc:
+        _add_build_errors(report, exc)
+        return series_dir, issue_dirs, None
+
+
 def _check_lint_settings(series_dir: Path, series: Series, report: CheckReport) -> None:
     """Names in series.yaml's lint: that match no rule or section would silently do nothing."""
     from ..load.yamlfile import load_yaml
@@ -364,4 +451,4 @@ def _add_build_errors(report: CheckReport, exc: UserError) -> None:
     for error in exc.diagnostics:
         where = error.location
         location = Location(where.path or Path("."), where.line or 1, where.column or 1, where.key)
-        report.findings.append(Diagnostic(error.message, location, rule="build"))
+        report.findings.append(Diagnostic(error.message, location, rule="build", hint=error.hint))

@@ -151,11 +151,12 @@ def refuse_link_out(path: Path, root: Path, what: str) -> None:
                            hint="请把文件本身复制到这里，而不是放一个快捷方式或链接。") from None  # fmt: skip
 
 
-def load_item(path: Path, series: Series, series_dir: Path | None = None) -> Item:
-    """Read one item file: front matter validated, body kept as text."""
+def load_item(path: Path, series: Series, series_dir: Path | None = None, text: str | None = None) -> Item:
+    """Read one item file: front matter validated, body kept as text. ``text``: the file's text held
+    in memory instead (an edit form not yet saved), checked as if the file held it."""
     if series_dir is not None:
         refuse_link_out(path, series_dir, "稿件")
-    source = split_front_matter(read_text(path), path)
+    source = split_front_matter(read_text(path) if text is None else text, path)
     meta = validate(ItemMeta, source.meta, "头信息")
     error = check_section(source.meta, meta, series)
     if error:
@@ -165,8 +166,9 @@ def load_item(path: Path, series: Series, series_dir: Path | None = None) -> Ite
     return Item(path, meta, source.body, source.body_line, source.meta)
 
 
-def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
-    """Read one issue folder; all its problems are collected and raised together."""
+def load_edition(series_dir: Path, issue_dir: Path, series: Series, partial: bool = False) -> Edition:
+    """Read one issue folder; all its problems are collected and raised together. ``partial``: items
+    that cannot be read are left out instead (checking one item needs the issue, not every other item)."""
     errors: list[UserError] = []
     refuse_link_out(issue_dir / ISSUE_FILE, series_dir, ISSUE_FILE)
     doc = load_yaml(issue_dir / ISSUE_FILE)
@@ -181,8 +183,9 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series) -> Edition:
         try:
             items.append(load_item(path, series, series_dir))
         except UserError as exc:
-            errors.append(exc)
-    if not items and not errors:
+            if not partial:
+                errors.append(exc)
+    if not items and not errors and not partial:
         errors.append(ContentError("这一期还没有任何稿件（items/*.md）", items_dir))
     tables = []
     for index, spec in enumerate(issue.tables):

@@ -10,6 +10,7 @@ checks a page shows; it never writes a file — changes are use cases
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import NamedTuple
 
@@ -58,6 +59,28 @@ class Studio:
         if not csrf_ok(self.session, form.get("csrf")):
             raise HTTPException(403, "页面已过期或不是从编辑器提交的（缺少校验码）。请刷新页面后再操作。")
         return form
+
+    async def json(self, request: Request, limit: int) -> dict:
+        """A posted JSON object (a script's request), refused without this session's CSRF token in the
+        X-CSRF-Token header (403), past ``limit`` bytes (413: read no further) or when not an object (400)."""
+        if not csrf_ok(self.session, request.headers.get("x-csrf-token")):
+            raise HTTPException(403, "页面已过期或不是从编辑器发出的请求（缺少校验码）。请刷新页面后再操作。")
+        length = request.headers.get("content-length", "")
+        too_big = HTTPException(413, f"内容超过 {limit // 1024 // 1024} MB，已拒绝。")
+        if length.isdigit() and int(length) > limit:
+            raise too_big
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > limit:
+                raise too_big
+        try:
+            data = json.loads(body)
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise HTTPException(400, "请求的内容无法读取。请刷新页面后再试。")
+        return data
 
 
 def check_findings(folder: Path) -> list:

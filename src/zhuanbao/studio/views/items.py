@@ -1,4 +1,10 @@
-"""An item's page: its fields and body in a form, saved only over the bytes the form was made from."""
+"""An item's page: its fields and body in a form, saved only over the bytes the form was made from.
+
+Every finding about the item — check's, the build's, a refused save's — stands by the field it concerns
+(section, title, source, or the body with the line of the body box); the front matter the form does not
+show gets its own list with file lines. A file whose front matter cannot be read is shown whole in the
+body box, with what is wrong and where, and saved as typed.
+"""
 
 from __future__ import annotations
 
@@ -15,52 +21,80 @@ from ..issues import series_or_error
 from ..live import issue_version
 from ..pages import finding
 from ..paths import item_path
-from ..state import Studio, check_findings
+from ..state import Studio
 
 
 def routes(studio: Studio) -> list[Route]:
     def item(request: Request) -> Path:
         return item_path(studio.series_dir, request.path_params["issue"], request.path_params["name"])
 
-    def item_form(request, path: Path, form, errors=(), status: int = 200, saved: bool = False):
+    def item_form(request, path: Path, form, errors=(), status: int = 200, saved: bool = False, whole: bool = False):
         series, _ = series_or_error(studio.series_dir)
         sections = list(series.sections) if series else []
-        findings = [d for d in check_findings(path.parent.parent)
-                    if d.path is not None and d.path.resolve() == path.resolve()]  # fmt: skip
-        shown = [finding(d, studio.series_dir) for d in [*errors, *findings]]
-        if form.problem is not None:
-            shown += [finding(d, studio.series_dir) for d in form.problem.diagnostics]
+        whole = whole or form.problem is not None
+        try:
+            saved_file = services.check_item_file(path)
+        except UserError as exc:  # unreadable since the page was made: say so by the form
+            saved_file = services.ItemFindings("", exc.diagnostics)
+        where = itemfile.WHOLE_FILE if whole else itemfile.places(saved_file.text, path)
+        checked = saved_file.findings
+        problem = list(form.problem.diagnostics) if form.problem is not None else []
+        said = {(d.message, d.line) for d in problem}  # check repeats it as a build finding
+        findings = [finding(d, studio.series_dir, (path, where)) for d in [*errors, *checked]
+                    if (d.message, d.line) not in said]  # fmt: skip
         issue = request.path_params["issue"]
         live = {"scope": "item", "issue": issue, "item": f"{issue}/{ITEMS_DIR}/{path.name}",
                 "version": issue_version(path.parent.parent)}  # fmt: skip
-        return studio.render("item.html", status, issue=issue, name=path.name, form=form, sections=sections,
-                             findings=shown, saved=saved, live=live)  # fmt: skip
+        return studio.render("item.html", status, issue=issue, name=path.name, form=form,
+                             sections=sections, findings=findings, saved=saved, unsaved=bool(errors), whole=whole,
+                             problem=[finding(d, studio.series_dir, (path, itemfile.WHOLE_FILE)) for d in problem],
+                             live=live)  # fmt: skip
 
     async def item_page(request: Request):
         path = item(request)
-        return item_form(request, path, itemfile.read_form(path), saved=bool(request.query_params.get("saved")))
+        try:
+            form = itemfile.read_form(path)
+        except UserError as exc:  # a file no encoding reads: nothing to put in a form
+            where = f"{path.name} 第 {exc.first.line} 行" if exc.first.line else path.name
+            return studio.render("error.html", 400, title="无法打开这篇稿件", reason=f"{exc.first.message}（{where}）")
+        return item_form(request, path, form, saved=bool(request.query_params.get("saved")))
 
     async def save_item(request: Request):
         path = item(request)
         posted = await studio.form(request)
-        fields = {key: " ".join(str(posted.get(key, "")).split()) for key in itemfile.FIELDS}
+        fields = itemfile.form_fields(posted)
         body = str(posted.get("body", ""))
         sha = str(posted.get("sha256", ""))
+        whole = bool(posted.get("whole"))  # the box holds the whole file: its front matter could not be read
         series, _ = series_or_error(studio.series_dir)
         mine = itemfile.ItemForm(fields["section"], fields["title"], fields["source"], body, sha)
-        errors = itemfile.field_errors(fields["section"], body, list(series.sections) if series else [], path)
+        if whole:
+            mine = itemfile.ItemForm("", "", "", body, sha, _problem(path))
+        sections = list(series.sections) if series else []
+        errors = [] if whole else itemfile.field_errors(fields["section"], body, sections, path)
         if errors:
             return item_form(request, path, mine, errors, status=400)
         try:
-            services.save_item(path, sha, fields, body)
+            if whole:
+                services.save_item_text(path, sha, body)
+            else:
+                services.save_item(path, sha, fields, body)
         except itemfile.Stale as stale:
             return studio.render("conflict.html", 409, issue=request.path_params["issue"], name=path.name, mine=mine,
-                                 disk=stale.disk_text, disk_sha=stale.disk_sha)  # fmt: skip
+                                 disk=stale.disk_text, disk_sha=stale.disk_sha, whole=whole)  # fmt: skip
         except UserError as exc:
-            return item_form(request, path, mine, exc.diagnostics, status=400)
+            return item_form(request, path, mine, exc.diagnostics, status=400, whole=whole)
         return RedirectResponse(f"/issue/{request.path_params['issue']}/item/{path.name}?saved=1", status_code=303)
 
     return [
         Route("/issue/{issue}/item/{name}", item_page),
         Route("/issue/{issue}/item/{name}", save_item, methods=["POST"]),
     ]
+
+
+def _problem(path: Path) -> UserError | None:
+    """Why the form shows this file whole (its front matter as it is on disk now)."""
+    try:
+        return itemfile.read_form(path).problem
+    except (UserError, OSError):
+        return None
