@@ -77,8 +77,9 @@ class Stream:
         with httpx2.Client(cookies=cookies, timeout=30) as client:
             with client.stream("GET", f"{base}/events") as response:
                 assert response.headers["content-type"].startswith("text/event-stream")
-                self.opened.set()
                 for line in response.iter_lines():
+                    if line.startswith("retry: "):  # the stream's first line: the studio listens for this page now
+                        self.opened.set()
                     if line.startswith("data: "):
                         self.events.append(json.loads(line[6:]))
         self.ended.set()

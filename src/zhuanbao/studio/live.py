@@ -147,7 +147,8 @@ class Changes:
 
     def end_streams(self) -> None:
         """Called from the server's Ctrl+C handler: every open stream ends, so shutting down waits for none."""
-        if self.loop is None:
+        if self.loop is None:  # no page has listened yet: none will from now on
+            self.stop.set()
             return
 
         def end() -> None:
