@@ -21,10 +21,10 @@ from .guard import BodyTooLarge, Guard, Session
 from .pages import STATIC, page
 from .paths import NotFound
 from .state import Studio
-from .views import issue, items, series
+from .views import issue, items, series, settings, tables
 
 log = logging.getLogger("zhuanbao.studio")
-VIEWS = (series, issue, items)
+VIEWS = (series, issue, items, settings, tables)
 
 
 def refused(request: Request, reason: str, status: int = 403):
