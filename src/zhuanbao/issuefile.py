@@ -72,6 +72,7 @@ def read(issue_dir: Path) -> IssueFile:
     problems: list[Diagnostic] = []
     data: dict = {}
     issue = None
+    text = ""
     try:
         text = clean(decode(raw, path))
         doc = parse_yaml(text, path)
@@ -80,7 +81,6 @@ def read(issue_dir: Path) -> IssueFile:
         problems += _checked(issue_dir, doc, issue)
     except UserError as exc:
         problems += exc.diagnostics
-        text = text if "text" in locals() else ""
     return IssueFile(path, digest(raw), data, issue, tuple(problems), text)
 
 

@@ -122,14 +122,14 @@ def routes(studio: Studio) -> list[Route]:
             mine = [(key, values.get(key, "")) for key in issuefile.TABLE_FIELDS if values.get(key)]
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
                                  what=f"表“{values.get('title') or table_id}”", action=request.url.path,
-                                 back=f"/issue/{folder.name}/table/{quote(table_id)}/edit" if table_id
-                                 else f"/issue/{folder.name}/tables/new?{urlencode({'file': values.get('file', '')})}",
+                                 back=f"/issue/{quote(folder.name)}/table/{quote(table_id)}/edit" if table_id
+                                 else f"/issue/{quote(folder.name)}/tables/new?{urlencode({'file': values.get('file', '')})}",
                                  disk=stale.disk_text, disk_sha=stale.disk_sha, values=values, mine=mine)  # fmt: skip
         except issuefile.NoSuchTable:
             raise NotFound("这张表") from None
         except UserError as exc:
             return table_form(request, folder, values, sha, table_id, [unplaced(d) for d in exc.diagnostics], 400)
-        return RedirectResponse(f"/issue/{folder.name}/table/{quote(saved)}?saved=1", status_code=303)
+        return RedirectResponse(f"/issue/{quote(folder.name)}/table/{quote(saved)}?saved=1", status_code=303)
 
     async def save_new(request: Request):
         return await save(request, None)
@@ -176,7 +176,7 @@ def routes(studio: Studio) -> list[Route]:
         except issuefile.Stale as stale:
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
                                  what=f"删除表“{table_id}”", action=request.url.path,
-                                 back=f"/issue/{folder.name}/table/{quote(table_id)}/remove", disk=stale.disk_text,
+                                 back=f"/issue/{quote(folder.name)}/table/{quote(table_id)}/remove", disk=stale.disk_text,
                                  disk_sha=stale.disk_sha, values={}, mine=[("删除", table_id)])  # fmt: skip
         except issuefile.NoSuchTable:
             raise NotFound("这张表") from None
@@ -185,7 +185,7 @@ def routes(studio: Studio) -> list[Route]:
             return studio.render("table_remove.html", 400, issue=folder.name, heading=heading(folder),
                                  entry=file.data["tables"][issuefile.table_index(file, table_id)], table_id=table_id,
                                  sha256=file.sha256, problems=[finding(unplaced(d)) for d in exc.diagnostics])  # fmt: skip
-        return RedirectResponse(f"/issue/{folder.name}?{urlencode({'removed': table_id})}#tables", status_code=303)
+        return RedirectResponse(f"/issue/{quote(folder.name)}?{urlencode({'removed': table_id})}#tables", status_code=303)
 
     async def upload(request: Request):
         folder = folder_of(request)
@@ -203,7 +203,7 @@ def routes(studio: Studio) -> list[Route]:
             query["clash"] = uploaded.clash
         if uploaded.same:
             query["same"] = "1"
-        return RedirectResponse(f"/issue/{folder.name}/tables/new?{urlencode(query)}", status_code=303)
+        return RedirectResponse(f"/issue/{quote(folder.name)}/tables/new?{urlencode(query)}", status_code=303)
 
     return [
         Route("/issue/{issue}/tables/upload", upload, methods=["POST"]),
