@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 
+from tests.test_load_tables import save_book
 from tests.test_studio_http import BASE, ITEM, ITEM_PATH, make_client, studio, text  # noqa: F401  (fixture)
 from zhuanbao import services
 from zhuanbao.studio.guard import MAX_BODY
@@ -23,15 +23,7 @@ CSV = "区县,目标,完成\n东岭区,10,8\n溪口区,20,19\n青禾县,30,3\n"
 
 
 def xlsx(sheets: dict[str, list[list]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return save_book(io.BytesIO(), sheets).getvalue()
 
 
 def sha_of(root: Path) -> str:

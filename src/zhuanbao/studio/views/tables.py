@@ -137,22 +137,21 @@ def routes(studio: Studio) -> list[Route]:
     async def save_edit(request: Request):
         return await save(request, request.path_params["id"])
 
-    async def table_page(request: Request):
-        folder = folder_of(request)
+    def view_of(request: Request, folder: Path):
         try:
-            view = services.table_view(folder, request.path_params["id"])
+            return services.table_view(folder, request.path_params["id"])
         except issuefile.NoSuchTable:
             raise NotFound("这张表") from None
+
+    async def table_page(request: Request):
+        folder = folder_of(request)
+        view = view_of(request, folder)
         problems = [finding(d, studio.series_dir) for d in view.problems]
         return studio.render("table.html", issue=folder.name, heading=heading(folder), view=view, problems=problems,
                              table_id=request.path_params["id"], saved=bool(request.query_params.get("saved")))  # fmt: skip
 
     async def chart(request: Request):
-        folder = folder_of(request)
-        try:
-            view = services.table_view(folder, request.path_params["id"])
-        except issuefile.NoSuchTable:
-            raise NotFound("这张表") from None
+        view = view_of(request, folder_of(request))
         if view.indicator is None or view.indicator.chart is None:
             raise NotFound("这张表的完成率图")
         from ...chart import bar_chart
