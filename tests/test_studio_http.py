@@ -138,8 +138,17 @@ def routes_of(app) -> list:
 def test_every_post_route_is_one_that_checks_csrf(studio):
     client, _, _ = studio()
     posts = sorted(r.path for r in routes_of(client.app) if "POST" in (getattr(r, "methods", None) or ()))
-    assert posts == ["/issue/{issue}/item/{name}", "/issue/{issue}/item/{name}/check", "/issue/{issue}/item/{name}/fix",
-                     "/new-issue"]  # a new POST route needs its CSRF test (above, or in its part's test file)
+    assert posts == [
+        "/issue/{issue}/item/{name}",
+        "/issue/{issue}/item/{name}/check",  # tests/test_studio_check.py
+        "/issue/{issue}/item/{name}/fix",
+        "/issue/{issue}/settings",  # tests/test_studio_tables.py
+        "/issue/{issue}/table/{id}/edit",
+        "/issue/{issue}/table/{id}/remove",
+        "/issue/{issue}/tables/new",
+        "/issue/{issue}/tables/upload",
+        "/new-issue",
+    ]  # a new POST route needs its CSRF test (above, or in its part's test file)
 
 
 # --- sizes and paths ----------------------------------------------------------------------------------------

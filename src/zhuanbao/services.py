@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # annotations only: importing them would slow every command's
     from .archive.verify import VerifyReport
     from .build import BuildResult
     from .lint import CheckReport
+    from .tablefile import TableView, Uploaded
     from .watch import Rebuilt
     from .workspace import Workspace
 
@@ -236,6 +237,47 @@ def fix_item_text(path: Path, fields: Mapping[str, str] | None, body: str) -> It
     text = form_text(path, fields, body)
     found = check_item(path, text, fix=True)
     return ItemFix(text, with_lines(text, found.fixed_lines), [f for f in found.findings if f.fixed])
+
+# --- issue.yaml's settings and tables (the studio's forms) ----------------------------------------------
+
+def edit_issue(issue: Path, expected_sha: str, values: dict[str, str]) -> None:
+    """Write the settings form (number, total, date, marks, no_marks, copies, extra_distribution as typed)
+    over issue.yaml, only if it is still the file the form was made from (else ``issuefile.Stale``,
+    carrying the file on disk). Only the lines of changed values are rewritten; a result the build would
+    refuse is not written (ContentError, each diagnostic at its key path)."""
+    from .issuefile import save_settings
+
+    save_settings(issue, expected_sha, values)
+
+
+def upload_table(issue: Path, filename: str, data: bytes) -> Uploaded:
+    """Put an uploaded CSV/.xlsx into the issue's tables/ folder, checked by content (DataError in Chinese);
+    a different file of that name is kept and the upload saved as ``name (2).csv``."""
+    from .tablefile import upload
+
+    return upload(issue, filename, data)
+
+
+def save_table(issue: Path, expected_sha: str, values: dict[str, str], table_id: str | None = None) -> str:
+    """Add a ``tables:`` entry to issue.yaml (``table_id`` None) or change the entry ``table_id``, from the
+    table form's fields as typed; returns the entry's id. Stale and ContentError as :func:`edit_issue`."""
+    from .issuefile import save_table as save
+
+    return save(issue, expected_sha, values, table_id)
+
+
+def remove_table(issue: Path, expected_sha: str, table_id: str) -> None:
+    """Remove the entry ``table_id`` from issue.yaml's ``tables:`` (its data file stays in the issue folder)."""
+    from .issuefile import remove_table as remove
+
+    remove(issue, expected_sha, table_id)
+
+
+def table_view(issue: Path, table_id: str) -> TableView:
+    """The table ``table_id`` computed as the document prints it, or the problems that stop it (read-only)."""
+    from .tablefile import table_view as view
+
+    return view(issue, table_id)
 
 
 # --- the archive -------------------------------------------------------------------------

@@ -210,19 +210,38 @@ def load_table(issue_dir: Path, doc: YamlDoc, index: int, spec, series: Series, 
     """Check one table entry of issue.yaml against the series and the issue, and read its file as typed."""
     from .tables import read_table
 
+    problem = table_problem(doc, index, spec, series, issue)
+    if problem is not None:
+        raise problem
+    return read_table(spec, issue_dir)
+
+
+def table_problem(doc: YamlDoc, index: int, spec, series: Series, issue: Issue) -> ContentError | None:
+    """What is wrong with one table entry of issue.yaml beyond its own fields (its section, its as_of)."""
     if spec.as_of is not None and spec.as_of > issue.date:
-        raise doc.error(
+        return doc.error(
             f"表“{spec.id}”的统计截止日期 {spec.as_of} 晚于本期日期 {issue.date}",
             ("tables", index, "as_of"),
             "时间进度按 as_of 计算：写错年份时进度会差很多。",
         )
     if spec.section != ANNEX and spec.section not in series.sections:
-        raise doc.error(
+        return doc.error(
             f"表“{spec.id}”的 section“{spec.section}”既不是栏目，也不是“{ANNEX}”",
             ("tables", index, "section"),
             suggest(spec.section, series.sections + [ANNEX]),
         )
-    return read_table(spec, issue_dir)
+    return None
+
+
+def issue_problems(issue_dir: Path, doc: YamlDoc, issue: Issue, series: Series) -> list[UserError]:
+    """What the build refuses in a valid issue.yaml without reading any other file: a number or year
+    its folder's name contradicts, a table in no section or counted after the issue's date."""
+    problems = _check_folder_name(issue_dir, issue, doc)
+    for index, spec in enumerate(issue.tables):
+        problem = table_problem(doc, index, spec, series, issue)
+        if problem is not None:
+            problems.append(problem)
+    return problems
 
 
 def issue_facts(issue_dir: Path) -> tuple[int, int | None, dt.date | None, object] | None:

@@ -369,6 +369,21 @@ def read_excel(path: Path, sheet: str | int | None) -> RawTable:
     return _finish(list(records[0]), list(enumerate(records[1:], start=2)), path, name)
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The sheets of an .xlsx, in the workbook's order, checked as :func:`read_excel` checks the file."""
+    from openpyxl import load_workbook
+
+    try:
+        _check_package(path)
+        book = load_workbook(path, read_only=True, data_only=True)
+    except _excel_errors():
+        raise DataError(_BROKEN_EXCEL, path) from None
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
 _FIXED = re.compile(r"0\.(0+)")
 _LITERAL = re.compile(r'"[^"]*"|\\.')
 

@@ -1,0 +1,209 @@
+"""An issue's table files: an upload put into tables/, what the table form offers, a table computed as it prints.
+
+An upload is judged by its content, not its name (a .xlsx is a zip holding
+xl/workbook.xml; a CSV must decode as the loader decodes text) and never
+replaces a file: a different file of the same name is kept beside it as
+``进度 (2).csv``, as Windows names a second copy, so last month's data that
+``new`` carried over stays until the editor points the table at the new file.
+The computed table is the one the document prints: the same ``compute`` the
+build runs, its cells already formatted by it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import NamedTuple
+
+from .diagnostics import DataError, Diagnostic, UserError, os_reason
+from .fsio import safe_name
+from .load.text import MAX_TEXT_BYTES, decode
+
+TABLES_DIR = "tables"
+SUFFIXES = (".csv", ".xlsx")
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and WPS .et)
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class Uploaded(NamedTuple):
+    """Where an upload went: ``name`` relative to the issue folder (tables/进度.csv)."""
+
+    name: str
+    clash: str | None = None  # a different file that had the uploaded name, kept as it was
+    same: bool = False  # the very bytes of a file already there: nothing was written
+
+
+def upload_name(filename: str) -> str:
+    """The name to save an upload under: its last component (a browser may send C:\\fakepath\\进度.csv),
+    without a drive letter, made fit for every system; refused unless it is a .csv or .xlsx."""
+    name = _DRIVE.sub("", re.split(r"[\\/]", filename or "")[-1].strip())
+    name = safe_name(name)
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xls":
+        raise DataError(f"“{name}”是旧版 Excel 文件（.xls），请在 Excel 或 WPS 中另存为 .xlsx 后再上传")
+    if not Path(name).stem or suffix not in SUFFIXES:
+        raise DataError(f"“{filename}”不是 CSV 或 Excel（.xlsx）表格文件，只能上传这两种",
+                        hint="在 Excel 或 WPS 中“另存为”时选择 .xlsx 或 CSV。")  # fmt: skip
+    return name
+
+
+def check_content(data: bytes, name: str) -> None:
+    """Refuse a file whose content is not what its name says, in Chinese."""
+    suffix = Path(name).suffix.lower()
+    if len(data) > MAX_TEXT_BYTES:
+        raise DataError(f"“{name}”有 {len(data):,} 字节，超过 {MAX_TEXT_BYTES // 1024 // 1024} MB 的上限")
+    if not data.strip():
+        raise DataError(f"“{name}”是空文件")
+    if data.startswith(_OLE):
+        raise DataError(f"“{name}”的内容是旧版 Excel（.xls）或 WPS 表格（.et），不是{_what(suffix)}",
+                        hint="请在 Excel 或 WPS 中另存为 .xlsx 后再上传。")  # fmt: skip
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            excel = "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            excel = False
+        if not excel:
+            raise DataError(f"“{name}”是压缩包（或 Word 等其他文件），不是 Excel 表格", hint="请上传 .xlsx 或 CSV 表格。")
+        if suffix != ".xlsx":
+            raise DataError(f"“{name}”的扩展名是 {suffix}，内容却是 Excel 表格（.xlsx）",
+                            hint="请把文件扩展名改为 .xlsx 后再上传。")  # fmt: skip
+        return
+    if suffix == ".xlsx":
+        raise DataError(f"“{name}”的扩展名是 .xlsx，内容却不是 Excel 表格（可能是改了扩展名的 CSV 或其他文件）",
+                        hint="请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再上传。")  # fmt: skip
+    try:
+        text = decode(data, Path(name))
+    except UserError:
+        raise DataError(f"“{name}”不是文本表格：既不是 UTF-8，也不是 GBK/GB18030 编码的文字",
+                        hint="请在 Excel 或 WPS 中另存为“CSV UTF-8”或 .xlsx 后再上传。") from None  # fmt: skip
+    if "\x00" in text:
+        raise DataError(f"“{name}”含有空字符，不是文本表格（CSV）", hint="请上传 Excel 或 WPS 另存的 CSV 或 .xlsx。")
+
+
+def _what(suffix: str) -> str:
+    return "Excel 表格（.xlsx）" if suffix == ".xlsx" else "CSV 文本表格"
+
+
+def upload(issue_dir: Path, filename: str, data: bytes) -> Uploaded:
+    """Put an uploaded table into the issue's tables/ folder, never over another file."""
+    name = upload_name(filename)
+    check_content(data, name)
+    folder = issue_dir / TABLES_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        if not folder.resolve().is_relative_to(issue_dir.resolve()):
+            raise DataError("本期的 tables 文件夹是指向本期文件夹之外的链接，不能上传到那里", folder)
+    except OSError as exc:
+        raise DataError(f"无法建立 tables 文件夹：{os_reason(exc)}", folder) from None
+    stem, suffix = Path(name).stem, Path(name).suffix
+    clash = None
+    for number in range(1, 1000):
+        candidate = name if number == 1 else f"{stem} ({number}){suffix}"
+        target = folder / candidate
+        if target.exists() or target.is_symlink():
+            if target.is_file() and target.read_bytes() == data:
+                return Uploaded(f"{TABLES_DIR}/{candidate}", clash, same=True)
+            clash = clash or f"{TABLES_DIR}/{name}"
+            continue
+        try:
+            with open(target, "xb") as handle:  # exclusive: a file made meanwhile is never replaced
+                handle.write(data)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            target.unlink(missing_ok=True)
+            raise DataError(f"无法保存上传的表格：{os_reason(exc)}", target) from None
+        return Uploaded(f"{TABLES_DIR}/{candidate}", clash)
+    raise DataError(f"tables 文件夹中与“{name}”同名的文件太多，请先整理", folder)
+
+
+def data_files(issue_dir: Path) -> list[str]:
+    """The table files in tables/, as issue.yaml names them (tables/进度.csv)."""
+    folder = issue_dir / TABLES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(f"{TABLES_DIR}/{p.name}" for p in folder.iterdir()
+                  if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() in SUFFIXES)  # fmt: skip
+
+
+class Columns(NamedTuple):
+    """What the table form offers for a file: its sheets (Excel) and the columns of its header row."""
+
+    sheets: list[str]
+    header: list[str]
+    problems: list[Diagnostic]
+
+
+def columns(issue_dir: Path, name: str, sheet: str | int | None = None) -> Columns:
+    """The sheets and header row of the file ``name`` (relative to the issue folder), bounded as the build reads it."""
+    from .load.tables import read_csv, read_excel, resolve_inside, sheet_names
+
+    sheets: list[str] = []
+    try:
+        path = resolve_inside(issue_dir, name, "表格文件")
+        if path.suffix.lower() == ".csv":
+            return Columns([], read_csv(path).header, [])
+        sheets = sheet_names(path)
+        if isinstance(sheet, str) and sheet not in sheets and sheet.isdigit():
+            sheet = int(sheet)
+        return Columns(sheets, read_excel(path, sheet if sheet not in (None, "") else None).header, [])
+    except UserError as exc:
+        return Columns(sheets, [], list(exc.diagnostics))
+
+
+def suggest_id(filename: str, taken: list[str]) -> str:
+    """A table id from a file name, in the ASCII the model allows (进度2025.xlsx → t2025; 区县进度.xlsx → table)."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "_", Path(filename).stem).strip("_").lower()[:30]
+    base = stem if stem and not stem[0].isdigit() else (f"t{stem}" if stem else "table")
+    candidate, number = base, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+# --- a table as the document prints it -----------------------------------------------------------------------
+
+
+class TableView(NamedTuple):
+    """One table of an issue, computed as the build computes it, or what stops it."""
+
+    index: int
+    entry: dict  # as issue.yaml has it
+    indicator: object | None  # zhuanbao.indicators.Indicator when it computes
+    raw: object | None  # zhuanbao.load.tables.RawTable: the file as typed, shown when it does not compute
+    problems: list[Diagnostic]
+    bad: frozenset[tuple[int, int]]  # (row of raw.rows, column) of each cell a problem names
+    note: str | None  # the line under the table, as the default template prints it
+
+
+def table_view(issue_dir: Path, table_id: str) -> TableView:
+    """The table ``table_id`` of the issue: computed (indicators.compute, as the build does), or its problems."""
+    from .indicators import compute
+    from .issuefile import read, table_index
+    from .load.tables import read_table
+    from .render.filters import cn_date
+
+    file = read(issue_dir)
+    index = table_index(file, table_id)
+    entry = file.data["tables"][index]
+    mine = [d for d in file.problems if d.location.key[:2] == ("tables", index)]
+    if file.issue is None:
+        return TableView(index, entry, None, None, list(file.problems), frozenset(), None)
+    spec = file.issue.tables[index]
+    if mine:
+        return TableView(index, entry, None, None, mine, frozenset(), None)
+    raw = None
+    try:
+        raw = read_table(spec, issue_dir)
+        indicator = compute(spec, raw)
+    except UserError as exc:
+        bad = frozenset((raw.lines.index(d.line), d.column - 1) for d in exc.diagnostics
+                        if raw is not None and d.line in raw.lines and d.column)  # fmt: skip
+        return TableView(index, entry, None, raw, list(exc.diagnostics), bad, None)
+    note = spec.note
+    if indicator.as_of:  # templates/table.xml.j2
+        note = f"统计截至{cn_date(indicator.as_of)}，时间进度{indicator.progress_text}。{spec.note or ''}"
+    return TableView(index, entry, indicator, raw, [], frozenset(), f"注：{note}" if note else None)

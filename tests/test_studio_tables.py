@@ -1,0 +1,338 @@
+"""The studio's 本期设置 and indicator tables over HTTP, on real series folders: the settings form, uploads
+(checked by content), attaching, editing and removing a table, the table computed as printed, and the bad
+cases — a mislabelled or oversized upload, a name steering out of the folder, markup in a title or a cell,
+a stale save, a POST without this session's CSRF token — and a table attached through the form printed in
+the built document."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.test_load_tables import save_book
+from tests.test_studio_http import BASE, ITEM, ITEM_PATH, make_client, studio, text  # noqa: F401  (fixture)
+from zhuanbao import services
+from zhuanbao.studio.guard import MAX_BODY
+
+ISSUE = "/issue/2024-03"
+CSV = "区县,目标,完成\n东岭区,10,8\n溪口区,20,19\n青禾县,30,3\n"
+
+
+def xlsx(sheets: dict[str, list[list]]) -> bytes:
+    return save_book(io.BytesIO(), sheets).getvalue()
+
+
+def sha_of(root: Path) -> str:
+    return hashlib.sha256((root / "2024-03" / "issue.yaml").read_bytes()).hexdigest()
+
+
+def hidden(page: str, name: str) -> str:
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+def upload(client, session, name: str, data: bytes, **options):
+    return client.post(f"{ISSUE}/tables/upload", data={"csrf": session.csrf}, files={"file": (name, data)}, **options)
+
+
+TABLE = {"id": "progress", "file": "tables/进度.csv", "title": "各区县改造进度", "section": "工作简讯",
+         "target": "目标", "actual": "完成", "decimals": "1", "total": "1", "rank": "1", "as_of": "2024-03-10"}  # fmt: skip
+
+
+def attach(client, session, root, follow_redirects=True, **change):
+    return client.post(f"{ISSUE}/tables/new", data={"csrf": session.csrf, "sha256": sha_of(root), **TABLE, **change},
+                       follow_redirects=follow_redirects)
+
+
+# --- 本期设置 -------------------------------------------------------------------------------------------------
+
+
+def test_the_issue_page_has_the_settings_button_and_the_tables(studio):
+    client, _, _ = studio({"2024-03/issue.yaml": "number: 3\ndate: 2024-03-15\ntotal: 20\ntables:\n  - id: a\n"
+                           "    file: tables/进度.csv\n    title: 进度表\n    section: 附件\n",
+                           "2024-03/tables/进度.csv": CSV})  # fmt: skip
+    page = client.get(ISSUE).text
+    assert 'id="issue-settings-button" href="/issue/2024-03/settings"' in page
+    assert 'href="/issue/2024-03/table/a">进度表</a>' in page and "tables/进度.csv" in page
+    assert 'id="table-upload"' in page and 'enctype="multipart/form-data"' in page
+
+
+def test_the_settings_form_shows_the_values_and_what_applies_when_left_empty(studio):
+    client, _, _ = studio()
+    page = text(client.get(f"{ISSUE}/settings"))
+    assert 'name="number" value="3"' in page and 'name="total" value="20"' in page
+    assert 'name="date" value="2024-03-15"' in page and "2024年3月15日" in page
+    assert "留空时用刊物的设置：内部资料" in page and "留空时用刊物的设置：60 份" in page
+    assert "报：市委书记、市长，市委副书记" in page  # the series' distribution, for 本期加送
+
+
+def test_saving_settings_rewrites_only_the_changed_lines(studio):
+    client, session, root = studio({"2024-03/issue.yaml": "# 第3期\nnumber: 3   # 期号\ndate: 2024-03-15\ntotal: 20\n"})
+    form = {"csrf": session.csrf, "sha256": sha_of(root), "number": "3", "total": "20", "date": "2024-03-18",
+            "marks": "内部资料\n注意保存", "copies": "", "extra_distribution": "送：市纪委监委\n送：市审计局"}  # fmt: skip
+    response = client.post(f"{ISSUE}/settings", data=form, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"{ISSUE}/settings?saved=1"
+    assert (root / "2024-03" / "issue.yaml").read_text("utf-8") == (
+        "# 第3期\nnumber: 3   # 期号\ndate: 2024-03-18\ntotal: 20\nextra_distribution:\n  送: [市纪委监委, 市审计局]\n"
+        "marks: [内部资料, 注意保存]\n"
+    )  # fmt: skip
+    assert "已保存" in client.get(response.headers["location"]).text
+
+
+@pytest.mark.parametrize("change, field, message", [
+    ({"number": "九"}, "number", "期号应为整数"),
+    ({"number": "4"}, "number", "与文件夹名“2024-03”（第3期）不一致"),
+    ({"date": "2025-03-15"}, "date", "（2024年）不一致"),
+    ({"date": "2024-02-30"}, "date", "不存在"),
+    ({"copies": "0"}, "copies", "应不小于 1"),
+    ({"extra_distribution": "市纪委监委"}, "extra_distribution", "应写成“标签：单位”"),
+])  # fmt: skip
+def test_a_settings_error_stands_next_to_its_field_and_nothing_is_written(studio, change, field, message):
+    client, session, root = studio()
+    before = (root / "2024-03" / "issue.yaml").read_bytes()
+    form = {"csrf": session.csrf, "sha256": sha_of(root), "number": "3", "total": "20", "date": "2024-03-15",
+            "marks": "", "copies": "", "extra_distribution": "", **change}  # fmt: skip
+    response = client.post(f"{ISSUE}/settings", data=form)
+    assert response.status_code == 400
+    page = text(response)
+    block = page.split(f'name="{field}"')[1].split('<div class="pair">')[0]  # the field and what follows it
+    assert message in block
+    assert (root / "2024-03" / "issue.yaml").read_bytes() == before
+    assert 'value="' + form[field].replace("\n", " ") in page or field in ("extra_distribution",)  # typed value kept
+
+
+def test_a_stale_settings_save_shows_both_versions_and_keeping_mine_writes_it(studio):
+    client, session, root = studio()
+    loaded = sha_of(root)
+    path = root / "2024-03" / "issue.yaml"
+    path.write_text(path.read_text("utf-8") + "copies: 90  # 同事加印\n", "utf-8")
+    form = {"csrf": session.csrf, "sha256": loaded, "number": "3", "total": "21", "date": "2024-03-15",
+            "marks": "", "copies": "90", "extra_distribution": ""}  # fmt: skip
+    response = client.post(f"{ISSUE}/settings", data=form)
+    assert response.status_code == 409 and "同事加印" in response.text and "你的修改" in response.text
+    assert "total: 20" in path.read_text("utf-8")
+    again = {k: hidden(response.text, k) for k in ("sha256", "number", "total", "date", "copies")}
+    kept = client.post(f"{ISSUE}/settings", data={**form, **again}, follow_redirects=False)
+    assert kept.status_code == 303
+    assert path.read_text("utf-8") == "number: 3\ndate: 2024-03-15\ntotal: 21\ncopies: 90  # 同事加印\n"
+
+
+# --- uploads ---------------------------------------------------------------------------------------------------
+
+
+def test_an_uploaded_csv_goes_into_tables_and_opens_the_attach_form(studio):
+    client, session, root = studio()
+    response = upload(client, session, "进度.csv", CSV.encode("gbk"), follow_redirects=False)
+    assert response.status_code == 303 and "/tables/new?file=tables%2F" in response.headers["location"]
+    assert (root / "2024-03" / "tables" / "进度.csv").read_bytes() == CSV.encode("gbk")
+    page = text(client.get(response.headers["location"]))
+    assert "已上传为 tables/进度.csv" in page and 'name="id" value="table"' in page
+    for column in ("区县", "目标", "完成"):
+        assert f'<option value="{column}">{column}</option>' in page
+
+
+def test_an_xlsx_offers_its_sheets_and_the_chosen_sheets_columns(studio):
+    client, session, root = studio()
+    data = xlsx({"汇总": [["说明"]], "就业车间": [["区县", "目标（个）", "完成（个）"], ["东岭区", 5, 4]]})
+    location = upload(client, session, "jiuye2024.xlsx", data, follow_redirects=False).headers["location"]
+    page = text(client.get(location))
+    assert '<option value="汇总" selected>汇总</option><option value="就业车间">就业车间</option>' in page
+    assert 'name="id" value="jiuye2024"' in page and "目标（个）" not in page  # the first sheet's header: 说明
+    page = text(client.get(f"{ISSUE}/tables/new?file=tables/jiuye2024.xlsx&sheet=就业车间"))
+    assert '<option value="目标（个）">目标（个）</option>' in page and 'name="sheet" value="就业车间"' in page
+
+
+def test_a_file_of_the_same_name_is_never_overwritten_and_a_table_can_switch_to_the_new_one(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    assert attach(client, session, root).status_code == 200  # (follows to the table page)
+    newer = CSV.replace("10,8", "10,10")
+    response = upload(client, session, "进度.csv", newer.encode("utf-8"))
+    page = text(response)
+    assert (root / "2024-03" / "tables" / "进度.csv").read_text("utf-8") == CSV  # kept as it was
+    assert (root / "2024-03" / "tables" / "进度 (2).csv").read_text("utf-8") == newer
+    assert "原有的同名文件 tables/进度.csv 内容不同，已原样保留" in page and "改用 tables/进度 (2).csv" in page
+    switch = re.search(r'href="(/issue/2024-03/table/progress/edit\?[^"]+)"', response.text).group(1).replace("&amp;", "&")
+    form_page = client.get(switch).text
+    assert 'name="file" value="tables/进度 (2).csv"' in form_page
+    same = upload(client, session, "进度.csv", CSV.encode("utf-8"))
+    assert "内容完全相同" in same.text and len(list((root / "2024-03" / "tables").iterdir())) == 2
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("进度.csv", xlsx({"表": [["a"]]}), "扩展名是 .csv，内容却是 Excel 表格"),
+    ("进度.xlsx", CSV.encode("utf-8"), "扩展名是 .xlsx，内容却不是 Excel 表格"),
+    ("进度.xlsx", b"PK\x03\x04" + b"\x00" * 200, "不是 Excel 表格"),
+    ("进度.csv", bytes(range(128, 256)) * 40, "不是文本表格"),
+    ("进度.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel"),
+    ("进度.xls", b"a,b\n", "另存为 .xlsx"),
+    ("进度.docx", b"a,b\n", "不是 CSV 或 Excel"),
+    ("进度.csv", b"", "空文件"),
+])  # fmt: skip
+def test_a_mislabelled_or_unreadable_upload_is_refused_in_chinese(studio, name, data, message):
+    client, session, root = studio()
+    response = upload(client, session, name, data)
+    assert response.status_code == 400 and message in response.text and "没有上传" in response.text
+    assert not (root / "2024-03" / "tables").exists() or not any((root / "2024-03" / "tables").iterdir())
+
+
+def test_an_oversized_upload_is_refused(studio):
+    client, session, root = studio()
+    response = upload(client, session, "进度.csv", b"a,b\n" + b"1,2\n" * (MAX_BODY // 4))
+    assert response.status_code == 413 and "20 MB" in response.text
+    assert not (root / "2024-03" / "tables").exists()
+
+
+@pytest.mark.parametrize("name", ["../../series.csv", "..\\..\\series.csv", "C:\\Users\\x\\series.csv", "C:series.csv",
+                                  "/etc/series.csv", "../items/series.csv"])  # fmt: skip
+def test_a_name_with_a_path_or_drive_is_saved_inside_tables_under_its_own_name(studio, name):
+    client, session, root = studio()
+    response = upload(client, session, name, CSV.encode("utf-8"), follow_redirects=False)
+    assert response.status_code == 303
+    made = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.csv"))
+    assert made == ["2024-03/tables/series.csv"]
+
+
+def test_an_upload_without_a_file_is_refused(studio):
+    client, session, _ = studio()
+    response = client.post(f"{ISSUE}/tables/upload", data={"csrf": session.csrf}, files={"other": ("x", b"")})
+    assert response.status_code == 400 and "请先选择要上传的表格文件" in response.text
+
+
+# --- attaching, the computed table, editing, removing ----------------------------------------------------------
+
+
+def test_an_attached_table_shows_as_the_document_prints_it(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    response = attach(client, session, root, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == f"{ISSUE}/table/progress?saved=1"
+    page = text(client.get(response.headers["location"]))
+    header = re.findall(r'<th scope="col">(.*?)</th>', page)
+    assert header == ["区县", "目标", "完成", "完成率", "状态", "排名"]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr[^>]*>(.*?)</tr>", page.split("<tbody>")[1])]
+    assert rows == [["东岭区", "10", "8", "80.0%", "正常", "2"], ["溪口区", "20", "19", "95.0%", "正常", "1"],
+                    ["青禾县", "30", "3", "10.0%", "滞后", "3"], ["合计", "60", "30", "50.0%", "正常", ""]]  # fmt: skip
+    assert "注：统计截至2024年3月10日，时间进度19.1%。" in page  # 69 of 366 days
+    assert (root / "2024-03" / "issue.yaml").read_text("utf-8").endswith(
+        "tables:\n  - id: progress\n    file: tables/进度.csv\n    title: 各区县改造进度\n    section: 工作简讯\n"
+        "    target: 目标\n    actual: 完成\n    rank: true\n    as_of: 2024-03-10\n")  # fmt: skip
+
+
+def test_a_table_attached_through_the_form_prints_in_the_built_document(studio):
+    import docx
+
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    assert attach(client, session, root, follow_redirects=False).status_code == 303
+    result = services.build(services.BuildRequest(root / "2024-03", root.parent / "output"))
+    document = docx.Document(str(result.built[0].path))
+    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    printed = next(t for t in tables if t and t[0][:3] == ["区县", "目标", "完成"])
+    assert printed[1] == ["东岭区", "10", "8", "80.0%", "正常", "2"] and printed[-1][:4] == ["合计", "60", "30", "50.0%"]
+    assert "各区县改造进度" in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_a_bad_figure_is_named_at_its_row_and_column_and_marked(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV.replace("20,19", "20,十九")})
+    attach(client, session, root)
+    page = text(client.get(f"{ISSUE}/table/progress"))
+    assert "这张表现在不能印出" in page and "第3行“完成”列：完成数“十九”不是数字" in page
+    assert '<td class="bad" title="这一格有错误">十九</td>' in page and 'id="printed-table"' not in page
+
+
+def test_markup_in_a_title_or_a_cell_is_shown_as_text(studio):
+    xss = "<script>alert(1)</script>"
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV.replace("溪口区", f'"{xss}"')})
+    attach(client, session, root, title=f"<img src=x onerror=alert(2)>{xss}")
+    for path in (ISSUE, f"{ISSUE}/table/progress", f"{ISSUE}/table/progress/edit", f"{ISSUE}/table/progress/remove"):
+        page = client.get(path).text
+        assert "<script>alert" not in page and "<img src=x" not in page, path
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(f"{ISSUE}/table/progress").text
+
+
+def test_editing_a_table_changes_only_its_changed_lines(studio):
+    yaml = ("number: 3\ndate: 2024-03-15\ntotal: 20\n# 指标表\ntables:\n  - id: progress   # 勿改代号\n"
+            "    file: tables/进度.csv\n    title: 进度\n    section: 附件\n    target: 目标\n    actual: 完成\n")  # fmt: skip
+    client, session, root = studio({"2024-03/issue.yaml": yaml, "2024-03/tables/进度.csv": CSV})
+    page = client.get(f"{ISSUE}/table/progress/edit").text
+    form = {k: hidden(page, k) for k in ("csrf", "sha256", "file", "sheet", "sheet_shown")}
+    form |= {"id": "progress", "title": "进度", "section": "附件", "target": "目标", "actual": "完成", "decimals": "2",
+             "total": "1", "as_of": "2024-03-10", "note": "单位：个"}  # fmt: skip
+    assert client.post(f"{ISSUE}/table/progress/edit", data=form, follow_redirects=False).status_code == 303
+    assert (root / "2024-03" / "issue.yaml").read_text("utf-8") == yaml + "    as_of: 2024-03-10\n    decimals: 2\n    note: 单位：个\n"
+    assert "10.00%" in client.get(f"{ISSUE}/table/progress").text
+
+
+def test_a_table_form_error_stands_next_to_its_field(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    before = (root / "2024-03" / "issue.yaml").read_bytes()
+    response = attach(client, session, root, id="9号表", as_of="2024-04-01")
+    assert response.status_code == 400
+    page = text(response)
+    assert "只能由英文字母、数字和下划线组成" in page.split('name="id"')[1].split('<div class="pair">')[0]
+    assert (root / "2024-03" / "issue.yaml").read_bytes() == before
+    response = attach(client, session, root, as_of="2024-04-01")
+    assert "晚于本期日期" in text(response).split('name="as_of"')[1].split('<div class="pair">')[0]
+
+
+def test_removing_a_table_keeps_its_file_and_the_last_takes_the_key(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    attach(client, session, root)
+    confirm = client.get(f"{ISSUE}/table/progress/remove").text
+    assert "不会删除" in confirm and "tables/进度.csv" in confirm
+    response = client.post(f"{ISSUE}/table/progress/remove", data={"csrf": session.csrf, "sha256": hidden(confirm, "sha256")},
+                           follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+    assert (root / "2024-03" / "issue.yaml").read_text("utf-8") == "number: 3\ndate: 2024-03-15\ntotal: 20\n"
+    assert (root / "2024-03" / "tables" / "进度.csv").is_file()
+    assert client.get(f"{ISSUE}/table/progress").status_code == 404
+
+
+def test_a_stale_table_save_or_removal_is_refused(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    attach(client, session, root)
+    old = sha_of(root)
+    path = root / "2024-03" / "issue.yaml"
+    path.write_text(path.read_text("utf-8") + "copies: 9\n", "utf-8")
+    before = path.read_bytes()
+    edit = client.post(f"{ISSUE}/table/progress/edit", data={"csrf": session.csrf, "sha256": old, **TABLE, "title": "新"})
+    remove = client.post(f"{ISSUE}/table/progress/remove", data={"csrf": session.csrf, "sha256": old})
+    assert edit.status_code == remove.status_code == 409 and "copies: 9" in edit.text
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("path", [f"{ISSUE}/table/nothere", f"{ISSUE}/table/nothere/edit", f"{ISSUE}/table/nothere/remove",
+                                  f"{ISSUE}/table/progress/chart.png", "/issue/..%2F..%2Fetc/settings",
+                                  "/issue/2099-01/tables/new"])  # fmt: skip
+def test_unknown_tables_and_paths_are_404(studio, path):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    attach(client, session, root)  # progress has no chart
+    assert client.get(path).status_code == 404
+
+
+def test_a_chart_is_served_when_the_table_asks_for_one(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    attach(client, session, root, chart="bar")
+    response = client.get(f"{ISSUE}/table/progress/chart.png")
+    assert response.status_code == 200 and response.content.startswith(b"\x89PNG")
+    assert 'src="/issue/2024-03/table/progress/chart.png"' in client.get(f"{ISSUE}/table/progress").text
+
+
+# --- CSRF on every POST of this part ---------------------------------------------------------------------------
+
+POSTS = ["/settings", "/tables/upload", "/tables/new", "/table/progress/edit", "/table/progress/remove"]
+
+
+@pytest.mark.parametrize("route", POSTS)
+@pytest.mark.parametrize("csrf", [None, "", "0" * 64])
+def test_every_post_of_this_part_refuses_a_missing_or_wrong_csrf_token_and_changes_nothing(studio, route, csrf):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    attach(client, session, root)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    data = {"sha256": sha_of(root), **TABLE, "title": "改了", "number": "3", "date": "2024-03-16", "copies": "5"}
+    if csrf is not None:
+        data["csrf"] = csrf
+    response = client.post(f"{ISSUE}{route}", data=data, files={"file": ("x.csv", CSV.encode())} if "upload" in route else None)
+    assert response.status_code == 403 and "校验码" in response.text
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
