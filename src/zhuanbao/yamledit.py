@@ -18,7 +18,6 @@ writes anything at all (docs/architecture.md, "Editing YAML").
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from difflib import SequenceMatcher
