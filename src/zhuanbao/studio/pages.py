@@ -33,7 +33,8 @@ def page(template: str, status: int = 200, **values) -> HTMLResponse:
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # not no-referrer: with it, browsers send "Origin: null" on every form POST, which the guard must refuse
+    "Referrer-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "Cache-Control": "no-store",
 }
