@@ -126,7 +126,12 @@ def test_every_change_needs_this_sessions_csrf_token(studio, csrf):
 def test_every_post_route_is_one_that_checks_csrf(studio):
     client, _, _ = studio()
     posts = sorted(r.path for r in client.app.routes if "POST" in (getattr(r, "methods", None) or ()))
-    assert posts == ["/issue/{issue}/item/{name}", "/new-issue"]  # a new POST route needs its CSRF test above
+    assert posts == sorted([
+        "/issue/{issue}/item/{name}", "/new-issue",
+        # tests/test_studio_items.py::test_every_items_post_refuses_a_missing_or_wrong_csrf_token
+        "/issue/{issue}/new", "/issue/{issue}/move", "/issue/{issue}/delete", "/issue/{issue}/bin/restore",
+        "/issue/{issue}/upload",
+    ])  # a new POST route needs its CSRF test
 
 
 # --- sizes and paths ----------------------------------------------------------------------------------------

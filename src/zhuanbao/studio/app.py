@@ -21,10 +21,10 @@ from .guard import BodyTooLarge, Guard, Session
 from .pages import STATIC, page
 from .paths import NotFound
 from .state import Studio
-from .views import issue, items, series
+from .views import arrange, bin, issue, items, newitem, series, upload
 
 log = logging.getLogger("zhuanbao.studio")
-VIEWS = (series, issue, items)
+VIEWS = (series, issue, items, newitem, arrange, bin, upload)
 
 
 def refused(request: Request, reason: str, status: int = 403):

@@ -56,3 +56,14 @@ def item_path(series_dir: Path, issue: str, name: str) -> Path:
     if path.suffix.lower() != ".md" or not path.is_file() or path.parent.resolve() != (folder / ITEMS_DIR).resolve():
         raise NotFound("这篇稿件")
     return path
+
+
+def binned_path(series_dir: Path, issue: str, name: str) -> Path:
+    """An item file in an issue's bin (recyclebin.py)."""
+    from ..recyclebin import BIN_DIR
+
+    folder = issue_dir(series_dir, issue)
+    path = inside(series_dir, issue, BIN_DIR, name)
+    if path.suffix.lower() != ".md" or not path.is_file() or path.parent.resolve() != (folder / BIN_DIR).resolve():
+        raise NotFound("回收站中的这篇稿件")
+    return path

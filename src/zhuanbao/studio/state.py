@@ -30,6 +30,16 @@ class Studio:
         self.session = session
         self.output = output
         self.views: tuple = ()  # the view modules serving this run (app.create_app sets them)
+        self._notices: dict[tuple[Path, str], list] = {}
+
+    def notify(self, folder: Path, part: str, notice) -> None:
+        """Tell the next showing of ``folder``'s issue page what a change did (a change answers with a
+        redirect, so that reloading the page does not post it again); kept in memory, shown once."""
+        self._notices.setdefault((folder.resolve(), part), []).append(notice)
+
+    def notices(self, folder: Path, part: str) -> list:
+        """``part``'s notices for ``folder``, taken (a reload no longer shows them)."""
+        return self._notices.pop((folder.resolve(), part), [])
 
     def render(self, template: str, status: int = 200, **values):
         return page(template, status, csrf=self.session.csrf, series_name=self.series_dir.name, **values)
