@@ -123,6 +123,25 @@
     });
   });
 
+  // After a move by keyboard the page reloads at the moved card: give the focus back to the button pressed
+  // (上移 again, 下移 again), so that moving an item several places needs no Tab through the page.
+  var LAST = "zhuanbao-items-last-action";
+  document.querySelectorAll("form.card-tools").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.value) { sessionStorage.setItem(LAST, event.submitter.value); }
+    });
+  });
+  var last = sessionStorage.getItem(LAST);
+  sessionStorage.removeItem(LAST);
+  var moved = location.hash.indexOf("#item-") === 0 ? document.getElementById(location.hash.slice(1)) : null;
+  if (last && moved) {
+    var again = moved.querySelector('button[value="' + last + '"]:not(:disabled)') || moved.querySelector("a.title");
+    // after the browser's own scroll to the #item- fragment, which moves the focus to the page
+    window.addEventListener("load", function () {
+      setTimeout(function () { if (again) { again.focus(); } }, 0);
+    });
+  }
+
   // A file dropped beside the sections must not make the browser leave the page to show it.
   if (document.querySelector("form.dropzone")) {
     ["dragover", "drop"].forEach(function (type) {
