@@ -402,3 +402,18 @@ def test_pages_let_a_browser_name_their_origin_on_a_post(studio):
     same = client.post(f"{ISSUE}/move", data=card_form(client, "01-gaizao.md") | {"action": "up"},
                        headers={"origin": BASE, "sec-fetch-site": "same-origin"})  # fmt: skip
     assert same.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/issue/2099-01/new", "/issue/2099-01/bin", "/issue/%2e%2e/bin", "/issue/..%2F..%2Fetc/new"])
+def test_the_pages_of_an_issue_that_is_not_there_are_not_found(studio, path):
+    client, _, _ = studio()
+    response = client.get(path)
+    assert response.status_code == 404 and "找不到" in response.text
+
+
+def test_the_bin_and_the_add_form_are_pages_of_their_issue(studio):
+    client, _, _ = studio()
+    for path in (f"{ISSUE}/bin", f"{ISSUE}/new"):
+        response = client.get(path)
+        assert response.status_code == 200 and 'href="/issue/2024-03">2024年第3期（总第20期）</a>' in response.text
+    assert "回收站是空的" in client.get(f"{ISSUE}/bin").text
