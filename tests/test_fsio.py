@@ -232,3 +232,33 @@ def test_a_pdf_open_in_a_reader_after_the_document_was_updated_says_so(tmp_path,
     with pytest.raises(HeldOpenError) as caught:
         export.to_pdf(docx)
     assert "PDF 阅读器" in caught.value.message and "Word 文档已经更新，只有 PDF 没有更新" in caught.value.hint
+
+
+@pytest.mark.parametrize("links", [True, False])
+def test_a_move_never_replaces_a_file(tmp_path, monkeypatch, links):
+    if not links:  # FAT, some network shares: no hard links
+        monkeypatch.setattr(os, "link", lambda *a: (_ for _ in ()).throw(OSError(1, "Operation not permitted")))
+    (tmp_path / "bin").mkdir()
+    source, target = tmp_path / "01.md", tmp_path / "bin" / "01.md"
+    source.write_bytes(b"mine")
+    assert fsio.move_without_replacing(source, target) and target.read_bytes() == b"mine" and not source.exists()
+    source.write_bytes(b"second")
+    assert not fsio.move_without_replacing(source, target)
+    assert source.read_bytes() == b"second" and target.read_bytes() == b"mine"
+    assert sorted(p.name for p in (tmp_path / "bin").iterdir()) == ["01.md"]  # no staging file left
+
+
+def test_a_move_whose_target_appears_at_the_last_moment_puts_the_file_back(tmp_path, monkeypatch):
+    source, target = tmp_path / "01.md", tmp_path / "02.md"
+    source.write_bytes(b"mine")
+    real_link = os.link
+
+    def raced(ours, name):
+        if not os.path.exists(target):
+            target.write_bytes(b"theirs")  # another program took the name just now
+        return real_link(ours, name)
+
+    monkeypatch.setattr(os, "link", raced)
+    assert not fsio.move_without_replacing(source, target)
+    monkeypatch.setattr(os, "link", real_link)
+    assert source.read_bytes() == b"mine" and target.read_bytes() == b"theirs"

@@ -320,3 +320,22 @@ def test_a_submission_with_jinja_marks_just_within_what_a_body_may_print_builds(
     target = import_submission(source, root / "2024-03", "工作简讯").target
     assert len(target.read_text("utf-8")) > 200_000  # the escapes are longer than what they print
     assert build(root / "2024-03", tmp_path / "out")
+
+
+def test_a_one_paragraph_submission_takes_the_fallback_title_and_keeps_its_paragraph(series, tmp_path):
+    source = tmp_path / "x.txt"
+    source.write_text("9月，东岭区新建就业帮扶车间5个。\n", "utf-8")
+    with pytest.raises(ContentError, match="稿件只有一段"):
+        import_submission(source, series() / "2024-03", "工作简讯")
+    target = import_submission(source, series() / "2024-03", "工作简讯", fallback_title="东岭区来稿").target
+    assert target.name == "02-东岭区来稿.md"
+    assert target.read_text("utf-8") == "---\nsection: 工作简讯\ntitle: 东岭区来稿\n---\n9月，东岭区新建就业帮扶车间5个。\n"
+    two = tmp_path / "y.txt"
+    two.write_text("标题行\n正文。\n", "utf-8")  # two paragraphs: the first is the title, as ever
+    assert "title: 标题行" in import_submission(two, series() / "2024-03", "工作简讯", fallback_title="不用").target.read_text("utf-8")
+
+
+def test_a_markdown_submission_s_heading_is_its_title_without_the_marks(series, tmp_path):
+    (tmp_path / "a.md").write_text("## 丙区来稿 ##\n\n正文三。\n", "utf-8")
+    target = import_submission(tmp_path / "a.md", series() / "2024-03", "工作简讯").target
+    assert target.name == "02-丙区来稿.md" and "title: 丙区来稿\n" in target.read_text("utf-8")

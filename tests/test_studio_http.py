@@ -138,17 +138,17 @@ def routes_of(app) -> list:
 def test_every_post_route_is_one_that_checks_csrf(studio):
     client, _, _ = studio()
     posts = sorted(r.path for r in routes_of(client.app) if "POST" in (getattr(r, "methods", None) or ()))
-    assert posts == [
-        "/issue/{issue}/item/{name}",
-        "/issue/{issue}/item/{name}/check",  # tests/test_studio_check.py
-        "/issue/{issue}/item/{name}/fix",
-        "/issue/{issue}/settings",  # tests/test_studio_tables.py
-        "/issue/{issue}/table/{id}/edit",
-        "/issue/{issue}/table/{id}/remove",
-        "/issue/{issue}/tables/new",
-        "/issue/{issue}/tables/upload",
-        "/new-issue",
-    ]  # a new POST route needs its CSRF test (above, or in its part's test file)
+    assert posts == sorted([
+        "/issue/{issue}/item/{name}", "/new-issue",
+        # tests/test_studio_check.py
+        "/issue/{issue}/item/{name}/check", "/issue/{issue}/item/{name}/fix",
+        # tests/test_studio_tables.py
+        "/issue/{issue}/settings", "/issue/{issue}/table/{id}/edit", "/issue/{issue}/table/{id}/remove",
+        "/issue/{issue}/tables/new", "/issue/{issue}/tables/upload",
+        # tests/test_studio_items.py::test_every_items_post_refuses_a_missing_or_wrong_csrf_token
+        "/issue/{issue}/new", "/issue/{issue}/move", "/issue/{issue}/delete", "/issue/{issue}/bin/restore",
+        "/issue/{issue}/upload",
+    ])  # a new POST route needs its CSRF test
 
 
 # --- sizes and paths ----------------------------------------------------------------------------------------

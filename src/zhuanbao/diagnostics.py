@@ -173,6 +173,11 @@ class ContentError(UserError):
     """Series, issue or item files that are malformed or break the content contract."""
 
 
+class ConflictError(ContentError):
+    """Files changed on disk since the page or command that asked for a change read them (another editor,
+    the command line, Notepad): nothing was written, so nobody's work is overwritten or misplaced."""
+
+
 class DataError(UserError):
     """Table data (CSV, Excel) that cannot be read or computed."""
 

@@ -159,6 +159,43 @@ def replace_if_unchanged(path: Path, data: bytes, expected: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def move_without_replacing(source: Path, target: Path) -> bool:
+    """Move ``source`` to ``target`` (same file system) unless a file has that name: False then, and
+    ``source`` is where it was.
+
+    ``os.rename`` would replace a file of that name on Linux and macOS. The file is first renamed to a
+    name of ours beside the target (taking whatever ``source`` holds at that instant, so a save a moment
+    earlier goes with it, and a save after it cannot be deleted by us), then given the target's name
+    with a hard link, which fails rather than replace.
+    """
+    if os.path.lexists(target):
+        return False
+    staging = target.with_name(f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.moving")
+    os.rename(source, staging)
+    if _take_name(staging, target):
+        return True
+    _take_name(staging, source)  # put back; should a new file have appeared there meanwhile, ours stays staged
+    return False
+
+
+def _take_name(ours: Path, name: Path) -> bool:
+    """Give the file ``ours`` (a name only we use) the name ``name``, if no file has it."""
+    try:
+        os.link(ours, name)
+    except FileExistsError:
+        return False
+    except OSError:  # no hard links (FAT, some network shares): the rename refuses on Windows, is checked elsewhere
+        if os.path.lexists(name):
+            return False
+        try:
+            os.rename(ours, name)
+        except FileExistsError:
+            return False
+        return True
+    os.unlink(ours)
+    return True
+
+
 def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
     """Write several files so that either all are replaced or none is.
 

@@ -156,8 +156,10 @@ def import_submission(
     section: str,
     unit: str | None = None,
     title: str | None = None,
+    fallback_title: str | None = None,
 ) -> Imported:
-    """Write ``items/NN-slug.md`` for a submission; never overwrites."""
+    """Write ``items/NN-slug.md`` for a submission; never overwrites. ``fallback_title`` is the title of a
+    submission of one paragraph (the studio passes the uploaded file's name), which is otherwise refused."""
     if title is not None and not title.strip():
         raise ContentError("标题不能为空；不写 --title 则用稿件首段作标题", source_file)
     if not (issue_dir / ISSUE_FILE).is_file():
@@ -182,27 +184,42 @@ def import_submission(
     why = "；".join(left_out) or None
     if not paragraphs:
         raise ContentError("稿件是空的（没有任何文字）", source_file, hint=why)
+    if title is None and len(paragraphs) == 1 and fallback_title:
+        title = fallback_title
     if title is None:
         if len(paragraphs) < 2:
             raise ContentError("稿件只有一段，无法把首段当作标题；请用 --title 指定标题", source_file, hint=why)
         title = _unescape(paragraphs.pop(0).replace("**", "")).rstrip("。")
+        if suffix == ".md":  # a Markdown heading (# 标题) is the title, not its marks
+            title = re.sub(r"^#{1,6}\s+|\s+#+\s*$", "", title) or title
     if not paragraphs:
         raise ContentError("稿件没有正文", source_file, hint=why)
     meta = {"section": section, "title": title}
     if unit:
         meta["source"] = unit
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
     body = "\n\n".join(paragraphs)
-    data = f"---\n{front}---\n{body}\n".encode("utf-8")
+    data = item_bytes(meta, body)
     _check_size(data, body, source_file)
+    return Imported(write_item(issue_dir, data, title), left_out)
+
+
+def item_bytes(meta: dict[str, str], body: str) -> bytes:
+    """A new item file: ``meta`` as front matter (YAML quotes what would read as something else), then the body."""
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{front}---\n{body}\n".encode("utf-8")
+
+
+def write_item(issue_dir: Path, data: bytes, title: str) -> Path:
+    """Write a new item as ``items/NN-slug.md``, numbered after the issue's items (so it prints last in its
+    section unless it is given an ``order:``), the slug made from ``title``; never overwrites. What
+    ``import`` and the studio's 新增稿件 and uploads write."""
     items = issue_dir / ITEMS_DIR
     made = not items.exists()
     try:
         items.mkdir(exist_ok=True)
     except OSError as exc:
         raise OutputError(f"无法创建文件夹：{os_reason(exc)}", items) from None
-    numbers = [int(m.group(1)) for p in item_files(items) if (m := re.match(r"^(\d+)-", p.name))]
-    number = max(numbers, default=0) + 1
+    number = next_number(items)
     target = items / f"{number:02d}-{_slug(title)}.md"
     try:
         while not _write_new(target, data):
@@ -215,7 +232,13 @@ def import_submission(
             except OSError:
                 pass
         raise OutputError(f"无法写入：{os_reason(exc)}，没有导入任何内容", target) from None
-    return Imported(target, left_out)
+    return target
+
+
+def next_number(items: Path) -> int:
+    """The number after the highest ``NN-`` of the issue's items (drafts do not count)."""
+    numbers = [int(m.group(1)) for p in item_files(items) if (m := re.match(r"^(\d+)-", p.name))]
+    return max(numbers, default=0) + 1
 
 
 def _check_size(data: bytes, body: str, source_file: Path) -> None:

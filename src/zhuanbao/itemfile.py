@@ -83,6 +83,7 @@ class ItemForm(NamedTuple):
     body: str
     sha256: str
     problem: UserError | None = None  # front matter that cannot be read: the form shows the raw text instead
+    order: int | None = None  # ``order:`` (not shown in the form: where the item prints in its section)
 
 
 class Stale(Exception):
@@ -111,7 +112,9 @@ def form_of(text: str, path: Path, sha: str = "") -> ItemForm:
         return ItemForm("", "", "", text, sha, exc)
     meta = source.meta.data
     value = lambda key: "" if meta.get(key) is None else str(meta.get(key))  # noqa: E731
-    return ItemForm(value("section"), value("title"), value("source"), source.body.strip("\n"), sha)
+    order = meta.get("order")
+    return ItemForm(value("section"), value("title"), value("source"), source.body.strip("\n"), sha,
+                    order=order if type(order) is int else None)  # fmt: skip
 
 
 def form_fields(posted: Mapping) -> dict[str, str]:
@@ -131,7 +134,7 @@ def _whole(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n") + "\n"
 
 
-def _dumped(key: str, value: str) -> str:
+def _dumped(key: str, value: str | int) -> str:
     """``key: value`` as YAML writes it (quoted when the value would read as something else: yes, 123, a: b)."""
     return yaml.safe_dump({key: value}, allow_unicode=True, width=10**6, sort_keys=False).rstrip("\n")
 
@@ -174,6 +177,43 @@ def rewritten(text: str, path: Path, fields: dict[str, str], body: str) -> str:
             head += replacement
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     return "\n".join(["---", *head, "---", body]) + "\n"
+
+
+def with_keys(data: bytes, path: Path, values: dict[str, str | int | None]) -> bytes:
+    """An item file's bytes with the front-matter keys ``values`` set (None removes a key) and every other
+    byte as it was: the other keys and comments, the body, the encoding, the line ends — so a move in the
+    studio (``order:``, ``section:``) changes those lines and nothing else. A key already holding its value
+    is not touched. Raises :class:`UserError` when the front matter cannot be read."""
+    raw = decode(data, path)
+    meta = split_front_matter(clean(raw), path).meta.data  # clean() keeps the lines, so indices match below
+    parts = re.split(r"(\r\n|\r|\n)", raw)
+    lines, ends = parts[0::2], parts[1::2]
+    end = front_matter_end(lines)
+    assert end is not None  # split_front_matter found it
+    head, head_ends = lines[1:end], ends[1:end]
+    eol = ends[0]
+    for key, value in values.items():
+        span = _key_span(head, key)
+        old = meta.get(key) if span else None
+        if span and _same(old, value):
+            continue
+        replacement = [] if value is None else [_dumped(key, value)]
+        if span:
+            head[span[0]:span[1]] = replacement
+            head_ends[span[0]:span[1]] = [eol] * len(replacement)
+        else:
+            head += replacement
+            head_ends += [eol] * len(replacement)
+    lines[1:end], ends[1:end] = head, head_ends
+    text = "".join(line + sep for line, sep in zip(lines, [*ends, ""]))
+    split_front_matter(clean(text), path)  # what is written must read back (it always should)
+    return encode_like(text, data, path)
+
+
+def _same(old: object, new: str | int | None) -> bool:
+    if isinstance(new, int):
+        return type(old) is int and old == new
+    return old is not None and str(old) == new
 
 
 def save(path: Path, expected_sha: str, fields: dict[str, str], body: str) -> None:
@@ -225,3 +265,22 @@ def field_errors(section: str, body: str, sections: list[str], path: Path) -> li
     if not body.strip():
         errors.append(Diagnostic("稿件正文是空的", Location(path, None, None, ("body",))))
     return errors
+
+
+def create(issue_dir: Path, section: str, title: str, source: str, body: str, sections: list[str]) -> Path:
+    """A new item from the 新增稿件 form, written as ``import`` writes one (items/NN-slug.md, never over a
+    file); a section the series lacks or an empty body is refused next to its field."""
+    from .importer import MAX_ITEM_BYTES, item_bytes, write_item
+    from .load.content import ITEMS_DIR
+
+    title, source = " ".join(title.split()), " ".join(source.split())
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    errors = field_errors(section, body, sections, issue_dir / ITEMS_DIR)
+    if errors:
+        raise UserError.of(errors)
+    meta = {"section": section, **({"title": title} if title else {}), **({"source": source} if source else {})}
+    data = item_bytes(meta, body)
+    if len(data) > MAX_ITEM_BYTES:
+        raise ContentError(f"稿件有 {len(data) / 2**20:.1f} MB，超过一篇稿件 {MAX_ITEM_BYTES / 2**20:.1f} MB 的上限：请分成几篇",
+                           issue_dir / ITEMS_DIR, key=("body",))  # fmt: skip
+    return write_item(issue_dir, data, title or section)

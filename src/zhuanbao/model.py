@@ -194,8 +194,13 @@ class Item:
 
     @property
     def sort_key(self) -> tuple[int, str]:
-        order = self.meta.order if self.meta.order is not None else 10**9
-        return (order, self.path.name)
+        return printed_order(self.meta.order, self.path.name)
+
+
+def printed_order(order: int | None, file_name: str) -> tuple[int, str]:
+    """Where an item prints in its section: by ``order:`` (items without one after those with one), then by
+    file name. The studio's cards and its moves sort by this too, so what the page shows is what prints."""
+    return (order if order is not None else 10**9, file_name)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from .diagnostics import ContentError, Diagnostic, UserError
 
 if TYPE_CHECKING:  # annotations only: importing them would slow every command's start
+    from .arrange import Placed
     from .archive.catalogue import Hit
     from .archive.publish import Published
     from .archive.verify import VerifyReport
@@ -162,18 +163,84 @@ class ImportResult(NamedTuple):
 
 
 def import_submission(file: Path, issue: Path, section: str, source: str | None = None,
-                      title: str | None = None) -> ImportResult:  # fmt: skip
-    """Turn a submission into an item of ``issue`` (never overwriting), and check the new item."""
+                      title: str | None = None, fallback_title: str | None = None) -> ImportResult:  # fmt: skip
+    """Turn a submission into an item of ``issue`` (never overwriting), and check the new item.
+    ``fallback_title``: the title of a submission of one paragraph (else refused: it has no title line)."""
     from .importer import import_submission as convert
+
+    imported = convert(file, issue, section, source, title, fallback_title)
+    return ImportResult(imported.target, imported.left_out, _new_item_findings(issue, imported.target))
+
+
+def _new_item_findings(issue: Path, target: Path) -> list[Diagnostic]:
+    """What check finds in an item just written (a title it repeats reported on it)."""
     from .lint import check as lint
 
-    imported = convert(file, issue, section, source, title)
     try:
-        report = lint(issue, focus=imported.target)
-        findings = [f for f in report.findings if f.path is not None and f.path.resolve() == imported.target.resolve()]
-    except UserError:  # the issue has other problems: the import itself succeeded
-        findings = []
-    return ImportResult(imported.target, imported.left_out, findings)
+        report = lint(issue, focus=target)
+    except UserError:  # the issue has other problems: the item itself was written
+        return []
+    return [f for f in report.findings if f.path is not None and f.path.resolve() == target.resolve()]
+
+
+def import_upload(data: bytes, name: str, issue: Path, section: str, source: str | None = None) -> ImportResult:
+    """A submission sent from the browser (``name`` as the browser gave it), imported as ``import`` does.
+
+    The content decides what the file is (.docx: a zip holding word/document.xml; .txt/.md: text that
+    decodes); a mislabelled file is refused naming it. The name is never a path: the bytes are imported
+    from a private temporary file, and the name's stem is only the title of a one-paragraph submission."""
+    import tempfile
+
+    from .load.content import load_series
+    from .load.text import clean
+    from .load.upload import browser_name, checked_upload
+
+    suffix = checked_upload(data, name, (".docx", ".txt", ".md"))
+    series = load_series(issue.parent)
+    if section not in series.sections:
+        raise ContentError(f"栏目“{section}”不在本刊的栏目中（{'、'.join(series.sections)}）", key=("section",))
+    stem = browser_name(name)[: -len(suffix)]
+    title = " ".join(clean(stem).split())[:60] or None
+    with tempfile.TemporaryDirectory(prefix="zhuanbao-upload-") as folder:
+        file = Path(folder) / f"submission{suffix}"
+        file.write_bytes(data)
+        return import_submission(file, issue, section, source or None, fallback_title=title)
+
+
+def add_item(issue: Path, section: str, title: str, source: str, body: str) -> ImportResult:
+    """A new item written from a form (section, title, source, body), numbered after the issue's items as
+    ``import`` numbers them, never over a file, and checked; an unknown section or an empty body is refused
+    next to its field (the diagnostics' key names it)."""
+    from .itemfile import create
+    from .load.content import load_series
+
+    target = create(issue, section, title, source, body, list(load_series(issue.parent).sections))
+    return ImportResult(target, (), _new_item_findings(issue, target))
+
+
+def move_item(issue: Path, name: str, seen: str, section: str | None = None, before: str | None = None,
+              offset: int = 0) -> Placed:  # fmt: skip
+    """Move an item within its section or into another, writing only ``order:`` (and ``section:``) lines;
+    refused (:class:`ConflictError`) when the items are not those the editor saw (``seen``:
+    ``arrange.items_state`` of the page) — see arrange.py for the numbering."""
+    from .arrange import move
+
+    return move(issue, name, seen, section, before, offset)
+
+
+def delete_item(path: Path, expected_sha: str) -> Path:
+    """Move an item file into its issue's bin (.回收站/), if it is still the one the editor saw; returns
+    where it is now. Nothing is deleted for good: see recyclebin.py."""
+    from .recyclebin import to_bin
+
+    return to_bin(path, expected_sha)
+
+
+def restore_item(issue: Path, name: str) -> Path:
+    """Move ``name`` from the issue's bin back into items/, under a new name if its own is taken now."""
+    from .recyclebin import restore
+
+    return restore(issue, name)
 
 
 def save_item(path: Path, expected_sha: str, fields: dict[str, str], body: str) -> None:

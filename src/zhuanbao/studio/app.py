@@ -26,10 +26,10 @@ from .guard import BodyTooLarge, Guard, Session
 from .pages import STATIC, page
 from .paths import NotFound
 from .state import Studio
-from .views import check, issue, items, live, series, settings, tables
+from .views import arrange, bin, check, issue, items, live, newitem, series, settings, tables, upload
 
 log = logging.getLogger("zhuanbao.studio")
-VIEWS = (series, issue, items, check, settings, tables, live)
+VIEWS = (series, issue, items, check, newitem, arrange, bin, upload, settings, tables, live)
 
 
 def refused(request: Request, reason: str, status: int = 403):

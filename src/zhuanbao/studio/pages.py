@@ -37,7 +37,8 @@ def page(template: str, status: int = 200, **values) -> HTMLResponse:
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",  # "no-referrer" makes Chromium send Origin: null on its own forms
+    # not no-referrer: with it, Chromium sends "Origin: null" on the page's own form POSTs, which the guard refuses
+    "Referrer-Policy": "same-origin",
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "Cache-Control": "no-store",
 }

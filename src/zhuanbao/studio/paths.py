@@ -51,8 +51,20 @@ def issue_dir(series_dir: Path, name: str) -> Path:
 
 def item_path(series_dir: Path, issue: str, name: str) -> Path:
     """An item file (.md, drafts included) of an issue."""
+    return _md_file(series_dir, issue, ITEMS_DIR, name, "这篇稿件")
+
+
+def binned_path(series_dir: Path, issue: str, name: str) -> Path:
+    """An item file in an issue's bin (recyclebin.py)."""
+    from ..recyclebin import BIN_DIR
+
+    return _md_file(series_dir, issue, BIN_DIR, name, "回收站中的这篇稿件")
+
+
+def _md_file(series_dir: Path, issue: str, subfolder: str, name: str, what: str) -> Path:
+    """A .md file directly in ``subfolder`` of an issue, links resolved (a link elsewhere is not found)."""
     folder = issue_dir(series_dir, issue)
-    path = inside(series_dir, issue, ITEMS_DIR, name)
-    if path.suffix.lower() != ".md" or not path.is_file() or path.parent.resolve() != (folder / ITEMS_DIR).resolve():
-        raise NotFound("这篇稿件")
+    path = inside(series_dir, issue, subfolder, name)
+    if path.suffix.lower() != ".md" or not path.is_file() or path.parent.resolve() != (folder / subfolder).resolve():
+        raise NotFound(what)
     return path

@@ -44,6 +44,16 @@ class Studio:
         self.changes = None  # the watcher pushing changes on disk to open pages (views/live.py)
         self.home: Path | None = None  # the folder of the home page (other series, a new one), if started there
         self.builds: dict[str, LastBuild] = {}  # issue folder name → the last build the studio made of it
+        self._notices: dict[tuple[Path, str], list] = {}
+
+    def notify(self, folder: Path, part: str, notice) -> None:
+        """Tell the next showing of ``folder``'s issue page what a change did (a change answers with a
+        redirect, so that reloading the page does not post it again); kept in memory, shown once."""
+        self._notices.setdefault((folder.resolve(), part), []).append(notice)
+
+    def notices(self, folder: Path, part: str) -> list:
+        """``part``'s notices for ``folder``, taken (a reload no longer shows them)."""
+        return self._notices.pop((folder.resolve(), part), [])
 
     def render(self, template: str, status: int = 200, **values):
         return page(template, status, csrf=self.session.csrf, series_name=self.series_dir.name,

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from ... import itemfile
 from ...load.content import ITEMS_DIR, is_draft
+from ...model import printed_order
 from ..issues import series_or_error
 from ..live import issue_version
 from ..pages import finding
@@ -44,6 +45,7 @@ def routes(studio: Studio) -> list[Route]:
                 continue
             form = itemfile.read_form(path)
             card = {"name": path.name, "title": form.title, "source": form.source, "section": form.section,
+                    "sha256": form.sha256, "order": form.order,
                     "findings": [finding(d, studio.series_dir) for d in by_file.pop(path.resolve(), [])]}  # fmt: skip
             if is_draft(path):
                 drafts.append(card)
@@ -51,6 +53,8 @@ def routes(studio: Studio) -> list[Route]:
                 sections[form.section].append(card)
             else:
                 elsewhere.append(card)
+        for cards in sections.values():  # as they print: order:, then the file name
+            cards.sort(key=lambda card: printed_order(card["order"], card["name"]))
         others = [finding(d, studio.series_dir) for d in problems + [d for ds in by_file.values() for d in ds]]
         return studio.render("issue.html", issue=folder.name, heading=heading(folder), sections=sections,
                              elsewhere=elsewhere, drafts=drafts, others=others,

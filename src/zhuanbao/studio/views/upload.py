@@ -1,0 +1,55 @@
+"""Import by upload: .docx, .txt and .md files dropped on a section (or chosen with its file button) become
+items of that section, as ``zhuanbao import`` makes them (services.import_upload); what check finds in
+each new item and what the submission lost are shown at once on the issue page."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from ... import itemfile, services
+from ...diagnostics import UserError
+from ...load.text import CONTROL_CHARS
+from ..pages import finding
+from ..paths import issue_dir
+from ..state import Studio, heading
+
+MAX_FILES = 20
+
+
+def shown_name(name: str | None) -> str:
+    """The file's name as the browser sent it, for the editor to recognise (escaped by the page, never a path)."""
+    name = CONTROL_CHARS.sub("", name or "").strip()
+    return (name[:120] + "…" if len(name) > 120 else name) or "（没有名字的文件）"
+
+
+def routes(studio: Studio) -> list[Route]:
+    async def upload(request: Request):
+        folder = issue_dir(studio.series_dir, request.path_params["issue"])
+        posted = await studio.form(request, max_files=MAX_FILES)
+        section = str(posted.get("section", ""))
+        source = " ".join(str(posted.get("source", "")).split())
+        files = [f for f in posted.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
+        results = []
+        for file in files:
+            name = shown_name(file.filename)
+            try:
+                imported = services.import_upload(await file.read(), file.filename or "", folder, section, source)
+            except UserError as exc:
+                results.append({"file": name, "errors": [finding(d) for d in exc.diagnostics]})
+                continue
+            results.append({"file": name, "errors": [], "name": imported.target.name,
+                            "title": itemfile.read_form(imported.target).title, "left_out": list(imported.left_out),
+                            "findings": [finding(d, studio.series_dir) for d in imported.findings],
+                            "fixable": imported.fixable})  # fmt: skip
+        if not any(not r["errors"] for r in results):  # nothing written: said here, and nothing to reload
+            return studio.render("upload_refused.html", 400, issue=folder.name, heading=heading(folder), section=section,
+                                 results=results)  # fmt: skip
+        studio.notify(folder, "items", {"kind": "imported", "section": section, "results": results})
+        return RedirectResponse(f"/issue/{quote(folder.name)}#notices", status_code=303)
+
+    return [Route("/issue/{issue}/upload", upload, methods=["POST"])]
