@@ -126,7 +126,7 @@ def test_every_change_needs_this_sessions_csrf_token(studio, csrf):
 def test_every_post_route_is_one_that_checks_csrf(studio):
     client, _, _ = studio()
     posts = sorted(r.path for r in client.app.routes if "POST" in (getattr(r, "methods", None) or ()))
-    assert posts == ["/issue/{issue}/item/{name}", "/new-issue"]  # a new POST route needs its CSRF test above
+    assert posts == ["/issue/{issue}/item/{name}", "/issue/{issue}/publish", "/new-issue"]  # a new POST route needs its CSRF test above
 
 
 # --- sizes and paths ----------------------------------------------------------------------------------------

@@ -21,10 +21,10 @@ from .guard import BodyTooLarge, Guard, Session
 from .pages import STATIC, page
 from .paths import NotFound
 from .state import Studio
-from .views import issue, items, series
+from .views import archive, issue, items, publish, search, series, stats
 
 log = logging.getLogger("zhuanbao.studio")
-VIEWS = (series, issue, items)
+VIEWS = (series, issue, items, publish, archive, search, stats)
 
 
 def refused(request: Request, reason: str, status: int = 403):
