@@ -439,3 +439,21 @@ def test_reindex_of_a_read_only_catalogue_says_so_in_chinese(archived, monkeypat
     result = runner.invoke(app, ["reindex", "-a", str(archive)])
     assert result.exit_code == 2 and "无法读写检索目录：检索目录是只读的" in result.output, result.output
     assert "readonly" not in result.output and "Traceback" not in result.output
+
+
+def test_a_snippet_is_runs_a_page_escapes_and_marks(tmp_path):
+    from zhuanbao.archive.catalogue import snippet, snippet_runs
+
+    text = "前文" * 30 + "<b>就业</b>帮扶车间吸纳就业120人" + "后文" * 30
+    runs = snippet_runs(text, "就业")
+    assert runs[0] == ("…", False) and runs[-1] == ("…", False)
+    assert [r for r, marked in runs if marked] == ["就业", "就业"] and ("<b>", False) in [(r[-3:], m) for r, m in runs]
+    assert snippet(text, "就业") == "".join(f"【{r}】" if m else r for r, m in runs)
+
+
+def test_a_hit_says_which_version_and_item_it_is(two_series):
+    _, archive = two_series
+    with Catalogue(archive) as catalogue:
+        hit = next(h for h in catalogue.search("低保") if h.series == "民政简报")
+    assert (hit.path, hit.year, hit.number, hit.file, hit.position) == ("jianbao/2024-05/v1", 2024, 5, "01.md", 0)
+    assert "【低保】" in hit.snippet

@@ -410,3 +410,64 @@ def test_a_hostile_file_of_another_version_does_not_stop_a_publish(tmp_path, nam
     assert "recursion" not in result.stderr and "没有更新" not in result.stderr, result.stderr[-2000:]
     with Catalogue(archive) as catalogue:
         assert {i["folder"] for i in catalogue.issues()} == {"2025-08"}
+
+
+# --- the plan: what a publish would freeze, shown before it is confirmed ---------------------------------------
+
+
+def test_a_plan_says_what_would_be_archived_and_writes_nothing(series, tmp_path):
+    from zhuanbao.services import publish_plan
+
+    root = series({"2024-03/items/_示例.md": "---\nsection: 工作简讯\n---\n示例。\n"})
+    archive = tmp_path / "archive"
+    planned = publish_plan(root / "2024-03", archive).plan
+    assert not archive.exists()  # asking writes nothing, not even the archive's folder
+    assert (planned.version, planned.current, planned.folder) == (1, None, archive / "series" / "2024-03" / "v1")
+    assert planned.document == "工作专报2024年第3期.docx"
+    assert [(i.section, i.title, i.source, i.file) for i in planned.items] == [
+        ("工作简讯", "测试区完成老旧小区改造", "测试区住建局", "01-gaizao.md")]  # drafts are not printed
+    assert planned.sources == ("issue.yaml", "items/01-gaizao.md", "items/_示例.md", "../series.yaml")
+    assert "bulletin.xml.j2" in planned.templates and planned.own_templates == ()
+    published = publish(root / "2024-03", archive, pdf=False, expect=planned.fingerprint)
+    manifest = json.loads((published.folder / "manifest.json").read_text("utf-8"))
+    archived = {name.removeprefix("sources/2024-03/") for name in manifest["files"] if name.startswith("sources/2024-03/")}
+    assert archived == {"issue.yaml", "items/01-gaizao.md", "items/_示例.md"}  # what the plan listed
+    assert {"sources/templates/" + name for name in planned.templates} <= set(manifest["files"])
+    again = publish_plan(root / "2024-03", archive).plan
+    assert (again.version, again.current) == (2, 1) and again.fingerprint != planned.fingerprint
+
+
+def test_a_plan_is_the_same_until_something_it_freezes_changes(series, tmp_path):
+    from zhuanbao.services import publish_plan
+
+    root = series()
+    first = publish_plan(root / "2024-03", tmp_path / "archive").plan.fingerprint
+    assert publish_plan(root / "2024-03", tmp_path / "archive").plan.fingerprint == first  # deterministic
+    (root / "2024-03" / "notes.txt").write_text("一个附带的文件", "utf-8")  # archived as a source, not printed
+    second = publish_plan(root / "2024-03", tmp_path / "archive").plan.fingerprint
+    assert second != first
+    (root / "templates").mkdir()
+    item = (EXAMPLE.parent / "templates" / "item.xml.j2").read_text("utf-8")
+    (root / "templates" / "item.xml.j2").write_text("{# 本刊的稿件模板 #}\n" + item, "utf-8")
+    (root / "series.yaml").write_text((root / "series.yaml").read_text("utf-8") + "templates: templates\n", "utf-8")
+    own = publish_plan(root / "2024-03", tmp_path / "archive").plan
+    assert own.fingerprint != second and own.own_templates == ("item.xml.j2",)
+
+
+def test_a_publish_of_another_plan_than_the_one_confirmed_is_refused(series, tmp_path):
+    from zhuanbao.archive.publish import PlanChanged
+    from zhuanbao.services import publish_plan
+
+    root = series()
+    archive = tmp_path / "archive"
+    confirmed = publish_plan(root / "2024-03", archive).plan.fingerprint
+    item = root / "2024-03" / "items" / "01-gaizao.md"
+    item.write_text(item.read_text("utf-8").replace("改造12个", "改造13个"), "utf-8")
+    with pytest.raises(PlanChanged, match="在确认之后有了改动"):
+        publish(root / "2024-03", archive, pdf=False, expect=confirmed)
+    assert not (archive / "series" / "2024-03").exists()
+    confirmed = publish_plan(root / "2024-03", archive).plan.fingerprint
+    publish(root / "2024-03", archive, pdf=False)  # someone else publishes v1 meanwhile
+    with pytest.raises(PlanChanged):  # the confirmed first publication would now be v2
+        publish(root / "2024-03", archive, revise=True, pdf=False, expect=confirmed)
+    assert sorted(p.name for p in (archive / "series" / "2024-03").iterdir() if p.is_dir()) == ["v1"]

@@ -96,3 +96,17 @@ def test_stats_saves_what_it_can_and_says_what_it_could_not(series, tmp_path):
     result = services.stats(tmp_path / "archive", csv=tmp_path / "s.csv", xlsx=tmp_path / "s.xlsx")
     assert result.saved == [tmp_path / "s.csv"] and (tmp_path / "s.csv").is_file()
     assert [d.path for d in result.failed] == [tmp_path / "s.xlsx"] and result.tables["供稿单位"] == [("测试区住建局", 1)]
+
+
+def test_publish_checked_refuses_an_issue_check_finds_errors_in(series, tmp_path):
+    root = series({"2024-03/items/02.md": "---\nsection: 工作简讯\ntitle: 第二篇\n---\n今年,全区完成改造。\n"})
+    planned = services.publish_plan(root / "2024-03", tmp_path / "archive")
+    assert [f.rule for f in planned.errors] == ["halfwidth-punct"] and planned.plan.version == 1
+    with pytest.raises(ContentError) as refused:
+        services.publish_checked(root / "2024-03", planned.plan.fingerprint, archive=tmp_path / "archive")
+    assert [(d.path.name, d.line, d.rule) for d in refused.value.diagnostics] == [("02.md", 5, "halfwidth-punct")]
+    assert not (tmp_path / "archive").exists()
+    (root / "2024-03" / "items" / "02.md").write_text("---\nsection: 工作简讯\ntitle: 第二篇\n---\n今年，全区完成改造。\n", "utf-8")
+    fingerprint = services.publish_plan(root / "2024-03", tmp_path / "archive").plan.fingerprint
+    done = services.publish_checked(root / "2024-03", fingerprint, archive=tmp_path / "archive")
+    assert done.version == 1 and services.verify(tmp_path / "archive").problems == []

@@ -148,6 +148,8 @@ def test_every_post_route_is_one_that_checks_csrf(studio):
         # tests/test_studio_items.py::test_every_items_post_refuses_a_missing_or_wrong_csrf_token
         "/issue/{issue}/new", "/issue/{issue}/move", "/issue/{issue}/delete", "/issue/{issue}/bin/restore",
         "/issue/{issue}/upload",
+        # tests/test_studio_archive.py
+        "/issue/{issue}/publish",
     ])  # a new POST route needs its CSRF test
 
 

@@ -24,7 +24,9 @@ from .diagnostics import ContentError, Diagnostic, UserError
 if TYPE_CHECKING:  # annotations only: importing them would slow every command's start
     from .arrange import Placed
     from .archive.catalogue import Hit
-    from .archive.publish import Published
+    from .archive.holdings import Issue as ArchivedIssue
+    from .archive.holdings import VersionRecord
+    from .archive.publish import Plan, Published
     from .archive.verify import VerifyReport
     from .build import BuildResult
     from .lint import CheckReport
@@ -351,10 +353,18 @@ def table_view(issue: Path, table_id: str) -> TableView:
 
 
 def publish(path: Path, archive: Path | None = None, revise: bool = False, templates: Path | None = None,
-            pdf: bool | None = None, now: dt.datetime | None = None,
-            workspace: Workspace | None = None) -> Published:  # fmt: skip
-    """Render one issue and freeze exactly that document, with its sources, as a new archive version."""
+            pdf: bool | None = None, now: dt.datetime | None = None, workspace: Workspace | None = None,
+            expect: str | None = None) -> Published:  # fmt: skip
+    """Render one issue and freeze exactly that document, with its sources, as a new archive version
+    (``expect``: the fingerprint of the :class:`PublishPlan` confirmed; another plan by then is refused)."""
     from .archive.publish import publish as freeze
+
+    edition, data, items, template_set = _rendered(path, templates, workspace)
+    return freeze(edition, data, items, template_set, archive, revise, pdf, now, expect)
+
+
+def _rendered(path: Path, templates: Path | None, workspace: Workspace | None):
+    """The one issue ``path`` names, rendered as publish freezes it: (edition, .docx bytes, items, template set)."""
     from .build import document_bytes, load
     from .load.content import locate
     from .workspace import Workspace
@@ -366,7 +376,63 @@ def publish(path: Path, archive: Path | None = None, revise: bool = False, templ
     editions, series_templates = load(series_dir, issue_dirs)
     template_set = workspace.templates(templates or series_templates)
     data, document = document_bytes(editions[0], workspace.renderer(template_set))
-    return freeze(editions[0], data, document.items, template_set, archive, revise, pdf, now)
+    return editions[0], data, document.items, template_set
+
+
+class PublishPlan(NamedTuple):
+    """What publishing an issue now would archive (:class:`~zhuanbao.archive.publish.Plan`), and what
+    check finds in the issue: its errors refuse the publish, its warnings do not."""
+
+    plan: Plan
+    findings: Sequence[Diagnostic] = ()
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [f for f in self.findings if f.severity == "error" and not f.fixed]
+
+
+def publish_plan(path: Path, archive: Path | None = None, templates: Path | None = None,
+                 workspace: Workspace | None = None) -> PublishPlan:  # fmt: skip
+    """What publishing the issue ``path`` would archive now, as which version; writes nothing.
+    A UserError when the issue cannot be rendered (what check says of it tells where)."""
+    from .archive.publish import plan
+
+    findings = check(path).findings
+    edition, data, items, template_set = _rendered(path, templates, workspace)
+    return PublishPlan(plan(edition, data, items, template_set, archive), findings)
+
+
+def publish_checked(path: Path, expect: str, revise: bool = False, archive: Path | None = None,
+                    templates: Path | None = None, workspace: Workspace | None = None) -> Published:  # fmt: skip
+    """Publish an issue as an editor confirmed it: refused while check finds errors in it (a ContentError
+    carrying each error at its file and line, nothing written), and when what would be archived is no
+    longer the plan whose fingerprint is ``expect`` (:class:`~zhuanbao.archive.publish.PlanChanged`)."""
+    errors = [f for f in check(path).findings if f.severity == "error" and not f.fixed]
+    if errors:
+        raise ContentError.of(errors)
+    return publish(path, archive, revise, templates, workspace=workspace, expect=expect)
+
+
+class Holdings(NamedTuple):
+    """Every published issue of an archive, newest first, and the versions left out (a damaged manifest)."""
+
+    issues: list[ArchivedIssue]
+    warnings: Sequence[Diagnostic] = ()
+
+
+def holdings(archive: Path) -> Holdings:
+    """What the archive holds, read from its files (an archive not made yet holds nothing)."""
+    from .archive.holdings import holdings as read
+
+    return Holdings(*read(archive))
+
+
+def archived_version(archive: Path, folder: Path) -> VersionRecord:
+    """One version folder of the archive with its issue, items and files (a ContentError naming
+    the file when its manifest or items.json cannot be read)."""
+    from .archive.holdings import version_record
+
+    return version_record(archive, folder)
 
 
 def verify(archive: Path | None = None) -> VerifyReport:

@@ -164,9 +164,19 @@ class Hit:
     section: str
     title: str
     source: str
-    snippet: str
+    marked: tuple[tuple[str, bool], ...]  # the passage around the terms as runs of text, marked or not
     series: str
     date: str
+    path: str = ""  # the version's folder in the archive (series folder/issue folder/vN), as the catalogue says
+    year: int | None = None
+    number: int | None = None
+    file: str = ""  # the item's file in the issue's items/ when it was published
+    position: int = 0  # the item's place in the issue, from 0
+
+    @property
+    def snippet(self) -> str:
+        """The passage with every term marked 【so】, as a terminal shows it."""
+        return join_snippet(self.marked)
 
     def line(self) -> str:
         title = self.title or "（无标题）"
@@ -203,11 +213,14 @@ def _folded_map(text: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(folded), spans
 
 
-def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = ("【", "】")) -> str:
-    """The passage of ``text`` (as printed) around the first term of ``query`` found, with every term marked.
+def snippet_runs(text: str, query: str, width: int = 40) -> tuple[tuple[str, bool], ...]:
+    """The passage of ``text`` (as printed) around the first term of ``query`` found, as runs of
+    (text, marked): every term marked, "…" where the passage is cut.
 
     Terms are found in the folded text (ＡＰＰ by app) and marked on the
-    printed characters they came from.
+    printed characters they came from. Runs, not marked-up text: a page
+    escapes each run and marks it after, so a term never matches inside
+    markup and markup in an item never becomes a page's.
     """
     text = text.replace("\n", " ")
     terms = [t for t in fold(query).split() if t]
@@ -224,15 +237,26 @@ def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = ("�
             at = folded.find(term, at + 1)
     start = max(0, first - width // 2) if first is not None else 0
     end = min(len(text), start + width + sum(len(t) for t in terms))
-    passage, open_ = [], False
-    for k in range(start, end):
-        if marked[k] != open_:
-            passage.append(mark[0] if marked[k] else mark[1])
-            open_ = marked[k]
-        passage.append(text[k])
-    if open_:
-        passage.append(mark[1])
-    return ("…" if start else "") + "".join(passage) + ("…" if end < len(text) else "")
+    runs: list[tuple[str, bool]] = [("…", False)] if start else []
+    k = start
+    while k < end:
+        j = k + 1
+        while j < end and marked[j] == marked[k]:
+            j += 1
+        runs.append((text[k:j], marked[k]))
+        k = j
+    if end < len(text):
+        runs.append(("…", False))
+    return tuple(runs)
+
+
+def join_snippet(runs, mark: tuple[str, str] = ("【", "】")) -> str:
+    return "".join(f"{mark[0]}{text}{mark[1]}" if hit else text for text, hit in runs)
+
+
+def snippet(text: str, query: str, width: int = 40, mark: tuple[str, str] = ("【", "】")) -> str:
+    """:func:`snippet_runs` as text, every term between ``mark``."""
+    return join_snippet(snippet_runs(text, query, width), mark)
 
 
 def _code(exc: sqlite3.Error) -> str:
@@ -550,13 +574,14 @@ class Catalogue:
             where.append("instr(items.folded_source, ?) > 0")
             args.append(fold(source))
         rows = self.db.execute(
-            f"SELECT issues.name, items.section, items.title, items.source, items.text, issues.series, issues.date "
+            f"SELECT issues.name, items.section, items.title, items.source, items.text, issues.series, issues.date, "
+            f"issues.path, issues.year, issues.number, items.file, items.position "
             f"FROM items JOIN issues ON issues.id = items.issue_id {join} WHERE {' AND '.join(where)} "
             f"ORDER BY {order}",
             args,
         ).fetchall()
-        return [Hit(*(_text(v) for v in (r[0], r[1], r[2], r[3])), snippet(_text(r[4]), query), _text(r[5]),
-                    _text(r[6])) for r in rows]  # fmt: skip
+        return [Hit(*(_text(v) for v in r[:4]), snippet_runs(_text(r[4]), query), _text(r[5]), _text(r[6]),
+                    _text(r[7]), _int(r[8]), _int(r[9]), _text(r[10]), _int(r[11]) or 0) for r in rows]  # fmt: skip
 
     def stats(self, year: int | None = None, series: str | None = None) -> dict[str, list[tuple[str, int]]]:
         """Items per contributing unit (供稿统计), per section and per month, in current versions."""
@@ -619,6 +644,11 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def _int(value) -> int | None:
+    """An integer column as an integer, or None (a hand-edited catalogue may hold text there)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _month(value: str) -> str:
     try:
         return cn_month(int(value[:4]), int(value[5:7]))
@@ -672,8 +702,10 @@ def _unusable(path: Path, detail: str, kind: type[VersionUnusable] = VersionUnus
     return error
 
 
-def _checked_manifest(folder: Path) -> dict:
-    """The fields of a version's manifest the catalogue records, checked; a ContentError naming it otherwise."""
+def checked_manifest(folder: Path) -> dict:
+    """The fields of a version's manifest the catalogue records, checked; a ContentError naming it otherwise.
+    Besides them, for pages that show a version: ``published_at`` ("" when it is not text) and ``files``
+    (the names the manifest lists)."""
     path = folder / MANIFEST
     try:
         manifest = read_json(path)
@@ -710,7 +742,11 @@ def _checked_manifest(folder: Path) -> dict:
     if problems:
         raise _unusable(path, "清单格式不对：" + "；".join(problems))
     fields = {key: manifest[key] for key in _MANIFEST_FIELDS}
-    return fields | {"total": total, "documents": documents, "date": date}
+    published_at = manifest.get("published_at")
+    files = manifest.get("files")
+    return fields | {"total": total, "documents": documents, "date": date,
+                     "published_at": published_at if _is_text(published_at) else "",
+                     "files": sorted(f for f in files if _is_text(f)) if isinstance(files, dict) else []}  # fmt: skip
 
 
 _ITEM_FIELDS = ("section", "title", "source", "text", "file")
@@ -755,7 +791,7 @@ INDEX_COLUMNS = ("title", "text")
 def read_version(archive: Path, folder: Path) -> tuple[dict, list[dict]]:
     """A version's ``issues`` row (:data:`ISSUE_COLUMNS`) and its items (each field text) from its own
     files; VersionUnusable naming the manifest or items.json when the catalogue cannot take it."""
-    manifest = _checked_manifest(folder)
+    manifest = checked_manifest(folder)
     items = _checked_items(folder, manifest["issue"])
     return issue_row(archive, folder, manifest), items
 

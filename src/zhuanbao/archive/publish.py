@@ -27,6 +27,12 @@ writing) rolls back: ``.publish-*`` folders older than the lock are removed,
 and a version ``.publish-pending`` names that ``current`` does not is
 removed, as it never became current.
 
+What a publish would freeze can be asked first (:func:`plan`: the version it
+would become, the document, the sources, the templates, the items as printed)
+without writing anything; the plan's fingerprint, handed back to
+:func:`publish`, is compared again under the series' lock, so an editor who
+confirmed "v2 with these items" never gets v3 or an item changed since.
+
 The archive knows an issue by its series and its year and number from
 issue.yaml, not by how its folder is spelt: the issue folder renamed from
 2025-08 to 2025-008, or the series folder's name in NFD, finds the issue
@@ -90,6 +96,88 @@ class Published:
     warnings: tuple[Diagnostic, ...] = ()
 
 
+class PlanChanged(OutputError):
+    """What a publish would archive is no longer what the editor confirmed (the issue, its
+    templates or the version it would become changed in between): nothing was published."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What publishing an issue now would archive, and as which version, computed without
+    writing anything: the studio shows it before the editor confirms, and the publish checks
+    its ``fingerprint`` again under the series' lock, so what is frozen is what was shown."""
+
+    archive: Path
+    home: Path  # the issue's folder in the archive (not there before its first publish)
+    version: int  # the version this publish would write
+    current: int | None  # the version in force now; None before the first publish
+    document: str  # the .docx's file name
+    pdf: bool  # a PDF would be made beside it (LibreOffice is installed)
+    sources: tuple[str, ...]  # the issue folder's files as archived (series.yaml as ../series.yaml)
+    tables: tuple[tuple[str, str], ...]  # the indicator tables: (title, its file under the issue folder)
+    templates: tuple[str, ...]  # the template files the document was made with
+    own_templates: tuple[str, ...]  # those of them from the series' own template folder
+    items: tuple[PrintedItem, ...]  # what items.json will hold: the items as printed
+    fingerprint: str
+
+    @property
+    def folder(self) -> Path:
+        return self.home / f"v{self.version}"
+
+
+def plan(edition: Edition, document: bytes, items: tuple[PrintedItem, ...], templates, archive: Path | None = None,
+         pdf: bool | None = None) -> Plan:  # fmt: skip
+    """What :func:`publish` with the same values would archive now; reads, never writes."""
+    archive = archive or default_archive(edition.series_dir, edition.series.archive)
+    sources = issue_sources(edition)
+    series_home = archive / _series_key(edition)
+    if archive.is_dir():
+        series_home = _series_home(archive, series_home.name)
+        if series_home.is_dir():
+            _refuse_another_series(series_home, edition.series.title)
+    return _plan(archive, series_home, edition, document, items, templates, sources, pdf)
+
+
+def _plan(archive: Path, series_home: Path, edition: Edition, document: bytes, items, templates, sources, pdf) -> Plan:
+    import hashlib
+
+    home = _home_of(series_home, edition)
+    numbers = version_numbers(home)
+    current = current_name(home)
+    version = (numbers[-1] + 1) if numbers else 1
+    digest = hashlib.sha256(f"{home.name}\0v{version}\0".encode())
+    digest.update(hashlib.sha256(document).digest())
+    for name, path in sources:
+        digest.update(name.encode() + b"\0" + bytes.fromhex(_file_digest(path)))
+    digest.update(templates.fingerprint.encode())
+    own = templates.user_dir is not None
+    used = [f for f in templates.files if f.data is not None]  # what _copy_sources archives
+    return Plan(archive, home, version, version_number(current) if current else None, edition.file_name,
+                _makes_pdf(pdf), tuple(name for name, _ in sources),
+                tuple((t.title, Path(t.file).as_posix()) for t in edition.issue.tables), tuple(f.name for f in used),
+                tuple(f.name for f in used if own and f.folder == 0), tuple(items), digest.hexdigest())  # fmt: skip
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return sha256(path)
+    except OSError as exc:
+        raise ContentError(f"无法读取：{os_reason(exc)}", path) from None
+
+
+def _makes_pdf(pdf: bool | None) -> bool:
+    """None: a PDF when LibreOffice is installed; True: one whatever (its absence is then an error at publish)."""
+    if pdf is False:
+        return False
+    from ..export import find_soffice
+
+    return bool(pdf) or find_soffice() is not None
+
+
+def _series_key(edition: Edition) -> str:
+    return unicodedata.normalize("NFC", edition.series_dir.resolve().name)
+
+
 def publish(
     edition: Edition,
     document: bytes,
@@ -99,14 +187,17 @@ def publish(
     revise: bool = False,
     pdf: bool | None = None,
     now: dt.datetime | None = None,
+    expect: str | None = None,
 ) -> Published:
     """Freeze ``document`` (the rendered edition) with its sources in the archive as a new version.
 
     ``pdf``: None makes a PDF when LibreOffice is installed, True requires one.
+    ``expect``: the fingerprint of the :class:`Plan` the editor confirmed; when the
+    plan is another by the time the series' lock is held, :class:`PlanChanged`.
     """
     archive = archive or default_archive(edition.series_dir, edition.series.archive)
     sources = issue_sources(edition)  # links out of the series are refused before the archive is touched
-    key = unicodedata.normalize("NFC", edition.series_dir.resolve().name)
+    key = _series_key(edition)
     try:
         archive.mkdir(parents=True, exist_ok=True)
         with locked(archive, wait=120, hint=BUSY_HINT):  # briefly: two spellings of a new series make one folder
@@ -123,8 +214,11 @@ def publish(
             notes += recovered
             if pending:  # a publish killed after its commit may not have reached the catalogue
                 notes += _catalogue(archive, series_home)
-            home = _home_of(series_home, edition)
-            published = _publish_version(edition, document, items, templates, sources, home, revise, pdf, now)
+            planned = _plan(archive, series_home, edition, document, items, templates, sources, pdf)
+            if expect is not None and planned.fingerprint != expect:
+                raise PlanChanged(f"{edition.name}在确认之后有了改动（稿件、表格、模板，或归档中已有了新的版本），这次没有发布",
+                                  edition.issue_dir, hint="请重新打开发布页面，核对将要归档的内容后再发布。")  # fmt: skip
+            published = _publish_version(edition, document, items, templates, sources, planned.home, revise, pdf, now)
             notes += _catalogue(archive, series_home, published.folder)
     except BaseException:
         _drop_if_empty(series_home)
@@ -265,11 +359,10 @@ def _publish_version(edition, document, items, templates, sources, home: Path, r
         docx = work / edition.file_name
         docx.write_bytes(document)
         documents = [docx]
-        if pdf is not False:
-            from ..export import find_soffice, to_pdf
+        if _makes_pdf(pdf):
+            from ..export import to_pdf
 
-            if find_soffice() is not None or pdf:
-                documents.append(to_pdf(docx))  # without LibreOffice and pdf=True: the "install it" error
+            documents.append(to_pdf(docx))  # without LibreOffice and pdf=True: the "install it" error
         _copy_sources(sources, templates, work / SOURCES / home.name)
         (work / ITEMS).write_text(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=1) + "\n", "utf-8")
         files = {p.relative_to(work).as_posix(): sha256(p) for p in sorted(work.rglob("*")) if p.is_file()}

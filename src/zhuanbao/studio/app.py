@@ -26,10 +26,27 @@ from .guard import BodyTooLarge, Guard, Session
 from .pages import STATIC, page
 from .paths import NotFound
 from .state import Studio
-from .views import arrange, bin, check, issue, items, live, newitem, series, settings, tables, upload
+from .views import (
+    archive,
+    arrange,
+    bin,
+    check,
+    issue,
+    items,
+    live,
+    newitem,
+    publish,
+    search,
+    series,
+    settings,
+    stats,
+    tables,
+    upload,
+)
 
 log = logging.getLogger("zhuanbao.studio")
-VIEWS = (series, issue, items, check, newitem, arrange, bin, upload, settings, tables, live)
+VIEWS = (series, issue, items, check, newitem, arrange, bin, upload, settings, tables, publish, archive, search, stats,
+         live)  # fmt: skip
 
 
 def refused(request: Request, reason: str, status: int = 403):

@@ -36,7 +36,7 @@ def issue_folders(series_dir: Path) -> list[Path]:
     return sorted(folders, key=issue_order, reverse=True)
 
 
-def _published_version(archive: Path, series_dir: Path, folder: Path) -> int | None:
+def published_version(archive: Path, series_dir: Path, folder: Path) -> int | None:
     """The version in force of this issue in the archive, found as publish names it (NFKC-equal names)."""
     key = normal_key(unicodedata.normalize("NFC", series_dir.resolve().name))
     try:
@@ -58,7 +58,7 @@ def issue_rows(series_dir: Path, series: Series | None, output: Path) -> list[Is
         facts = issue_facts(folder)
         number, total, date = facts[:3] if facts else (None, None, None)
         state = "编辑中"
-        version = _published_version(archive, series_dir, folder) if archive.is_dir() else None
+        version = published_version(archive, series_dir, folder) if archive.is_dir() else None
         if version:
             state = f"已发布 v{version}"
         elif series and number and date and ISSUE_DIR_NAME.match(folder.name) and (

@@ -1,0 +1,99 @@
+"""The archive in the studio: the published issues with their versions, each version's page and documents.
+
+The list is read from the archive's files (``services.holdings``), not the
+catalogue, so it is right even while the catalogue is missing or rebuilt.
+Every series the archive holds is listed, this one first: offices keep
+several bulletins in one archive, and 检索 finds items of all of them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse
+from starlette.routing import Route
+
+from ... import services
+from ...diagnostics import UserError
+from ..archives import (
+    archived_file,
+    ascii_name,
+    attachment,
+    day,
+    is_own,
+    issue_folders_by_number,
+    place,
+    read_holdings,
+    said,
+    series_choices,
+    version_folder,
+    version_row,
+)
+from ..pages import finding
+from ..state import Studio
+
+DOCUMENT_KINDS = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+}
+
+
+def routes(studio: Studio) -> list[Route]:
+    def in_studio(issue, numbers: dict) -> str:
+        """The studio's page of an archived issue when this series still has its folder (found by year and number)."""
+        folder = numbers.get((issue.year, issue.number)) if is_own(studio.series_dir, issue.series_key) else None
+        return f"/issue/{quote(folder, safe='')}" if folder else ""
+
+    async def archive_page(request: Request):
+        here = place(studio.series_dir)
+        issues, warnings, problem = await run_in_threadpool(read_holdings, studio.series_dir, here.path)
+        numbers = issue_folders_by_number(studio.series_dir)
+        rows = [{"name": i.name, "key": i.series_key, "date": day(i.date), "total": i.total,
+                 "studio_href": in_studio(i, numbers), "versions": [version_row(i, v) for v in i.versions]}
+                for i in issues]  # fmt: skip
+        groups = [{"series": c, "rows": [r for r in rows if r["key"] == c["key"]]}
+                  for c in series_choices(studio.series_dir, issues)]  # fmt: skip
+        return studio.render("archive.html", 400 if problem else 200, where=here, groups=groups, warnings=warnings,
+                             problem=problem and [finding(d, studio.series_dir) for d in problem.diagnostics],
+                             exists=here.path.exists())  # fmt: skip
+
+    async def record(request: Request):
+        """(folder, record, None) for the version the address names, or (folder, None, the page saying why not)."""
+        here = place(studio.series_dir)
+        p = request.path_params
+        folder = version_folder(here.path, p["series"], p["issue"], p["version"])
+        try:
+            return folder, await run_in_threadpool(services.archived_version, here.path, folder), None
+        except UserError as exc:
+            return folder, None, studio.render("error.html", 400, title="这一版无法读取", reason=said(exc))
+
+    async def version_page(request: Request):
+        folder, found, refused = await record(request)
+        if found is None:
+            return refused
+        issue = found.issue
+        sections: dict[str, list] = {}
+        for position, item in enumerate(found.items, start=1):
+            sections.setdefault(item["section"], []).append({**item, "anchor": f"item{position}"})
+        return studio.render("archive_version.html", issue=issue, version=version_row(issue, found.version),
+                             versions=[version_row(issue, v) for v in issue.versions], sections=sections,
+                             files=found.files, folder=str(folder), date=day(issue.date),
+                             studio_href=in_studio(issue, issue_folders_by_number(studio.series_dir)))  # fmt: skip
+
+    async def document(request: Request):
+        folder, found, refused = await record(request)
+        if found is None:
+            return refused
+        path = archived_file(folder, request.path_params["name"], found.version.documents)
+        kind = DOCUMENT_KINDS.get(path.suffix.lower(), "application/octet-stream")
+        issue = found.issue
+        fallback = ascii_name(f"{issue.year}-{issue.number}-v{found.version.number}{path.suffix.lower()}")
+        return FileResponse(path, media_type=kind, headers={"Content-Disposition": attachment(path.name, fallback)})
+
+    return [
+        Route("/archive", archive_page),
+        Route("/archive/{series}/{issue}/{version}", version_page),
+        Route("/archive/{series}/{issue}/{version}/{name}", document),
+    ]
