@@ -362,3 +362,36 @@ def studio_page(chromium_browser):
     for server, context in reversed(opened):
         context.close()
         server.__exit__(None, None, None)
+
+
+# --- the studio over HTTP (Starlette's TestClient) -----------------------------
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+ITEM = "---\n# 市里的稿件\nsection: 工作简讯\ntitle: 测试区完成老旧小区改造\nsource: 测试区住建局  # 核实过\norder: 2\n---\n3月10日，测试区完成老旧小区改造12个，惠及居民1860户。\n"  # fmt: skip
+ITEM_PATH = "2024-03/items/01-gaizao.md"
+
+
+def make_client(root: Path, session=None, **options):
+    """A TestClient over the studio for ``root`` (not logged in) and its session."""
+    from starlette.testclient import TestClient
+
+    from zhuanbao.studio.app import create_app
+    from zhuanbao.studio.guard import Session
+
+    session = session or Session(port=PORT)
+    client = TestClient(create_app(root, session, root.parent / "output"), base_url=BASE, **options)
+    return client, session
+
+
+@pytest.fixture
+def studio(series):
+    """A logged-in client over a one-issue series (the token already exchanged for the cookie)."""
+
+    def make(files=None, **options):
+        root = series({ITEM_PATH: ITEM, **(files or {})})
+        client, session = make_client(root, **options)
+        assert client.get(f"/?token={session.token}", follow_redirects=True).status_code == 200
+        return client, session, root
+
+    return make

@@ -14,15 +14,13 @@ from urllib.parse import unquote
 
 import pytest
 
-from tests import test_studio_http
-from tests.test_studio_http import ITEM, ITEM_PATH, XSS, make_client, text
+from tests.conftest import ITEM, ITEM_PATH, make_client
+from tests.test_studio_http import XSS, text
 from zhuanbao import services
 from zhuanbao.archive import publish as publish_module
 from zhuanbao.archive.layout import CATALOGUE, CURRENT
 from zhuanbao.fsio import locked
 from zhuanbao.studio.guard import Session
-
-studio = test_studio_http.studio  # the fixture: a logged-in client over a one-issue series
 
 WARNED = "---\nsection: 区县动态\ntitle: 东岭区新建就业帮扶车间\nsource: 东岭区人社局\n---\n2024-03-05，东岭区新建就业帮扶车间5个，吸纳就业120人。\n"  # fmt: skip
 ERRED = "---\nsection: 部门动态\ntitle: 市人社局开展招聘会\nsource: 市人社局\n---\n3月8日,市人社局举办招聘会。\n"

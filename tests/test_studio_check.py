@@ -12,7 +12,8 @@ import pytest
 
 from zhuanbao.lint import check
 
-from .test_studio_http import ITEM_PATH, XSS, form_of, make_client, studio  # noqa: F401  (fixture)
+from .conftest import ITEM_PATH
+from .test_studio_http import XSS, form_of
 
 ITEM_URL = "/issue/2024-03/item/01-gaizao.md"
 STATIC = Path(__file__).resolve().parents[1] / "src" / "zhuanbao" / "studio" / "static"

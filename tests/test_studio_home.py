@@ -9,8 +9,7 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import write_tree
-from tests.test_studio_http import BASE, PORT
+from tests.conftest import BASE, PORT, write_tree
 from zhuanbao.load.content import load_series
 from zhuanbao.studio.app import create_app
 from zhuanbao.studio.guard import Session

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_studio_http import BASE, ITEM_PATH, XSS, studio  # noqa: F401 (studio: the fixture)
+from tests.conftest import BASE, ITEM_PATH
+from tests.test_studio_http import XSS
 from zhuanbao import services
-from zhuanbao.studio.guard import MAX_BODY, Session
 from zhuanbao.recyclebin import BIN_DIR
+from zhuanbao.studio.guard import MAX_BODY, Session
 
 ISSUE = "/issue/2024-03"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_load_tables import save_book
-from tests.test_studio_http import BASE, ITEM, ITEM_PATH, make_client, studio, text  # noqa: F401  (fixture)
+from tests.test_studio_http import text
 from zhuanbao import services
 from zhuanbao.studio.guard import MAX_BODY
 
