@@ -103,6 +103,47 @@ def install_hint(platform: str | None = None, os_release: str | None = None) -> 
             "sudo apt-get install libreoffice-writer fonts-noto-cjk fonts-arphic-ukai fonts-liberation")  # fmt: skip
 
 
+def python_candidates(soffice: str, platform: str | None = None) -> list[str]:
+    """The Pythons that may ``import uno`` for the LibreOffice at ``soffice``, most likely first.
+
+    LibreOffice's own Python on Windows (program\\python.exe), macOS
+    (Contents/Resources/python) and in TDF's Linux builds (program/python);
+    else the system's python3, which can once Debian's python3-uno (or
+    Fedora's libreoffice-pyuno) is installed.
+    """
+    platform = platform or sys.platform
+    if platform == "win32":
+        return [str(PureWindowsPath(soffice).parent / "python.exe")]
+    program = Path(os.path.realpath(soffice)).parent
+    found = [str(program / "python")]
+    if platform == "darwin":
+        found.insert(0, str(program.parent / "Resources" / "python"))
+        return found
+    return found + ["/usr/bin/python3", "/usr/local/bin/python3"]
+
+
+def office_binary(soffice: str) -> str:
+    """The program that is LibreOffice itself: soffice.bin beside a launcher (Linux's shell script,
+    Windows' soffice.exe), so the process started is the one that can be stopped."""
+    real = Path(os.path.realpath(soffice))
+    beside = real.with_name("soffice.bin")
+    return str(beside) if beside.is_file() else str(real)
+
+
+def faster_hint(platform: str | None = None, os_release: str | None = None) -> str:
+    """How to let zhuanbao keep LibreOffice running (its Python bridge, python-uno), in Chinese."""
+    platform = platform or sys.platform
+    if platform == "win32":
+        return ("LibreOffice 的 Python 组件（program\\python.exe）没有安装：重新运行 LibreOffice 安装程序，"
+                "选择“修改”，在“可选组件”中选中“Python 脚本支持”。")  # fmt: skip
+    if platform == "darwin":
+        return "LibreOffice 自带的 Python 没有找到：请用 https://zh-cn.libreoffice.org/download/ 的官方安装包重新安装 LibreOffice。"
+    release = os_release if os_release is not None else _os_release()
+    if any(word in release for word in ("fedora", "rhel", "centos", "openeuler", "anolis", "rocky")):
+        return "安装 LibreOffice 的 Python 组件：sudo dnf install libreoffice-pyuno"
+    return "安装 LibreOffice 的 Python 组件（Debian、Ubuntu、统信 UOS、麒麟）：sudo apt-get install python3-uno"
+
+
 def _os_release() -> str:
     try:
         return Path("/etc/os-release").read_text("utf-8", "replace").lower()
