@@ -32,7 +32,8 @@ LAYERS = [
     ["zhuanbao.archive.layout"],  # where everything in an archive lives
     ["zhuanbao.archive.catalogue"],  # derived from the layout's files
     ["zhuanbao.archive"],  # publish, verify, site, stats
-    ["zhuanbao.lint", "zhuanbao.scaffold", "zhuanbao.importer", "zhuanbao.watch", "zhuanbao.itemfile"],  # the editor's tools
+    ["zhuanbao.lint", "zhuanbao.scaffold", "zhuanbao.importer", "zhuanbao.watch", "zhuanbao.itemfile",
+     "zhuanbao.printed"],  # the editor's tools
     ["zhuanbao.services"],  # the use cases
     ["zhuanbao.cli", "zhuanbao.studio", "zhuanbao.__main__"],  # the faces
 ]  # fmt: skip
