@@ -7,6 +7,7 @@ case of ``services.py``; no module of the studio writes a file itself.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from pathlib import Path
 
@@ -21,10 +22,10 @@ from .guard import BodyTooLarge, Guard, Session
 from .pages import STATIC, page
 from .paths import NotFound
 from .state import Studio
-from .views import issue, items, series
+from .views import issue, items, preview, series
 
 log = logging.getLogger("zhuanbao.studio")
-VIEWS = (series, issue, items)
+VIEWS = (series, issue, items, preview)
 
 
 def refused(request: Request, reason: str, status: int = 403):
@@ -52,6 +53,19 @@ async def server_error(request: Request, exc: Exception):
     return page("error.html", 500, title="出错了", reason="编辑器内部出错，文件没有被改动。错误详情已记录在命令窗口中。")
 
 
+def _stops(studio: Studio):
+    """The app's lifespan: when the server stops, so does what the views keep running (a resident LibreOffice)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        try:
+            yield
+        finally:
+            studio.close()
+
+    return lifespan
+
+
 def create_app(series_dir: Path, session: Session, output: Path | None = None) -> Starlette:
     """The studio for ``series_dir``; ``output`` is where ``build`` writes (the CLI's default: output/ here)."""
     studio = Studio(series_dir, session, (output or Path("output")).resolve())
@@ -59,7 +73,7 @@ def create_app(series_dir: Path, session: Session, output: Path | None = None) -
     routes = [route for view in VIEWS for route in view.routes(studio)]
     routes.append(Mount("/static", StaticFiles(directory=STATIC), name="static"))
     handlers = {NotFound: not_found, HTTPException: http_error, BodyTooLarge: too_large, Exception: server_error}
-    app = Starlette(routes=routes, exception_handlers=handlers,
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=_stops(studio),
                     middleware=[Middleware(Guard, session=session, refuse=refused)])  # fmt: skip
     app.state.studio = studio
     return app

@@ -79,7 +79,7 @@ class OpenStudio:
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)
         app = create_app(self.series_dir, self.session)
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                                 host=self.session.host, port=self.session.port)  # fmt: skip
         if open_browser:
             threading.Thread(target=webbrowser.open, args=(self.address,), daemon=True).start()
@@ -88,6 +88,7 @@ class OpenStudio:
         except KeyboardInterrupt:  # uvicorn raises the Ctrl+C again once it has shut down
             pass
         finally:
+            app.state.studio.close()  # (the lifespan did, unless uvicorn stopped before it ran)
             self.sock.close()
 
 

@@ -30,6 +30,14 @@ class Studio:
         self.session = session
         self.output = output
         self.views: tuple = ()  # the view modules serving this run (app.create_app sets them)
+        self.parts: dict[str, object] = {}  # what a view keeps for the whole run (the preview's LibreOffice)
+
+    def close(self) -> None:
+        """Stop what the views keep running; called once the server has stopped (and safe to call again)."""
+        for part in self.parts.values():
+            close = getattr(part, "close", None)
+            if close is not None:
+                close()
 
     def render(self, template: str, status: int = 200, **values):
         return page(template, status, csrf=self.session.csrf, series_name=self.series_dir.name, **values)
