@@ -151,11 +151,12 @@ def main() -> None:
         f"| {today} | studio: save → new page images, {pages}-page issue (resident LibreOffice) | {ms(warm):.0f} ms "
         f"| {ms(cold):.0f} ms (one LibreOffice run per conversion) | {ms(warm) / ms(cold):.2f} | ≤ 2 s | {where} |",
         f"| {today} | studio: page load, 12-item issue (2025-08) | {ms(load):.0f} ms | — | — | — | {where} |",
-        f"| {today} | studio: save → updated check findings (item page) | {ms(findings):.0f} ms | — | — | — | {where} |",
+        f"| {today} | studio: save → updated check findings (item page) | {ms(findings):.0f} ms | — | — | — "
+        f"| {where} |",
     ]
     print("\n".join(rows))
-    print(f"save → pages, each run (ms): resident {[round(t * 1000) for t in warm]}, cold {[round(t * 1000) for t in cold]}",
-          file=sys.stderr)  # fmt: skip
+    each = lambda values: [round(t * 1000) for t in values]  # noqa: E731
+    print(f"save → pages, each run (ms): resident {each(warm)}, cold {each(cold)}", file=sys.stderr)
     if not args.no_record:
         record(rows)
 

@@ -84,7 +84,8 @@ def test_a_conversion_gives_the_pages_and_text_of_a_cold_one(converter, document
     cold = read_pdf(export.to_pdf(document, tmp_path))
     assert warm.path.name == cold.path.name == "工作专报2025年第9期.pdf" and warm.path != cold.path
     assert len(warm.pages) == len(cold.pages) >= 4
-    assert [[line.text for line in page] for page in warm.pages] == [[line.text for line in page] for page in cold.pages]
+    lines = lambda pdf: [[line.text for line in page] for page in pdf.pages]  # noqa: E731
+    assert lines(warm) == lines(cold)
     assert "2025年第9期" in first_page(warm.path) and "—1—" in first_page(warm.path)
 
 
@@ -179,7 +180,7 @@ from pathlib import Path
 from zhuanbao.export.resident import ResidentConverter
 converter = ResidentConverter(sys.argv[1], sys.argv[2])
 converter.to_pdf(Path(sys.argv[3]), Path(sys.argv[4]))
-print(converter.pid, converter.soffice_pid, flush=True)
+print(converter.pid, converter.soffice_pid, converter._work, flush=True)
 time.sleep(600)
 """
 
@@ -192,11 +193,13 @@ def test_when_its_owner_is_killed_the_resident_office_goes_too(uno_python, docum
     owner = subprocess.Popen([sys.executable, "-c", textwrap.dedent(OWNER), *uno_python,
                               str(documents["2025-08"]), str(tmp_path)], stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        worker, office = map(int, owner.stdout.readline().split())
-        assert not gone(worker) and not gone(office)
+        worker, office, work = owner.stdout.readline().split()
+        worker, office, work = int(worker), int(office), Path(work)
+        assert not gone(worker) and not gone(office) and (work / "profile").is_dir()
         owner.kill()
         owner.wait()
         assert wait_gone(worker, office), "a LibreOffice was left running after its owner was killed"
+        assert not work.exists()  # nor its profile
     finally:
         owner.kill()
 

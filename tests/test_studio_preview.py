@@ -63,7 +63,8 @@ def previewer(client) -> previews.Previewer:
 
 def save(client, body: str, path="/issue/2024-03/item/01-gaizao.md"):
     page = client.get(path).text
-    form = {name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1) for name in ("csrf", "sha256", "title", "source")}
+    value = lambda name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)  # noqa: E731
+    form = {name: value(name) for name in ("csrf", "sha256", "title", "source")}
     form |= {"section": "工作简讯", "body": body}
     response = client.post(path, data=form, follow_redirects=False)
     assert response.status_code == 303, response.text
@@ -219,7 +220,8 @@ def test_without_a_python_for_uno_the_pages_come_slower_and_the_pane_says_how_to
 
 
 @pytest.mark.libreoffice
-def test_a_resident_office_that_cannot_start_falls_back_to_one_run_per_conversion(open_studio, libreoffice, monkeypatch):
+def test_a_resident_office_that_cannot_start_falls_back_to_one_run_per_conversion(
+        open_studio, libreoffice, monkeypatch):  # fmt: skip
     import sys
 
     monkeypatch.setattr(resident, "find_uno_python", lambda soffice: sys.executable)  # cannot import uno

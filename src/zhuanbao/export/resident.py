@@ -160,7 +160,7 @@ class ResidentConverter:
         self._asked = 0
         try:
             self._process = subprocess.Popen(
-                [self.python, str(WORKER), self.binary, profile, pipe, str(self.start_timeout)],
+                [self.python, str(WORKER), self.binary, profile, pipe, str(self.start_timeout), str(self._work)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env, cwd=self._work, **options,
             )  # fmt: skip
         except OSError as exc:
@@ -295,7 +295,8 @@ def find_uno_python(soffice: str) -> str | None:
 
 
 def open_converter() -> ResidentConverter | ColdConverter | None:
-    """The fastest way to make PDFs here: a resident LibreOffice, else one run per conversion, else None (no LibreOffice)."""
+    """The fastest way to make PDFs here: a resident LibreOffice, else one run per conversion;
+    None without LibreOffice."""
     soffice = export.find_soffice()
     if soffice is None:
         return None

@@ -14,8 +14,8 @@ its parent over stdin/stdout, one JSON object per line:
     ← {"id": 1, "ok": true} | {"id": 1, "ok": false, "error": …, "dead": <soffice died>}
 
 When its standard input closes (the parent stopped, or was killed) it stops
-soffice and exits at once, even in the middle of a conversion: a resident
-LibreOffice is never left behind. No zhuanbao import, no f-string tricks and
+soffice, removes the private folder (profile, log) and exits at once, even
+in the middle of a conversion: a resident LibreOffice is never left behind. No zhuanbao import, no f-string tricks and
 no syntax newer than Python 3.8 (the Python of LibreOffice 7.x on Windows).
 """
 
@@ -25,6 +25,7 @@ import glob
 import json
 import os
 import queue
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -121,7 +122,7 @@ def convert(uno, office, desktop, request):
 
 
 def main():
-    binary, profile_url, pipe_name, start_seconds = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+    binary, profile_url, pipe_name, start_seconds, work = sys.argv[1:6]
     try:
         import uno
     except ImportError as exc:
@@ -137,12 +138,14 @@ def main():
         for line in sys.stdin.buffer:
             requests.put(line)
         stop_office(office, pipe_name)  # the parent is gone: take soffice along, even mid-conversion
+        if os.path.basename(work).startswith("zhuanbao-lo-"):  # and the private folder it would have removed
+            shutil.rmtree(work, ignore_errors=True)
         os._exit(0)
 
     threading.Thread(target=read_requests, daemon=True).start()
     try:
         office = start_office(binary, profile_url, pipe_name)
-        office, desktop = connect(uno, office, binary, profile_url, pipe_name, time.monotonic() + start_seconds)
+        office, desktop = connect(uno, office, binary, profile_url, pipe_name, time.monotonic() + float(start_seconds))
     except Exception as exc:
         stop_office(office, pipe_name)
         reply({"ready": False, "error": str(exc)})
