@@ -33,6 +33,7 @@ bench: setup
 	$(BIN)/python bench/suite.py --runs 5
 	$(BIN)/python bench/big_table.py --runs 7
 	$(BIN)/python bench/watch_latency.py
+	$(BIN)/python bench/preview.py
 
 # an offline installation bundle for an intranet PC: make bundle PLATFORM=win_amd64 PY=3.11
 PLATFORM ?= win_amd64

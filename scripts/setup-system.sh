@@ -1,13 +1,16 @@
 #!/bin/sh
 # Installs the system packages zhuanbao's PDF export and tests need:
-# LibreOffice Writer (headless), CJK fonts, a Times New Roman substitute,
-# poppler-utils (pdftotext, pdftoppm) and Chromium (tests of the archive site). Uses apt-get when it can (root or
+# LibreOffice Writer (headless) and its Python bridge (python3-uno: the
+# studio's preview keeps one LibreOffice running through it), CJK fonts, a
+# Times New Roman substitute, poppler-utils (pdftotext, pdftoppm) and
+# Chromium (tests of the archive site). Uses apt-get when it can (root or
 # passwordless sudo); otherwise says what is missing and carries on, so that
 # the Python part still installs (tests that need these then skip, except in
 # CI, where they fail).
 set -u
 missing=""
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
+/usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="$missing python3-uno"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || missing="$missing fonts-noto-cjk"
 fc-list 2>/dev/null | grep -q "AR PL UKai CN" || missing="$missing fonts-arphic-ukai"

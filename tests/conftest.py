@@ -103,6 +103,23 @@ def libreoffice() -> None:
         pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def uno_python(libreoffice) -> tuple[str, str]:
+    """LibreOffice and a Python that can drive it through UNO (the studio's resident converter); required in CI."""
+    from zhuanbao.export import find_soffice
+    from zhuanbao.export.resident import find_uno_python
+    from zhuanbao.export.soffice import faster_hint
+
+    soffice = find_soffice()
+    python = find_uno_python(soffice)
+    if python is None:
+        message = "缺少能 import uno 的 Python：" + faster_hint()
+        if os.environ.get("CI"):
+            pytest.fail("CI 中不允许跳过常驻 LibreOffice 的测试：" + message)
+        pytest.skip(message)
+    return soffice, python
+
+
 @dataclass
 class Line:
     """One text line of a PDF page, positions in points from the top-left."""

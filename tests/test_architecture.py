@@ -33,7 +33,8 @@ LAYERS = [
     ["zhuanbao.archive.catalogue"],  # derived from the layout's files
     ["zhuanbao.archive"],  # publish, verify, site, stats
     ["zhuanbao.lint", "zhuanbao.scaffold", "zhuanbao.importer", "zhuanbao.watch", "zhuanbao.itemfile",
-     "zhuanbao.yamledit", "zhuanbao.issuefile", "zhuanbao.tablefile", "zhuanbao.arrange", "zhuanbao.recyclebin"],  # the editor's tools
+     "zhuanbao.yamledit", "zhuanbao.issuefile", "zhuanbao.tablefile", "zhuanbao.arrange", "zhuanbao.recyclebin",
+     "zhuanbao.printed"],  # the editor's tools
     ["zhuanbao.services"],  # the use cases
     ["zhuanbao.cli", "zhuanbao.studio", "zhuanbao.__main__"],  # the faces
 ]  # fmt: skip

@@ -184,6 +184,24 @@ def test_chart_is_embedded_as_png_and_deterministic(series, tmp_path):
     assert "word/media/chart-targets.png" in zipfile.ZipFile(tmp_path / "a" / "工作专报2024年第3期.docx").namelist()
 
 
+def test_a_warm_renderer_draws_a_chart_again_only_when_what_it_shows_changed(series, monkeypatch):
+    from zhuanbao import chart
+    from zhuanbao.render import Renderer
+
+    issue = TABLES.replace("    actual: 完成\n", "    actual: 完成\n    chart: bar\n")
+    root = with_data(series, "正文。", issue)
+    drawn = []
+    real = chart.bar_chart
+    monkeypatch.setattr(chart, "bar_chart", lambda indicator: drawn.append(1) or real(indicator))
+    editions, templates = load(root)
+    renderer = Renderer(load_templates(templates))
+    first = renderer.render(editions[0]).media["chart-targets.png"]
+    assert renderer.render(load(root)[0][0]).media["chart-targets.png"] == first and len(drawn) == 1
+    (root / "2024-03" / "目标.csv").write_text(TARGETS.replace("项目0,10,10", "项目0,10,5"), "utf-8")
+    changed = renderer.render(load(root)[0][0]).media["chart-targets.png"]
+    assert len(drawn) == 2 and changed != first and changed == real(load(root)[0][0].indicators[0])
+
+
 def test_filters():
     assert pct(0.7912) == "79.1%" and pct(1.06875, 2) == "106.88%"
     assert wan(84270000) == "8427万" and wan(13100) == "1.31万" and wan(15000, 1) == "1.5万"

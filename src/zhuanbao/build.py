@@ -121,10 +121,15 @@ def shared_inputs_hash(series_dir: Path, templates) -> str:
 
 def input_hash(edition: Edition, shared: str) -> str:
     """A fingerprint of everything an issue's document depends on (``shared``: see above)."""
+    return issue_hash(edition.issue_dir, shared)
+
+
+def issue_hash(issue_dir: Path, shared: str) -> str:
+    """:func:`input_hash` of an issue folder that need not load (the studio's preview notices its fix)."""
     import hashlib
 
     digest = hashlib.sha256(shared.encode())
-    _digest_files(digest, [p for p in sorted(edition.issue_dir.rglob("*")) if p.is_file()])
+    _digest_files(digest, [p for p in sorted(issue_dir.rglob("*")) if p.is_file()])
     return digest.hexdigest()
 
 
@@ -132,8 +137,12 @@ def _digest_files(digest, files: list[Path]) -> None:
     for path in files:
         if any(part.startswith(".") for part in path.parts[-3:]):
             continue  # backups, lock and state files
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # removed since the folder was listed (an editor's save renaming over it)
+            continue
         digest.update(str(path).encode())
-        digest.update(path.read_bytes())
+        digest.update(data)
 
 
 def document_bytes(edition: Edition, renderer):
@@ -155,6 +164,7 @@ def run(
     wait: float = 0.0,
     pdf: bool = False,
     workspace=None,
+    convert: Callable[[Path], Path] | None = None,
 ) -> BuildResult:
     """Build the issue or series at ``path`` into ``outdir``.
 
@@ -162,9 +172,11 @@ def run(
     are rebuilt (fingerprints kept in the output folder); a series uses all
     cores unless ``jobs`` says otherwise. Nothing is written unless every
     issue loads and renders. With ``pdf``, every document built now, and any
-    skipped one whose PDF is missing or older, is converted; a conversion that
-    fails is reported in ``failed``, the documents stay written. ``workspace``
-    keeps compiled templates between runs (``watch``, the studio).
+    skipped one whose PDF is missing or older, is converted (by ``convert``,
+    the studio's resident LibreOffice, or else one LibreOffice run each); a
+    conversion that fails is reported in ``failed``, the documents stay
+    written. ``workspace`` keeps compiled templates between runs (``watch``,
+    the studio).
     """
     from .workspace import Workspace
 
@@ -211,11 +223,12 @@ def run(
 
             write_atomic(state_path, (json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
         if pdf:
-            from .export import to_pdf
+            if convert is None:
+                from .export import to_pdf as convert
 
             for document in [target for target, _ in files] + stale:
                 try:
-                    result.pdfs.append(to_pdf(document))
+                    result.pdfs.append(convert(document))
                 except UserError as exc:
                     result.failed.extend(exc.diagnostics)
     return result

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # annotations only: importing them would slow every command's
     from .archive.publish import Plan, Published
     from .archive.verify import VerifyReport
     from .build import BuildResult
+    from .export.resident import Converter
     from .lint import CheckReport
     from .tablefile import TableView, Uploaded
     from .watch import Rebuilt
@@ -50,12 +51,15 @@ class BuildRequest(NamedTuple):
     pdf: bool = False
 
 
-def build(request: BuildRequest, progress=None, workspace: Workspace | None = None) -> BuildResult:
-    """Build the issue or series ``request.path`` designates into ``request.output``."""
+def build(request: BuildRequest, progress=None, workspace: Workspace | None = None,
+          converter: Converter | None = None) -> BuildResult:  # fmt: skip
+    """Build the issue or series ``request.path`` designates into ``request.output``
+    (PDFs through ``converter`` when given: the studio's resident LibreOffice)."""
     from .build import run
 
     return run(request.path, request.output, request.templates, progress=progress, changed=request.changed,
-               jobs=request.jobs, wait=request.wait, pdf=request.pdf, workspace=workspace)  # fmt: skip
+               jobs=request.jobs, wait=request.wait, pdf=request.pdf, workspace=workspace,
+               convert=converter.to_pdf if converter is not None else None)  # fmt: skip
 
 
 class Preview(NamedTuple):
@@ -74,6 +78,48 @@ def preview(path: Path, output: Path, templates: Path | None = None, dpi: int = 
     for built in build_documents(path, output, templates, workspace):
         pages += to_png(to_pdf(built.path), output / "preview", dpi)
     return Preview(pages)
+
+
+class IssuePages(NamedTuple):
+    """One issue's printed pages as PNG files, in page order, and the fingerprint of the inputs they show."""
+
+    fingerprint: str
+    pages: list[Path]
+
+
+def issue_fingerprint(issue: Path, templates: Path | None = None) -> str:
+    """A digest of the files ``issue``'s document is made from; it changes whenever :func:`issue_pages` would
+    show something else (taken from the raw files, so also while they do not load)."""
+    from .printed import fingerprint
+
+    return fingerprint(issue, templates)
+
+
+def issue_pages(issue: Path, output: Path, converter: Converter, workspace: Workspace | None = None,
+                templates: Path | None = None) -> IssuePages:  # fmt: skip
+    """The issue's printed pages, as LibreOffice lays them out, as images under ``output/.preview/<issue>/``:
+    rendered in memory, converted by ``converter`` (see export/resident.py) and drawn with pypdfium2; the
+    set already made when the inputs are unchanged. A build error is raised with its file and line, and the
+    sets made before stay."""
+    from .printed import render_pages
+    from .workspace import Workspace
+
+    made = render_pages(issue, output, converter.to_pdf, workspace or Workspace(), templates)
+    return IssuePages(made.fingerprint, made.pages)
+
+
+def download(issue: Path, output: Path, pdf: bool = False, converter: Converter | None = None,
+             workspace: Workspace | None = None) -> Path:  # fmt: skip
+    """The issue's .docx (or its PDF), named and placed in ``output`` as ``zhuanbao build --pdf`` does, made
+    again when its inputs changed (as ``build --changed``); a failed conversion raised as an error."""
+    from .diagnostics import OutputError
+
+    result = build(BuildRequest(issue, output, changed=True, pdf=pdf), workspace=workspace, converter=converter)
+    if result.failed:
+        raise OutputError.of(result.failed)
+    edition = result.built[0].edition if result.built else result.skipped[0]
+    document = output / edition.file_name
+    return document.with_suffix(".pdf") if pdf else document
 
 
 def watch(path: Path, output: Path, templates: Path | None, report: Callable[[Rebuilt], None], stop_event=None) -> None:

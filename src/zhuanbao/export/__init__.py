@@ -25,6 +25,11 @@ __all__ = ["INSTALL_HINT", "find_soffice", "to_pdf", "to_png"]
 INSTALL_HINT = install_hint()
 
 
+def office_environment() -> dict[str, str]:
+    """soffice's environment: our font substitutions, and no display needed (svp draws in memory)."""
+    return dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), SAL_USE_VCLPLUGIN="svp")
+
+
 def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path:
     """Convert ``docx`` to PDF beside it (or in ``outdir``); returns the PDF's path."""
     soffice = find_soffice()
@@ -32,7 +37,7 @@ def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path
         raise ToolMissingError("未找到 LibreOffice，无法生成 PDF", docx, hint=INSTALL_HINT)
     outdir = outdir or docx.parent
     target = outdir / (docx.stem + ".pdf")
-    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), SAL_USE_VCLPLUGIN="svp")
+    env = office_environment()
     # On Windows soffice can still hold its profile for a moment after it exits:
     # a temporary folder left behind is no reason to fail a conversion that worked.
     with tempfile.TemporaryDirectory(prefix="zhuanbao-lo-", ignore_cleanup_errors=True) as work:
@@ -58,13 +63,18 @@ def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path
             lines = decode_output(result.stderr or result.stdout).strip().splitlines()
             detail = " ".join(lines[-3:])  # whole lines: the end of its output says why
             raise OutputError(f"LibreOffice 未能转换为 PDF（退出码 {result.returncode}）：{detail or '无输出'}", docx)
-        try:  # a reader (or a printer queue) never sees half a PDF
-            write_atomic(target, produced.read_bytes())
-        except HeldOpenError as exc:  # the .docx beside it is already new: say so
-            raise HeldOpenError(exc.message, target, hint="请关闭打开它的 PDF 阅读器后再生成；Word 文档已经更新，只有 PDF 没有更新。") from None
-        except OSError as exc:
-            raise OutputError(f"无法写入 PDF：{os_reason(exc)}", target) from None
+        place_pdf(produced, target)
     return target
+
+
+def place_pdf(produced: Path, target: Path) -> None:
+    """Put a PDF LibreOffice made in a private folder where the user expects it, whole or not at all."""
+    try:  # a reader (or a printer queue) never sees half a PDF
+        write_atomic(target, produced.read_bytes())
+    except HeldOpenError as exc:  # the .docx beside it is already new: say so
+        raise HeldOpenError(exc.message, target, hint="请关闭打开它的 PDF 阅读器后再生成；Word 文档已经更新，只有 PDF 没有更新。") from None
+    except OSError as exc:
+        raise OutputError(f"无法写入 PDF：{os_reason(exc)}", target) from None
 
 
 def to_png(pdf: Path, outdir: Path, dpi: int = 60) -> list[Path]:
@@ -88,7 +98,8 @@ def to_png(pdf: Path, outdir: Path, dpi: int = 60) -> list[Path]:
         for number, page in enumerate(document, start=1):
             image = page.render(scale=dpi / 72).to_pil()
             target = outdir / f"{pdf.stem}-{number:0{digits}d}.png"
-            image.save(target, format="PNG", dpi=(dpi, dpi))
+            # zlib's fastest level: half the time of the default and, for pages of text, no bigger
+            image.save(target, format="PNG", dpi=(dpi, dpi), compress_level=1)
             pages.append(target)
     finally:
         document.close()

@@ -88,19 +88,72 @@ def find_soffice() -> str | None:
     return None
 
 
+_RPM = ("fedora", "rhel", "centos", "openeuler", "anolis", "rocky")
+
+#: How to install LibreOffice (and the fonts it needs), for each kind of computer.
+_INSTALL = {
+    "win32": "请安装 LibreOffice：从 https://zh-cn.libreoffice.org/download/ 下载 Windows 版安装包"
+             "（内网办公电脑可请信息化部门提供）；装好后重新打开命令窗口再试。",
+    "darwin": "请安装 LibreOffice：brew install --cask libreoffice，或从 https://zh-cn.libreoffice.org/download/ 下载。",
+    "rpm": "请先安装 LibreOffice 和中文字体：sudo dnf install libreoffice-writer google-noto-sans-cjk-fonts",
+    "deb": "请先安装 LibreOffice 和中文字体（Debian、Ubuntu、统信 UOS、麒麟）："
+           "sudo apt-get install libreoffice-writer fonts-noto-cjk fonts-arphic-ukai fonts-liberation",
+}  # fmt: skip
+
+#: How to get LibreOffice's Python bridge (python-uno), which lets zhuanbao keep LibreOffice running.
+_FASTER = {
+    "win32": "LibreOffice 的 Python 组件（program\\python.exe）没有安装：重新运行 LibreOffice 安装程序，"
+             "选择“修改”，在“可选组件”中选中“Python 脚本支持”。",
+    "darwin": "LibreOffice 自带的 Python 没有找到：请用 https://zh-cn.libreoffice.org/download/ 的官方安装包重新安装 LibreOffice。",
+    "rpm": "安装 LibreOffice 的 Python 组件：sudo dnf install libreoffice-pyuno",
+    "deb": "安装 LibreOffice 的 Python 组件（Debian、Ubuntu、统信 UOS、麒麟）：sudo apt-get install python3-uno",
+}  # fmt: skip
+
+
+def _family(platform: str | None, os_release: str | None) -> str:
+    """Which of the hints fits this computer: win32, darwin, rpm (Fedora, openEuler …) or deb."""
+    platform = platform or sys.platform
+    if platform in ("win32", "darwin"):
+        return platform
+    release = os_release if os_release is not None else _os_release()
+    return "rpm" if any(word in release for word in _RPM) else "deb"
+
+
 def install_hint(platform: str | None = None, os_release: str | None = None) -> str:
     """How to install LibreOffice (and the fonts it needs) on this computer, in Chinese."""
+    return _INSTALL[_family(platform, os_release)]
+
+
+def faster_hint(platform: str | None = None, os_release: str | None = None) -> str:
+    """How to let zhuanbao keep LibreOffice running (its Python bridge, python-uno), in Chinese."""
+    return _FASTER[_family(platform, os_release)]
+
+
+def python_candidates(soffice: str, platform: str | None = None) -> list[str]:
+    """The Pythons that may ``import uno`` for the LibreOffice at ``soffice``, most likely first.
+
+    LibreOffice's own Python on Windows (program\\python.exe), macOS
+    (Contents/Resources/python) and in TDF's Linux builds (program/python);
+    else the system's python3, which can once Debian's python3-uno (or
+    Fedora's libreoffice-pyuno) is installed.
+    """
     platform = platform or sys.platform
     if platform == "win32":
-        return ("请安装 LibreOffice：从 https://zh-cn.libreoffice.org/download/ 下载 Windows 版安装包"
-                "（内网办公电脑可请信息化部门提供）；装好后重新打开命令窗口再试。")  # fmt: skip
+        return [str(PureWindowsPath(soffice).parent / "python.exe")]
+    program = Path(os.path.realpath(soffice)).parent
+    found = [str(program / "python")]
     if platform == "darwin":
-        return "请安装 LibreOffice：brew install --cask libreoffice，或从 https://zh-cn.libreoffice.org/download/ 下载。"
-    release = os_release if os_release is not None else _os_release()
-    if any(word in release for word in ("fedora", "rhel", "centos", "openeuler", "anolis", "rocky")):
-        return "请先安装 LibreOffice 和中文字体：sudo dnf install libreoffice-writer google-noto-sans-cjk-fonts"
-    return ("请先安装 LibreOffice 和中文字体（Debian、Ubuntu、统信 UOS、麒麟）："
-            "sudo apt-get install libreoffice-writer fonts-noto-cjk fonts-arphic-ukai fonts-liberation")  # fmt: skip
+        found.insert(0, str(program.parent / "Resources" / "python"))
+        return found
+    return found + ["/usr/bin/python3", "/usr/local/bin/python3"]
+
+
+def office_binary(soffice: str) -> str:
+    """The program that is LibreOffice itself: soffice.bin beside a launcher (Linux's shell script,
+    Windows' soffice.exe), so the process started is the one that can be stopped."""
+    real = Path(os.path.realpath(soffice))
+    beside = real.with_name("soffice.bin")
+    return str(beside) if beside.is_file() else str(real)
 
 
 def _os_release() -> str:

@@ -70,7 +70,8 @@ def _body_environment():
 
 
 class Renderer:
-    """A template set compiled for rendering; holds no state between editions."""
+    """A template set compiled for rendering; holds no state between editions but the charts it drew,
+    by everything they show (drawing one is most of a warm rebuild: the studio's preview, ``watch``)."""
 
     def __init__(self, templates: Templates, cache_dir: str | None = None) -> None:
         """``cache_dir``: where compiled templates are kept between processes (Jinja's private temp folder by default)."""
@@ -78,6 +79,7 @@ class Renderer:
         self.cache_dir = cache_dir
         self._env = None
         self._body_env = None
+        self._charts: dict[tuple, bytes] = {}
 
     @property
     def env(self):
@@ -115,7 +117,7 @@ class Renderer:
             raise TemplateError(f"模板出错：{explain(exc)}", path, line) from None
         blocks = parse_markup(text, templates.sheet, templates.main, {t.id: t for t in edition.indicators}, templates)
         blocks = [_with_origin(block, edition, templates) for block in blocks]
-        media = _charts(edition)
+        media = _charts(edition, self._charts)
         media.update(_template_images(blocks, media, templates))
         return Document(
             blocks=blocks,
@@ -288,13 +290,19 @@ def _with_origin(block, edition: Edition, templates: Templates):
     return replace(block, origin=origin)
 
 
-def _charts(edition: Edition) -> dict[str, bytes]:
+def _charts(edition: Edition, drawn: dict[tuple, bytes]) -> dict[str, bytes]:
+    """The edition's charts by name; ``drawn`` keeps the last few drawn, so an unchanged table is not drawn again."""
     media = {}
     for indicator in edition.indicators:
         if indicator.chart:
-            from ..chart import bar_chart
+            from ..chart import bar_chart, chart_key
 
-            media[indicator.chart] = bar_chart(indicator)
+            key = chart_key(indicator)
+            if key not in drawn:
+                if len(drawn) >= 8:
+                    drawn.pop(next(iter(drawn)))
+                drawn[key] = bar_chart(indicator)
+            media[indicator.chart] = drawn[key]
     return media
 
 

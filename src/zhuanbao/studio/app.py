@@ -35,6 +35,7 @@ from .views import (
     items,
     live,
     newitem,
+    preview,
     publish,
     search,
     series,
@@ -45,8 +46,8 @@ from .views import (
 )
 
 log = logging.getLogger("zhuanbao.studio")
-VIEWS = (series, issue, items, check, newitem, arrange, bin, upload, settings, tables, publish, archive, search, stats,
-         live)  # fmt: skip
+VIEWS = (series, issue, items, check, newitem, arrange, bin, upload, settings, tables, preview, publish, archive,
+         search, stats, live)  # fmt: skip
 
 
 def refused(request: Request, reason: str, status: int = 403):
@@ -86,8 +87,10 @@ class Current:
 
     def open(self, series_dir: Path) -> None:
         previous = self.app.state.studio
-        if previous is not None and previous.changes is not None:
-            previous.changes.end_streams()  # pages of the old series reconnect to the new one's stream
+        if previous is not None:
+            if previous.changes is not None:
+                previous.changes.end_streams()  # pages of the old series reconnect to the new one's stream
+            previous.close()  # its resident LibreOffice
         studio = Studio(series_dir, self.session, self.output)
         studio.views = VIEWS
         studio.home = self.home_folder
@@ -110,10 +113,15 @@ def create_app(series_dir: Path | None, session: Session, output: Path | None = 
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        yield
-        studio = app.state.studio
-        if studio is not None and studio.changes is not None:  # the watcher's thread ends with the server
-            await studio.changes.close()
+        """When the server stops, so does what the views keep running (the watcher, a resident LibreOffice)."""
+        try:
+            yield
+        finally:
+            studio = app.state.studio
+            if studio is not None:
+                if studio.changes is not None:
+                    await studio.changes.close()
+                studio.close()
 
     handlers = {NotFound: not_found, HTTPException: http_error, BodyTooLarge: too_large, Exception: server_error}
     app = Starlette(exception_handlers=handlers, lifespan=lifespan,

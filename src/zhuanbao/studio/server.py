@@ -97,8 +97,9 @@ class OpenStudio:
             logger.setLevel(logging.INFO)
         app = create_app(self.series_dir, self.session, home_folder=self.home)
         # open pages hold a stream of changes (views/live.py): Ctrl+C waits a moment for them, no longer
-        config = uvicorn.Config(app, log_level="warning", access_log=False, host=self.session.host,
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", host=self.session.host,
                                 port=self.session.port, timeout_graceful_shutdown=1)  # fmt: skip
+
         class Server(uvicorn.Server):
             def handle_exit(self, sig, frame) -> None:  # Ctrl+C: end the open pages' streams first
                 studio = app.state.studio  # the series served now (chosen on the home page, perhaps)
@@ -113,6 +114,8 @@ class OpenStudio:
         except KeyboardInterrupt:  # uvicorn raises the Ctrl+C again once it has shut down
             pass
         finally:
+            if app.state.studio is not None:  # (the lifespan did, unless uvicorn stopped before it ran)
+                app.state.studio.close()
             self.sock.close()
 
 

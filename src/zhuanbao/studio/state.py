@@ -44,7 +44,15 @@ class Studio:
         self.changes = None  # the watcher pushing changes on disk to open pages (views/live.py)
         self.home: Path | None = None  # the folder of the home page (other series, a new one), if started there
         self.builds: dict[str, LastBuild] = {}  # issue folder name → the last build the studio made of it
+        self.parts: dict[str, object] = {}  # what a view keeps for the whole run (the preview's LibreOffice)
         self._notices: dict[tuple[Path, str], list] = {}
+
+    def close(self) -> None:
+        """Stop what the views keep running; called once the server has stopped (and safe to call again)."""
+        for part in self.parts.values():
+            close = getattr(part, "close", None)
+            if close is not None:
+                close()
 
     def notify(self, folder: Path, part: str, notice) -> None:
         """Tell the next showing of ``folder``'s issue page what a change did (a change answers with a
