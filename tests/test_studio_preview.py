@@ -337,3 +337,21 @@ def test_the_pane_needs_no_inline_script_or_style():
     for name in ("_preview_pane.html", "_issue_pages.html", "_issue_actions.html", "download_failed.html"):
         text = (TEMPLATES / name).read_text("utf-8")
         assert "style=" not in text and "<script" not in text and not re.search(r"\son[a-z]+=", text), name
+
+
+def test_the_series_page_says_how_the_last_build_went(open_studio, tmp_path):
+    client, _, root = open_studio()
+    assert "上次生成" in client.get("/").text
+    client.get("/issue/2024-03/download/docx")
+    assert "下载成功" in client.get("/").text
+    item = root / "2024-03" / "items" / "01-gaizao.md"
+    item.write_text(item.read_text("utf-8").replace("section: 工作简讯", "section: 没有这个栏目"), "utf-8")
+    assert client.get("/issue/2024-03/download/docx").status_code == 400
+    row = client.get("/").text.split("2024年第3期", 1)[1]
+    assert "下载失败" in row and "1 个错误" in row and "没有这个栏目" in row and "01-gaizao.md" in row
+
+
+def test_a_preview_is_a_build_the_series_page_reports(open_studio, uno_python):
+    client, _, _ = open_studio()
+    assert settled(client)["state"] == "ready"
+    assert "预览成功" in client.get("/").text.split("2024年第3期", 1)[1]

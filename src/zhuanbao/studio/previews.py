@@ -51,9 +51,10 @@ class Shown:
 class Previewer:
     """The studio's preview: one per studio run, closed when it stops."""
 
-    def __init__(self, series_dir: Path, output: Path) -> None:
+    def __init__(self, series_dir: Path, output: Path, report=None) -> None:
         self.series_dir = series_dir
         self.output = output
+        self.report = report  # report(folder, error or None) after each attempt: the series page's 上次生成
         self.workspace = Workspace()
         self.lane = threading.Lock()  # one build or conversion at a time: previews and downloads
         self._changed = threading.Condition()
@@ -166,6 +167,8 @@ class Previewer:
             except Exception:  # a bug must not end the thread: say so on the pane, the details in the log
                 log.exception("生成 %s 的打印页面时出错", shown.folder.name)
                 errors = [Diagnostic("生成打印页面时编辑器内部出错，详情已记录在命令窗口中。")]
+            if self.report is not None:
+                self.report(shown.folder, UserError.of(errors) if errors else None)
             with self._changed:
                 shown.running = False
                 if pages is not None:

@@ -55,7 +55,8 @@ def attachment(name: str, fallback: str) -> str:
 
 
 def routes(studio: Studio) -> list[Route]:
-    studio.parts["preview"] = preview = Previewer(studio.series_dir, studio.output)
+    studio.parts["preview"] = preview = Previewer(studio.series_dir, studio.output,
+                                                  lambda folder, error: studio.record_build(folder, "预览", error))
 
     def pane_state(request: Request):  # a plain function: Starlette runs it in a worker thread
         folder = issue_dir(studio.series_dir, request.path_params["issue"])
@@ -79,9 +80,12 @@ def routes(studio: Studio) -> list[Route]:
         try:
             path = await run_in_threadpool(preview.download, folder, pdf)
         except UserError as exc:
+            if not isinstance(exc, HeldOpenError):  # the document made, only not replaced: no build error
+                studio.record_build(folder, "下载", exc)
             return studio.render("download_failed.html", 409 if isinstance(exc, HeldOpenError) else 400,
                                  issue=folder.name, kind="PDF" if pdf else "Word 文档",
                                  findings=[finding(d, studio.series_dir) for d in exc.diagnostics])  # fmt: skip
+        studio.record_build(folder, "下载")
         fallback = f"{folder.name}.{kind}" if folder.name.isascii() and '"' not in folder.name else f"zhuanbao.{kind}"
         headers = dict(SECURITY_HEADERS, **{"Content-Disposition": attachment(path.name, fallback)})
         return FileResponse(path, media_type=media_type, headers=headers)

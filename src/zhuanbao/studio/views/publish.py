@@ -84,6 +84,7 @@ def routes(studio: Studio) -> list[Route]:
             done = await run_in_threadpool(services.publish_checked, folder, expect, revise, where.path)
         except UserError as exc:
             return await confirmation(request, exc, status_of(exc))
+        studio.record_build(folder, "发布")
         key, home = done.folder.parent.parent.name, done.folder.parent.name
         documents = [{"name": p.name, "href": version_url(key, home, done.version, p.name)} for p in done.documents]
         return studio.render("published.html", issue=folder.name, heading=heading(folder), version=done.version,
