@@ -4,8 +4,10 @@ Live pages and drafts here; the whole month's loop is at the end of this file.""
 
 from __future__ import annotations
 
+import os
 import re
 import time
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -107,3 +109,121 @@ def test_a_draft_can_be_thrown_away(series, studio_page):
     page.reload()
     assert page.locator(".draft-offer").count() == 0
     assert page.input_value("input[name=title]") == "测试区完成老旧小区改造"
+
+
+# --- the whole month, as an editor does it ------------------------------------------------------------------
+
+
+def submission(path, title: str, *paragraphs: str):
+    """A unit's submission as Word makes it: the title, then the text."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(title)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.save(str(path))
+    return path
+
+
+def preview_version(page) -> str:
+    page.wait_for_selector("#preview[data-state=ready]", timeout=90000)
+    return page.get_attribute("#preview", "data-version")
+
+
+def test_an_editors_month_from_word_submissions_to_a_searchable_archive(tmp_path, studio_page, libreoffice,
+                                                                        uno_python):  # fmt: skip
+    import docx
+
+    from zhuanbao import services
+
+    root = services.copy_example(tmp_path / "专报").folder
+    page, base, app, errors = studio_page(root)
+    shots = Path(os.environ.get("ZHUANBAO_SCREENSHOTS", tmp_path / "screens"))  # to look at: set it to a folder
+    shots.mkdir(parents=True, exist_ok=True)
+
+    # the series page: the next issue
+    assert page.locator("h1").inner_text().startswith("工作专报")
+    with page.expect_navigation():
+        page.get_by_role("button", name="新建下一期").click()
+    issue_url = page.url.split("?")[0]
+    issue = issue_url.rsplit("/", 1)[1]
+    assert "已新建这一期" in page.inner_text("main")
+
+    # a Word submission dropped into 区县动态 (by the file chooser), with its unit
+    word = submission(tmp_path / "东岭区.docx", "东岭区新建就业帮扶车间5个",
+                      "截至11月底，东岭区新建就业帮扶车间5个，吸纳脱贫劳动力230人。",
+                      "各车间运转良好，带动群众就近就业增收。")  # fmt: skip
+    zone = page.locator("form.dropzone[data-section=区县动态]")
+    zone.locator("input[type=file]").set_input_files(str(word))
+    zone.locator("input[name=source]").fill("东岭区人社局")
+    with page.expect_navigation():
+        zone.get_by_role("button", name="导入到【区县动态】").click()
+    card = page.locator("section.section[data-section=区县动态] li.card").first
+    assert card.locator(".title").inner_text() == "东岭区新建就业帮扶车间5个"
+    assert "东岭区人社局" in card.inner_text()
+    first_pages = preview_version(page)
+
+    # edit its title; a slip in the text is found while typing and fixed with 一键修正
+    with page.expect_navigation():
+        card.locator(".title").click()
+    page.fill("#item-title", "东岭区新建就业帮扶车间5个吸纳230人就业")
+    body = page.locator("#item-body")
+    body.fill(body.input_value() + "\n\n车间月均发放工资120万元,人均增收2000元。")
+    finding = page.locator(".field-findings[data-field=body] li").filter(has_text="halfwidth-punct")
+    expect(finding).to_have_count(1, timeout=5000)
+    assert "正文第" in finding.inner_text()
+    page.screenshot(path=str(shots / "item.png"))
+    page.click("#fix-button")
+    expect(page.locator("#fix-changes li")).to_have_count(1)
+    page.click("#fix-apply")
+    assert "120万元，人均增收" in body.input_value()
+    expect(finding).to_have_count(0, timeout=5000)
+    with page.expect_navigation():
+        page.click("form.item button[type=submit]")
+    assert page.locator(".done").inner_text() == "已保存。"
+    saved = next((root / issue / "items").glob("01-*.md")).read_text("utf-8")
+    assert "title: 东岭区新建就业帮扶车间5个吸纳230人就业" in saved and "120万元，人均增收2000元。" in saved
+
+    # move it to 工作简讯 with the card's controls; the printed pages follow
+    page.goto(issue_url)
+    card = page.locator("li.card").filter(has_text="吸纳230人就业")
+    card.locator("select[name=section]").select_option("工作简讯")
+    with page.expect_navigation():
+        card.get_by_role("button", name="移动").click()
+    expect(page.locator("section.section[data-section=工作简讯] li.card").filter(has_text="吸纳230人就业")).to_have_count(1)
+    expect(page.locator("#preview")).not_to_have_attribute("data-version", first_pages, timeout=90000)
+    assert preview_version(page) != first_pages
+    assert int(page.inner_text("#preview-count").strip("共页 ")) >= 1
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(shots / "issue.png"))
+    page.locator("#preview").screenshot(path=str(shots / "preview.png"))
+
+    # the Word document, as build makes it
+    with page.expect_download() as download:
+        page.click("#download-docx")
+    saved_as = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved_as)
+    assert saved_as.name.endswith(".docx") and saved_as.name.startswith("工作专报")
+    text = "\n".join(p.text for p in docx.Document(str(saved_as)).paragraphs)
+    assert "东岭区新建就业帮扶车间5个吸纳230人就业" in text and "【工作简讯】" in text
+
+    # publish, after the confirmation that lists the item
+    with page.expect_navigation():
+        page.click("#publish-open")
+    assert "吸纳230人就业" in page.inner_text("#publish-items")
+    with page.expect_navigation():
+        page.click("#publish-confirm")
+    assert page.locator("#published").count() == 1 and "第1版" in page.inner_text("main")
+
+    # and find it again by a two-character term
+    page.fill("#top-q", "车间")
+    with page.expect_navigation():
+        page.press("#top-q", "Enter")
+    hit = page.locator(".hit").filter(has_text="吸纳230人就业")
+    expect(hit).to_have_count(1)
+    assert hit.locator("mark").first.inner_text() == "车间"
+    with page.expect_navigation():
+        hit.locator("a.title").click()
+    assert page.url.split("?")[0].endswith(f"/issue/{issue}")
+    assert errors == []

@@ -22,7 +22,12 @@
     notice.hidden = false;
   }
 
+  var leaving = false;  // a form is being sent: its answer is the next page, a reload would abort it
+  window.addEventListener("submit", function (event) { if (!event.defaultPrevented) { leaving = true; } });
+  window.addEventListener("pageshow", function () { leaving = false; });
+
   function reload(text) {
+    if (leaving) { return; }
     if (dirty()) { tell(text + "你有未保存的修改，所以页面没有自动刷新。"); return; }
     try { sessionStorage.setItem("zhuanbao-scroll:" + location.pathname, String(window.scrollY)); } catch (e) { /* private mode */ }
     location.reload();
