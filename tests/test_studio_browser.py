@@ -227,3 +227,22 @@ def test_an_editors_month_from_word_submissions_to_a_searchable_archive(tmp_path
         hit.locator("a.title").click()
     assert page.url.split("?")[0].endswith(f"/issue/{issue}")
     assert errors == []
+
+
+def test_a_new_item_typed_but_not_added_comes_back_and_goes_once_added(series, studio_page):
+    root = series()
+    page, base, _, errors = studio_page(root)
+    page.goto(f"{base}/issue/2024-03/new")
+    page.select_option("#new-section", "工作简讯")
+    page.fill("#new-title", "测试区启动背街小巷整治")
+    page.fill("#new-body", "测试区启动背街小巷整治，首批12条。")
+    page.wait_for_timeout(600)
+    page.goto(f"{base}/issue/2024-03/new")  # closed by mistake, opened again
+    page.locator(".draft-offer").get_by_role("button", name="恢复草稿").click()
+    assert page.input_value("#new-title") == "测试区启动背街小巷整治"
+    with page.expect_navigation():
+        page.click("#add-item-submit")
+    assert "已新增稿件" in page.inner_text("main")
+    page.goto(f"{base}/issue/2024-03/new")
+    assert page.locator(".draft-offer").count() == 0  # added: the draft is gone
+    assert errors == []

@@ -207,6 +207,8 @@ def test_an_added_item_with_a_wrong_section_or_no_body_is_refused_next_to_its_fi
     body_field = page.split('id="new-body"')[1]
     assert "栏目“工作动向”不在本刊的栏目中" in section_field and "稿件正文是空的" in body_field
     assert 'value="保留我"' in page  # what was typed is kept
+    unchosen = client.post(f"{ISSUE}/new", data={**form, "section": "", "body": "正文。"})
+    assert unchosen.status_code == 400 and "请选择栏目" in unchosen.text and snapshot(root) == before
 
 
 def test_markup_in_an_added_item_is_saved_as_typed_and_shown_as_text(studio):

@@ -260,7 +260,9 @@ def _write(path: Path, data: bytes, text: str) -> None:
 def field_errors(section: str, body: str, sections: list[str], path: Path) -> list[Diagnostic]:
     """What the form must not save: a section the series does not have, an empty body (the loader's own rules)."""
     errors = []
-    if section not in sections:
+    if not section:
+        errors.append(Diagnostic("请选择栏目", Location(path, None, None, ("section",))))
+    elif section not in sections:
         errors.append(Diagnostic(f"栏目“{section}”不在本刊的栏目中", Location(path, None, None, ("section",))))
     if not body.strip():
         errors.append(Diagnostic("稿件正文是空的", Location(path, None, None, ("body",))))

@@ -63,6 +63,11 @@
     });
   }
 
+  // a page that says a form's content was saved (a new item added) clears that form's draft
+  document.querySelectorAll("[data-draft-done]").forEach(function (done) {
+    try { localStorage.removeItem("zhuanbao-draft:" + done.dataset.draftDone); } catch (e) { /* storage unavailable */ }
+  });
+
   document.querySelectorAll("form[data-guard-unsaved]").forEach(function (form) {
     var key = form.dataset.draftKey ? "zhuanbao-draft:" + form.dataset.draftKey : null;
     var sha = form.elements.namedItem("sha256");

@@ -23,7 +23,7 @@ from ..state import Studio, heading
 OFFSETS = {"up": -1, "down": 1}
 
 
-def issue_context(studio: Studio, folder: Path) -> dict:
+def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
     """The digest every card's form carries, and what the last changes to the items did (shown once)."""
     return {"items_state": items_state(folder), "item_notices": studio.notices(folder, "items")}
 

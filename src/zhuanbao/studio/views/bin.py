@@ -18,7 +18,7 @@ from ..state import Studio, heading
 from .arrange import refusal
 
 
-def issue_context(studio: Studio, folder: Path) -> dict:
+def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
     return {"bin_count": len(listing(folder))}
 
 

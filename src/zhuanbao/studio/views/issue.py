@@ -17,15 +17,23 @@ from ..paths import issue_dir
 from ..state import Studio, check_findings, heading
 
 
-def panels(studio: Studio, folder: Path) -> dict:
+def panels(studio: Studio, folder: Path, findings: list) -> dict:
     """What the other views add to the issue page: each view module may define
-    ``issue_context(studio, folder) -> dict`` (its partial templates read it)."""
+    ``issue_context(studio, folder, findings) -> dict`` (its partial templates read it; ``findings`` are
+    check's, made once for the page)."""
     values: dict = {}
     for view in studio.views:
         provide = getattr(view, "issue_context", None)
         if provide is not None:
-            values.update(provide(studio, folder))
+            values.update(provide(studio, folder, findings))
     return values
+
+
+def item_form(series, section: str, title: str) -> str:
+    """How the item prints (its 排法): the section decides headline or lead sentence; no title, the ☆ form."""
+    if not title:
+        return "无标题（☆）"
+    return "标题式" if section in series.headline else "首句式"
 
 
 def routes(studio: Studio) -> list[Route]:
@@ -34,7 +42,8 @@ def routes(studio: Studio) -> list[Route]:
         live = {"scope": "issue", "issue": folder.name, "version": issue_version(folder), "item": ""}  # before reading
         series, problems = series_or_error(studio.series_dir)
         by_file: dict[Path, list] = {}
-        for diagnostic in check_findings(folder):
+        findings = check_findings(folder)
+        for diagnostic in findings:
             if diagnostic.path is not None:
                 by_file.setdefault(diagnostic.path.resolve(), []).append(diagnostic)
         sections = {name: [] for name in (series.sections if series else [])}
@@ -45,11 +54,12 @@ def routes(studio: Studio) -> list[Route]:
                 continue
             form = itemfile.read_form(path)
             card = {"name": path.name, "title": form.title, "source": form.source, "section": form.section,
-                    "sha256": form.sha256, "order": form.order,
+                    "sha256": form.sha256, "order": form.order, "form": "",
                     "findings": [finding(d, studio.series_dir) for d in by_file.pop(path.resolve(), [])]}  # fmt: skip
             if is_draft(path):
                 drafts.append(card)
             elif form.section in sections:
+                card["form"] = item_form(series, form.section, form.title)
                 sections[form.section].append(card)
             else:
                 elsewhere.append(card)
@@ -59,6 +69,6 @@ def routes(studio: Studio) -> list[Route]:
         return studio.render("issue.html", issue=folder.name, heading=heading(folder), sections=sections,
                              elsewhere=elsewhere, drafts=drafts, others=others,
                              created=request.query_params.get("created", ""), live=live,
-                             **panels(studio, folder))  # fmt: skip
+                             **panels(studio, folder, findings))  # fmt: skip
 
     return [Route("/issue/{issue}", issue_page)]

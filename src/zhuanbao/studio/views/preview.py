@@ -39,7 +39,7 @@ def pages_url(issue: str) -> str:
     return f"/issue/{quote(issue, safe='')}/pages"
 
 
-def issue_context(studio: Studio, folder: Path) -> dict:
+def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
     """The pane as last made (the script asks for the current state at once, which also starts making
     the pages: a page that is only read, in a test or without scripts, never starts LibreOffice) and what
     the download buttons need."""

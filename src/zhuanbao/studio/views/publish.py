@@ -31,9 +31,9 @@ from ..paths import issue_dir
 from ..state import Studio, check_findings, heading
 
 
-def issue_context(studio: Studio, folder: Path) -> dict:
-    """The toolbar's 发布 button: its state (published as vN), or why it is disabled."""
-    errors = [d for d in check_findings(folder) if d.severity == "error" and not d.fixed]
+def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
+    """The toolbar's 发布 button: its state (published as vN), or why it is disabled (``findings``: check's)."""
+    errors = [d for d in findings if d.severity == "error" and not d.fixed]
     archive = place(studio.series_dir).path
     version = published_version(archive, studio.series_dir, folder) if archive.is_dir() else None
     return {"publish_state": {"errors": len(errors), "version": version}}

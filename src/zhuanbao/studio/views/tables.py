@@ -28,7 +28,7 @@ from .settings import field_findings, unplaced
 FORM_FIELDS = (*issuefile.TABLE_FIELDS, "sheet_shown")
 
 
-def issue_context(studio: Studio, folder: Path) -> dict:
+def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
     """The issue page's table list: each entry of issue.yaml's tables: with its title, section and file."""
     file = issuefile.read(folder)
     rows = []
