@@ -125,3 +125,28 @@ def test_the_command_opens_the_home_page_on_a_folder_without_a_series(tmp_path):
 def test_the_date_defaults_to_today(home):
     client, _, _ = home()
     assert f'value="{dt.date.today().isoformat()}"' in client.get("/home").text
+
+
+def test_a_page_of_the_series_served_before_cannot_change_the_next_one(home):
+    # two bulletins in one folder have issues of the same names: a tab left on the first must not save into the second
+    series_yaml = "title: {}\nissuer: 某单位\nsections: [工作动态]\n"
+    item = "---\nsection: 工作动态\ntitle: 原来的标题\n---\n正文。\n"
+    client, session, root = home({
+        "甲/series.yaml": series_yaml.format("甲刊"), "甲/2025-09/issue.yaml": "number: 9\ndate: 2025-09-01\n",
+        "甲/2025-09/items/01.md": item,
+        "乙/series.yaml": series_yaml.format("乙刊"), "乙/2025-09/issue.yaml": "number: 9\ndate: 2025-09-01\n",
+        "乙/2025-09/items/01.md": item,
+    })  # fmt: skip
+    client.post("/home/open", data={"csrf": session.csrf, "name": "甲"})
+    first = client.get("/issue/2025-09/item/01.md").text
+    token = re.search(r'name="csrf" value="([^"]+)"', first).group(1)
+    sha = re.search(r'name="sha256" value="([^"]+)"', first).group(1)
+    client.post("/home/open", data={"csrf": session.csrf, "name": "乙"})  # another tab opens the other bulletin
+    form = {"csrf": token, "sha256": sha, "section": "工作动态", "title": "改了", "source": "", "body": "正文。"}
+    refused = client.post("/issue/2025-09/item/01.md", data=form)
+    assert refused.status_code == 403 and "另一个刊物" in refused.text
+    assert "原来的标题" in (root / "乙" / "2025-09" / "items" / "01.md").read_text("utf-8")
+    now = client.get("/issue/2025-09/item/01.md").text  # the page of the bulletin served now saves as usual
+    form["csrf"] = re.search(r'name="csrf" value="([^"]+)"', now).group(1)
+    assert client.post("/issue/2025-09/item/01.md", data=form, follow_redirects=False).status_code == 303
+    assert "title: 改了" in (root / "乙" / "2025-09" / "items" / "01.md").read_text("utf-8")

@@ -84,6 +84,7 @@ class Current:
         self.output = output
         self.home_folder = home_folder
         self.router: Router | None = None
+        self.opened = 0
 
     def open(self, series_dir: Path) -> None:
         previous = self.app.state.studio
@@ -92,6 +93,8 @@ class Current:
                 previous.changes.end_streams()  # pages of the old series reconnect to the new one's stream
             previous.close()  # its resident LibreOffice
         studio = Studio(series_dir, self.session, self.output)
+        self.opened += 1
+        studio.csrf = self.session.csrf_for(self.opened)  # pages of the series served before cannot post here
         studio.views = VIEWS
         studio.home = self.home_folder
         self.router = Router(routes=[route for view in VIEWS for route in view.routes(studio)])

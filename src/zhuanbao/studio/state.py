@@ -23,6 +23,8 @@ from .guard import Session, csrf_ok
 from .pages import page
 
 MAX_FORM_FIELDS = 50
+STALE_PAGE = ("页面已过期（也许编辑器已改为打开另一个刊物），或不是从编辑器提交的（缺少校验码），没有做任何改动。"
+              "请刷新页面后再操作。")
 
 
 class LastBuild(NamedTuple):
@@ -39,6 +41,7 @@ class Studio:
     def __init__(self, series_dir: Path, session: Session, output: Path) -> None:
         self.series_dir = series_dir.resolve()
         self.session = session
+        self.csrf = session.csrf  # per series served (app.Current sets it: see Session.csrf_for)
         self.output = output
         self.views: tuple = ()  # the view modules serving this run (app.create_app sets them)
         self.changes = None  # the watcher pushing changes on disk to open pages (views/live.py)
@@ -64,7 +67,7 @@ class Studio:
         return self._notices.pop((folder.resolve(), part), [])
 
     def render(self, template: str, status: int = 200, **values):
-        return page(template, status, csrf=self.session.csrf, series_name=self.series_dir.name,
+        return page(template, status, csrf=self.csrf, series_name=self.series_dir.name,
                     home=self.home is not None, **values)  # fmt: skip
 
     def record_build(self, folder: Path, what: str, error: UserError | None = None) -> None:
@@ -74,15 +77,15 @@ class Studio:
     async def form(self, request: Request, max_files: int = 0):
         """The posted form, refused (403) without this session's CSRF token."""
         form = await request.form(max_files=max_files, max_fields=MAX_FORM_FIELDS)
-        if not csrf_ok(self.session, form.get("csrf")):
-            raise HTTPException(403, "页面已过期或不是从编辑器提交的（缺少校验码）。请刷新页面后再操作。")
+        if not csrf_ok(self.csrf, form.get("csrf")):
+            raise HTTPException(403, STALE_PAGE)
         return form
 
     async def json(self, request: Request, limit: int) -> dict:
         """A posted JSON object (a script's request), refused without this session's CSRF token in the
         X-CSRF-Token header (403), past ``limit`` bytes (413: read no further) or when not an object (400)."""
-        if not csrf_ok(self.session, request.headers.get("x-csrf-token")):
-            raise HTTPException(403, "页面已过期或不是从编辑器发出的请求（缺少校验码）。请刷新页面后再操作。")
+        if not csrf_ok(self.csrf, request.headers.get("x-csrf-token")):
+            raise HTTPException(403, STALE_PAGE)
         length = request.headers.get("content-length", "")
         too_big = HTTPException(413, f"内容超过 {limit // 1024 // 1024} MB，已拒绝。")
         if length.isdigit() and int(length) > limit:
