@@ -246,3 +246,25 @@ def test_a_new_item_typed_but_not_added_comes_back_and_goes_once_added(series, s
     page.goto(f"{base}/issue/2024-03/new")
     assert page.locator(".draft-offer").count() == 0  # added: the draft is gone
     assert errors == []
+
+
+def test_many_open_tabs_share_one_stream_and_every_save_still_goes_through(series, studio_page):
+    # a browser opens six connections to a host at most: a stream per tab would stall the seventh tab and saves
+    root = series()
+    page, base, app, errors = studio_page(root)
+    page.goto(f"{base}/issue/2024-03")
+    tabs = [page]
+    for _ in range(7):
+        tab = page.context.new_page()
+        tab.goto(f"{base}/issue/2024-03")
+        tabs.append(tab)
+    editor = page.context.new_page()
+    editor.goto(f"{base}/issue/2024-03/item/01-gaizao.md")
+    editor.fill("#item-title", "测试区改造提前完成")
+    with editor.expect_navigation(timeout=5000):
+        editor.click("form.item button[type=submit]")
+    assert editor.locator(".done").inner_text() == "已保存。"
+    for tab in tabs:  # and every open issue page shows the new title
+        expect(tab.locator(".card .title").first).to_have_text("测试区改造提前完成", timeout=5000)
+    assert len(app.state.studio.changes.listeners) == 1
+    assert errors == []

@@ -139,3 +139,20 @@ def test_stopping_the_studio_ends_the_open_streams(series):
         stream = Stream(base, session)
         app.state.studio.changes.end_streams()
         assert stream.ended.wait(5)
+
+
+def test_a_page_asks_what_changed_since_it_was_made(studio):
+    # asked once its stream is open: a change between rendering and listening is not missed
+    client, _, root = studio()
+    now = client.get("/events/now", params={"issue": "2024-03", "item": ITEM}).json()
+    assert now["issues"] == {"2024-03": issue_version(root / "2024-03")}
+    assert now["series"] == series_version(root) and now["items"][ITEM] is not None
+    assert client.get("/events/now").json()["issues"] == {}
+    assert client.get("/events/now", params={"issue": "../..", "item": "../../etc/passwd"}).json()["items"] == {}
+
+
+def test_what_changed_is_told_only_to_the_session(series):
+    from tests.conftest import make_client
+
+    client, _ = make_client(series())
+    assert client.get("/events/now", params={"issue": "2024-03"}).status_code == 403

@@ -68,10 +68,32 @@
     if (window.zhuanbaoPreview) { window.zhuanbaoPreview.refresh(); }
   }
 
-  var source = new EventSource("/events");
-  source.addEventListener("changed", function (message) {
+  function caughtUp() {  // the stream listens now: what changed since this page was made?
+    var query = "?issue=" + encodeURIComponent(issue || "") + "&item=" + encodeURIComponent(item || "");
+    fetch("/events/now" + query, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (event) { if (event) { changed(event); } }).catch(function () { /* offline: the stream will tell */ });
+  }
+
+  function received(data) {
+    if (data === "open") { caughtUp(); return; }
     var event;
-    try { event = JSON.parse(message.data); } catch (e) { return; }
+    try { event = JSON.parse(data); } catch (e) { return; }
     changed(event);
-  });
+  }
+
+  // one stream for all the studio's tabs (live-worker.js), else one for this page
+  var shared = null;
+  if (window.SharedWorker) {
+    try { shared = new SharedWorker("/static/live-worker.js"); } catch (e) { shared = null; }
+  }
+  if (shared) {
+    shared.port.onmessage = function (message) { received(message.data); };
+    shared.port.start();
+    window.addEventListener("pagehide", function () { shared.port.postMessage("bye"); });
+  } else {
+    var own = new EventSource("/events");
+    own.addEventListener("changed", function (message) { received(message.data); });
+    own.addEventListener("open", caughtUp);
+  }
 }());
