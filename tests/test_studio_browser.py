@@ -66,8 +66,8 @@ def test_the_studios_own_save_does_not_reload_the_page_again(series, studio_page
     page, base, _, errors = studio_page(root)
     page.goto(f"{base}/issue/2024-03/item/01-gaizao.md")
     page.fill("input[name=title]", "测试区改造完成")
-    page.click("form.item button[type=submit]")
-    page.wait_for_url("**saved=1")
+    with page.expect_navigation():
+        page.click("form.item button[type=submit]")
     reloads = []
     page.on("load", lambda _: reloads.append(time.monotonic()))
     page.wait_for_timeout(2500)  # the watcher's event for our own save arrives meanwhile
@@ -90,8 +90,8 @@ def test_unsaved_text_survives_a_closed_tab_and_a_restart(series, studio_page):
     assert "没保存就关掉" not in again.input_value("textarea[name=body]")  # offered, not forced
     offer.get_by_role("button", name="恢复草稿").click()
     assert again.input_value("textarea[name=body]") == "没保存就关掉的文字。"
-    again.click("form.item button[type=submit]")
-    again.wait_for_url("**saved=1")
+    with again.expect_navigation():
+        again.click("form.item button[type=submit]")
     assert "没保存就关掉的文字。" in (root / ITEM).read_text("utf-8")
     again.goto(f"{base}/issue/2024-03/item/01-gaizao.md")
     assert again.locator(".draft-offer").count() == 0  # saved: the draft is gone
@@ -268,3 +268,38 @@ def test_many_open_tabs_share_one_stream_and_every_save_still_goes_through(serie
         expect(tab.locator(".card .title").first).to_have_text("测试区改造提前完成", timeout=5000)
     assert len(app.state.studio.changes.listeners) == 1
     assert errors == []
+
+
+def test_a_draft_survives_a_reload_after_an_earlier_save(series, studio_page):
+    # once saved, the address says so; typing on and reloading (or a crash and the tab restored) keeps the text
+    root = series()
+    page, base, _, errors = studio_page(root)
+    page.goto(f"{base}/issue/2024-03/item/01-gaizao.md")
+    page.fill("#item-title", "第一次保存的标题")
+    with page.expect_navigation():
+        page.click("form.item button[type=submit]")
+    assert page.locator(".done").inner_text() == "已保存。" and "saved" not in page.url
+    page.fill("#item-body", "保存之后接着写的一段。")
+    page.wait_for_timeout(600)
+    page.reload()
+    page.locator(".draft-offer").get_by_role("button", name="恢复草稿").click()
+    assert page.input_value("#item-body") == "保存之后接着写的一段。"
+    assert errors == []
+
+
+def test_giving_up_my_version_on_a_conflict_forgets_its_draft(series, studio_page):
+    root = series()
+    page, base, _, _ = studio_page(root)
+    page.goto(f"{base}/issue/2024-03/item/01-gaizao.md")
+    page.fill("#item-title", "我的标题")
+    page.wait_for_timeout(600)
+    target = root / ITEM
+    target.write_text(target.read_text("utf-8").replace("title: 测试区完成老旧小区改造", "title: 同事的标题"), "utf-8")
+    with page.expect_navigation():
+        page.click("form.item button[type=submit]")
+    assert "没有保存" in page.inner_text("h1")
+    with page.expect_navigation():
+        page.get_by_role("link", name="放弃我的修改，编辑这个版本").click()
+    assert page.input_value("#item-title") == "同事的标题" and page.locator(".draft-offer").count() == 0
+    page.reload()
+    assert page.locator(".draft-offer").count() == 0

@@ -64,9 +64,24 @@
   }
 
   // a page that says a form's content was saved (a new item added) clears that form's draft
+  // (only the draft of what was added: another tab's new item may be in that slot since)
   document.querySelectorAll("[data-draft-done]").forEach(function (done) {
-    try { localStorage.removeItem("zhuanbao-draft:" + done.dataset.draftDone); } catch (e) { /* storage unavailable */ }
+    var key = "zhuanbao-draft:" + done.dataset.draftDone;
+    try {
+      var draft = JSON.parse(localStorage.getItem(key) || "null");
+      var typed = (draft && draft.values && draft.values.title || "").replace(/\s+/g, " ").trim();
+      if (draft && typed === (done.dataset.draftTitle || "").replace(/\s+/g, " ").trim()) { localStorage.removeItem(key); }
+    } catch (e) { /* storage unavailable */ }
   });
+
+  // "放弃我的修改" on a conflict: the draft was the editor's version, now given up
+  var address = new URL(window.location.href);
+  var discarded = address.searchParams.get("discard") === "1";
+  if (discarded || address.searchParams.get("saved")) {  // not again on a reload, nor from the history
+    address.searchParams.delete("discard");
+    address.searchParams.delete("saved");
+    window.history.replaceState(null, "", address.pathname + address.search + address.hash);
+  }
 
   document.querySelectorAll("form[data-guard-unsaved]").forEach(function (form) {
     var key = form.dataset.draftKey ? "zhuanbao-draft:" + form.dataset.draftKey : null;
@@ -75,14 +90,15 @@
     var timer = null;
     form.dataset.dirty = "0";
     if (key) {
-      if (form.dataset.draftClear === "1") {
-        try { localStorage.removeItem(key); } catch (e) { /* storage unavailable */ }
-      } else {
-        try {
-          var draft = JSON.parse(localStorage.getItem(key) || "null");
-          if (draft && draft.values && !same(draft.values, loaded)) { offer(form, key, draft, sha && sha.value); }
-        } catch (e) { /* a damaged draft: ignore it */ }
-      }
+      // a draft equal to what the form shows was saved (or never changed): nothing to offer, forget it
+      try {
+        var draft = JSON.parse(localStorage.getItem(key) || "null");
+        if (discarded || (draft && draft.values && same(draft.values, loaded))) {
+          localStorage.removeItem(key);
+        } else if (draft && draft.values) {
+          offer(form, key, draft, sha && sha.value);
+        }
+      } catch (e) { /* a damaged draft: ignore it */ }
     }
     form.addEventListener("input", function () {
       form.dataset.dirty = same(values(form), loaded) ? "0" : "1";
@@ -98,7 +114,14 @@
         } catch (e) { /* storage full or unavailable: the form still works */ }
       }, 300);
     });
-    form.addEventListener("submit", function () { form.dataset.dirty = "0"; });
+    form.addEventListener("submit", function () {
+      form.dataset.dirty = "0";
+      if (!key) { return; }
+      clearTimeout(timer);  // the draft is what is sent: if the save fails, it is offered back
+      try {
+        localStorage.setItem(key, JSON.stringify({ values: values(form), base: sha ? sha.value : "", time: Date.now() }));
+      } catch (e) { /* storage full or unavailable */ }
+    });
     window.addEventListener("beforeunload", function (event) {
       if (form.dataset.dirty === "1") { event.preventDefault(); event.returnValue = ""; }
     });
