@@ -303,3 +303,19 @@ def test_giving_up_my_version_on_a_conflict_forgets_its_draft(series, studio_pag
     assert page.input_value("#item-title") == "同事的标题" and page.locator(".draft-offer").count() == 0
     page.reload()
     assert page.locator(".draft-offer").count() == 0
+
+
+def test_files_chosen_for_import_are_not_reloaded_away(series, studio_page, tmp_path):
+    root = series()
+    page, base, _, errors = studio_page(root)
+    page.goto(f"{base}/issue/2024-03")
+    zone = page.locator("form.dropzone[data-section=工作简讯]")
+    chosen = tmp_path / "稿件.txt"
+    chosen.write_text("测试区开展安全检查\n\n测试区开展安全生产大检查。\n", "utf-8")
+    zone.locator("input[type=file]").set_input_files(str(chosen))
+    zone.locator("input[name=source]").fill("测试区应急局")
+    target = root / ITEM  # meanwhile a colleague saves an item of this issue
+    target.write_text(target.read_text("utf-8").replace("12个", "13个"), "utf-8")
+    page.wait_for_selector("#live-notice:not([hidden])", timeout=3000)
+    assert zone.locator("input[name=source]").input_value() == "测试区应急局"
+    assert errors == []

@@ -8,7 +8,11 @@
   function values(form) {
     var kept = {};
     Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name || SKIP[field.name] || field.type === "file" || field.type === "submit") { return; }
+      if (!field.name || SKIP[field.name] || field.type === "submit") { return; }
+      if (field.type === "file") {  // files chosen but not sent yet are unsaved work too (not kept in a draft)
+        kept[field.name] = Array.prototype.map.call(field.files || [], function (file) { return file.name; }).join("\n");
+        return;
+      }
       if ((field.type === "checkbox" || field.type === "radio") && !field.checked) { return; }
       kept[field.name] = field.value;
     });
