@@ -150,3 +150,25 @@ def test_a_page_of_the_series_served_before_cannot_change_the_next_one(home):
     form["csrf"] = re.search(r'name="csrf" value="([^"]+)"', now).group(1)
     assert client.post("/issue/2025-09/item/01.md", data=form, follow_redirects=False).status_code == 303
     assert "title: 改了" in (root / "乙" / "2025-09" / "items" / "01.md").read_text("utf-8")
+
+
+@pytest.mark.parametrize("name", ["名" * 300, "CON", "nul.txt", "com1"])
+def test_a_folder_name_windows_cannot_make_is_refused_by_its_field(home, name):
+    client, session, root = home()
+    page = client.post("/home/init", data={**FORM, "csrf": session.csrf, "folder": name})
+    assert page.status_code == 400 and "文件夹名称请用" in text(page) and list(root.iterdir()) == []
+
+
+def test_the_numbers_are_read_as_typed_with_a_chinese_input_method_and_zero_is_refused(home):
+    client, session, root = home()
+    zero = client.post("/home/init", data={**FORM, "csrf": session.csrf, "number": "0"})
+    assert zero.status_code == 400 and "应在 1 到 999 之间" in text(zero) and list(root.iterdir()) == []
+    wide = client.post("/home/init", data={**FORM, "csrf": session.csrf, "number": "３", "total": "４１"},
+                       follow_redirects=False)  # fmt: skip
+    assert wide.status_code == 303 and (root / "统计简报" / "2025-03").is_dir()
+
+
+def test_a_section_named_like_the_annex_is_refused(home):
+    client, session, root = home()
+    page = client.post("/home/init", data={**FORM, "csrf": session.csrf, "sections": "统计分析\n附件"})
+    assert page.status_code == 400 and "不能作栏目名" in text(page) and list(root.iterdir()) == []

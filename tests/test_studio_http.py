@@ -446,3 +446,13 @@ def test_the_studio_changes_files_only_through_the_use_cases():
 def test_the_issue_page_names_the_issue_as_the_bulletin_does(studio):
     client, _, _ = studio()
     assert "<h1>2024年第3期（总第20期）</h1>" in client.get("/issue/2024-03").text
+
+
+def test_another_local_sites_page_may_link_here_but_not_load_or_fetch(studio):
+    # a page served on another port of 127.0.0.1 is the "same site": an <img> or fetch() of ours is refused
+    client, _, _ = studio()
+    for mode in ("no-cors", "cors"):
+        refused = client.get("/issue/2024-03/download/docx", headers={"sec-fetch-site": "same-site", "sec-fetch-mode": mode})
+        assert refused.status_code == 403 and "本机的其他网页" in refused.text
+    followed = client.get("/", headers={"sec-fetch-site": "same-site", "sec-fetch-mode": "navigate"})
+    assert followed.status_code == 200  # a link followed by the editor: the page opens (changes still need CSRF)

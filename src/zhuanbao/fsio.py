@@ -42,6 +42,14 @@ def safe_name(text: str) -> str:
     return "".join(c for c in text.translate(_UNSAFE_IN_NAMES) if c.isprintable()).strip().lstrip(".")
 
 
+_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(10)), *(f"LPT{n}" for n in range(10))}
+
+
+def windows_device(name: str) -> bool:
+    """A name Windows keeps for a device (CON, nul.txt, COM1…): a folder cannot be made under it there."""
+    return name.split(".")[0].strip().upper() in _WINDOWS_DEVICES
+
+
 @functools.cache
 def umask() -> int:
     """The process's umask, read once and without setting it (``os.umask`` can

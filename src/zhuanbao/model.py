@@ -52,6 +52,9 @@ def _off(value: Any) -> Any:
 Severity = Annotated[Literal["error", "warning", "off"], BeforeValidator(_off)]
 
 
+ANNEX = "附件"  # where a table may go instead of a section: after the body, each on a page of its own
+
+
 class LintConfig(_Strict):
     """series.yaml ``lint:``: how strict ``zhuanbao check`` is for this series."""
 
@@ -104,13 +107,14 @@ class Series(_Strict):
         for name in sections:
             if not name.strip():
                 raise ValueError("栏目名称不能为空")
+            if name == ANNEX:
+                raise ValueError(f"“{ANNEX}”不能作栏目名：它是指标表放在正文之后（附件1、附件2……）时写的位置")
             if name in seen:
                 raise ValueError(f"栏目“{name}”重复")
             seen.add(name)
         return sections
 
 
-ANNEX = "附件"
 DEFAULT_HEADLINE_SECTIONS = ("重要新闻",)  # what a series that does not say prints headline-style
 
 

@@ -240,7 +240,11 @@ def init_series(folder: Path, title: str, issuer: str, sections: list[str], prog
     from .load.yamlfile import parse_yaml
     from .model import Series
 
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    try:
+        occupied = folder.exists() and (not folder.is_dir() or any(folder.iterdir()))
+    except OSError as exc:  # a name too long, or one the system refuses
+        raise OutputError(f"无法使用这个文件夹：{os_reason(exc)}", folder, hint="请换一个短一些的普通名称。") from None
+    if occupied:
         raise OutputError("这个文件夹已经存在且不是空的，不会在这里新建刊物", folder,
                           hint="请换一个新的文件夹名，或先把里面的文件移走。")  # fmt: skip
     sections = [name.strip() for name in sections if name.strip()]

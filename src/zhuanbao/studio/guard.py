@@ -131,8 +131,13 @@ class Guard:
         origin = request.headers.get("origin")
         if origin is not None and (origin == "null" or urlsplit(origin).netloc.lower() != host.lower()):
             raise Refused("请求来自其他网站，已拒绝。请直接在编辑器的页面中操作。")
-        if request.headers.get("sec-fetch-site") == "cross-site":
+        site = request.headers.get("sec-fetch-site")
+        if site == "cross-site":
             raise Refused("请求来自其他网站，已拒绝。请直接在编辑器的页面中操作。")
+        if site == "same-site" and not (request.method == "GET" and request.headers.get("sec-fetch-mode") == "navigate"):
+            # another program's page on 127.0.0.1 (another port is the same site): it may link here, no more —
+            # no images, scripts or fetches that would read what exists or set off a build
+            raise Refused("请求来自本机的其他网页，已拒绝。请直接在编辑器的页面中操作。")
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             raise Refused(f"上传的内容超过 {self.max_body // 1024 // 1024} MB 的上限，已拒绝。", 413)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 
 from starlette.requests import Request
@@ -14,12 +15,14 @@ from starlette.routing import Route
 
 from .. import services
 from ..diagnostics import Diagnostic, Location, UserError
+from ..fsio import windows_device
 from ..load.content import SERIES_FILE
 from .pages import finding
 from .paths import NotFound, inside, is_plain_name
 from .state import Studio
 
 DEFAULT_SECTIONS = "工作动态\n经验交流\n基层信息"
+MAX_FOLDER_NAME = 60  # Windows paths are short (260 characters): the series, issue and item names come after
 INIT_FIELDS = ("folder", "title", "program", "issuer", "sections", "number", "total", "date")
 
 
@@ -42,7 +45,7 @@ def series_below(folder: Path) -> list[dict]:
 
 
 def _number(text: str, key: str, problems: list[Diagnostic], optional: bool = False) -> int | None:
-    text = text.strip()
+    text = unicodedata.normalize("NFKC", text).strip()  # ３ typed with a Chinese input method is 3
     if not text and optional:
         return None
     if text.isascii() and text.isdecimal():
@@ -60,6 +63,9 @@ def init_values(form) -> tuple[dict, list[Diagnostic]]:
         problems.append(Diagnostic("请写刊物文件夹的名称（或先写刊名）", Location(key=("folder",))))
     elif not is_plain_name(name):
         problems.append(Diagnostic("文件夹名称不能含 / \\ : 等符号，也不能以空格或句点结尾", Location(key=("folder",))))
+    elif len(name) > MAX_FOLDER_NAME or windows_device(name):
+        problems.append(Diagnostic(f"文件夹名称请用 {MAX_FOLDER_NAME} 个字以内的普通名称（CON、NUL、COM1 等是 Windows 保留的名称）",
+                                   Location(key=("folder",))))  # fmt: skip
     if not typed["issuer"]:
         problems.append(Diagnostic("请写编发单位（印在报头期号下方左侧）", Location(key=("issuer",))))
     sections = [s for s in re.split(r"[\n,，、;；]+", typed["sections"]) if s.strip()]
@@ -68,7 +74,7 @@ def init_values(form) -> tuple[dict, list[Diagnostic]]:
     number = _number(typed["number"] or "1", "number", problems)
     total = _number(typed["total"], "total", problems, optional=True)
     values = {"name": name, "title": typed["title"], "issuer": typed["issuer"], "sections": sections,
-              "program": typed["program"] or None, "number": number or 1, "total": total,
+              "program": typed["program"] or None, "number": 1 if number is None else number, "total": total,
               "date": typed["date"] or None}  # fmt: skip
     return values, problems
 
