@@ -223,7 +223,7 @@ def test_missing_key_in_a_table_names_the_table_field_at_the_table_line():
         (Series, "title: 工作专报\nissuer: 专班\nsections: []\n", "“sections”（栏目）不能为空", 3),
         (Series, "title: 工作专报\nissuer: 专班\nsections: [甲, 乙, 甲]\n", "“sections”（栏目）：栏目“甲”重复", 3),
         (Series, "title: 工作专报\nissuer: 专班\nsections: [甲, ' ']\n", "“sections”（栏目）：栏目名称不能为空", 3),
-        (Series, "title: 工作专报\nissuer: 专班\nsections: [甲, 附件]\n", "“sections”（栏目）：“附件”不能作栏目名", 3),
+        (Series, "title: 工作专报\nissuer: 专班\nsections: [甲, 附件]\n", "“sections”（栏目）：“附件”不能作栏目名：它是指标表放在正文之后（附件1、附件2……）时写的位置", 3),
         (ItemMeta, "section: 工作简讯\norder: 一\n", "“order”（栏目内排序）应为整数，现在是“一”", 2),
         (ItemMeta, "section: 工作简讯\ntitle: ' '\n", "“title”（标题）：不能为空", 2),
     ],
