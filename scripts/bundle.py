@@ -51,6 +51,7 @@ set "LAUNCHER=%DESKTOP%\\专报编辑器.cmd"
 > "%LAUNCHER%" echo @echo off
 >> "%LAUNCHER%" echo chcp 65001 ^>nul
 >> "%LAUNCHER%" echo title 专报编辑器（关闭这个窗口即停止编辑器）
+>> "%LAUNCHER%" echo cd /d "%DOCUMENTS%\\专报"
 >> "%LAUNCHER%" echo "%LOCALAPPDATA%\\zhuanbao\\Scripts\\zhuanbao.exe" studio "%DOCUMENTS%\\专报"
 >> "%LAUNCHER%" echo pause
 echo.
@@ -92,6 +93,7 @@ Type=Application
 Name=专报编辑器
 Comment=在浏览器中编辑专报（关闭终端窗口即停止）
 Exec="$HOME/.local/share/zhuanbao/bin/zhuanbao" studio "$documents/专报"
+Path=$documents/专报
 Terminal=true
 Icon=accessories-text-editor
 Categories=Office;

@@ -57,8 +57,9 @@ def test_the_offline_bundle_installs_without_network_and_builds(tmp_path):
     command = shlex.split(re.search(r"^Exec=(.*)$", launcher, re.M).group(1))
     assert command == [str(zhuanbao), "studio", str(home / "Documents" / "专报")] and Path(command[2]).is_dir()
     assert "Terminal=true" in launcher  # the window that shows the address and stops the studio
+    assert f"Path={home / 'Documents' / '专报'}" in launcher  # output/ (documents, previews) there, not on the desktop
     studio = subprocess.Popen([*command, "--no-browser"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              env=environment)  # fmt: skip
+                              env=environment, cwd=command[2])  # fmt: skip
     try:
         address = re.search(r"http://\S+", studio.stdout.readline()).group(0)
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
@@ -79,6 +80,7 @@ def test_the_windows_bundle_holds_everything_windows_needs(tmp_path, python):
     text = script.decode("utf-8")  # the desktop launcher: the studio on Documents\专报, in a window that stays
     assert r'echo "%LOCALAPPDATA%\zhuanbao\Scripts\zhuanbao.exe" studio "%DOCUMENTS%\专报"' in text
     assert r'set "LAUNCHER=%DESKTOP%\专报编辑器.cmd"' in text and "echo chcp 65001" in text
+    assert r'>> "%LAUNCHER%" echo cd /d "%DOCUMENTS%\专报"' in text  # output\ there, not on the desktop
     names = {p.name.split("-")[0].lower() for p in (folder / "wheels").iterdir()}
     assert "colorama" in names and ("exceptiongroup" in names) == (python == "3.10")
     assert bundle.missing(folder / "wheels", bundle.target_environment("win_amd64", python)) == []

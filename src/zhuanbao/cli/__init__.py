@@ -331,12 +331,12 @@ def site(
 
 @app.command(short_help="在浏览器中编辑本刊：本机网页（按 Ctrl+C 停止）。")
 def studio(
-    series: Annotated[Path, typer.Argument(metavar="刊物文件夹", help="含 series.yaml 的文件夹，默认当前文件夹。")] = Path("."),
-    port: Annotated[int | None, typer.Option("--port", metavar="端口", min=1, max=65535, help="端口号，默认自动选一个空闲的。")] = None,
+    series: Annotated[Path, typer.Argument(metavar="刊物文件夹", help="含 series.yaml 的文件夹，默认当前文件夹；没有刊物的文件夹打开后可选择或新建刊物。")] = Path("."),
+    port: Annotated[int | None, typer.Option("--port", metavar="端口", min=1, max=65535, help="端口号。默认每个刊物固定用同一个端口（浏览器中的草稿按地址保存），被占用时另选空闲的。")] = None,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器。")] = False,
     host: Annotated[str, typer.Option("--host", metavar="地址", help="监听地址，默认 127.0.0.1（只有本机能访问）。")] = "127.0.0.1",
 ) -> None:
-    """在浏览器中编辑：启动本机的编辑器网页并打开浏览器，可新建一期、编辑稿件、查看检查结果。按 Ctrl+C 停止。"""
+    """在浏览器中编辑：启动本机的编辑器网页并打开浏览器，一个月的工作（新建、导入、排序、检查、看版面、发布、检索）都在网页上做。按 Ctrl+C 停止。"""
     from ..studio.server import open_studio  # starlette and uvicorn load only for this command: build and check stay fast
 
     def serve(opened) -> present.Shown:
