@@ -49,12 +49,23 @@ def error_of(source: str) -> BaseException:
         ("{% for i in section.items %}{% endfor %}", '栏目的稿件请写 section["items"]'),
         ("{% macro m(item) %}{{ item }}{% endmacro %}{{ m() }}", "调用宏时少了参数“item”"),
         ('{% include "mashead.xml.j2" %}', "找不到模板“mashead.xml.j2”"),
+        ("{% raw %}原样", "“{% raw %}”没有对应的“{% endraw %}”"),
+        ("{{ a | }}", "这里缺少名称"),
+        ("{% macro %}{% endmacro %}", "这里缺少名称"),
     ],
 )
 def test_known_errors_are_said_in_chinese(source, message):
     text = explain(error_of(source))
     assert message in text
     assert not any(word in text for word in ("object", "undefined", "unexpected", "expected", "Encountered", "<class", "None"))
+
+
+def test_an_item_body_cannot_include_files():
+    # item bodies are rendered with no loader at all
+    env = SandboxedEnvironment(undefined=StrictUndefined)
+    with pytest.raises(TypeError) as caught:
+        env.from_string('{% include "a.md" %}').render()
+    assert explain(caught.value) == "稿件正文中不能用 include、import、extends 引用别的文件"
 
 
 def test_an_unforeseen_error_keeps_its_own_words():

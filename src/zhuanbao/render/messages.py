@@ -33,6 +33,9 @@ _MESSAGES = [
     (r"^'(?P<name>\w+)' object is not iterable", "这个值（{name}）不是一组值，不能逐个取出（for、join 等要用在列表上；过滤器“|”比运算符先算，要先算的请加括号）"),
     (r"^parameter '(?P<name>\w+)' was not provided", "调用宏时少了参数“{name}”"),
     (r"^unexpected char '(?P<name>[^']+)' at \d+", "“{name}”不能写在 {{{{ }}}} 之内（“}}}}”漏写了？）"),
+    (r"^no loader for this environment specified", "稿件正文中不能用 include、import、extends 引用别的文件"),
+    (r"^Missing end of raw directive", "“{{% raw %}}”没有对应的“{{% endraw %}}”"),
+    (r"^expected token 'name', got '(?:end of statement block|end of print statement)'", "这里缺少名称（宏名、过滤器名或变量名）"),
     (r"^Missing end of comment tag", "“{{#”没有对应的“#}}”（要印出“{{#”，请写成 {{{{ \"{{#\" }}}}）"),
 ]
 
