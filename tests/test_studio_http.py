@@ -5,6 +5,7 @@ body, markup in titles and bodies, a stale save, an unknown issue or item, a fai
 from __future__ import annotations
 
 import ast
+import html
 import datetime as dt
 import re
 import subprocess
@@ -273,7 +274,9 @@ def form_of(client, path="/issue/2024-03/item/01-gaizao.md") -> dict:
     value = lambda name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)  # noqa: E731
     return {"csrf": value("csrf"), "sha256": value("sha256"), "title": value("title"), "source": value("source"),
             "section": re.search(r'<option value="([^"]*)" selected', page).group(1),
-            "body": re.search(r"<textarea name=\"body\"[^>]*>(.*?)</textarea>", page, re.S).group(1)}  # fmt: skip
+            "body": re.search(r"<textarea name=\"body\"[^>]*>(.*?)</textarea>", page, re.S).group(1),
+            **{f"base_{key}": html.unescape(value(f"base_{key}")) for key in ("section", "title", "source")},
+            "base_body": html.unescape(re.search(r'<textarea name="base_body"[^>]*>(.*?)</textarea>', page, re.S).group(1))}  # fmt: skip
 
 
 def test_the_item_form_shows_the_items_fields_and_the_series_sections(studio):
@@ -456,3 +459,30 @@ def test_another_local_sites_page_may_link_here_but_not_load_or_fetch(studio):
         assert refused.status_code == 403 and "本机的其他网页" in refused.text
     followed = client.get("/", headers={"sec-fetch-site": "same-site", "sec-fetch-mode": "navigate"})
     assert followed.status_code == 200  # a link followed by the editor: the page opens (changes still need CSRF)
+
+
+def conflict_form(page: str) -> dict:
+    """What the conflict page's "mine" form posts (its hidden and shown fields)."""
+    mine = page.split("你的版本", 1)[1]
+    form = {m.group(1): html.unescape(m.group(2)) for m in re.finditer(r'name="(\w+)" value="([^"]*)"', mine)}
+    form |= {m.group(1): html.unescape(m.group(2)) for m in re.finditer(r'<textarea name="(\w+)"[^>]*>(.*?)</textarea>', mine, re.S)}
+    return form
+
+
+def test_settling_a_conflict_with_my_changes_keeps_a_colleagues_other_changes(studio):
+    client, _, root = studio()
+    form = form_of(client)
+    form["body"] = form["body"] + "\n\n我补充的一段。"  # I change the body only
+    theirs = ITEM.replace("title: 测试区完成老旧小区改造", "title: 同事改的标题")  # a colleague changed the title meanwhile
+    (root / ITEM_PATH).write_text(theirs, "utf-8")
+    conflict = client.post("/issue/2024-03/item/01-gaizao.md", data=form)
+    assert conflict.status_code == 409
+    table = text(conflict).split('id="whose"', 1)[1].split("</table>", 1)[0]
+    cells = [re.findall(r"<td>(.*?)</td>", row) for row in table.split("<tr>")]
+    rows = {row[0].strip(): [c.strip() for c in row[1:]] for row in cells if row}
+    assert rows == {"标题": ["—", "是", "保留别人的"], "正文": ["是", "—", "用你的"]}
+    again = client.post("/issue/2024-03/item/01-gaizao.md", data=conflict_form(conflict.text), follow_redirects=False)
+    assert again.status_code == 303
+    saved = (root / ITEM_PATH).read_text("utf-8")
+    assert "title: 同事改的标题" in saved and "我补充的一段。" in saved  # both kept
+    assert "source: 测试区住建局  # 核实过" in saved  # untouched keys as they were, comment and all

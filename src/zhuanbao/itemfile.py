@@ -151,8 +151,9 @@ def _key_span(lines: list[str], key: str) -> tuple[int, int] | None:
     return None
 
 
-def rewritten(text: str, path: Path, fields: dict[str, str], body: str) -> str:
-    """``text`` (an item file, LF line ends) with ``fields`` set (an empty value removes its key) and ``body``."""
+def rewritten(text: str, path: Path, fields: dict[str, str], body: str | None) -> str:
+    """``text`` (an item file, LF line ends) with ``fields`` set (an empty value removes its key) and ``body``
+    (None: the body as it is)."""
     lines = text.split("\n")
     end = front_matter_end(lines)
     if end is None:  # no front matter to keep: write a new one
@@ -175,6 +176,8 @@ def rewritten(text: str, path: Path, fields: dict[str, str], body: str) -> str:
             head[span[0]:span[1]] = replacement
         else:
             head += replacement
+    if body is None:
+        body = "\n".join(lines[end + 1:])
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     return "\n".join(["---", *head, "---", body]) + "\n"
 
@@ -216,8 +219,22 @@ def _same(old: object, new: str | int | None) -> bool:
     return old is not None and str(old) == new
 
 
-def save(path: Path, expected_sha: str, fields: dict[str, str], body: str) -> None:
-    """Write the form over the file, only if the file still is the one the form was made from."""
+def changes(posted: ItemForm, base: ItemForm | None) -> tuple[dict[str, str], str | None]:
+    """What an editor changed in a form loaded as ``base``: the fields and the body (None: untouched) to write.
+    Saved over another editor's version of the file (a conflict the editor chose to settle with theirs),
+    only these are written, so the other editor's changes to the rest stay: a field-by-field three-way save."""
+    mine = posted._asdict()
+    if base is None:
+        return {key: mine[key] for key in FIELDS}, posted.body
+    was = base._asdict()
+    fields = {key: mine[key] for key in FIELDS if mine[key] != was[key]}
+    same_body = posted.body.replace("\r\n", "\n").strip("\n") == base.body.replace("\r\n", "\n").strip("\n")
+    return fields, None if same_body else posted.body
+
+
+def save(path: Path, expected_sha: str, fields: dict[str, str], body: str | None) -> None:
+    """Write the form over the file, only if the file still is the one the form was made from
+    (``fields``: the keys to set; ``body`` None keeps the file's body)."""
     data = _unchanged(path, expected_sha)
     text = rewritten(clean(decode(data, path)), path, fields, body)
     try:

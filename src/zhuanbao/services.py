@@ -291,7 +291,7 @@ def restore_item(issue: Path, name: str) -> Path:
     return restore(issue, name)
 
 
-def save_item(path: Path, expected_sha: str, fields: dict[str, str], body: str) -> None:
+def save_item(path: Path, expected_sha: str, fields: dict[str, str], body: str | None) -> None:
     """Write an edit form over an item file, only if the file is still the one the form was made from
     (else :class:`~zhuanbao.itemfile.Stale`); keys the form does not show stay as they were."""
     from .itemfile import save

@@ -3,7 +3,7 @@
 // draft is offered back when the form is opened again and cleared once the form is saved.
 "use strict";
 (function () {
-  var SKIP = { csrf: true, sha256: true };
+  var SKIP = { csrf: true, sha256: true, base_section: true, base_title: true, base_source: true, base_body: true };
 
   function values(form) {
     var kept = {};

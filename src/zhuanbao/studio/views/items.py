@@ -68,6 +68,7 @@ def routes(studio: Studio) -> list[Route]:
         whole = bool(posted.get("whole"))  # the box holds the whole file: its front matter could not be read
         series, _ = series_or_error(studio.series_dir)
         mine = itemfile.ItemForm(fields["section"], fields["title"], fields["source"], body, sha)
+        base = _base(posted)  # the form as it was loaded: only what the editor changed is written
         if whole:
             mine = itemfile.ItemForm("", "", "", body, sha, _problem(path))
         sections = list(series.sections) if series else []
@@ -78,10 +79,12 @@ def routes(studio: Studio) -> list[Route]:
             if whole:
                 services.save_item_text(path, sha, body)
             else:
-                services.save_item(path, sha, fields, body)
+                services.save_item(path, sha, *itemfile.changes(mine, base))
         except itemfile.Stale as stale:
+            disk = itemfile.form_of(stale.disk_text, path, stale.disk_sha)
             return studio.render("conflict.html", 409, issue=request.path_params["issue"], name=path.name, mine=mine,
-                                 disk=stale.disk_text, disk_sha=stale.disk_sha, whole=whole)  # fmt: skip
+                                 disk=stale.disk_text, disk_sha=stale.disk_sha, whole=whole, base=base,
+                                 whose=_whose(base, mine, disk))  # fmt: skip
         except UserError as exc:
             return item_form(request, path, mine, exc.diagnostics, status=400, whole=whole)
         return RedirectResponse(f"/issue/{request.path_params['issue']}/item/{path.name}?saved=1", status_code=303)
@@ -98,3 +101,27 @@ def _problem(path: Path) -> UserError | None:
         return itemfile.read_form(path).problem
     except (UserError, OSError):
         return None
+
+
+LABELS = {"section": "栏目", "title": "标题", "source": "供稿单位", "body": "正文"}
+
+
+def _base(posted) -> itemfile.ItemForm | None:
+    """The values the form was loaded with (hidden fields ``base_*``), or None from a page without them."""
+    if "base_body" not in posted:
+        return None
+    fields = {key: " ".join(str(posted.get(f"base_{key}", "")).split()) for key in itemfile.FIELDS}
+    return itemfile.ItemForm(fields["section"], fields["title"], fields["source"], str(posted.get("base_body", "")), "")
+
+
+def _whose(base: itemfile.ItemForm | None, mine: itemfile.ItemForm, disk: itemfile.ItemForm) -> list[dict]:
+    """For the conflict page: each field, and who changed it since the form was loaded (你, 别人, or both)."""
+    if base is None or disk.problem is not None:
+        return []
+    rows = []
+    for key, label in LABELS.items():
+        norm = (lambda form: getattr(form, key).replace("\r\n", "\n").strip("\n"))  # noqa: E731
+        me, them = norm(mine) != norm(base), norm(disk) != norm(base)
+        if me or them:
+            rows.append({"label": label, "me": me, "them": them})
+    return rows
