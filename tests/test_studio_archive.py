@@ -439,3 +439,15 @@ def test_a_second_studio_session_cannot_download_without_its_cookie(studio):
     stranger, _ = make_client(root)
     for path in ("/archive", "/archive/stats.xlsx?year=2024", "/archive/series/2024-03/v1"):
         assert stranger.get(path).status_code == 403
+
+
+def test_the_result_is_a_page_of_its_own_so_a_reload_publishes_nothing_again(studio, tmp_path):
+    client, _, root = studio()
+    posted = client.post("/issue/2024-03/publish", data=confirm(client, "2024-03"), follow_redirects=False)
+    assert posted.status_code == 303 and posted.headers["location"] == "/issue/2024-03/published"
+    shown = client.get("/issue/2024-03/published")
+    assert shown.status_code == 200 and "第1版" in shown.text
+    reloaded = client.get("/issue/2024-03/published", follow_redirects=False)  # F5 on the result
+    assert reloaded.status_code == 303 and reloaded.headers["location"] == "/archive"
+    versions = sorted(p.name for p in (root.parent / "archive").rglob("v*") if p.is_dir())
+    assert versions == ["v1"]

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from ... import services
@@ -87,14 +88,24 @@ def routes(studio: Studio) -> list[Route]:
         studio.record_build(folder, "发布")
         key, home = done.folder.parent.parent.name, done.folder.parent.name
         documents = [{"name": p.name, "href": version_url(key, home, done.version, p.name)} for p in done.documents]
-        return studio.render("published.html", issue=folder.name, heading=heading(folder), version=done.version,
-                             folder=str(done.folder), documents=documents,
-                             version_href=version_url(key, home, done.version),
-                             warnings=[finding(w, studio.series_dir) for w in done.warnings])  # fmt: skip
+        studio.notify(folder, "published", {
+            "version": done.version, "folder": str(done.folder), "documents": documents,
+            "version_href": version_url(key, home, done.version),
+            "warnings": [finding(w, studio.series_dir) for w in done.warnings]})  # fmt: skip
+        # answered with a page of its own (GET): reloading it must not post the publish again
+        return RedirectResponse(f"/issue/{quote(folder.name, safe='')}/published", status_code=303)
+
+    async def published(request: Request):
+        folder = issue_dir(studio.series_dir, request.path_params["issue"])
+        shown = studio.notices(folder, "published")
+        if not shown:  # reloaded, or opened later: the issue's versions are on its archive page
+            return RedirectResponse("/archive", status_code=303)
+        return studio.render("published.html", issue=folder.name, heading=heading(folder), **shown[-1])
 
     return [
         Route("/issue/{issue}/publish", publish_page),
         Route("/issue/{issue}/publish", publish, methods=["POST"]),
+        Route("/issue/{issue}/published", published),
     ]
 
 
