@@ -56,8 +56,9 @@ def routes(studio: Studio) -> list[Route]:
                       status: int = 200, saved: bool = False):  # fmt: skip
         file = issuefile.read(folder)
         if not file.readable:  # broken since the form was loaded: what was typed is listed, not lost
-            typed = [(LABELS[f], shown(f, values)) for f in issuefile.edited(values, base, issuefile.SETTINGS_BOXES)
-                     if values.get(f) or (f == "marks" and values.get("no_marks"))] if errors else []  # fmt: skip
+            changed = issuefile.edited(values, base, issuefile.SETTINGS_BOXES) if errors else set()
+            typed = [(LABELS[f], shown(f, values)) for f in LABELS
+                     if f in changed and (values.get(f) or f == "marks" and values.get("no_marks"))]  # fmt: skip
             return unreadable(studio, folder, file, typed=typed, status=status, saved=saved)
         series, _ = series_or_error(studio.series_dir)
         # the file's own table problems are the tables' pages' to show
