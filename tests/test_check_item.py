@@ -166,7 +166,7 @@ def test_the_whole_file_is_checked_when_the_form_cannot_read_its_front_matter(se
     path = root / "2024-03/items/02.md"
     text = "---\nsection: [工作简讯\n---\n正文,好。\n"
     [error] = services.check_item_text(path, None, text).findings
-    assert error.rule == "build" and error.line == 3 and "方括号" in error.message
+    assert error.rule == "build" and error.line == 2 and "方括号" in error.message
     mended = services.check_item_text(path, None, text.replace("[工作简讯", "工作简讯"))
     assert [(f.rule, f.line) for f in mended.findings] == [("halfwidth-punct", 4)]
     assert services.fix_item_text(path, None, text.replace("[工作简讯", "工作简讯")).fixed.endswith("正文，好。\n")

@@ -97,13 +97,13 @@ def test_error_points_at_the_key():
         ("distribution:\n\t报: [甲]\n", "Tab", 2),  # libyaml: "found character that cannot start any token"
         ("\tnumber: 8\n", "Tab", 1),
         ("sections: [重要新闻, 工作简讯\nissuer: 专班\n", "方括号", 2),
-        ("contact: {电话: 123\n", "花括号", 2),
+        ("contact: {电话: 123\n", "花括号", 1),  # where the { was opened, not the end
         ("number: 8\ndate: 2023-05-24\nnumber: 9\n", "重复", 3),
         ("date: 2023-02-30\n", "不存在", 1),
         ("number: 8\ndate: 2023-13-01\n", "不存在", 2),
         ("title: 说明: 见附件\n", "冒号", 1),
         ("title: 标题\nissuer\nsections: [甲]\n", "冒号", 3),
-        ('title: "未闭合\n', "引号", 2),
+        ('title: "未闭合\n', "引号", 1),
         ("marks: *neibu\n", "锚点", 1),
         ("number: 8\ndate：2023-05-24\n", "键“date”后面是全角冒号", 2),
         ("section：重要新闻\ntitle: 标题\n", "全角冒号“：”，应为英文冒号加空格", 1),
@@ -111,6 +111,7 @@ def test_error_points_at_the_key():
         ("section: 工作简讯\ntitle:东岭区新建车间5个\nsource: 东岭区人社局\n", "键“title”的冒号后面要有一个空格", 2),
         ("number: 8\ndate: 2023-05-24\ntotal:33\n# 注释\n", "键“total”的冒号后面要有一个空格（写成 total: 33）", 3),
         ("sections: [甲,\n", "方括号", 2),
+        ("number: 8\ntotal: [37\n# 总期号\n\n", "方括号", 2),  # not the end of the file, 5 lines down
         ("title: @专报\n", "用引号括起来", 1),
         ("marks:\n  - , 甲\n", "缺少值", 2),
     ],
@@ -141,7 +142,7 @@ def test_invalid_date_names_the_value():
 
 @pytest.mark.parametrize(
     ("source", "line"),
-    [("date: 2023-02-30\n", 4), ("a: 1\na: 2\n", 5), ("a:\n\tb: 1\n", 5), ("a: [1\n", 5)],
+    [("date: 2023-02-30\n", 4), ("a: 1\na: 2\n", 5), ("a:\n\tb: 1\n", 5), ("a: [1\n", 4)],
 )
 def test_errors_are_shifted_by_line_offset(source, line):
     with pytest.raises(ContentError) as caught:

@@ -253,7 +253,7 @@ def test_an_unreadable_front_matter_is_explained_with_its_line_and_the_file_show
     client, _, _ = studio({ITEM_PATH: BROKEN})
     page = client.get(ITEM_URL).text
     explained = re.sub(r"\s+", " ", page.split('id="whole-file"')[1].split("</section>")[0])
-    assert "头信息无法读取" in explained and "第 4 行" in explained and "方括号" in explained
+    assert "头信息无法读取" in explained and "第 3 行" in explained and "方括号" in explained
     assert re.search(r'<textarea name="body"[^>]*>\n---\nsection: 工作简讯\ntitle: \[没有闭合\n---\n正文,好。\n</textarea>', page)
     assert 'name="whole" value="1"' in page and 'name="title"' not in page and "data-whole" in page
 
@@ -261,7 +261,7 @@ def test_an_unreadable_front_matter_is_explained_with_its_line_and_the_file_show
 def test_the_whole_file_is_checked_live_and_saved_as_typed(studio):
     client, session, root = studio({ITEM_PATH: BROKEN.replace("\n", "\r\n").encode("gbk")})
     answer = live(client, session, {"whole": True, "body": BROKEN}).json()
-    assert [(f["field"], f["body_line"], f["rule"]) for f in answer["findings"]] == [("body", 4, "build")]
+    assert [(f["field"], f["body_line"], f["rule"]) for f in answer["findings"]] == [("body", 3, "build")]
     mended = BROKEN.replace("[没有闭合", "已经闭合")
     answer = live(client, session, {"whole": True, "body": mended}).json()
     assert [(f["field"], f["body_line"], f["rule"]) for f in answer["findings"]] == [("body", 5, "halfwidth-punct")]

@@ -7,6 +7,7 @@ the built document."""
 from __future__ import annotations
 
 import hashlib
+from html.parser import HTMLParser
 import io
 import re
 from pathlib import Path
@@ -255,10 +256,8 @@ def test_editing_a_table_changes_only_its_changed_lines(studio):
     yaml = ("number: 3\ndate: 2024-03-15\ntotal: 20\n# 指标表\ntables:\n  - id: progress   # 勿改代号\n"
             "    file: tables/进度.csv\n    title: 进度\n    section: 附件\n    target: 目标\n    actual: 完成\n")  # fmt: skip
     client, session, root = studio({"2024-03/issue.yaml": yaml, "2024-03/tables/进度.csv": CSV})
-    page = client.get(f"{ISSUE}/table/progress/edit").text
-    form = {k: hidden(page, k) for k in ("csrf", "sha256", "file", "sheet", "sheet_shown")}
-    form |= {"id": "progress", "title": "进度", "section": "附件", "target": "目标", "actual": "完成", "decimals": "2",
-             "total": "1", "as_of": "2024-03-10", "note": "单位：个"}  # fmt: skip
+    form = form_of(client.get(f"{ISSUE}/table/progress/edit").text, "table-form")
+    form |= {"decimals": "2", "as_of": "2024-03-10", "note": "单位：个"}
     assert client.post(f"{ISSUE}/table/progress/edit", data=form, follow_redirects=False).status_code == 303
     assert (root / "2024-03" / "issue.yaml").read_text("utf-8") == yaml + "    as_of: 2024-03-10\n    decimals: 2\n    note: 单位：个\n"
     assert "10.00%" in client.get(f"{ISSUE}/table/progress").text
@@ -336,3 +335,237 @@ def test_every_post_of_this_part_refuses_a_missing_or_wrong_csrf_token_and_chang
     response = client.post(f"{ISSUE}{route}", data=data, files={"file": ("x.csv", CSV.encode())} if "upload" in route else None)
     assert response.status_code == 403 and "校验码" in response.text
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+
+
+# --- two editors, one issue.yaml: a conflict keeps what each of them changed --------------------------------
+
+
+class _Form(HTMLParser):
+    """What a browser posts from the form ``form_id`` of a page: inputs (checkboxes when checked), the
+    selected options, textareas with their line ends as CRLF (as browsers send them)."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id, self.inside, self.fields = form_id, False, {}
+        self.textarea = self.select = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or a.get("disabled") is not None:
+            return
+        if tag == "input" and a.get("name") and (a.get("type") not in ("checkbox", "radio") or "checked" in a):
+            self.fields[a["name"]] = a.get("value", "on")
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self.fields[self.textarea] = ""
+        elif tag == "select":
+            self.select = a["name"]
+            self.fields.setdefault(self.select, "")
+        elif tag == "option" and self.select and "selected" in a:
+            self.fields[self.select] = a.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea":
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.fields[self.textarea] += data
+
+
+def form_of(page: str, form_id: str) -> dict:
+    reader = _Form(form_id)
+    reader.feed(page)
+    fields = dict(reader.fields)
+    for name, value in fields.items():  # a textarea's first newline is not its content; browsers send CRLF
+        if "\n" in value:
+            fields[name] = value.removeprefix("\n").replace("\r\n", "\n").replace("\n", "\r\n")
+    return fields
+
+
+def test_keeping_mine_after_a_conflict_keeps_a_colleagues_change_to_another_field(studio):
+    yaml = "number: 3\ndate: 2024-03-15\ntotal: 20\nmarks: [内部资料, 注意保存]\n"
+    client, session, root = studio({"2024-03/issue.yaml": yaml})
+    path = root / "2024-03" / "issue.yaml"
+    a = form_of(client.get(f"{ISSUE}/settings").text, "issue-settings")
+    b = form_of(client.get(f"{ISSUE}/settings").text, "issue-settings")
+    assert a["marks"] == "内部资料\r\n注意保存"
+    assert client.post(f"{ISSUE}/settings", data={**a, "copies": "150"}, follow_redirects=False).status_code == 303
+    conflict = client.post(f"{ISSUE}/settings", data={**b, "total": "21"})
+    assert conflict.status_code == 409
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'<tr data-field="(\w+)" data-whose="(\w*)"', conflict.text)}
+    assert rows == {"number": "", "total": "mine", "date": "", "marks": "", "copies": "theirs",
+                    "extra_distribution": ""}  # fmt: skip
+    copies = text(conflict).split('data-field="copies"')[1].split("</tr>")[0]
+    assert "150" in copies and "别人改的" in copies  # on disk now, kept
+    kept = client.post(f"{ISSUE}/settings", data=form_of(conflict.text, "keep-mine-form"), follow_redirects=False)
+    assert kept.status_code == 303
+    assert path.read_text("utf-8") == "number: 3\ndate: 2024-03-15\ntotal: 21\ncopies: 150\nmarks: [内部资料, 注意保存]\n"
+
+
+def test_when_both_changed_one_field_keeping_mine_writes_mine_there_only(studio):
+    client, session, root = studio()
+    path = root / "2024-03" / "issue.yaml"
+    b = form_of(client.get(f"{ISSUE}/settings").text, "issue-settings")
+    path.write_text("number: 3\ndate: 2024-03-15\ntotal: 25  # 同事改的\ncopies: 80\n", "utf-8")
+    conflict = client.post(f"{ISSUE}/settings", data={**b, "total": "21"})
+    rows = dict(re.findall(r'<tr data-field="(\w+)" data-whose="(\w*)"', conflict.text))
+    assert rows["total"] == "both" and rows["copies"] == "theirs"
+    client.post(f"{ISSUE}/settings", data=form_of(conflict.text, "keep-mine-form"))
+    assert path.read_text("utf-8") == "number: 3\ndate: 2024-03-15\ntotal: 21  # 同事改的\ncopies: 80\n"
+
+
+def test_a_table_form_conflict_keeps_a_colleagues_change_to_another_field_of_the_table(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    attach(client, session, root)
+    path = root / "2024-03" / "issue.yaml"
+    mine = form_of(client.get(f"{ISSUE}/table/progress/edit").text, "table-form")
+    path.write_text(path.read_text("utf-8").replace("    title: 各区县改造进度\n", "    title: 各区县老旧小区改造进度\n"), "utf-8")
+    conflict = client.post(f"{ISSUE}/table/progress/edit", data={**mine, "note": "单位：个", "rank": ""})
+    assert conflict.status_code == 409
+    rows = dict(re.findall(r'<tr data-field="(\w+)" data-whose="(\w*)"', conflict.text))
+    assert rows["title"] == "theirs" and rows["note"] == rows["rank"] == "mine" and rows["id"] == ""
+    assert client.post(f"{ISSUE}/table/progress/edit", data=form_of(conflict.text, "keep-mine-form"),
+                       follow_redirects=False).status_code == 303  # fmt: skip
+    written = path.read_text("utf-8")
+    assert "title: 各区县老旧小区改造进度" in written and "note: 单位：个" in written and "rank" not in written
+
+
+# --- a broken issue.yaml, full-width digits, one column twice, the form's own words --------------------------
+
+
+def test_a_broken_issue_yaml_is_shown_whole_with_its_line_and_can_be_mended(studio):
+    broken = "number: 3\ndate: 2024-03-15\ntotal: [37\n"
+    client, session, root = studio({"2024-03/issue.yaml": broken.replace("\n", "\r\n").encode("gbk")})
+    path = root / "2024-03" / "issue.yaml"
+    page = client.get(f"{ISSUE}/settings")
+    assert page.status_code == 200
+    shown = text(page)
+    assert 'id="issue-settings"' not in page.text  # no fields to fill over a file that cannot be read
+    assert "issue.yaml 无法读取" in shown and "第 3 行" in shown and "方括号 [ ] 没有闭合" in shown
+    assert str(path) in shown and "记事本" in shown
+    whole = form_of(page.text, "issue-text")
+    assert whole["text"] == broken.replace("\n", "\r\n")
+    response = client.post(f"{ISSUE}/settings", data={**whole, "text": whole["text"].replace("[37", "37")},
+                           follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+    assert path.read_bytes() == "number: 3\r\ndate: 2024-03-15\r\ntotal: 37\r\n".encode("gbk")
+    assert 'name="total" value="37"' in client.get(f"{ISSUE}/settings").text  # the fields again
+
+
+def test_fields_posted_over_an_issue_yaml_broken_meanwhile_say_where_and_keep_what_was_typed(studio):
+    client, session, root = studio()
+    path = root / "2024-03" / "issue.yaml"
+    loaded = form_of(client.get(f"{ISSUE}/settings").text, "issue-settings")
+    path.write_text("number: 3\ndate: 2024-03-15\ntotal: [37\n", "utf-8")
+    response = client.post(f"{ISSUE}/settings", data={**loaded, "sha256": sha_of(root), "copies": "150"})
+    assert response.status_code == 400
+    shown = text(response)
+    assert "issue.yaml 无法读取" in shown and "第 3 行" in shown and "方括号 [ ] 没有闭合" in shown
+    assert "150" in shown.split('id="typed"')[1]  # what the editor typed is on the page, not lost
+    assert path.read_text("utf-8") == "number: 3\ndate: 2024-03-15\ntotal: [37\n"
+
+
+def test_a_whole_issue_yaml_saved_over_a_colleagues_change_is_refused(studio):
+    client, session, root = studio({"2024-03/issue.yaml": "number: 3\ndate: [\n"})
+    path = root / "2024-03" / "issue.yaml"
+    whole = form_of(client.get(f"{ISSUE}/settings").text, "issue-text")
+    path.write_text("number: 3\ndate: 2024-03-15  # 同事修好了\n", "utf-8")
+    conflict = client.post(f"{ISSUE}/settings", data={**whole, "text": "number: 3\ndate: 2024-03-16\n"})
+    assert conflict.status_code == 409 and "同事修好了" in conflict.text
+    assert path.read_text("utf-8") == "number: 3\ndate: 2024-03-15  # 同事修好了\n"
+
+
+def test_full_width_digits_are_numbers_in_the_settings_and_the_table_form(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    path = root / "2024-03" / "issue.yaml"
+    form = form_of(client.get(f"{ISSUE}/settings").text, "issue-settings")
+    response = client.post(f"{ISSUE}/settings", data={**form, "number": "３", "total": "２１", "copies": "１５０",
+                                                      "date": "２０２４-０３-１５"}, follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303
+    assert path.read_text("utf-8") == "number: 3\ndate: 2024-03-15\ntotal: 21\ncopies: 150\n"
+    response = attach(client, session, root, follow_redirects=False, decimals="２", as_of="２０２４-０３-１０")
+    assert response.status_code == 303
+    assert "    as_of: 2024-03-10\n    decimals: 2\n" in path.read_text("utf-8")
+
+
+def test_the_same_column_for_target_and_done_is_refused_beside_the_field(studio):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    before = (root / "2024-03" / "issue.yaml").read_bytes()
+    response = attach(client, session, root, actual="目标")
+    assert response.status_code == 400
+    block = text(response).split('id="t-actual"')[1].split('<div class="pair">')[0]
+    assert "完成数列与目标数列是同一列" in block
+    assert (root / "2024-03" / "issue.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("form, change, field, said, unsaid", [
+    ("settings", {"number": "0"}, "number", "期号应不小于 1", "number"),
+    ("settings", {"copies": "0"}, "copies", "印数应不小于 1", "copies"),
+    ("settings", {"total": "0"}, "total", "总期号应不小于 1", "“total”"),
+    ("table", {"id": "9号表"}, "id", "代号只能由英文字母", "tables."),
+    ("table", {"as_of": "2024-04-01"}, "as_of", "按统计截止日期计算", "as_of 计算"),
+])  # fmt: skip
+def test_a_message_beside_a_field_names_it_as_the_form_labels_it(studio, form, change, field, said, unsaid):
+    client, session, root = studio({"2024-03/tables/进度.csv": CSV})
+    if form == "settings":
+        loaded = form_of(client.get(f"{ISSUE}/settings").text, "issue-settings")
+        response = client.post(f"{ISSUE}/settings", data={**loaded, **change})
+    else:
+        response = attach(client, session, root, **change)
+    assert response.status_code == 400
+    block = text(response).split(f'name="{field}"')[1].split('<div class="pair">')[0]
+    found = block.split('<ul class="findings">')[1]
+    assert said in found and unsaid not in found
+
+
+def test_a_message_about_the_file_on_disk_names_the_field_too(studio):
+    client, _, _ = studio({"2024-03/issue.yaml": "number: 0\ndate: 2024-03-15\n"})
+    block = text(client.get(f"{ISSUE}/settings")).split('name="number"')[1].split('<div class="pair">')[0]
+    assert "期号应不小于 1" in block and "“number”" not in block and "第 1 行" in block
+
+
+def test_a_sheet_named_by_its_index_stays_as_typed_and_a_switch_to_a_csv_drops_it(studio):
+    book = xlsx({"汇总": [["区县", "目标", "完成"], ["东岭区", 5, 4]], "其他": [["说明"]]})
+    yaml = ("number: 3\ndate: 2024-03-15\ntables:\n  - id: t\n    file: tables/a.xlsx\n    sheet: 0  # 第一个\n"
+            "    title: 进度\n    section: 附件\n")  # fmt: skip
+    client, session, root = studio({"2024-03/issue.yaml": yaml, "2024-03/tables/a.xlsx": book,
+                                    "2024-03/tables/进度.csv": CSV})  # fmt: skip
+    path = root / "2024-03" / "issue.yaml"
+    form = form_of(client.get(f"{ISSUE}/table/t/edit").text, "table-form")
+    assert form["sheet"] == "汇总" and form["base_sheet"] == "汇总"  # the form names the sheet 0 is
+    assert client.post(f"{ISSUE}/table/t/edit", data={**form, "note": "注"}, follow_redirects=False).status_code == 303
+    assert path.read_text("utf-8") == yaml + "    note: 注\n"  # sheet: 0 as typed
+    switched = form_of(client.get(f"{ISSUE}/table/t/edit?file=tables/进度.csv").text, "table-form")
+    assert switched["file"] == "tables/进度.csv" and switched["sheet"] == "" and switched["base_file"] == "tables/a.xlsx"
+    assert client.post(f"{ISSUE}/table/t/edit", data=switched, follow_redirects=False).status_code == 303
+    assert path.read_text("utf-8") == yaml.replace("a.xlsx\n    sheet: 0  # 第一个\n", "进度.csv\n") + "    note: 注\n"
+
+
+def test_the_table_pages_of_an_unreadable_issue_yaml_say_why_and_where_to_mend_it(studio):
+    client, session, root = studio({"2024-03/issue.yaml": "number: 3\ndate: 2024-03-15\ntables: [a\n",
+                                    "2024-03/tables/进度.csv": CSV})  # fmt: skip
+    for address in (f"{ISSUE}/tables/new?file=tables/进度.csv", f"{ISSUE}/table/progress", f"{ISSUE}/table/progress/edit"):
+        response = client.get(address)
+        assert response.status_code == 400, address
+        shown = text(response)
+        assert "issue.yaml 无法读取" in shown and "第 3 行" in shown and 'id="mend-in-settings"' in shown
+    before = (root / "2024-03" / "issue.yaml").read_bytes()
+    response = attach(client, session, root)
+    assert response.status_code == 400 and "issue.yaml 无法读取" in response.text
+    assert (root / "2024-03" / "issue.yaml").read_bytes() == before
+
+
+def test_a_tables_page_says_a_hand_written_mistake_as_its_form_does_with_its_line(studio):
+    yaml = "number: 3\ndate: 2024-03-15\ntables:\n  - id: t\n    file: tables/进度.csv\n    title: 进度\n    section: 附件\n"
+    client, _, _ = studio({"2024-03/issue.yaml": yaml + "    decimals: 9\n", "2024-03/tables/进度.csv": CSV})
+    problems = text(client.get(f"{ISSUE}/table/t")).split('id="table-problems"')[1].split("</section>")[0]
+    assert "完成率小数位应不大于 4" in problems and "第 8 行" in problems and "decimals" not in problems
+    beside = text(client.get(f"{ISSUE}/table/t/edit")).split('id="t-decimals"')[1].split('<div class="pair')[0]
+    assert "完成率小数位应不大于 4" in beside

@@ -228,3 +228,58 @@ def test_a_stale_save_is_refused_and_changes_nothing(issue, monkeypatch):
     with pytest.raises(issuefile.Stale):
         issuefile.save_settings(folder, sha(path), {**SETTINGS, "copies": "70"})
     assert path.read_text("utf-8").endswith("# 又改了\n")
+
+
+def test_a_save_writes_only_the_fields_changed_from_the_base_over_a_colleagues_changes(issue):
+    folder = issue("number: 3\ndate: 2024-03-15\ntotal: 20\n")
+    path = folder / "issue.yaml"
+    base, loaded = issuefile.settings_form(issuefile.read(folder)), sha(path)
+    path.write_text("number: 3\ndate: 2024-03-15\ntotal: 20\ncopies: 150  # 加印\nmarks: [秘密]\n", "utf-8")
+    with pytest.raises(issuefile.Stale):  # refused first: the page shows the conflict, then "keep mine" …
+        issuefile.save_settings(folder, loaded, {**base, "total": "21"}, base)
+    mine = {**base, "total": "２１", "marks": base["marks"].replace("\n", "\r\n")}  # an IME's digits; CRLF
+    assert issuefile.edited(mine, base, issuefile.SETTINGS_BOXES) == {"total"}
+    issuefile.save_settings(folder, sha(path), mine, base)
+    assert path.read_text("utf-8") == "number: 3\ndate: 2024-03-15\ntotal: 21\ncopies: 150  # 加印\nmarks: [秘密]\n"
+    issuefile.save_settings(folder, sha(path), {**base, "number": "九"}, {**base, "number": "九"})  # not changed
+    with pytest.raises(ContentError, match="期号应为整数"):
+        issuefile.save_settings(folder, sha(path), {**base, "number": "九"}, base)
+
+
+def test_a_table_save_keeps_a_colleagues_change_to_another_field_and_refuses_one_column_twice(issue):
+    text = "number: 3\ndate: 2024-03-15\ntables:\n  - id: t\n    file: tables/a.csv\n    title: 进度\n    section: 附件\n"
+    folder = issue(text)
+    path = folder / "issue.yaml"
+    base = issuefile.table_form(issuefile.read(folder).data["tables"][0])
+    path.write_text(text + "    target: 目标\n    actual: 完成\n", "utf-8")
+    issuefile.save_table(folder, sha(path), {**base, "title": "改造进度", "decimals": "２"}, "t", base)
+    assert path.read_text("utf-8") == text.replace("进度", "改造进度") + "    target: 目标\n    actual: 完成\n    decimals: 2\n"
+    now = issuefile.table_form(issuefile.read(folder).data["tables"][0])
+    with pytest.raises(ContentError) as caught:
+        issuefile.save_table(folder, sha(path), {**now, "actual": "目标"}, "t", now)
+    assert caught.value.first.location.key == ("tables", 0, "actual") and "同一列" in caught.value.first.message
+
+
+def test_an_issue_yaml_that_cannot_be_read_is_read_as_text_and_saved_whole_in_its_encoding(issue):
+    folder = issue("number: 3\r\ndate: 2024-03-15\r\ntotal: [37\r\n# 总期号\r\n".encode("gbk"))
+    path = folder / "issue.yaml"
+    file = issuefile.read(folder)
+    assert not file.readable and file.text == "number: 3\ndate: 2024-03-15\ntotal: [37\n# 总期号\n"
+    assert file.problems[0].line == 3 and "方括号" in file.problems[0].message
+    with pytest.raises(issuefile.Stale):
+        issuefile.save_text(folder, "0" * 64, "number: 3\n")
+    issuefile.save_text(folder, file.sha256, file.text.replace("[37", "37"))
+    assert path.read_bytes() == "number: 3\r\ndate: 2024-03-15\r\ntotal: 37\r\n# 总期号\r\n".encode("gbk")
+    assert issuefile.read(folder).readable
+    path.write_text("- number: 3\n", "utf-8")  # a list: nothing a field could show either
+    assert not issuefile.read(folder).readable
+    path.write_bytes(b"\xff\xfe\x00\xd8")  # no text at all: nothing to show in a box
+    assert issuefile.read(folder).text is None
+
+
+def test_a_save_over_an_unreadable_issue_yaml_says_the_line_in_the_file(issue):
+    folder = issue("number: 3\ndate: [2024-03-15\n\n# 注释\n")
+    path = folder / "issue.yaml"
+    with pytest.raises(ContentError) as caught:
+        issuefile.save_settings(folder, sha(path), {**SETTINGS, "copies": "5"})
+    assert caught.value.first.line == 2 and caught.value.first.path == path  # where the [ is

@@ -10,6 +10,15 @@ would refuse is not written, and each error is returned at its key path for
 the form to put beside its field. The form carries the sha256 of the bytes
 it was made from, and the file is replaced only over those bytes
 (:class:`Stale` otherwise), in its own encoding and line ends.
+
+A form also carries the text each field had when it was loaded (its base):
+a save writes only the fields whose text differs from their base. So after
+a conflict, "keep mine" applies the editor's own changes over the file on
+disk, and a colleague's change to another field stays (a three-way merge,
+field by field; where both changed one field, the editor's wins).
+
+A file whose text cannot be read as a mapping has no fields to show: the
+studio shows it whole and :func:`save_text` writes it back as typed.
 """
 
 from __future__ import annotations
@@ -17,13 +26,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .diagnostics import ContentError, Diagnostic, Location, UserError
 from .fsio import FileChanged, replace_if_unchanged
-from .itemfile import digest
+from .itemfile import Stale as ItemStale
+from .itemfile import digest, whole_text, write_like
 from .load.content import ISSUE_FILE, issue_problems, load_series
 from .load.text import clean, decode, encode_like
 from .load.validate import validate
@@ -35,6 +46,12 @@ ORDERS = {(): list(Issue.model_fields), ("tables", None): list(TableSpec.model_f
 SETTINGS = ("number", "total", "date", "marks", "copies", "extra_distribution")
 TABLE_FIELDS = ("id", "file", "sheet", "title", "section", "target", "actual", "rank", "as_of", "chart", "decimals",
                 "note", "total")  # fmt: skip
+#: each field of a form and the boxes it is typed in (报头标注 is its lines and the 本期不印 checkbox)
+SETTINGS_BOXES = {"number": ("number",), "total": ("total",), "date": ("date",), "marks": ("marks", "no_marks"),
+                  "copies": ("copies",), "extra_distribution": ("extra_distribution",)}  # fmt: skip
+TABLE_BOXES = {key: (key,) for key in TABLE_FIELDS}
+#: boxes holding numbers or dates: typed with a Chinese input method they may hold full-width digits
+NUMERIC = frozenset({"number", "total", "date", "copies", "as_of", "decimals"})
 #: said beside number or date when the change would contradict the folder's name (why: docs/studio.md)
 FOLDER_HINT = ("表单不会给文件夹改名（文件夹名是这一期在归档、命令行和各位编辑打开的页面中的名字）。"
                "若确实要改期号或年份：先在资源管理器中把文件夹改为“年-期号”（如 2025-10），再回到这里修改。")
@@ -62,26 +79,30 @@ class IssueFile(NamedTuple):
     data: dict  # as the loader reads it ({} when unreadable)
     issue: Issue | None  # None when the model refuses it
     problems: tuple[Diagnostic, ...]  # the loader's and the model's, and the build's checks of the whole file
-    text: str
+    text: str | None  # LF line ends; None when the bytes are no text the loader decodes
+    readable: bool = True  # False: no mapping could be read (problems say why, at their line): no fields to show
 
 
 def read(issue_dir: Path) -> IssueFile:
     """issue.yaml for a form; its problems are returned, not raised, so the form can show them beside its fields."""
     path = issue_dir / ISSUE_FILE
     raw = path.read_bytes()
-    problems: list[Diagnostic] = []
-    data: dict = {}
-    issue = None
-    text = ""
     try:
         text = clean(decode(raw, path))
-        doc = parse_yaml(text, path)
-        data = doc.data if isinstance(doc.data, dict) else {}
-        issue = validate(Issue, doc, ISSUE_FILE)
-        problems += _checked(issue_dir, doc, issue)
     except UserError as exc:
-        problems += exc.diagnostics
-    return IssueFile(path, digest(raw), data, issue, tuple(problems), text)
+        return IssueFile(path, digest(raw), {}, None, exc.diagnostics, None, readable=False)
+    try:
+        doc = parse_yaml(text, path)
+        if doc.data is not None and not isinstance(doc.data, dict):  # a list or one word: no field could show it
+            validate(Issue, doc, ISSUE_FILE)  # which says what it is instead
+    except UserError as exc:
+        return IssueFile(path, digest(raw), {}, None, exc.diagnostics, text, readable=False)
+    data = doc.data if isinstance(doc.data, dict) else {}
+    try:
+        issue = validate(Issue, doc, ISSUE_FILE)
+    except UserError as exc:
+        return IssueFile(path, digest(raw), data, None, exc.diagnostics, text)
+    return IssueFile(path, digest(raw), data, issue, tuple(_checked(issue_dir, doc, issue)), text)
 
 
 def _checked(issue_dir: Path, doc, issue: Issue) -> list[Diagnostic]:
@@ -118,8 +139,13 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def typed_number(text: str) -> str:
+    """A number or date as typed, with full-width digits and signs (a Chinese input method's １５０) as ASCII."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def _count(text: str, key: str, what: str, errors: list, path: Path, required: bool = False) -> int | None:
-    text = text.strip()
+    text = typed_number(text)
     if not text:
         if required:
             errors.append(_error(f"{what}不能为空", path, (key,)))
@@ -133,7 +159,7 @@ def _count(text: str, key: str, what: str, errors: list, path: Path, required: b
 def _date(text: str, key: tuple, what: str, errors: list, path: Path, required: bool = False) -> dt.date | None:
     from .cn import parse_iso_date
 
-    text = text.strip()
+    text = typed_number(text)
     if not text:
         if required:
             errors.append(_error(f"{what}不能为空", path, key))
@@ -176,19 +202,52 @@ def parse_settings(form: dict[str, str], path: Path) -> tuple[dict[str, Any], li
     return values, errors
 
 
-def save_settings(issue_dir: Path, expected_sha: str, form: dict[str, str]) -> None:
-    """Write the settings form over issue.yaml (see the module's docstring); errors at their keys."""
+def edited(form: Mapping[str, Any], base: Mapping[str, Any] | None, boxes: dict[str, tuple[str, ...]]) -> set[str]:
+    """The fields whose text differs from the text the form was loaded with (``base``), line ends, blank
+    lines, runs of spaces and full-width digits aside; every field when there is no base (a new entry)."""
+    if base is None:
+        return set(boxes)
+    return {field for field, names in boxes.items()
+            if any(name not in base or _compared(name, form.get(name)) != _compared(name, base[name])
+                   for name in names)}  # fmt: skip
+
+
+def _compared(name: str, value: Any) -> str:
+    text = typed_number(str(value or "")) if name in NUMERIC else str(value or "")
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def save_settings(issue_dir: Path, expected_sha: str, form: dict[str, str], base: dict[str, str] | None = None) -> None:
+    """Write the settings form over issue.yaml (see the module's docstring): only the fields changed from
+    ``base`` (the form's text as loaded; None: every field); errors at their keys."""
     path = issue_dir / ISSUE_FILE
+    changed = edited(form, base, SETTINGS_BOXES)
     values, errors = parse_settings(form, path)
+    errors = [e for e in errors if e.location.key[0] in changed]  # a field left as it was stays as it is
     if errors:
         raise ContentError.of(errors)
 
     def change(data: dict, issue: Issue | None) -> dict:
         for key in SETTINGS:
-            _set(data, key, values[key], getattr(issue, key) if issue is not None else data.get(key))
+            if key in changed:
+                _set(data, key, values[key], getattr(issue, key) if issue is not None else data.get(key))
         return data
 
     _save(issue_dir, expected_sha, change)
+
+
+def save_text(issue_dir: Path, expected_sha: str, text: str) -> None:
+    """Write ``text`` as the whole of issue.yaml, only over the bytes the page was made from, in the file's
+    encoding and line ends: the page of a file the form cannot read shows it whole, and the editor mends
+    it there. What they typed is saved even if it still does not read (the file did not either)."""
+    path = issue_dir / ISSUE_FILE
+    raw = path.read_bytes()
+    if digest(raw) != expected_sha:
+        raise Stale(path, clean(decode(raw, path)), digest(raw))
+    try:
+        write_like(path, raw, whole_text(text))
+    except ItemStale as stale:
+        raise Stale(path, stale.disk_text, stale.disk_sha) from None
 
 
 def _set(data: dict, key: str, value: Any, shown: Any) -> None:
@@ -224,14 +283,17 @@ def _save(issue_dir: Path, expected_sha: str, change: Callable[[dict, Issue | No
     if same(new, old):
         return
     text = patch(original, old, new, ORDERS, path)
-    written = parse_yaml(clean(text), path)
+    try:
+        written = parse_yaml(clean(text), path)
+        result = validate(Issue, written, ISSUE_FILE)
+    except UserError as exc:
+        raise ContentError.of(_unplaced(d) for d in exc.diagnostics) from None
     if not same(written.data, new):  # pragma: no cover - the patcher's own mistake: never write it
         raise ContentError("保存后的 issue.yaml 读出的内容与表单不同，没有保存", path,
                            hint="请在文本编辑器中修改 issue.yaml，并把这个问题告诉维护 zhuanbao 的同事。")  # fmt: skip
-    result = validate(Issue, written, ISSUE_FILE)
     problems = [d for d in _checked(issue_dir, written, result) if (d.message, d.location.key) not in before]
     if problems:
-        raise ContentError.of(d.at(hint=FOLDER_HINT) if d.location.key in (("number",), ("date",)) else d
+        raise ContentError.of(_unplaced(d.at(hint=FOLDER_HINT) if d.location.key in (("number",), ("date",)) else d)
                               for d in problems)  # fmt: skip
     try:
         data = encode_like(text, raw, path)
@@ -242,6 +304,11 @@ def _save(issue_dir: Path, expected_sha: str, change: Callable[[dict, Issue | No
     except FileChanged:
         now = path.read_bytes()
         raise Stale(path, clean(decode(now, path)), digest(now)) from None
+
+
+def _unplaced(diagnostic: Diagnostic) -> Diagnostic:
+    """A problem of the text that was not written: its line is in no file anyone can open; its key says where."""
+    return diagnostic._replace(location=diagnostic.location._replace(line=None, column=None))
 
 
 # --- one table's entry ---------------------------------------------------------------------------------------
@@ -277,7 +344,7 @@ def parse_table(form: dict[str, str], index: int, path: Path) -> tuple[dict[str,
     values["chart"] = "bar" if form.get("chart") else None
     values["total"] = None if form.get("total") else False
     values["as_of"] = _date(form.get("as_of", ""), ("tables", index, "as_of"), "统计截止日期", errors, path)
-    decimals = str(form.get("decimals", "")).strip()
+    decimals = typed_number(str(form.get("decimals", "")))
     values["decimals"] = None
     if decimals and decimals != "1":
         if decimals.isascii() and decimals.isdigit():
@@ -290,8 +357,10 @@ def parse_table(form: dict[str, str], index: int, path: Path) -> tuple[dict[str,
     return values, errors
 
 
-def save_table(issue_dir: Path, expected_sha: str, form: dict[str, str], table_id: str | None = None) -> str:
-    """Add a table entry (``table_id`` None) or change the entry ``table_id``; returns the entry's id.
+def save_table(issue_dir: Path, expected_sha: str, form: dict[str, str], table_id: str | None = None,
+               base: dict[str, str] | None = None) -> str:  # fmt: skip
+    """Add a table entry (``table_id`` None) or change the entry ``table_id``, only in the fields changed
+    from ``base`` (the form's text as loaded; None: every field); returns the entry's id.
 
     The data file must exist inside the issue folder; sections and ids are checked as the build does."""
     from .load.tables import resolve_inside
@@ -299,16 +368,21 @@ def save_table(issue_dir: Path, expected_sha: str, form: dict[str, str], table_i
     path = issue_dir / ISSUE_FILE
     file = read(issue_dir)
     index = table_index(file, table_id) if table_id is not None else len(file.data.get("tables") or [])
+    changed = edited(form, base, TABLE_BOXES)
     values, errors = parse_table(form, index, path)
+    errors = [e for e in errors if e.location.key[2] in changed]  # a field left as it was stays as it is
+    if {"target", "actual"} & changed and values["target"] is not None and values["target"] == values["actual"]:
+        errors.append(_error(f"完成数列与目标数列是同一列（“{values['actual']}”）：完成率会都是 100%，"
+                             "请分别选择完成数和目标数所在的列", path, ("tables", index, "actual")))  # fmt: skip
     others = [e.get("id") for i, e in enumerate(file.data.get("tables") or []) if i != index and isinstance(e, dict)]
     if values["id"] is not None and values["id"] in others:
         errors.append(_error(f"代号“{values['id']}”已被本期另一张表使用", path, ("tables", index, "id")))
-    if values["file"] is not None:
+    if values["file"] is not None and "file" in changed:
         try:
             resolve_inside(issue_dir, values["file"], "表格文件")
         except UserError as exc:
             errors.append(_error(exc.message, path, ("tables", index, "file")))
-    if values["section"] is not None and values["file"] is not None:
+    if values["section"] is not None and values["file"] is not None and "section" in changed:
         try:
             sections = load_series(issue_dir.parent).sections
             if values["section"] not in [*sections, ANNEX]:
@@ -318,7 +392,6 @@ def save_table(issue_dir: Path, expected_sha: str, form: dict[str, str], table_i
             pass  # series.yaml's own problems: the series page shows them
     if errors:
         raise ContentError.of(errors)
-    sheet_shown = form.get("sheet_shown")
 
     def change(data: dict, issue: Issue | None) -> dict:
         tables = data.setdefault("tables", [])
@@ -328,9 +401,9 @@ def save_table(issue_dir: Path, expected_sha: str, form: dict[str, str], table_i
         spec = issue.tables[index] if issue is not None and index < len(issue.tables) else None
         new = dict(entry) if isinstance(entry, dict) else {}
         for key in TABLE_FIELDS:
+            if key not in changed:
+                continue  # as on disk (the sheet the form preselected, the first or the one an index names, too)
             shown = getattr(spec, key) if spec is not None else entry.get(key) if isinstance(entry, dict) else None
-            if key == "sheet" and sheet_shown is not None and values[key] == (sheet_shown or None) and table_id:
-                continue  # the sheet the form preselected (the first, or the one an index names): as it was
             default = TableSpec.model_fields[key].default
             if key in ("rank", "total", "decimals") and values[key] is None and shown == default:
                 continue

@@ -126,11 +126,12 @@ def form_text(path: Path, fields: Mapping[str, str] | None, body: str) -> str:
     """The text (LF line ends) a form would save over ``path``; ``fields`` None: ``body`` is the whole
     file, as typed where the front matter could not be read (see :func:`save_text`)."""
     if fields is None:
-        return _whole(body)
+        return whole_text(body)
     return rewritten(clean(decode(path.read_bytes(), path)), path, dict(fields), body)
 
 
-def _whole(text: str) -> str:
+def whole_text(text: str) -> str:
+    """A text box's text as a file's (LF line ends, one final newline); an item or an issue.yaml shown whole."""
     return text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n") + "\n"
 
 
@@ -241,14 +242,14 @@ def save(path: Path, expected_sha: str, fields: dict[str, str], body: str | None
         split_front_matter(text, path)  # what is written must read back (it always should: say so if not)
     except UserError as exc:
         raise ContentError(f"保存后的头信息无法读取，没有保存：{exc.message}", path) from None
-    _write(path, data, text)
+    write_like(path, data, text)
 
 
 def save_text(path: Path, expected_sha: str, text: str) -> None:
     """Write ``text`` as the whole file, only over the bytes the form was made from: the form of a file
     whose front matter it cannot read shows the whole file, and the editor mends it there. What they
     typed is saved even if it still does not read (the file did not either); the page says what is wrong."""
-    _write(path, _unchanged(path, expected_sha), _whole(text))
+    write_like(path, _unchanged(path, expected_sha), whole_text(text))
 
 
 def _unchanged(path: Path, expected_sha: str) -> bytes:
@@ -258,8 +259,9 @@ def _unchanged(path: Path, expected_sha: str) -> bytes:
     return data
 
 
-def _write(path: Path, data: bytes, text: str) -> None:
-    """``text`` (LF line ends) over the file whose bytes were ``data``, in its encoding and line ends."""
+def write_like(path: Path, data: bytes, text: str) -> None:
+    """``text`` (LF line ends) over the file whose bytes were ``data``, in its encoding and line ends
+    (:class:`Stale` if it is not those bytes at the rename)."""
     if "\r\n" in decode(data, path):
         text = text.replace("\n", "\r\n")
     try:

@@ -355,14 +355,24 @@ def fix_item_text(path: Path, fields: Mapping[str, str] | None, body: str) -> It
 
 # --- issue.yaml's settings and tables (the studio's forms) ----------------------------------------------
 
-def edit_issue(issue: Path, expected_sha: str, values: dict[str, str]) -> None:
+def edit_issue(issue: Path, expected_sha: str, values: dict[str, str], base: dict[str, str] | None = None) -> None:
     """Write the settings form (number, total, date, marks, no_marks, copies, extra_distribution as typed)
     over issue.yaml, only if it is still the file the form was made from (else ``issuefile.Stale``,
-    carrying the file on disk). Only the lines of changed values are rewritten; a result the build would
-    refuse is not written (ContentError, each diagnostic at its key path)."""
+    carrying the file on disk). Only the fields whose text differs from ``base`` (the form's text as
+    loaded; None: every field) are written, and of them only the lines of changed values: after a conflict
+    the editor's changes go over the file on disk and a colleague's other changes stay. A result the build
+    would refuse is not written (ContentError, each diagnostic at its key path)."""
     from .issuefile import save_settings
 
-    save_settings(issue, expected_sha, values)
+    save_settings(issue, expected_sha, values, base)
+
+
+def save_issue_text(issue: Path, expected_sha: str, text: str) -> None:
+    """Write the whole of issue.yaml as typed (the studio shows it whole when it cannot read it), only over
+    the bytes the page was made from (else ``issuefile.Stale``), in the file's encoding and line ends."""
+    from .issuefile import save_text
+
+    save_text(issue, expected_sha, text)
 
 
 def upload_table(issue: Path, filename: str, data: bytes) -> Uploaded:
@@ -373,12 +383,14 @@ def upload_table(issue: Path, filename: str, data: bytes) -> Uploaded:
     return upload(issue, filename, data)
 
 
-def save_table(issue: Path, expected_sha: str, values: dict[str, str], table_id: str | None = None) -> str:
+def save_table(issue: Path, expected_sha: str, values: dict[str, str], table_id: str | None = None,
+               base: dict[str, str] | None = None) -> str:  # fmt: skip
     """Add a ``tables:`` entry to issue.yaml (``table_id`` None) or change the entry ``table_id``, from the
-    table form's fields as typed; returns the entry's id. Stale and ContentError as :func:`edit_issue`."""
+    table form's fields as typed; returns the entry's id. Only the fields changed from ``base`` are
+    written; Stale and ContentError as :func:`edit_issue`."""
     from .issuefile import save_table as save
 
-    return save(issue, expected_sha, values, table_id)
+    return save(issue, expected_sha, values, table_id, base)
 
 
 def remove_table(issue: Path, expected_sha: str, table_id: str) -> None:

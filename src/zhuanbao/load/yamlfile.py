@@ -299,6 +299,8 @@ def parse_yaml(text: str, path: Path, line_offset: int = 0) -> YamlDoc:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark and exc.context_mark and not text[mark.index :].strip():
+            mark = exc.context_mark  # the end reached with a [ { or quote open: where it was opened, not the end
         line = mark.line + 1 + line_offset if mark else None
         col = mark.column + 1 if mark else None
         problem = str(exc.problem or exc)

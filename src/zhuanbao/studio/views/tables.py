@@ -3,13 +3,15 @@
 Every change is a use case (``upload_table``, ``save_table``,
 ``remove_table``); a table's page shows ``services.table_view``: the cells
 ``indicators.compute`` formatted for the document, or the problems that stop
-it, a bad figure marked in the table as typed.
+it, a bad figure marked in the table as typed. The table form carries its
+base (the fields as loaded), so a save writes only what the editor changed.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import quote, urlencode
+from collections.abc import Mapping
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -22,10 +24,15 @@ from ...model import ANNEX
 from ..issues import series_or_error
 from ..pages import finding
 from ..paths import NotFound, issue_dir
+from ..formfields import conflict_rows, field_findings, hidden_base, in_form_words, posted_base
 from ..state import Studio, heading
-from .settings import field_findings, unplaced
+from .settings import unreadable
 
-FORM_FIELDS = (*issuefile.TABLE_FIELDS, "sheet_shown")
+#: each field as the form labels it (its messages and the conflict page speak of it so)
+LABELS = {"id": "代号", "file": "数据文件", "sheet": "工作表", "title": "表题", "section": "栏目", "target": "目标数列",
+          "actual": "完成数列", "rank": "按完成率排名", "as_of": "统计截止日期", "chart": "完成率柱状图",
+          "decimals": "完成率小数位", "note": "表下注释", "total": "合计行"}  # fmt: skip
+CHECKBOXES = ("rank", "chart", "total")
 
 
 def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
@@ -50,6 +57,28 @@ def _table(folder: Path, table_id: str) -> tuple[issuefile.IssueFile, int]:
         raise NotFound("这张表") from None
 
 
+def shown(field: str, values: Mapping[str, str]) -> str:
+    """A field's value as the conflict page shows it."""
+    if field in CHECKBOXES:
+        return "是" if values.get(field) else "否"
+    return " ".join(str(values.get(field, "")).split()) or "（空）"
+
+
+def with_sheet(folder: Path, values: dict) -> tuple[dict, tablefile.Columns | None]:
+    """The fields as the form shows them: an Excel file's sheet named (its first when issue.yaml names none,
+    the name of the one an index names), and the file's sheets and header."""
+    values = dict(values)
+    columns = tablefile.columns(folder, values["file"], values.get("sheet") or None) if values.get("file") else None
+    if columns and columns.sheets and not values.get("sheet"):
+        values["sheet"] = columns.sheets[0]
+    elif columns and columns.sheets and values["sheet"].isdigit() and values["sheet"] not in columns.sheets:
+        position = int(values["sheet"])  # sheet: 0 in issue.yaml: the form shows its name
+        values["sheet"] = columns.sheets[position] if position < len(columns.sheets) else values["sheet"]
+    if not (columns and columns.sheets):
+        values["sheet"] = ""  # a CSV has none (the form posts none)
+    return values, columns
+
+
 def _field_of(index: int):
     def field(key: tuple) -> str | None:
         if len(key) > 2 and key[:2] == ("tables", index) and key[2] in issuefile.TABLE_FIELDS:
@@ -63,27 +92,36 @@ def routes(studio: Studio) -> list[Route]:
     def folder_of(request: Request) -> Path:
         return issue_dir(studio.series_dir, request.path_params["issue"])
 
-    def table_form(request: Request, folder: Path, values: dict, sha: str, table_id: str | None, errors=(),
-                   status: int = 200):  # fmt: skip
+    def readable(handler):
+        """A page about issue.yaml's tables, or the reason issue.yaml cannot be read (and where to mend it)."""
+
+        async def checked(request: Request):
+            folder = folder_of(request)
+            file = issuefile.read(folder)
+            if not file.readable:
+                return unreadable(studio, folder, file, status=400, settings=False)
+            return await handler(request)
+
+        return checked
+
+    def table_form(request: Request, folder: Path, values: dict, base: dict | None, sha: str, table_id: str | None,
+                   errors=(), status: int = 200):  # fmt: skip
+        """The table form; ``values`` as typed (or loaded), ``base`` the fields as loaded (None: a new table)."""
         file = issuefile.read(folder)
+        if not file.readable:
+            return unreadable(studio, folder, file, status=400, settings=False)
         tables = [e for e in file.data.get("tables") or [] if isinstance(e, dict)]
         index = issuefile.table_index(file, table_id) if table_id else len(tables)
         series, _ = series_or_error(studio.series_dir)
         files = tablefile.data_files(folder)
         if values.get("file") and values["file"] not in files:
             files.append(values["file"])
-        columns = tablefile.columns(folder, values["file"], values.get("sheet") or None) if values.get("file") else None
-        if columns and columns.sheets and not values.get("sheet"):
-            values["sheet"] = columns.sheets[0]
-        elif columns and columns.sheets and values["sheet"].isdigit() and values["sheet"] not in columns.sheets:
-            position = int(values["sheet"])  # sheet: 0 in issue.yaml: the form shows its name
-            values["sheet"] = columns.sheets[position] if position < len(columns.sheets) else values["sheet"]
-        if "sheet_shown" not in values:
-            values["sheet_shown"] = values.get("sheet", "")
-        by_field, others = field_findings(errors, studio.series_dir, _field_of(index))
+        values, columns = with_sheet(folder, values)
+        by_field, others = field_findings(errors, studio.series_dir, _field_of(index), LABELS)
         return studio.render("table_form.html", status, issue=folder.name, heading=heading(folder), values=values,
-                             sha256=sha, table_id=table_id or "", files=files, columns=columns,
-                             sections=[*(series.sections if series else []), ANNEX], by_field=by_field, others=others,
+                             loaded=hidden_base(base), sha256=sha, table_id=table_id or "", unsaved=status >= 400,
+                             files=files, columns=columns, sections=[*(series.sections if series else []), ANNEX],
+                             by_field=by_field, others=others,
                              uploaded=request.query_params.get("uploaded", ""), clash=request.query_params.get("clash", ""),
                              same=bool(request.query_params.get("same")),
                              using_clash=[t for t in tables if t.get("file") == request.query_params.get("clash")])  # fmt: skip
@@ -96,39 +134,46 @@ def routes(studio: Studio) -> list[Route]:
         values = {key: "" for key in issuefile.TABLE_FIELDS}
         values.update({"file": name, "sheet": request.query_params.get("sheet", ""), "decimals": "1", "total": "1",
                        "id": tablefile.suggest_id(name, taken) if name else ""})  # fmt: skip
-        return table_form(request, folder, values, file.sha256, None)
+        return table_form(request, folder, values, None, file.sha256, None)
 
     async def edit_table_page(request: Request):
         folder = folder_of(request)
         file, index = _table(folder, request.path_params["id"])
-        values = issuefile.table_form(file.data["tables"][index])
+        base, _ = with_sheet(folder, issuefile.table_form(file.data["tables"][index]))
+        values = dict(base)
         if "file" in request.query_params:  # another file or sheet chosen: the form is made again for it
-            values["sheet_shown"] = values["sheet"] if request.query_params["file"] == values["file"] else ""
             values["file"] = request.query_params["file"]
             values["sheet"] = request.query_params.get("sheet", "")
         mine = [d for d in file.problems if d.location.key[:2] == ("tables", index)]
-        return table_form(request, folder, values, file.sha256, request.path_params["id"], mine)
+        return table_form(request, folder, values, base, file.sha256, request.path_params["id"], mine)
 
     async def save(request: Request, table_id: str | None):
         folder = folder_of(request)
         if table_id is not None:
             _table(folder, table_id)
         posted = await studio.form(request)
-        values = {key: str(posted.get(key, "")) for key in FORM_FIELDS if key in posted or key != "sheet_shown"}
+        values = {key: str(posted.get(key, "")) for key in issuefile.TABLE_FIELDS}
+        base = posted_base(posted)
         sha = str(posted.get("sha256", ""))
         try:
-            saved = services.save_table(folder, sha, values, table_id)
-        except issuefile.Stale as stale:
-            mine = [(key, values.get(key, "")) for key in issuefile.TABLE_FIELDS if values.get(key)]
+            saved = services.save_table(folder, sha, values, table_id, base)
+        except issuefile.Stale:
+            disk = issuefile.read(folder)
+            if not disk.readable:
+                return unreadable(studio, folder, disk, status=400, settings=False)
+            entries = [e for e in disk.data.get("tables") or [] if isinstance(e, dict) and e.get("id") == table_id]
+            on_disk = with_sheet(folder, issuefile.table_form(entries[0]))[0] if table_id and entries else None
+            rows = conflict_rows(LABELS, issuefile.TABLE_BOXES, base, on_disk, values, shown)
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
                                  what=f"表“{values.get('title') or table_id}”", action=request.url.path,
                                  back=f"/issue/{quote(folder.name)}/table/{quote(table_id)}/edit" if table_id
                                  else f"/issue/{quote(folder.name)}/tables/new?{urlencode({'file': values.get('file', '')})}",
-                                 disk=stale.disk_text, disk_sha=stale.disk_sha, values=values, mine=mine)  # fmt: skip
+                                 disk=disk.text, disk_sha=disk.sha256, rows=rows, mine=[], whole=False,
+                                 values={**values, **hidden_base(base)})  # fmt: skip
         except issuefile.NoSuchTable:
             raise NotFound("这张表") from None
         except UserError as exc:
-            return table_form(request, folder, values, sha, table_id, [unplaced(d) for d in exc.diagnostics], 400)
+            return table_form(request, folder, values, base, sha, table_id, exc.diagnostics, 400)
         return RedirectResponse(f"/issue/{quote(folder.name)}/table/{quote(saved)}?saved=1", status_code=303)
 
     async def save_new(request: Request):
@@ -146,7 +191,9 @@ def routes(studio: Studio) -> list[Route]:
     async def table_page(request: Request):
         folder = folder_of(request)
         view = view_of(request, folder)
-        problems = [finding(d, studio.series_dir) for d in view.problems]
+        # what is wrong with the table's settings is said as 修改设置's form says it (the file's line kept)
+        field_of = _field_of(view.index)
+        problems = [finding(in_form_words(d, field_of, LABELS)[0], studio.series_dir) for d in view.problems]
         return studio.render("table.html", issue=folder.name, heading=heading(folder), view=view, problems=problems,
                              table_id=request.path_params["id"], saved=bool(request.query_params.get("saved")))  # fmt: skip
 
@@ -176,14 +223,16 @@ def routes(studio: Studio) -> list[Route]:
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
                                  what=f"删除表“{table_id}”", action=request.url.path,
                                  back=f"/issue/{quote(folder.name)}/table/{quote(table_id)}/remove", disk=stale.disk_text,
-                                 disk_sha=stale.disk_sha, values={}, mine=[("删除", table_id)])  # fmt: skip
+                                 disk_sha=stale.disk_sha, values={}, mine=[("删除", table_id)], rows=[],
+                                 whole=False)  # fmt: skip
         except issuefile.NoSuchTable:
             raise NotFound("这张表") from None
         except UserError as exc:
             file = issuefile.read(folder)
             return studio.render("table_remove.html", 400, issue=folder.name, heading=heading(folder),
                                  entry=file.data["tables"][issuefile.table_index(file, table_id)], table_id=table_id,
-                                 sha256=file.sha256, problems=[finding(unplaced(d)) for d in exc.diagnostics])  # fmt: skip
+                                 sha256=file.sha256,
+                                 problems=[finding(d, studio.series_dir) for d in exc.diagnostics])  # fmt: skip
         return RedirectResponse(f"/issue/{quote(folder.name)}?{urlencode({'removed': table_id})}#tables", status_code=303)
 
     async def upload(request: Request):
@@ -206,12 +255,12 @@ def routes(studio: Studio) -> list[Route]:
 
     return [
         Route("/issue/{issue}/tables/upload", upload, methods=["POST"]),
-        Route("/issue/{issue}/tables/new", new_table_page),
-        Route("/issue/{issue}/tables/new", save_new, methods=["POST"]),
-        Route("/issue/{issue}/table/{id}", table_page),
-        Route("/issue/{issue}/table/{id}/chart.png", chart),
-        Route("/issue/{issue}/table/{id}/edit", edit_table_page),
-        Route("/issue/{issue}/table/{id}/edit", save_edit, methods=["POST"]),
-        Route("/issue/{issue}/table/{id}/remove", remove_page),
-        Route("/issue/{issue}/table/{id}/remove", remove, methods=["POST"]),
+        Route("/issue/{issue}/tables/new", readable(new_table_page)),
+        Route("/issue/{issue}/tables/new", readable(save_new), methods=["POST"]),
+        Route("/issue/{issue}/table/{id}", readable(table_page)),
+        Route("/issue/{issue}/table/{id}/chart.png", readable(chart)),
+        Route("/issue/{issue}/table/{id}/edit", readable(edit_table_page)),
+        Route("/issue/{issue}/table/{id}/edit", readable(save_edit), methods=["POST"]),
+        Route("/issue/{issue}/table/{id}/remove", readable(remove_page)),
+        Route("/issue/{issue}/table/{id}/remove", readable(remove), methods=["POST"]),
     ]
