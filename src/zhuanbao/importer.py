@@ -17,7 +17,7 @@ import yaml
 
 from .diagnostics import ContentError, OutputError, os_reason, suggest
 from .fsio import safe_name, write_atomic
-from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series
+from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series, refuse_link_out
 from .load.frontmatter import front_matter_end
 from .load.text import clean, read_text
 from .render.sandbox import MAX_BODY_OUTPUT
@@ -212,8 +212,10 @@ def item_bytes(meta: dict[str, str], body: str) -> bytes:
 def write_item(issue_dir: Path, data: bytes, title: str) -> Path:
     """Write a new item as ``items/NN-slug.md``, numbered after the issue's items (so it prints last in its
     section unless it is given an ``order:``), the slug made from ``title``; never overwrites. What
-    ``import`` and the studio's 新增稿件 and uploads write."""
+    ``import`` and the studio's 新增稿件 and uploads write; never through an items/ that links out of the
+    series (the build would not read what was written there)."""
     items = issue_dir / ITEMS_DIR
+    refuse_link_out(items, issue_dir.parent, f"稿件文件夹“{ITEMS_DIR}”", "不会往那里写入任何稿件")
     made = not items.exists()
     try:
         items.mkdir(exist_ok=True)
