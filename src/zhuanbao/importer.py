@@ -27,6 +27,9 @@ from .render.sandbox import MAX_BODY_OUTPUT
 #: can read and print what an import wrote
 MAX_ITEM_BYTES = 2 * 2**20
 
+#: what to do with a submission of one paragraph, said for the command line (the studio says its own way)
+TITLE_HINT = "请用 --title 指定标题"
+
 _INDENT = re.compile(r"^[\s\u3000]+")
 # What Windows refuses in a name, and the punctuation and spaces a title holds: 东岭区：新建车间5个 → 东岭区-新建车间5个
 _SEPARATORS = re.compile(r'[\\/:*?"<>|\s\u3000，。、；：？！（）“”《》【】]+')
@@ -188,7 +191,8 @@ def import_submission(
         title = fallback_title
     if title is None:
         if len(paragraphs) < 2:
-            raise ContentError("稿件只有一段，无法把首段当作标题；请用 --title 指定标题", source_file, hint=why)
+            raise ContentError("稿件只有一段，无法把首段当作标题", source_file,
+                               hint="；".join(filter(None, [TITLE_HINT, why])))  # fmt: skip
         title = _unescape(paragraphs.pop(0).replace("**", "")).rstrip("。")
         if suffix == ".md":  # a Markdown heading (# 标题) is the title, not its marks
             title = re.sub(r"^#{1,6}\s+|\s+#+\s*$", "", title) or title

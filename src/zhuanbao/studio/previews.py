@@ -28,7 +28,7 @@ from .. import export, services
 from ..diagnostics import Diagnostic, OutputError, UserError
 from ..export.resident import CLOSED, ColdConverter, Converter, StartFailed, open_converter
 from ..workspace import Workspace
-from .pages import finding
+from .pages import findings
 
 log = logging.getLogger("zhuanbao.studio")
 DEBOUNCE = 0.3  # seconds after the last change seen before a set is made
@@ -94,7 +94,7 @@ class Previewer:
             updating = shown.due is not None or shown.running
             version = shown.fingerprint[:12]
             pages = [f"{url}/{n}.png?v={version}" for n in range(1, len(shown.pages) + 1)]
-            errors = [finding(d, self.series_dir) for d in shown.errors]
+            errors = findings(shown.errors, self.series_dir)
         state = "updating" if updating else "failed" if errors else "ready"
         note = self._converter.note if self._converter is not None else ""
         return {"state": state, "count": len(pages), "pages": pages, "version": version, "error": errors,

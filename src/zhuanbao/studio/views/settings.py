@@ -8,7 +8,6 @@ file changed since the form was loaded shows both versions.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -18,7 +17,7 @@ from ... import issuefile, services
 from ...cn import cn_date
 from ...diagnostics import UserError
 from ..issues import series_or_error
-from ..pages import finding
+from ..pages import address, finding
 from ..paths import issue_dir
 from ..state import Studio, heading
 
@@ -75,11 +74,11 @@ def routes(studio: Studio) -> list[Route]:
                     ("报头标注", values["marks"] or ("（本期不印）" if values["no_marks"] else "（用刊物的设置）")),
                     ("印数", values["copies"]), ("本期加送", values["extra_distribution"])]  # fmt: skip
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
-                                 what="本期设置", back=f"/issue/{quote(folder.name)}/settings", action=request.url.path,
+                                 what="本期设置", back=address("issue", folder.name) + "/settings", action=request.url.path,
                                  disk=stale.disk_text, disk_sha=stale.disk_sha, values=values, mine=mine)  # fmt: skip
         except UserError as exc:
             return settings_form(request, folder, values, sha, [unplaced(d) for d in exc.diagnostics], status=400)
-        return RedirectResponse(f"/issue/{quote(folder.name)}/settings?saved=1", status_code=303)
+        return RedirectResponse(address("issue", folder.name) + "/settings?saved=1", status_code=303)
 
     return [
         Route("/issue/{issue}/settings", settings_page),

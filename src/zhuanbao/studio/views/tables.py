@@ -9,7 +9,7 @@ it, a bad figure marked in the table as typed.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -20,7 +20,7 @@ from ... import issuefile, services, tablefile
 from ...diagnostics import UserError
 from ...model import ANNEX
 from ..issues import series_or_error
-from ..pages import finding
+from ..pages import address, finding, findings
 from ..paths import NotFound, issue_dir
 from ..state import Studio, heading
 from .settings import field_findings, unplaced
@@ -122,14 +122,14 @@ def routes(studio: Studio) -> list[Route]:
             mine = [(key, values.get(key, "")) for key in issuefile.TABLE_FIELDS if values.get(key)]
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
                                  what=f"表“{values.get('title') or table_id}”", action=request.url.path,
-                                 back=f"/issue/{quote(folder.name)}/table/{quote(table_id)}/edit" if table_id
-                                 else f"/issue/{quote(folder.name)}/tables/new?{urlencode({'file': values.get('file', '')})}",
+                                 back=address("issue", folder.name, "table", table_id) + "/edit" if table_id
+                                 else address("issue", folder.name) + f"/tables/new?{urlencode({'file': values.get('file', '')})}",
                                  disk=stale.disk_text, disk_sha=stale.disk_sha, values=values, mine=mine)  # fmt: skip
         except issuefile.NoSuchTable:
             raise NotFound("这张表") from None
         except UserError as exc:
             return table_form(request, folder, values, sha, table_id, [unplaced(d) for d in exc.diagnostics], 400)
-        return RedirectResponse(f"/issue/{quote(folder.name)}/table/{quote(saved)}?saved=1", status_code=303)
+        return RedirectResponse(address("issue", folder.name, "table", saved) + "?saved=1", status_code=303)
 
     async def save_new(request: Request):
         return await save(request, None)
@@ -146,7 +146,7 @@ def routes(studio: Studio) -> list[Route]:
     async def table_page(request: Request):
         folder = folder_of(request)
         view = view_of(request, folder)
-        problems = [finding(d, studio.series_dir) for d in view.problems]
+        problems = findings(view.problems, studio.series_dir)
         return studio.render("table.html", issue=folder.name, heading=heading(folder), view=view, problems=problems,
                              table_id=request.path_params["id"], saved=bool(request.query_params.get("saved")))  # fmt: skip
 
@@ -175,7 +175,7 @@ def routes(studio: Studio) -> list[Route]:
         except issuefile.Stale as stale:
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
                                  what=f"删除表“{table_id}”", action=request.url.path,
-                                 back=f"/issue/{quote(folder.name)}/table/{quote(table_id)}/remove", disk=stale.disk_text,
+                                 back=address("issue", folder.name, "table", table_id) + "/remove", disk=stale.disk_text,
                                  disk_sha=stale.disk_sha, values={}, mine=[("删除", table_id)])  # fmt: skip
         except issuefile.NoSuchTable:
             raise NotFound("这张表") from None
@@ -184,7 +184,8 @@ def routes(studio: Studio) -> list[Route]:
             return studio.render("table_remove.html", 400, issue=folder.name, heading=heading(folder),
                                  entry=file.data["tables"][issuefile.table_index(file, table_id)], table_id=table_id,
                                  sha256=file.sha256, problems=[finding(unplaced(d)) for d in exc.diagnostics])  # fmt: skip
-        return RedirectResponse(f"/issue/{quote(folder.name)}?{urlencode({'removed': table_id})}#tables", status_code=303)
+        removed = urlencode({"removed": table_id})
+        return RedirectResponse(address("issue", folder.name) + f"?{removed}#tables", status_code=303)
 
     async def upload(request: Request):
         folder = folder_of(request)
@@ -196,13 +197,13 @@ def routes(studio: Studio) -> list[Route]:
             uploaded = services.upload_table(folder, sent.filename, await sent.read())
         except UserError as exc:
             return studio.render("table_upload.html", 400, issue=folder.name, heading=heading(folder),
-                                 problems=[finding(d, studio.series_dir) for d in exc.diagnostics])  # fmt: skip
+                                 problems=findings(exc.diagnostics, studio.series_dir))  # fmt: skip
         query = {"file": uploaded.name, "uploaded": uploaded.name}
         if uploaded.clash:
             query["clash"] = uploaded.clash
         if uploaded.same:
             query["same"] = "1"
-        return RedirectResponse(f"/issue/{quote(folder.name)}/tables/new?{urlencode(query)}", status_code=303)
+        return RedirectResponse(address("issue", folder.name) + f"/tables/new?{urlencode(query)}", status_code=303)
 
     return [
         Route("/issue/{issue}/tables/upload", upload, methods=["POST"]),
