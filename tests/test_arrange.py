@@ -107,3 +107,21 @@ def test_an_item_whose_front_matter_cannot_be_read_is_left_out_and_cannot_be_mov
 def test_before_an_item_that_is_not_in_the_section_is_refused(issue):
     with pytest.raises(ConflictError):
         move(issue, "01-gaizao.md", items_state(issue), section="工作简讯", before="04-d.md")
+
+
+def test_an_item_linking_out_is_neither_read_nor_moved_and_a_link_inside_is_not_rewritten(issue, tmp_path):
+    secret = tmp_path / "机密.md"
+    secret.write_text(item("工作简讯", "机密"), "utf-8")
+    (issue / "items" / "05-out.md").symlink_to(secret)
+    with pytest.raises(ContentError, match="稿件是一个链接，指向series文件夹之外，不会读取或移动"):
+        move(issue, "05-out.md", items_state(issue), offset=-1)
+    move(issue, "03-c.md", items_state(issue), offset=-1)  # the others move as before
+    assert (issue / "items" / "05-out.md").is_symlink() and secret.read_text("utf-8") == item("工作简讯", "机密")
+    (issue / "items" / "05-out.md").unlink()
+    shared = issue.parent / "shared.md"
+    shared.write_text(item("工作简讯", "共用"), "utf-8")
+    (issue / "items" / "06-in.md").symlink_to(shared)
+    before = snapshot(issue)
+    with pytest.raises(ContentError, match="稿件 06-in.md 是一个链接，指向刊物文件夹中的 shared.md；编辑器不改写链接，这次没有移动"):
+        move(issue, "06-in.md", items_state(issue), offset=-1)
+    assert snapshot(issue) == before and (issue / "items" / "06-in.md").is_symlink()

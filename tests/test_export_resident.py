@@ -228,6 +228,25 @@ def test_a_killed_worker_is_replaced_and_leaves_no_socket_behind(converter, docu
     assert not [p for p in sockets if p.exists()]
 
 
+@pytest.mark.libreoffice
+def test_a_closed_converter_starts_no_libreoffice_again(converter, documents, tmp_path):
+    converter.to_pdf(documents["2025-08"], tmp_path)
+    worker, office = converter.pid, converter.soffice_pid
+    converter.close()
+    assert wait_gone(worker, office)
+    with pytest.raises(OutputError, match="编辑器正在停止"):
+        converter.to_pdf(documents["2025-08"], tmp_path)  # stop() would have started it again
+    assert converter.pid is None and converter.soffice_pid is None
+
+
+def test_a_closed_cold_converter_converts_no_more(monkeypatch, tmp_path):
+    monkeypatch.setattr(export, "to_pdf", lambda docx, outdir=None: pytest.fail("LibreOffice started after close"))
+    cold = ColdConverter("")
+    cold.close()
+    with pytest.raises(OutputError, match="编辑器正在停止"):
+        cold.to_pdf(tmp_path / "x.docx")
+
+
 # --- without a Python that can drive it, or without LibreOffice ----------------------------------------------
 
 

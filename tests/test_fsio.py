@@ -237,7 +237,7 @@ def test_a_pdf_open_in_a_reader_after_the_document_was_updated_says_so(tmp_path,
 @pytest.mark.parametrize("links", [True, False])
 def test_a_move_never_replaces_a_file(tmp_path, monkeypatch, links):
     if not links:  # FAT, some network shares: no hard links
-        monkeypatch.setattr(os, "link", lambda *a: (_ for _ in ()).throw(OSError(1, "Operation not permitted")))
+        monkeypatch.setattr(os, "link", lambda *a, **k: (_ for _ in ()).throw(OSError(1, "Operation not permitted")))
     (tmp_path / "bin").mkdir()
     source, target = tmp_path / "01.md", tmp_path / "bin" / "01.md"
     source.write_bytes(b"mine")
@@ -253,12 +253,23 @@ def test_a_move_whose_target_appears_at_the_last_moment_puts_the_file_back(tmp_p
     source.write_bytes(b"mine")
     real_link = os.link
 
-    def raced(ours, name):
+    def raced(ours, name, **options):
         if not os.path.exists(target):
             target.write_bytes(b"theirs")  # another program took the name just now
-        return real_link(ours, name)
+        return real_link(ours, name, **options)
 
     monkeypatch.setattr(os, "link", raced)
     assert not fsio.move_without_replacing(source, target)
     monkeypatch.setattr(os, "link", real_link)
     assert source.read_bytes() == b"mine" and target.read_bytes() == b"theirs"
+
+
+def test_a_moved_link_stays_a_link(tmp_path):
+    target = tmp_path / "shared.md"
+    target.write_bytes(b"shared")
+    (tmp_path / "bin").mkdir()
+    link = tmp_path / "01.md"
+    link.symlink_to(target)
+    assert fsio.move_without_replacing(link, tmp_path / "bin" / "01.md")
+    moved = tmp_path / "bin" / "01.md"
+    assert moved.is_symlink() and os.readlink(moved) == str(target) and target.read_bytes() == b"shared"

@@ -339,3 +339,15 @@ def test_a_markdown_submission_s_heading_is_its_title_without_the_marks(series, 
     (tmp_path / "a.md").write_text("## 丙区来稿 ##\n\n正文三。\n", "utf-8")
     target = import_submission(tmp_path / "a.md", series() / "2024-03", "工作简讯").target
     assert target.name == "02-丙区来稿.md" and "title: 丙区来稿\n" in target.read_text("utf-8")
+
+
+def test_nothing_is_imported_into_an_items_folder_that_links_out_of_the_series(series, tmp_path):
+    root = series()
+    elsewhere = tmp_path / "别人的稿件"
+    (root / "2024-03" / "items").rename(elsewhere)
+    (root / "2024-03" / "items").symlink_to(elsewhere, target_is_directory=True)
+    submission = tmp_path / "来稿.txt"
+    submission.write_text("标题\n正文。\n", "utf-8")
+    with pytest.raises(ContentError, match="稿件文件夹“items”是一个链接，指向series文件夹之外，不会往那里写入任何稿件"):
+        import_submission(submission, root / "2024-03", "工作简讯")
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["01-gaizao.md"]

@@ -289,3 +289,14 @@ def test_check_does_not_read_an_item_that_links_out(series, tmp_path):
     (root / "2024-03" / "items" / "02-link.md").symlink_to(tmp_path / "out.md")
     found = [(f.path.name, f.rule) for f in check(root).findings]
     assert found == [("02-link.md", "build")]  # refused, not linted
+
+
+def test_items_in_an_items_folder_that_links_out_of_the_series_are_not_read(series, tmp_path):
+    root = series()
+    elsewhere = tmp_path / "别人的稿件"
+    (root / "2024-03" / "items").rename(elsewhere)
+    (root / "2024-03" / "items").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ContentError) as caught:
+        load_edition(root, root / "2024-03", load_series(root))
+    assert caught.value.path == root / "2024-03" / "items" / "01-gaizao.md"
+    assert caught.value.message == "稿件所在的文件夹是一个链接，指向series文件夹之外，不会读取"

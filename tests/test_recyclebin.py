@@ -82,3 +82,35 @@ def test_a_move_under_way_is_not_listed(issue):
     (issue / BIN_DIR).mkdir()
     (issue / BIN_DIR / f".02-del.md.{os.getpid()}.1.moving").write_bytes(GBK_CRLF)
     assert listing(issue) == []
+
+
+def test_a_link_goes_to_the_bin_as_a_link_and_comes_back_as_one(issue):
+    shared = issue.parent / "shared.md"
+    shared.write_text("---\nsection: 工作简讯\ntitle: 共用\n---\n正文。\n", "utf-8")
+    link = issue / "items" / "03-link.md"
+    link.symlink_to(shared)
+    binned = to_bin(link, digest(shared.read_bytes()), WHEN)
+    assert binned.is_symlink() and binned.resolve() == shared.resolve() and not os.path.lexists(link)
+    assert [(b.name, b.title, b.deleted) for b in listing(issue)] == [("03-link.md", "共用", WHEN)]
+    assert shared.stat().st_mtime != WHEN.timestamp()  # the link's own time, not the shared file's
+    assert restore(issue, "03-link.md") == link and link.is_symlink()
+
+
+def test_nothing_is_moved_into_or_restored_from_through_a_link_out_of_the_series(issue, tmp_path):
+    path = issue / "items" / "02-del.md"
+    elsewhere = tmp_path / "别处"
+    elsewhere.mkdir()
+    (issue / BIN_DIR).symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ContentError, match="回收站文件夹“.回收站”是一个链接，指向series文件夹之外"):
+        to_bin(path, digest(GBK_CRLF), WHEN)
+    assert path.read_bytes() == GBK_CRLF and list(elsewhere.iterdir()) == []
+    (elsewhere / "04-out.md").write_text("---\nsection: 工作简讯\ntitle: 别处的\n---\n正文。\n", "utf-8")
+    with pytest.raises(ContentError, match="回收站文件夹“.回收站”是一个链接，指向series文件夹之外，不会读取"):
+        listing(issue)
+    (issue / BIN_DIR).unlink()
+    (issue / BIN_DIR).mkdir()
+    (issue / BIN_DIR / "04-out.md").symlink_to(elsewhere / "04-out.md")
+    assert [(b.name, b.title, b.problem) for b in listing(issue)] == [("04-out.md", "", "是指向刊物文件夹之外的链接，不会读取，也不能恢复")]
+    with pytest.raises(ContentError, match="是一个链接"):
+        restore(issue, "04-out.md")
+    assert not (issue / "items" / "04-out.md").exists()

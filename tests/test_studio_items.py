@@ -19,6 +19,7 @@ from zhuanbao.recyclebin import BIN_DIR
 from zhuanbao.studio.guard import MAX_BODY, Session
 
 ISSUE = "/issue/2024-03"
+SERIES_BROKEN = "title: 工作专报\nsections: [重要新闻, 工作简讯\n"
 
 
 def item(section: str, title: str, extra: str = "") -> str:
@@ -40,7 +41,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def card_form(client, name: str, page: str | None = None) -> dict:
     """The fields of a card's form as the issue page renders them."""
     page = page if page is not None else client.get(ISSUE).text
-    card = page.split(f'data-name="{html.escape(name)}"')[1].split("</li>")[0]
+    card = page.split(f'data-name="{html.escape(name)}"')[1].split("</form>")[0]  # past the card's findings
     fields = {k: html.unescape(v) for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', card)}
     selected = re.search(r'<option value="([^"]*)" selected', card)
     return fields | ({"section": html.unescape(selected.group(1))} if selected else {})
@@ -328,10 +329,10 @@ def test_an_uploaded_docx_becomes_the_item_import_makes_and_its_findings_and_los
     assert "[halfwidth-punct]" in notice and "第 6 行" in notice
 
 
-def _quoted(name: str) -> str:
+def _quoted(name: str, safe: str = "/") -> str:
     from urllib.parse import quote
 
-    return quote(name)
+    return quote(name, safe=safe)
 
 
 @pytest.mark.parametrize("name, data, message", [
@@ -420,3 +421,201 @@ def test_the_bin_and_the_add_form_are_pages_of_their_issue(studio):
         response = client.get(path)
         assert response.status_code == 200 and 'href="/issue/2024-03">2024年第3期（总第20期）</a>' in response.text
     assert "回收站是空的" in client.get(f"{ISSUE}/bin").text
+
+
+# --- links: what leads out of the series is never read, moved or written through --------------------------
+
+
+def secret_item(tmp_path: Path) -> Path:
+    secret = tmp_path / "机密" / "名单.md"
+    secret.parent.mkdir(exist_ok=True)
+    secret.write_text("---\nsection: 区县动态\ntitle: 机密标题\n---\n机密正文。\n", "utf-8")
+    return secret
+
+
+def test_an_item_linking_out_of_the_series_is_a_problem_on_its_card_never_read_nor_moved(studio, tmp_path):
+    secret = secret_item(tmp_path)
+    client, _, root = studio(THREE | {"2024-03/items/05-e.md": item("区县动态", "戊")})
+    link = root / "2024-03/items/99-link.md"
+    link.symlink_to(secret)
+    page = re.sub(r"\s+", " ", client.get(ISSUE).text)
+    assert "机密" not in page
+    card = page.split('data-name="99-link.md"')[1].split("</p>")[0]  # its title, findings and note
+    assert card.count("稿件是一个链接，指向series文件夹之外，不会读取") == 1  # the page's own and check's: said once
+    assert "<form" not in card and "href=" not in card  # nothing to open, move or delete
+    response = client.post(f"{ISSUE}/move", data=card_form(client, "04-d.md") | {"action": "down"})
+    assert response.status_code == 200 and cards(client, "区县动态") == ["05-e.md", "04-d.md"]
+    assert link.is_symlink() and secret.read_text("utf-8") == "---\nsection: 区县动态\ntitle: 机密标题\n---\n机密正文。\n"
+    before = snapshot(root)
+    for route in ("move", "delete"):
+        form = card_form(client, "04-d.md") | {"name": "99-link.md", "action": "up", "section": "区县动态"}
+        refused = client.post(f"{ISSUE}/{route}", data=form)
+        assert refused.status_code == 404 and "“99-link.md”是一个链接，指向“series”文件夹之外" in refused.text
+        assert "机密" not in refused.text
+    assert snapshot(root) == before and link.is_symlink()
+
+
+def test_nothing_is_written_into_an_items_folder_linking_out_of_the_series(studio, tmp_path):
+    client, session, root = studio()
+    elsewhere = tmp_path / "同事的文件夹"
+    (root / "2024-03/items").rename(elsewhere)
+    (root / "2024-03/items").symlink_to(elsewhere, target_is_directory=True)
+    outside = sorted(p.name for p in elsewhere.iterdir())
+    page = client.get(ISSUE).text
+    assert "测试区完成老旧小区改造" not in page and "稿件所在的文件夹是一个链接，指向series文件夹之外，不会读取" in page
+    refusal = "稿件文件夹“items”是一个链接，指向series文件夹之外，不会往那里写入任何稿件"
+    added = client.post(f"{ISSUE}/new", data={"csrf": session.csrf, "section": "工作简讯", "title": "新", "source": "",
+                                              "body": "正文。"})  # fmt: skip
+    assert added.status_code == 400 and refusal in html.unescape(added.text)
+    uploaded = upload(client, session, ("甲.txt", "甲区来稿\n正文。\n".encode(), "text/plain"))
+    assert uploaded.status_code == 400 and refusal in html.unescape(uploaded.text)
+    assert sorted(p.name for p in elsewhere.iterdir()) == outside
+
+
+def test_the_bin_never_reads_moves_into_or_restores_through_a_link_out_of_the_series(studio, tmp_path):
+    secret = secret_item(tmp_path)
+    client, session, root = studio(THREE)
+    elsewhere = tmp_path / "别处的回收站"
+    elsewhere.mkdir()
+    (root / "2024-03" / BIN_DIR).symlink_to(elsewhere, target_is_directory=True)
+    before = snapshot(root)
+    response = client.post(f"{ISSUE}/delete", data=card_form(client, "02-b.md"))
+    assert response.status_code == 400 and "回收站文件夹“.回收站”是一个链接，指向series文件夹之外" in html.unescape(response.text)
+    assert snapshot(root) == before and list(elsewhere.iterdir()) == []
+    (elsewhere / "08-x.md").write_text(item("工作简讯", "别处的稿件"), "utf-8")
+    bin_page = client.get(f"{ISSUE}/bin").text
+    assert "回收站文件夹“.回收站”是一个链接，指向series文件夹之外，不会读取" in html.unescape(bin_page)
+    assert "08-x.md" not in bin_page and "别处的稿件" not in bin_page
+    assert re.search(r'id="open-bin"[^>]*>回收站</a>', client.get(ISSUE).text)  # no count of what is not read
+    (root / "2024-03" / BIN_DIR).unlink()
+    (root / "2024-03" / BIN_DIR).mkdir()
+    (root / "2024-03" / BIN_DIR / "07-link.md").symlink_to(secret)
+    bin_page = re.sub(r"\s+", " ", client.get(f"{ISSUE}/bin").text)
+    row = bin_page.split('<tr data-name="07-link.md">')[1].split("</tr>")[0]
+    assert "是指向刊物文件夹之外的链接，不会读取，也不能恢复" in row and "恢复</button>" not in row and "机密" not in bin_page
+    restored = client.post(f"{ISSUE}/bin/restore", data={"csrf": session.csrf, "name": "07-link.md"})
+    assert restored.status_code == 404 and "是一个链接" in restored.text
+    assert not (root / "2024-03/items/07-link.md").exists()
+
+
+def test_a_link_inside_the_series_is_read_but_never_rewritten_and_is_binned_as_a_link(studio):
+    shared = item("区县动态", "共用稿件")
+    client, session, root = studio(THREE | {"shared/通用.md": shared})
+    link = root / "2024-03/items/05-link.md"
+    link.symlink_to(root / "shared/通用.md")
+    assert cards(client, "区县动态") == ["04-d.md", "05-link.md"] and "共用稿件" in client.get(ISSUE).text
+    before = snapshot(root)
+    moved = client.post(f"{ISSUE}/move", data=card_form(client, "05-link.md") | {"action": "up"})
+    assert moved.status_code == 400 and "稿件 05-link.md 是一个链接，指向刊物文件夹中的 shared/通用.md；编辑器不改写链接，这次没有移动" in moved.text
+    assert snapshot(root) == before and link.is_symlink()
+    page = client.get(f"{ISSUE}/item/05-link.md").text
+    assert 'id="item-linked"' in page and "shared/通用.md" in page and re.search(r"<button type=\"submit\" disabled>保存", page)
+    sha = re.search(r'name="sha256" value="([^"]+)"', page).group(1)
+    saved = client.post(f"{ISSUE}/item/05-link.md", data={"csrf": session.csrf, "sha256": sha, "section": "区县动态",
+                                                           "title": "改过", "source": "", "body": "改过的正文。"})  # fmt: skip
+    assert saved.status_code == 400 and "编辑器不改写链接，没有保存" in saved.text
+    assert link.is_symlink() and (root / "shared/通用.md").read_text("utf-8") == shared
+    client.post(f"{ISSUE}/delete", data=card_form(client, "05-link.md"))
+    binned = root / "2024-03" / BIN_DIR / "05-link.md"
+    assert binned.is_symlink() and not link.exists() and binned.read_text("utf-8") == shared  # the link, not a copy
+    client.post(f"{ISSUE}/bin/restore", data={"csrf": session.csrf, "name": "05-link.md"})
+    assert link.is_symlink() and link.resolve() == (root / "shared/通用.md").resolve()
+
+
+def test_an_item_no_encoding_reads_is_a_problem_on_its_card_and_can_be_deleted(studio):
+    client, _, root = studio({"2024-03/items/06-bad.md": b"\x00\xff\xfe\x00" * 200})
+    page = client.get(ISSUE)
+    assert page.status_code == 200
+    card = page.text.split('data-name="06-bad.md"')[1].split("</li>")[0]
+    assert 'class="error"' in card
+    assert client.post(f"{ISSUE}/delete", data=card_form(client, "06-bad.md")).status_code == 200
+    assert (root / "2024-03" / BIN_DIR / "06-bad.md").is_file()
+
+
+# --- names with # and ? -------------------------------------------------------------------------------------
+
+
+def test_an_item_whose_name_holds_a_hash_is_saved_and_opened_again(studio):
+    client, session, root = studio(follow_redirects=False)
+    form = {"csrf": session.csrf, "section": "工作简讯", "title": "东岭区安置房1#楼主体封顶", "source": "", "body": "正文。"}
+    added = client.post(f"{ISSUE}/new", data=form)
+    name = "02-东岭区安置房1#楼主体封顶.md"
+    assert (root / "2024-03/items" / name).is_file() and added.headers["location"] == f"{ISSUE}#item-{_quoted(name, '')}"
+    url = f"{ISSUE}/item/{_quoted(name, '')}"
+    page = client.get(url).text
+    sha = re.search(r'name="sha256" value="([^"]+)"', page).group(1)
+    saved = client.post(url, data=form | {"sha256": sha, "body": "改过的正文。"})
+    assert saved.status_code == 303 and saved.headers["location"] == f"{url}?saved=1"
+    again = client.get(saved.headers["location"])
+    assert again.status_code == 200 and "已保存。" in again.text and "改过的正文。" in again.text
+    moved = client.post(f"{ISSUE}/move", data=card_form(client, name) | {"action": "up"})
+    assert moved.headers["location"] == f"{ISSUE}#item-{_quoted(name, '')}"
+
+
+# --- how many files an upload takes ------------------------------------------------------------------------
+
+
+def test_more_files_than_an_upload_takes_are_refused_saying_how_many_and_nothing_is_imported(studio):
+    client, session, root = studio()
+    assert client.get(ISSUE).text.count('data-max-files="20"') == 4  # items.js says so before sending
+    before = snapshot(root)
+    files = [(f"{n}.txt", f"第{n}区来稿\n正文。\n".encode(), "text/plain") for n in range(21)]
+    response = upload(client, session, *files)
+    assert response.status_code == 400 and "一次最多导入 20 个文件" in response.text and "没有导入任何文件" in response.text
+    assert snapshot(root) == before
+    assert upload(client, session, *files[:20]).status_code == 200  # twenty is fine
+    assert len(list((root / "2024-03/items").iterdir())) == 21
+
+
+# --- the studio's words, not the command line's --------------------------------------------------------------
+
+
+def test_import_results_and_a_word_file_in_items_say_what_to_do_in_the_browser(studio):
+    client, session, _ = studio({"2024-03/items/东岭区来稿.docx": submission_docx()})
+    page = re.sub(r"\s+", " ", client.get(ISSUE).text)
+    assert "“东岭区来稿.docx”不是 .md 文件，不会排入专报" in page and "拖到本期页面的栏目上导入" in page
+    done = upload(client, session, ("来稿.txt", "东岭区来稿\n8月以来,全区新建车间5个。\n".encode(), "text/plain"))
+    notice = re.sub(r"\s+", " ", done.text).split('id="notices"')[1].split("</section>")[0]
+    assert "[halfwidth-punct]" in notice and "一键修正" in notice and 'href="/issue/2024-03/item/02-' in notice
+    one = upload(client, session, (".txt", "只有一段话。\n".encode(), "text/plain"))
+    assert one.status_code == 400 and "稿件只有一段，无法把首段当作标题" in one.text and "新增稿件" in one.text
+    for shown in (page, notice, one.text, client.get(f"{ISSUE}/item/01-gaizao.md").text):
+        assert "zhuanbao" not in shown.replace("zhuanbao-", "") and "--fix" not in shown and "--title" not in shown
+
+
+def test_the_command_line_keeps_its_own_words(series, tmp_path):
+    from zhuanbao import services as use_cases
+    from zhuanbao.importer import import_submission
+
+    root = series({"2024-03/items/来稿.docx": submission_docx()})
+    stray = next(f for f in use_cases.check(root).findings if f.rule == "not-an-item")
+    assert stray.hint == "Word 稿件请用 zhuanbao import 导入"
+    one = tmp_path / "一段.txt"
+    one.write_text("只有一段话。\n", "utf-8")
+    with pytest.raises(Exception) as refused:
+        import_submission(one, root / "2024-03", "工作简讯")
+    assert "请用 --title 指定标题" in str(refused.value)
+
+
+# --- each finding said once, with its line once ----------------------------------------------------------------
+
+
+def test_a_series_yaml_error_is_said_once_on_the_issue_page_and_on_a_refused_new_issue(studio):
+    client, session, root = studio()
+    (root / "series.yaml").write_text(SERIES_BROKEN, "utf-8")
+    for response in (client.get(ISSUE), client.post("/new-issue", data={"csrf": session.csrf})):
+        assert html.unescape(response.text).count("方括号 [ ] 没有闭合") == 1, response.url
+
+
+def test_one_missing_table_file_named_by_two_tables_is_said_once(studio):
+    tables = "".join(f"  - id: {i}\n    title: 表{i}\n    file: tables/进度.csv\n    section: 工作简讯\n" for i in "ab")
+    client, _, _ = studio({"2024-03/issue.yaml": f"number: 3\ndate: 2024-03-15\ntotal: 20\ntables:\n{tables}"})
+    others = client.get(ISSUE).text.split("本期的其他问题")[1].split("</section>")[0]
+    assert others.count("表格文件不存在") == 1
+
+
+def test_a_front_matter_that_cannot_be_read_counts_in_the_summary_of_the_whole_file_view(studio):
+    client, _, _ = studio({"2024-03/items/02-x.md": "---\nsection: [工作简讯\ntitle: 甲\n---\n正文。\n"})
+    page = re.sub(r"\s+", " ", client.get(f"{ISSUE}/item/02-x.md").text)
+    summary = page.split('id="check-summary"')[1].split("</p>")[0]
+    assert "1 个错误" in summary and "没有发现问题" not in summary and "方括号 [ ] 没有闭合" in page

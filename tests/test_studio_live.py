@@ -55,6 +55,14 @@ def test_an_event_carries_the_digest_an_item_form_compares(series):
     assert set(versions(root, {root / "series.yaml"})["issues"]) == {"2024-03", "2024-04"}
 
 
+def test_an_event_never_reads_an_item_linking_out_of_the_series(series, tmp_path):
+    secret = tmp_path / "机密.md"
+    secret.write_text("---\nsection: 工作简讯\n---\n机密。\n", "utf-8")
+    root = series()
+    (root / "2024-03/items/02-link.md").symlink_to(secret)
+    assert versions(root, {root / "2024-03/items/02-link.md"})["items"] == {"2024-03/items/02-link.md": None}
+
+
 def test_the_port_is_the_same_for_a_series_on_every_start(tmp_path):
     assert preferred_port(tmp_path / "甲") == preferred_port(tmp_path / "甲")
     assert 20000 <= preferred_port(tmp_path / "甲") < 30000

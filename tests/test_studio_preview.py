@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import time
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from PIL import Image
 
 from tests.conftest import ITEM_PATH, make_client, read_pdf
 from zhuanbao import export, services
+from zhuanbao.diagnostics import OutputError
 from zhuanbao.export import resident
 from zhuanbao.export.soffice import faster_hint, install_hint
 from zhuanbao.studio import previews
@@ -329,6 +331,72 @@ def test_the_server_stopping_stops_libreoffice(series, uno_python):
         converter = previewer(client)._converter
         worker, office = converter.pid, converter.soffice_pid
     assert wait_gone(worker, office, seconds=5)
+
+
+class Recorded:
+    """A converter that records what it was asked (as the resident one would start LibreOffice for it)."""
+
+    mode, note = "resident", ""
+
+    def __init__(self) -> None:
+        self.converted: list = []
+        self.closed = False
+
+    def to_pdf(self, docx, outdir=None):
+        if self.closed:
+            raise OutputError(resident.CLOSED, docx)
+        self.converted.append(docx)
+        raise OutputError("（测试中不转换）", docx)
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_converter_being_opened_as_the_studio_closes_is_closed_and_none_is_opened_after(series, tmp_path, monkeypatch):
+    """Switching series closes the old studio's previewer while its thread may be about to open a converter:
+    that one must be closed too, and nothing may open or convert afterwards (else a resident LibreOffice
+    nobody stops)."""
+    opening, release, made = threading.Event(), threading.Event(), []
+
+    def slow_open():  # the background thread, between its check of "closed" and the converter
+        opening.set()
+        release.wait(5)
+        made.append(Recorded())
+        return made[-1]
+
+    monkeypatch.setattr(previews, "open_converter", slow_open)
+    monkeypatch.setattr(previews.Previewer, "available", lambda self: True)
+    root = series()
+    shown = previews.Previewer(root, tmp_path / "output")
+    making = threading.Thread(target=lambda: pytest.raises(OutputError, shown.download, root / "2024-03", True))
+    # (the download then fails: its converter was closed under it, or it had started and was stopped)
+    making.start()
+    assert opening.wait(5)
+    closing = threading.Thread(target=shown.close)
+    closing.start()
+    time.sleep(0.2)  # close() runs while the converter is being opened
+    release.set()
+    making.join(5)
+    closing.join(5)
+    assert len(made) == 1 and made[0].closed
+    with pytest.raises(OutputError, match="编辑器正在停止"):
+        shown.download(root / "2024-03", pdf=True)
+    assert len(made) == 1  # nothing opened after close
+
+
+def test_a_closed_previewer_opens_no_converter(series, tmp_path, monkeypatch):
+    made = []
+    monkeypatch.setattr(previews, "open_converter", lambda: made.append(Recorded()) or made[-1])
+    monkeypatch.setattr(previews.Previewer, "available", lambda self: True)
+    root = series()
+    shown = previews.Previewer(root, tmp_path / "output")
+    shown.close()
+    with pytest.raises(OutputError, match="编辑器正在停止"):
+        shown.download(root / "2024-03", pdf=True)
+    assert made == []
 
 
 def test_the_pane_needs_no_inline_script_or_style():

@@ -238,7 +238,8 @@ def test_a_bad_figure_is_named_at_its_row_and_column_and_marked(studio):
     client, session, root = studio({"2024-03/tables/进度.csv": CSV.replace("20,19", "20,十九")})
     attach(client, session, root)
     page = text(client.get(f"{ISSUE}/table/progress"))
-    assert "这张表现在不能印出" in page and "第3行“完成”列：完成数“十九”不是数字" in page
+    assert "这张表现在不能印出" in page  # the line said once, beside the file (not “第 3 行 … 第3行”)
+    assert '第 3 行</span><span class="file">2024-03/tables/进度.csv</span> <span class="message">“完成”列：完成数“十九”不是数字' in page
     assert '<td class="bad" title="这一格有错误">十九</td>' in page and 'id="printed-table"' not in page
 
 

@@ -21,8 +21,8 @@ from typing import NamedTuple
 
 from .diagnostics import ConflictError, ContentError, UserError, suggest
 from .fsio import FileChanged, replace_if_unchanged
-from .itemfile import with_keys
-from .load.content import ITEMS_DIR, item_files, load_series
+from .itemfile import refuse_link, with_keys
+from .load.content import ITEMS_DIR, item_files, leads_out, load_series, refuse_link_out
 from .load.frontmatter import split_front_matter
 from .load.text import clean, decode
 from .model import printed_order
@@ -41,11 +41,12 @@ class Placed(NamedTuple):
 
 
 def items_state(issue_dir: Path) -> str:
-    """A digest of the issue's item files (names and contents), drafts left out as they never print."""
+    """A digest of the issue's item files (names and contents), drafts left out as they never print; a
+    link out of the series counts by its name alone (it is not read)."""
     digest = hashlib.sha256()
     for path in item_files(issue_dir / ITEMS_DIR):
         try:
-            content = hashlib.sha256(path.read_bytes()).digest()
+            content = b"link out" if leads_out(path, issue_dir.parent) else hashlib.sha256(path.read_bytes()).digest()
         except OSError:
             content = b"unreadable"
         digest.update(os.fsencode(path.name) + b"\0" + content)
@@ -67,7 +68,10 @@ def move(issue_dir: Path, name: str, seen: str, section: str | None = None, befo
     series = load_series(issue_dir.parent)
     if items_state(issue_dir) != seen:
         raise ConflictError(STALE, issue_dir / ITEMS_DIR)
-    files = {path.name: path for path in item_files(issue_dir / ITEMS_DIR)}
+    listed = item_files(issue_dir / ITEMS_DIR)
+    if name in (path.name for path in listed):
+        refuse_link_out(issue_dir / ITEMS_DIR / name, issue_dir.parent, "稿件", "不会读取或移动，这次没有移动")
+    files = {path.name: path for path in listed if not leads_out(path, issue_dir.parent)}  # the others: in no section
     if name not in files:
         raise ContentError("找不到这篇稿件（以“_”开头的草稿不排入专报，不能排序）", issue_dir / ITEMS_DIR / name)
     data = {n: path.read_bytes() for n, path in files.items()}
@@ -112,6 +116,7 @@ def move(issue_dir: Path, name: str, seen: str, section: str | None = None, befo
         if orders.get(item) != position * STEP:
             values["order"] = position * STEP
         if values:
+            refuse_link(files[item], "这次没有移动")  # before anything is written
             writes.append((files[item], data[item], with_keys(data[item], files[item], values)))
     written = []
     for path, old, new in writes:

@@ -167,6 +167,9 @@ def replace_if_unchanged(path: Path, data: bytes, expected: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
+_OWN_LINK = {"follow_symlinks": False} if os.link in os.supports_follow_symlinks else {}
+
+
 def move_without_replacing(source: Path, target: Path) -> bool:
     """Move ``source`` to ``target`` (same file system) unless a file has that name: False then, and
     ``source`` is where it was.
@@ -187,9 +190,10 @@ def move_without_replacing(source: Path, target: Path) -> bool:
 
 
 def _take_name(ours: Path, name: Path) -> bool:
-    """Give the file ``ours`` (a name only we use) the name ``name``, if no file has it."""
+    """Give the file ``ours`` (a name only we use) the name ``name``, if no file has it. A link stays a link
+    (a hard link is made to the link itself, not to the file it points to)."""
     try:
-        os.link(ours, name)
+        os.link(ours, name, **_OWN_LINK)
     except FileExistsError:
         return False
     except OSError:  # no hard links (FAT, some network shares): the rename refuses on Windows, is checked elsewhere

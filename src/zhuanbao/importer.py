@@ -17,7 +17,7 @@ import yaml
 
 from .diagnostics import ContentError, OutputError, os_reason, suggest
 from .fsio import safe_name, write_atomic
-from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series
+from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series, refuse_link_out
 from .load.frontmatter import front_matter_end
 from .load.text import clean, read_text
 from .render.sandbox import MAX_BODY_OUTPUT
@@ -26,6 +26,9 @@ from .render.sandbox import MAX_BODY_OUTPUT
 #: below what the loaders read (load/text.py MAX_TEXT_BYTES), so that a build
 #: can read and print what an import wrote
 MAX_ITEM_BYTES = 2 * 2**20
+
+#: what to do with a submission of one paragraph, said for the command line (the studio says its own way)
+TITLE_HINT = "请用 --title 指定标题"
 
 _INDENT = re.compile(r"^[\s\u3000]+")
 # What Windows refuses in a name, and the punctuation and spaces a title holds: 东岭区：新建车间5个 → 东岭区-新建车间5个
@@ -188,7 +191,8 @@ def import_submission(
         title = fallback_title
     if title is None:
         if len(paragraphs) < 2:
-            raise ContentError("稿件只有一段，无法把首段当作标题；请用 --title 指定标题", source_file, hint=why)
+            raise ContentError("稿件只有一段，无法把首段当作标题", source_file,
+                               hint="；".join(filter(None, [TITLE_HINT, why])))  # fmt: skip
         title = _unescape(paragraphs.pop(0).replace("**", "")).rstrip("。")
         if suffix == ".md":  # a Markdown heading (# 标题) is the title, not its marks
             title = re.sub(r"^#{1,6}\s+|\s+#+\s*$", "", title) or title
@@ -212,8 +216,10 @@ def item_bytes(meta: dict[str, str], body: str) -> bytes:
 def write_item(issue_dir: Path, data: bytes, title: str) -> Path:
     """Write a new item as ``items/NN-slug.md``, numbered after the issue's items (so it prints last in its
     section unless it is given an ``order:``), the slug made from ``title``; never overwrites. What
-    ``import`` and the studio's 新增稿件 and uploads write."""
+    ``import`` and the studio's 新增稿件 and uploads write; never through an items/ that links out of the
+    series (the build would not read what was written there)."""
     items = issue_dir / ITEMS_DIR
+    refuse_link_out(items, issue_dir.parent, f"稿件文件夹“{ITEMS_DIR}”", "不会往那里写入任何稿件")
     made = not items.exists()
     try:
         items.mkdir(exist_ok=True)

@@ -22,10 +22,12 @@ import yaml
 
 from .diagnostics import ContentError, Diagnostic, Location, UserError
 from .fsio import FileChanged, replace_if_unchanged
+from .load.content import refuse_link_out
 from .load.frontmatter import front_matter_end, split_front_matter
 from .load.text import clean, decode, encode_like
 
 FIELDS = ("section", "title", "source")  # the keys the form shows, in the order new ones are added
+LINKED_HINT = "要修改，请编辑它指向的那个文件，或把链接换成文件本身（把那个文件复制到这里）。"
 
 
 class Places(NamedTuple):
@@ -233,9 +235,34 @@ def changes(posted: ItemForm, base: ItemForm | None) -> tuple[dict[str, str], st
     return fields, None if same_body else posted.body
 
 
+def linked_to(path: Path) -> str | None:
+    """Where the item file ``path`` (series/issue/items/name) links to, relative to the series; None when it
+    is a file of its own."""
+    if not path.is_symlink():
+        return None
+    root = path.parent.parent.parent
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return None  # out of the series: refused by refuse_link before anything else
+
+
+def refuse_link(path: Path, doing: str) -> None:
+    """An item file that is a link is never rewritten, ``doing`` says what was not done. A link out of the
+    series is not even read; one inside is read as the build reads it, but a write would either replace
+    the link with a file or, written through, change the file it shares with another issue — neither is
+    the editor's to decide from an item's form."""
+    refuse_link_out(path, path.parent.parent.parent, "稿件", f"不会读取或改写，{doing}")
+    target = linked_to(path)
+    if target is not None:
+        raise ContentError(f"稿件 {path.name} 是一个链接，指向刊物文件夹中的 {target}；编辑器不改写链接，{doing}", path,
+                           hint=LINKED_HINT)  # fmt: skip
+
+
 def save(path: Path, expected_sha: str, fields: dict[str, str], body: str | None) -> None:
     """Write the form over the file, only if the file still is the one the form was made from
     (``fields``: the keys to set; ``body`` None keeps the file's body)."""
+    refuse_link(path, "没有保存")
     data = _unchanged(path, expected_sha)
     text = rewritten(clean(decode(data, path)), path, fields, body)
     try:
@@ -249,6 +276,7 @@ def save_text(path: Path, expected_sha: str, text: str) -> None:
     """Write ``text`` as the whole file, only over the bytes the form was made from: the form of a file
     whose front matter it cannot read shows the whole file, and the editor mends it there. What they
     typed is saved even if it still does not read (the file did not either); the page says what is wrong."""
+    refuse_link(path, "没有保存")
     write_like(path, _unchanged(path, expected_sha), whole_text(text))
 
 

@@ -24,11 +24,12 @@ from typing import NamedTuple
 from .diagnostics import ConflictError, ContentError, OutputError, UserError, os_reason
 from .fsio import move_without_replacing
 from .itemfile import digest, read_form
-from .load.content import ITEMS_DIR
+from .load.content import ITEMS_DIR, leads_out, refuse_link_out
 
 BIN_DIR = ".回收站"
 _STAMPED = re.compile(r"\.\d{8}-\d{6}(?:-\d+)?(?=\.[^.]+$)")
 MAX_TRIES = 1000
+LINKED_OUT = "是指向刊物文件夹之外的链接，不会读取，也不能恢复"
 
 
 class Binned(NamedTuple):
@@ -39,10 +40,15 @@ class Binned(NamedTuple):
     title: str
     section: str
     deleted: dt.datetime
+    problem: str = ""  # why it cannot be restored here (a link out of the series)
 
 
 def to_bin(path: Path, expected_sha: str, now: dt.datetime | None = None) -> Path:
-    """Move the item file ``path`` into its issue's bin, if it still is what the editor saw (its sha256)."""
+    """Move the item file ``path`` into its issue's bin, if it still is what the editor saw (its sha256).
+    A link goes to the bin as a link (what it points to stays where it is); a link out of the series is
+    neither read nor moved, and nothing is moved into a bin folder that links out of the series."""
+    series_dir = path.parent.parent.parent
+    refuse_link_out(path, series_dir, "稿件", "不会读取或移动，没有删除")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -51,13 +57,14 @@ def to_bin(path: Path, expected_sha: str, now: dt.datetime | None = None) -> Pat
         raise ConflictError("这篇稿件在你打开页面之后被修改过，这次没有删除。请刷新页面，看过最新内容后再删除。", path)
     now = now or dt.datetime.now()
     folder = path.parent.parent / BIN_DIR
+    refuse_link_out(folder, series_dir, f"回收站文件夹“{BIN_DIR}”", "不会把稿件移到那里，没有删除")
     stamp = now.strftime("%Y%m%d-%H%M%S")
     names = [path.name] + [f"{path.stem}.{stamp}{'' if n == 1 else f'-{n}'}{path.suffix}" for n in range(1, MAX_TRIES)]
     try:
         folder.mkdir(exist_ok=True)
         for name in names:
             if move_without_replacing(path, folder / name):
-                os.utime(folder / name, (now.timestamp(), now.timestamp()))
+                _stamp(folder / name, now)
                 return folder / name
     except OSError as exc:
         raise OutputError(f"无法移到回收站：{os_reason(exc)}，稿件没有删除", path) from None
@@ -68,11 +75,13 @@ def restore(issue_dir: Path, name: str) -> Path:
     """Move ``name`` from the bin back into items/ under the name it had, or that name with -2, -3 … when
     another item has it now; returns where it went."""
     source = issue_dir / BIN_DIR / name
+    refuse_link_out(source, issue_dir.parent, "回收站中的这个文件", "不会读取或恢复")
     if not source.is_file():
         raise ContentError("回收站中没有这个文件（可能已经恢复过）", source)
     original = original_name(name)
     stem, suffix = os.path.splitext(original)
     items = issue_dir / ITEMS_DIR
+    refuse_link_out(items, issue_dir.parent, f"稿件文件夹“{ITEMS_DIR}”", "不会把稿件恢复到那里")
     try:
         items.mkdir(exist_ok=True)
         for n in range(1, MAX_TRIES):
@@ -90,19 +99,33 @@ def original_name(name: str) -> str:
 
 
 def listing(issue_dir: Path) -> list[Binned]:
-    """The bin's items, the last deleted first."""
+    """The bin's items, the last deleted first; a bin folder that links out of the series is refused (its
+    files are not even listed), a file in it that does is listed by its name, with why it stays there."""
     folder = issue_dir / BIN_DIR
+    refuse_link_out(folder, issue_dir.parent, f"回收站文件夹“{BIN_DIR}”")
     if not folder.is_dir():
         return []
     found = []
     for path in folder.iterdir():
-        if path.name.startswith(".") or path.suffix.lower() != ".md" or not path.is_file():
+        if path.name.startswith(".") or path.suffix.lower() != ".md":
             continue  # a move under way (.name.…moving), or something put there by hand
+        if leads_out(path, issue_dir.parent):  # listed by its name, never read
+            deleted = dt.datetime.fromtimestamp(path.lstat().st_mtime)
+            found.append(Binned(path.name, original_name(path.name), "", "", deleted, LINKED_OUT))
+            continue
+        if not path.is_file():
+            continue
         try:
             form = read_form(path)
             title, section = form.title, form.section
         except UserError:  # not text at all: listed by its name, restorable like any other
             title = section = ""
-        deleted = dt.datetime.fromtimestamp(path.stat().st_mtime)
+        deleted = dt.datetime.fromtimestamp(path.lstat().st_mtime)  # a link's own: when it was binned
         found.append(Binned(path.name, original_name(path.name), title, section, deleted))
     return sorted(found, key=lambda b: (b.deleted, b.name), reverse=True)
+
+
+def _stamp(path: Path, now: dt.datetime) -> None:
+    """Make the moment of deletion ``path``'s modification time — a link's own, not that of what it points to."""
+    own = os.utime in os.supports_follow_symlinks
+    os.utime(path, (now.timestamp(), now.timestamp()), **({"follow_symlinks": False} if own else {}))

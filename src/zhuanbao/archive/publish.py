@@ -56,7 +56,7 @@ from .. import __version__
 from ..diagnostics import ContentError, Diagnostic, Location, OutputError, UserError, os_reason
 from ..doctree import PrintedItem
 from ..fsio import LOCK_FILE, locked, usual_mode
-from ..load.content import SERIES_FILE
+from ..load.content import LINK_HINT, SERIES_FILE
 from ..model import Edition
 from .layout import (
     CATALOGUE,
@@ -80,7 +80,6 @@ from .layout import (
     version_numbers,
 )
 
-LINK_HINT = "请把文件本身复制到这里，而不是放一个快捷方式或链接。"
 BUSY_HINT = "同一刊物正在由另一个 publish 发布；等它完成后再运行。"
 _IGNORED = shutil.ignore_patterns(".*", "*.tmp", "*~")  # editors' and the build's bookkeeping
 

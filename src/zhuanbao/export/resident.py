@@ -47,8 +47,13 @@ CONVERT_SECONDS = 120.0
 MAX_CONVERSIONS = 200  # then a fresh soffice: what a long day of previews leaks stays bounded
 
 
+#: a conversion asked of a converter after :meth:`close` (a preview being made as the studio stops)
+CLOSED = "编辑器正在停止，不再转换文档"
+
+
 class Converter(Protocol):
-    """What makes PDFs for the studio: ``to_pdf`` as :func:`zhuanbao.export.to_pdf`, and ``stop``."""
+    """What makes PDFs for the studio: ``to_pdf`` as :func:`zhuanbao.export.to_pdf`, ``stop`` (a later
+    conversion starts LibreOffice again) and ``close`` (for good: a later conversion is refused)."""
 
     mode: str  # "resident" or "cold"
     note: str  # what the editor should know about it (how to make previews faster), or ""
@@ -56,6 +61,8 @@ class Converter(Protocol):
     def to_pdf(self, docx: Path, outdir: Path | None = None) -> Path: ...
 
     def stop(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class StartFailed(OutputError):
@@ -69,12 +76,18 @@ class ColdConverter:
 
     def __init__(self, why: str) -> None:
         self.note = "打印页面预览较慢：每次都要重新启动 LibreOffice，约需数秒。" + why
+        self._closed = False
 
     def to_pdf(self, docx: Path, outdir: Path | None = None) -> Path:
+        if self._closed:
+            raise OutputError(CLOSED, docx)
         return export.to_pdf(docx, outdir)
 
     def stop(self) -> None:
         pass
+
+    def close(self) -> None:
+        self._closed = True
 
 
 class ResidentConverter:
@@ -97,6 +110,7 @@ class ResidentConverter:
         self._asked = 0
         self.soffice_pid: int | None = None
         self.pipe = ""  # the name soffice accepts connections under
+        self._closed = False  # by close(): no soffice is started any more
         atexit.register(self.stop)
 
     @property
@@ -109,6 +123,8 @@ class ResidentConverter:
         target = (outdir or docx.parent) / (docx.stem + ".pdf")
         with self._lock:
             for attempt in (1, 2):
+                if self._closed:  # checked under the lock: close() may have run while this waited for it
+                    raise OutputError(CLOSED, docx)
                 self._start()
                 assert self._work is not None
                 produced = self._work / f"{self._asked + 1}.pdf"
@@ -139,6 +155,12 @@ class ResidentConverter:
                 self._lock.release()
         else:  # a conversion that hangs (or the interpreter exiting under one): end it now
             self._kill()
+
+    def close(self) -> None:
+        """Stop for good: a conversion waiting for the one under way, or asked for later, is refused rather
+        than starting LibreOffice again (the studio closes its converter when it stops or switches series)."""
+        self._closed = True
+        self.stop()
 
     # --- the worker ------------------------------------------------------------------------------
 

@@ -38,6 +38,8 @@ from .rules import IMAGE, RULES, TEXT_RULES, joins_a_finished_sentence, mask_cod
 __all__ = ["RULES", "CheckReport", "check", "check_item"]
 
 TITLE, SOURCE = ("title",), ("source",)  # the front-matter keys a finding is about, for a form to put it by its field
+#: how a Word file in items/ becomes an item, said for the command line (the studio says its own way)
+WORD_FILE_HINT = "Word 稿件请用 zhuanbao import 导入"
 
 
 @dataclass
@@ -66,11 +68,11 @@ class Checker:
         self.severity = {rid: series.lint.rules.get(rid, rule.default) for rid, rule in RULES.items()}
 
     def add(self, path: Path, line: int, column: int, rule: str, message: str, fixed: bool = False,
-            key: tuple = ()) -> None:  # fmt: skip
+            key: tuple = (), hint: str | None = None) -> None:  # fmt: skip
         severity = self.severity[rule]
         if severity != "off":
             location = Location(path, line, column, key)
-            self.report.findings.append(Diagnostic(message, location, severity, rule, fixed=fixed))
+            self.report.findings.append(Diagnostic(message, location, severity, rule, hint, fixed=fixed))
 
     def lint_text(self, path: Path, line: int, offset: int, text: str, key: tuple = ()) -> str:
         """Lint one line of prose (``key``: the front-matter key it is the value of); returns the line with
@@ -394,8 +396,8 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None, focus: 
         for item in item_files(issue_dir / ITEMS_DIR):
             checker.lint_item(item, series_dir)
         for stray in stray_files(issue_dir / ITEMS_DIR):
-            hint = "；如是稿件，请改名为 .md" if stray.suffix.lower() in (".txt", ".markdown") else "；Word 稿件请用 zhuanbao import 导入"
-            checker.add(stray, 1, 1, "not-an-item", f"“{stray.name}”不是 .md 文件，不会排入专报{hint}")
+            hint = "如是稿件，请改名为 .md" if stray.suffix.lower() in (".txt", ".markdown") else WORD_FILE_HINT
+            checker.add(stray, 1, 1, "not-an-item", f"“{stray.name}”不是 .md 文件，不会排入专报", hint=hint)
         if issue_dir in waiting:
             continue
         try:

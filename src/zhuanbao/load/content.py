@@ -138,17 +138,28 @@ def check_section(item_doc: YamlDoc, meta: ItemMeta, series: Series) -> ContentE
     )
 
 
-def refuse_link_out(path: Path, root: Path, what: str) -> None:
-    """A file that is a link to somewhere outside ``root`` is refused: what an
-    issue prints (and what ``publish`` archives) comes from the series folder
-    only, never from a confidential file a link points at."""
-    if not path.is_symlink():
-        return
+LINK_HINT = "请把文件本身复制到这里，而不是放一个快捷方式或链接。"
+
+
+def leads_out(path: Path, root: Path) -> bool:
+    """Whether ``path``, links followed (its own, or a folder's on the way from ``root``), ends up outside
+    ``root`` (or nowhere: a loop of links)."""
     try:
         path.resolve().relative_to(root.resolve())
     except (ValueError, OSError, RuntimeError):  # outside, or a loop of links
-        raise ContentError(f"{what}是一个链接，指向{root.name}文件夹之外，不会读取", path,
-                           hint="请把文件本身复制到这里，而不是放一个快捷方式或链接。") from None  # fmt: skip
+        return True
+    return False
+
+
+def refuse_link_out(path: Path, root: Path, what: str, doing: str = "不会读取") -> None:
+    """A file reached through a link to somewhere outside ``root`` is refused — the file itself a link, or
+    a folder on its way (items/ linked to a colleague's folder): what an issue prints (and what
+    ``publish`` archives) comes from the series folder only, never from a confidential file a link
+    points at, and nothing is written through such a link either (``doing`` says which)."""
+    if not leads_out(path, root):
+        return
+    which = f"{what}是一个链接" if path.is_symlink() else f"{what}所在的文件夹是一个链接"
+    raise ContentError(f"{which}，指向{root.name}文件夹之外，{doing}", path, hint=LINK_HINT)
 
 
 def load_item(path: Path, series: Series, series_dir: Path | None = None, text: str | None = None) -> Item:

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 from . import home
 from .guard import BodyTooLarge, Guard, Session
 from .pages import STATIC, page
-from .paths import NotFound
+from .paths import LinkOut, NotFound
 from .state import Studio
 from .views import (
     archive,
@@ -55,6 +55,8 @@ def refused(request: Request, reason: str, status: int = 403):
 
 
 async def not_found(request: Request, exc: Exception):
+    if isinstance(exc, LinkOut):
+        return page("error.html", 404, title="不会读取", reason=exc.reason)
     what = exc.what if isinstance(exc, NotFound) else "这个页面"
     return page("error.html", 404, title="找不到", reason=f"找不到{what}。它可能已被改名或删除。")
 

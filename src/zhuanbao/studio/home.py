@@ -17,7 +17,7 @@ from .. import services
 from ..diagnostics import Diagnostic, Location, UserError
 from ..fsio import windows_device
 from ..load.content import SERIES_FILE
-from .pages import finding
+from .pages import address, findings
 from .paths import NotFound, inside, is_plain_name
 from .state import Studio
 
@@ -87,7 +87,7 @@ def routes(folder: Path, studio: Studio, open_series) -> list[Route]:
         typed = typed or {"sections": DEFAULT_SECTIONS, "number": "1", "date": dt.date.today().isoformat()}
         typed = {key: typed.get(key, "") for key in INIT_FIELDS}
         return studio.render("home.html", status, home_page=True, folder=str(folder), found=series_below(folder), typed=typed,
-                             problems=[finding(d, folder) for d in problems])  # fmt: skip
+                             problems=findings(problems, folder))  # fmt: skip
 
     async def home(request: Request):
         return home_page(request)
@@ -106,7 +106,7 @@ def routes(folder: Path, studio: Studio, open_series) -> list[Route]:
                             for d in exc.diagnostics]  # fmt: skip
             else:
                 open_series(made.folder)
-                return RedirectResponse(f"/issue/{made.issue.name}?created=1", status_code=303)
+                return RedirectResponse(address("issue", made.issue.name) + "?created=1", status_code=303)
         return home_page(request, typed, problems, status=400)
 
     async def example(request: Request):

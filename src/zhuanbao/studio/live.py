@@ -19,7 +19,7 @@ import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from ..load.content import ISSUE_FILE, SERIES_FILE
+from ..load.content import ISSUE_FILE, SERIES_FILE, leads_out
 from ..watch import is_content_change
 
 #: A batch of changes is sent after STEP_MS without a new one (an atomic save is a write and a rename),
@@ -90,8 +90,8 @@ def versions(series_dir: Path, changed: set[Path]) -> dict:
             touched |= {p.name for p in series_dir.iterdir() if (p / ISSUE_FILE).is_file()}
         elif parts and (series_dir / parts[0] / ISSUE_FILE).is_file():
             touched.add(parts[0])
-        if path.suffix.lower() == ".md":
-            items["/".join(parts)] = file_digest(path)
+        if path.suffix.lower() == ".md":  # a link out of the series is not read, not even for a digest
+            items["/".join(parts)] = None if leads_out(path, series_dir) else file_digest(path)
     issues = {name: issue_version(series_dir / name) for name in sorted(touched)}
     return {"series": series_version(series_dir), "issues": issues, "items": items}
 

@@ -9,12 +9,16 @@ template an error in the tests, not an empty space on the page.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
 from ..diagnostics import SEVERITY_WORD, Diagnostic
+from ..fsio import BUILD_BUSY_HINT
+from ..importer import TITLE_HINT
 from ..itemfile import Places
+from ..lint import WORD_FILE_HINT
 from ..lint.rules import RULES
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -22,6 +26,16 @@ STATIC = Path(__file__).parent / "static"
 
 _environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                            trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+
+
+def address(*names: str) -> str:
+    """A studio address from folder and file names, each quoted whole: a name may hold # or ? (东岭区1#楼)."""
+    return "/" + "/".join(quote(name, safe="") for name in names)
+
+
+def card_address(issue: str, name: str) -> str:
+    """The issue page at an item's card (its id is ``item-`` and the name quoted as the template quotes it)."""
+    return address("issue", issue) + "#item-" + quote(name, safe="")
 
 
 def page(template: str, status: int = 200, **values) -> HTMLResponse:
@@ -42,6 +56,49 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     "Cache-Control": "no-store",
 }
+
+
+#: Hints the core words for the command line, and what an editor does in the studio instead.
+STUDIO_HINTS = {
+    WORD_FILE_HINT: "Word 稿件请把它拖到本期页面的栏目上导入（导入后可把这个文件从 items 文件夹中移走）",
+    TITLE_HINT: "请在稿件开头加一段标题后再导入，或用“新增稿件”把正文贴进去",
+    BUILD_BUSY_HINT: "等它完成后再试一次。",
+}
+
+
+def studio_hint(hint: str) -> str:
+    """``hint`` with the command line's advice replaced by the studio's."""
+    for cli, studio in STUDIO_HINTS.items():
+        hint = hint.replace(cli, studio)
+    return hint
+
+
+def unrepeated(message: str, line: int | None) -> str:
+    """``message`` without the mention of ``line`` it may open with (第3行：…, as the table reader words it),
+    which the page shows beside it: “第 3 行 … 第3行” would say it twice."""
+    if line is None:
+        return message
+    for said in (f"第{line}行", f"第 {line} 行", f"第{line:,}行", f"第 {line:,} 行"):
+        if said in message:
+            rest = message.replace(said, "", 1)
+            return rest.lstrip("：:，, ") if message.startswith(said) else rest
+    return message
+
+
+def findings(diagnostics, root: Path | None = None, item: tuple[Path, Places] | None = None) -> list[dict]:
+    """Diagnostics as a page lists them (see :func:`finding`), each said once: check repeats as a build
+    finding what the page's own reading found (series.yaml that cannot be read, at line 1 when the error
+    had none), two tables can name one missing file. The same file, line and message is one finding, the
+    first one kept; one without a line is left out when the same message about the file has one."""
+    mapped = [finding(diagnostic, root, item) for diagnostic in diagnostics]
+    placed = {(one["file"], one["message"]) for one in mapped if one["line"] is not None}
+    shown, seen = [], set()
+    for one in mapped:
+        key = (one["file"], one["line"], one["message"])
+        if key not in seen and (one["line"] is not None or (one["file"], one["message"]) not in placed):
+            seen.add(key)
+            shown.append(one)
+    return shown
 
 
 def finding(diagnostic: Diagnostic, root: Path | None = None, item: tuple[Path, Places] | None = None) -> dict:
@@ -74,8 +131,8 @@ def finding(diagnostic: Diagnostic, root: Path | None = None, item: tuple[Path, 
         "rule": diagnostic.rule or "",
         "rule_summary": rule.summary if rule else "",
         "fixable": bool(rule and rule.fixable),
-        "message": diagnostic.message,
-        "hint": diagnostic.hint or "",
+        "message": unrepeated(diagnostic.message, diagnostic.line),
+        "hint": studio_hint(diagnostic.hint or ""),
         "word": word,
         "severity": diagnostic.severity,
         "field": field,

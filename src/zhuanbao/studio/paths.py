@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..load.content import ISSUE_FILE, ITEMS_DIR
+from ..load.content import ISSUE_FILE, ITEMS_DIR, leads_out
 
 
 class NotFound(Exception):
@@ -19,6 +19,16 @@ class NotFound(Exception):
     def __init__(self, what: str) -> None:
         super().__init__(what)
         self.what = what
+
+
+class LinkOut(NotFound):
+    """A name that is a link, or lies in a linked folder, leading out of the folder it was looked up in:
+    refused (404, never read), said as what it is rather than as missing."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        super().__init__("路径")
+        which = "是一个链接" if path.is_symlink() else "所在的文件夹是一个链接"
+        self.reason = f"“{path.name}”{which}，指向“{root.resolve().name}”文件夹之外：编辑器不会读取或改动它。"
 
 
 def is_plain_name(name: str) -> bool:
@@ -34,10 +44,8 @@ def inside(root: Path, *names: str) -> Path:
     if not all(is_plain_name(n) for n in names):
         raise NotFound("路径")
     path = root.joinpath(*names)
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError, RuntimeError):  # outside, or a loop of links
-        raise NotFound("路径") from None
+    if leads_out(path, root):  # plain names: only a link leads out (or round in a loop)
+        raise LinkOut(path, root)
     return path
 
 

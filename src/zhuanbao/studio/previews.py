@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 from .. import export, services
-from ..diagnostics import Diagnostic, UserError
-from ..export.resident import ColdConverter, Converter, StartFailed, open_converter
+from ..diagnostics import Diagnostic, OutputError, UserError
+from ..export.resident import CLOSED, ColdConverter, Converter, StartFailed, open_converter
 from ..workspace import Workspace
-from .pages import finding
+from .pages import findings
 
 log = logging.getLogger("zhuanbao.studio")
 DEBOUNCE = 0.3  # seconds after the last change seen before a set is made
@@ -61,6 +61,7 @@ class Previewer:
         self._shown: dict[Path, Shown] = {}
         self._thread: threading.Thread | None = None
         self._converter: Converter | None = None
+        self._opening = threading.Lock()  # the converter is opened, replaced and taken to be closed under it
         self._closed = False
 
     # --- asked by the pages ------------------------------------------------------------------------
@@ -93,7 +94,7 @@ class Previewer:
             updating = shown.due is not None or shown.running
             version = shown.fingerprint[:12]
             pages = [f"{url}/{n}.png?v={version}" for n in range(1, len(shown.pages) + 1)]
-            errors = [finding(d, self.series_dir) for d in shown.errors]
+            errors = findings(shown.errors, self.series_dir)
         state = "updating" if updating else "failed" if errors else "ready"
         note = self._converter.note if self._converter is not None else ""
         return {"state": state, "count": len(pages), "pages": pages, "version": version, "error": errors,
@@ -116,20 +117,23 @@ class Previewer:
             try:
                 return services.download(folder, self.output, pdf, converter, self.workspace)
             except StartFailed as exc:
-                self._fall_back(exc)
-                return services.download(folder, self.output, pdf, self._converter, self.workspace)
+                return services.download(folder, self.output, pdf, self._open(exc), self.workspace)
 
     def available(self) -> bool:
         """Whether LibreOffice is installed (asked each time: it may be installed while the studio runs)."""
         return export.find_soffice() is not None
 
     def close(self) -> None:
-        """Stop the thread and the converter: no LibreOffice outlives the studio."""
+        """Stop the thread and the converter, for good: no LibreOffice outlives the studio, nor the series
+        the studio switched away from. A converter being opened right now is waited for and closed; none is
+        opened afterwards, and the one closed refuses to start LibreOffice again."""
         with self._changed:
             self._closed = True
             self._changed.notify_all()
-        if self._converter is not None:  # not under the lane: a conversion that hangs is ended, not waited for
-            self._converter.stop()
+        with self._opening:
+            converter = self._converter
+        if converter is not None:  # not under the lane: a conversion that hangs is ended, not waited for
+            converter.close()
         if self._thread is not None:
             self._thread.join(5)
 
@@ -181,14 +185,17 @@ class Previewer:
         try:
             return services.issue_pages(folder, self.output, converter, self.workspace)
         except StartFailed as exc:
-            self._fall_back(exc)
-            return services.issue_pages(folder, self.output, self._converter, self.workspace)
+            return services.issue_pages(folder, self.output, self._open(exc), self.workspace)
 
-    def _open(self) -> Converter:
-        if self._converter is None:
-            self._converter = open_converter() or ColdConverter("")
-        return self._converter
-
-    def _fall_back(self, failed: StartFailed) -> None:
-        log.warning("%s；预览改为每次启动 LibreOffice", failed.message)
-        self._converter = ColdConverter(f"（常驻的 LibreOffice 无法启动：{failed.message}）")
+    def _open(self, failed: StartFailed | None = None) -> Converter:
+        """The converter, opened on first use (``failed``: the resident one could not start, so one run of
+        LibreOffice per conversion from now on); refused once the previewer is closed."""
+        with self._opening:
+            if self._closed:
+                raise OutputError(CLOSED)
+            if failed is not None:
+                log.warning("%s；预览改为每次启动 LibreOffice", failed.message)
+                self._converter = ColdConverter(f"（常驻的 LibreOffice 无法启动：{failed.message}）")
+            elif self._converter is None:
+                self._converter = open_converter() or ColdConverter("")
+            return self._converter

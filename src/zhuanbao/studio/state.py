@@ -27,6 +27,11 @@ STALE_PAGE = ("页面已过期（也许编辑器已改为打开另一个刊物�
               "请刷新页面后再操作。")
 
 
+class TooManyFiles(Exception):
+    """A multipart form with more files than its route takes: the route says so in its own words (Starlette
+    refuses it as a bare 400 with an English reason)."""
+
+
 class LastBuild(NamedTuple):
     """A build the studio made (a preview, a download, a publish): when, and what it refused, if anything."""
 
@@ -75,8 +80,14 @@ class Studio:
         self.builds[folder.name] = LastBuild(dt.datetime.now(), tuple(error.diagnostics) if error else (), what)
 
     async def form(self, request: Request, max_files: int = 0):
-        """The posted form, refused (403) without this session's CSRF token."""
-        form = await request.form(max_files=max_files, max_fields=MAX_FORM_FIELDS)
+        """The posted form, refused (403) without this session's CSRF token; more than ``max_files`` files
+        raise :class:`TooManyFiles` (nothing of the form is used then)."""
+        try:
+            form = await request.form(max_files=max_files, max_fields=MAX_FORM_FIELDS)
+        except HTTPException as exc:
+            if exc.status_code == 400 and max_files and str(exc.detail).startswith("Too many files"):
+                raise TooManyFiles from None
+            raise
         if not csrf_ok(self.csrf, form.get("csrf")):
             raise HTTPException(403, STALE_PAGE)
         return form

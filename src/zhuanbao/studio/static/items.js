@@ -49,12 +49,24 @@
     form.submit();
   }
 
+  // Why these files would be refused as a whole (too many, too big: views/upload.py, the guard), or "".
+  function tooMuch(zone, files) {
+    var most = Number(zone.dataset.maxFiles);
+    var total = 0;
+    for (var i = 0; i < files.length; i++) { total += files[i].size; }
+    if (most && files.length > most) {
+      return "一次最多导入 " + most + " 个文件，这次选了 " + files.length + " 个：没有导入。请分几次导入。";
+    }
+    if (total > MAX_UPLOAD) {
+      return "这些文件合计 " + (total / 1048576).toFixed(1) + " MB，超过每次 20 MB 的上限：没有导入。请分几次导入。";
+    }
+    return "";
+  }
+
   function upload(zone, files) {
     var message = zone.querySelector(".drop-message");
-    var total = 0;
     var wrong = [];
     for (var i = 0; i < files.length; i++) {
-      total += files[i].size;
       if (!/\.(docx|txt|md)$/i.test(files[i].name)) { wrong.push(files[i].name); }
     }
     if (!files.length) { return; }
@@ -62,14 +74,26 @@
       message.textContent = "只能导入 .docx、.txt、.md 文件：" + wrong.join("、") + " 没有导入。";
       return;
     }
-    if (total > MAX_UPLOAD) {
-      message.textContent = "这些文件合计 " + (total / 1048576).toFixed(1) + " MB，超过每次 20 MB 的上限：请分几次导入。";
+    var refused = tooMuch(zone, files);
+    if (refused) {
+      message.textContent = refused;
       return;
     }
     zone.querySelector("input[type=file]").files = files;
     message.textContent = "正在导入 " + files.length + " 个文件……";
     zone.submit();
   }
+
+  // Files chosen with the button are checked the same way before the form is sent.
+  document.querySelectorAll("form.dropzone").forEach(function (zone) {
+    zone.addEventListener("submit", function (event) {
+      var refused = tooMuch(zone, zone.querySelector("input[type=file]").files);
+      if (refused) {
+        event.preventDefault();
+        zone.querySelector(".drop-message").textContent = refused;
+      }
+    });
+  });
 
   document.querySelectorAll("li.card[draggable=true]").forEach(function (card) {
     card.addEventListener("dragstart", function (event) {

@@ -7,7 +7,6 @@ over anything else is refused with a reload, so a drop never lands among items t
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -16,14 +15,14 @@ from starlette.routing import Route
 from ... import services
 from ...arrange import items_state
 from ...diagnostics import ConflictError, ContentError, UserError
-from ..pages import finding
+from ..pages import card_address, findings
 from ..paths import issue_dir, item_path
 from ..state import Studio, heading
 
 OFFSETS = {"up": -1, "down": 1}
 
 
-def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
+def issue_context(studio: Studio, folder: Path, checked: list) -> dict:
     """The digest every card's form carries, and what the last changes to the items did (shown once)."""
     return {"items_state": items_state(folder), "item_notices": studio.notices(folder, "items")}
 
@@ -32,7 +31,7 @@ def refusal(studio: Studio, folder: Path, error: UserError, title: str):
     """A change that was not made, said in Chinese with the way back to the (reloaded) issue page."""
     status = 409 if isinstance(error, ConflictError) else 400
     return studio.render("items_refused.html", status, issue=folder.name, heading=heading(folder), title=title,
-                         findings=[finding(d, studio.series_dir) for d in error.diagnostics])  # fmt: skip
+                         findings=findings(error.diagnostics, studio.series_dir))  # fmt: skip
 
 
 def routes(studio: Studio) -> list[Route]:
@@ -57,6 +56,6 @@ def routes(studio: Studio) -> list[Route]:
             return refusal(studio, folder, exc, "没有移动")
         studio.notify(folder, "items", {"kind": "moved", "name": placed.path.name, "section": placed.section,
                                         "unchanged": not placed.rewritten})  # fmt: skip
-        return RedirectResponse(f"/issue/{quote(folder.name)}#item-{quote(placed.path.name)}", status_code=303)
+        return RedirectResponse(card_address(folder.name, placed.path.name), status_code=303)
 
     return [Route("/issue/{issue}/move", move, methods=["POST"])]

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from ... import itemfile, services
 from ...diagnostics import UserError
-from ..pages import SECURITY_HEADERS, finding
+from ..pages import SECURITY_HEADERS, finding, findings
 from ..paths import NotFound, item_path
 from ..state import Studio
 
@@ -51,7 +51,7 @@ def routes(studio: Studio) -> list[Route]:
             shown = [finding(d, studio.series_dir, (path, itemfile.WHOLE_FILE)) for d in exc.diagnostics]
             return _reply({"findings": shown, "errors": len(shown), "warnings": 0})
         where = itemfile.WHOLE_FILE if fields is None else itemfile.places(found.text, path)
-        shown = [finding(d, studio.series_dir, (path, where)) for d in found.findings]
+        shown = findings(found.findings, studio.series_dir, (path, where))
         return _reply({"findings": shown, "errors": sum(f["severity"] == "error" for f in shown),
                        "warnings": sum(f["severity"] == "warning" for f in shown)})  # fmt: skip
 

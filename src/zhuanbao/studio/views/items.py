@@ -19,7 +19,7 @@ from ...diagnostics import UserError
 from ...load.content import ITEMS_DIR
 from ..issues import series_or_error
 from ..live import issue_version
-from ..pages import finding
+from ..pages import address, findings
 from ..paths import item_path
 from ..state import Studio
 
@@ -40,15 +40,15 @@ def routes(studio: Studio) -> list[Route]:
         checked = saved_file.findings
         problem = list(form.problem.diagnostics) if form.problem is not None else []
         said = {(d.message, d.line) for d in problem}  # check repeats it as a build finding
-        findings = [finding(d, studio.series_dir, (path, where)) for d in [*errors, *checked]
-                    if (d.message, d.line) not in said]  # fmt: skip
+        shown = findings([d for d in [*errors, *checked] if (d.message, d.line) not in said], studio.series_dir,
+                         (path, where))  # fmt: skip
         issue = request.path_params["issue"]
         live = {"scope": "item", "issue": issue, "item": f"{issue}/{ITEMS_DIR}/{path.name}",
                 "version": issue_version(path.parent.parent)}  # fmt: skip
         return studio.render("item.html", status, issue=issue, name=path.name, form=form,
-                             sections=sections, findings=findings, saved=saved, unsaved=bool(errors), whole=whole,
-                             problem=[finding(d, studio.series_dir, (path, itemfile.WHOLE_FILE)) for d in problem],
-                             live=live)  # fmt: skip
+                             sections=sections, findings=shown, saved=saved, unsaved=bool(errors), whole=whole,
+                             problem=findings(problem, studio.series_dir, (path, itemfile.WHOLE_FILE)),
+                             linked=itemfile.linked_to(path) or "", live=live)  # fmt: skip
 
     async def item_page(request: Request):
         path = item(request)
@@ -87,7 +87,8 @@ def routes(studio: Studio) -> list[Route]:
                                  whose=_whose(base, mine, disk))  # fmt: skip
         except UserError as exc:
             return item_form(request, path, mine, exc.diagnostics, status=400, whole=whole)
-        return RedirectResponse(f"/issue/{request.path_params['issue']}/item/{path.name}?saved=1", status_code=303)
+        saved = address("issue", path.parent.parent.name, "item", path.name) + "?saved=1"
+        return RedirectResponse(saved, status_code=303)
 
     return [
         Route("/issue/{issue}/item/{name}", item_page),

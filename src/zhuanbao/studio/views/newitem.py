@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
@@ -11,7 +9,7 @@ from starlette.routing import Route
 from ... import services
 from ...diagnostics import UserError
 from ..issues import series_or_error
-from ..pages import finding
+from ..pages import card_address, findings
 from ..paths import issue_dir
 from ..state import Studio, heading
 
@@ -32,7 +30,7 @@ def routes(studio: Studio) -> list[Route]:
         series, problems = series_or_error(studio.series_dir)
         return studio.render("item_new.html", status, issue=folder.name, heading=heading(folder), values=values,
                              forms=section_forms(series), untitled=UNTITLED,
-                             findings=[finding(d, studio.series_dir) for d in [*problems, *errors]])  # fmt: skip
+                             findings=findings([*problems, *errors], studio.series_dir))  # fmt: skip
 
     async def new_item_page(request: Request):
         section = request.query_params.get("section", "")
@@ -47,7 +45,7 @@ def routes(studio: Studio) -> list[Route]:
         except UserError as exc:
             return form_page(request, values, exc.diagnostics, status=400)
         studio.notify(folder, "items", {"kind": "added", "name": added.target.name, "title": " ".join(values["title"].split())})
-        return RedirectResponse(f"/issue/{quote(folder.name)}#item-{quote(added.target.name)}", status_code=303)
+        return RedirectResponse(card_address(folder.name, added.target.name), status_code=303)
 
     return [
         Route("/issue/{issue}/new", new_item_page),

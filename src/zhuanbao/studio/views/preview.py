@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from ... import export
 from ...diagnostics import HeldOpenError, UserError
-from ..pages import SECURITY_HEADERS, finding
+from ..pages import SECURITY_HEADERS, findings
 from ..paths import NotFound, issue_dir
 from ..previews import Previewer
 from ..state import Studio
@@ -84,7 +84,7 @@ def routes(studio: Studio) -> list[Route]:
                 studio.record_build(folder, "下载", exc)
             return studio.render("download_failed.html", 409 if isinstance(exc, HeldOpenError) else 400,
                                  issue=folder.name, kind="PDF" if pdf else "Word 文档",
-                                 findings=[finding(d, studio.series_dir) for d in exc.diagnostics])  # fmt: skip
+                                 findings=findings(exc.diagnostics, studio.series_dir))  # fmt: skip
         studio.record_build(folder, "下载")
         fallback = f"{folder.name}.{kind}" if folder.name.isascii() and '"' not in folder.name else f"zhuanbao.{kind}"
         headers = dict(SECURITY_HEADERS, **{"Content-Disposition": attachment(path.name, fallback)})

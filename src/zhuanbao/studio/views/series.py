@@ -10,7 +10,7 @@ from ... import services
 from ...diagnostics import UserError
 from ..issues import issue_rows, series_or_error
 from ..live import series_version
-from ..pages import finding
+from ..pages import address, findings
 from ..state import Studio
 
 
@@ -20,9 +20,9 @@ def routes(studio: Studio) -> list[Route]:
         series, problems = series_or_error(studio.series_dir)
         rows = issue_rows(studio.series_dir, series, studio.output)
         return studio.render("series.html", status, series=series, rows=rows,
-                             problems=[finding(d, studio.series_dir) for d in [*problems, *errors]],
+                             problems=findings([*problems, *errors], studio.series_dir),
                              created=request.query_params.get("created", ""), live=live, builds=studio.builds,
-                             build_findings={name: [finding(d, studio.series_dir) for d in last.errors]
+                             build_findings={name: findings(last.errors, studio.series_dir)
                                              for name, last in studio.builds.items()})  # fmt: skip
 
     async def new_issue(request: Request):
@@ -31,6 +31,6 @@ def routes(studio: Studio) -> list[Route]:
             made = services.new_issue(studio.series_dir)
         except UserError as exc:
             return await series_page(request, exc.diagnostics, status=400)
-        return RedirectResponse(f"/issue/{made.folder.name}?created=1", status_code=303)
+        return RedirectResponse(address("issue", made.folder.name) + "?created=1", status_code=303)
 
     return [Route("/", series_page), Route("/new-issue", new_issue, methods=["POST"])]

@@ -10,7 +10,6 @@ the page says why, at which line, and shows the whole file to mend (``services.s
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -21,7 +20,7 @@ from ...cn import cn_date
 from ...diagnostics import UserError
 from ..formfields import conflict_rows, field_findings, hidden_base, posted_base
 from ..issues import series_or_error
-from ..pages import finding
+from ..pages import address, finding
 from ..paths import issue_dir
 from ..state import Studio, heading
 
@@ -94,25 +93,25 @@ def routes(studio: Studio) -> list[Route]:
                 return settings_form(request, folder, values, base, sha, disk.problems, status=400)
             rows = conflict_rows(LABELS, issuefile.SETTINGS_BOXES, base, issuefile.settings_form(disk), values, shown)
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
-                                 what="本期设置", back=f"/issue/{quote(folder.name)}/settings", action=request.url.path,
+                                 what="本期设置", back=address("issue", folder.name) + "/settings", action=request.url.path,
                                  disk=disk.text, disk_sha=disk.sha256, rows=rows, mine=[], whole=False,
                                  values={**values, **hidden_base(base)})  # fmt: skip
         except UserError as exc:
             return settings_form(request, folder, values, base, sha, exc.diagnostics, status=400)
-        return RedirectResponse(f"/issue/{quote(folder.name)}/settings?saved=1", status_code=303)
+        return RedirectResponse(address("issue", folder.name) + "/settings?saved=1", status_code=303)
 
     def save_whole(request: Request, folder: Path, sha: str, text: str):
         try:
             services.save_issue_text(folder, sha, text)
         except issuefile.Stale as stale:
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
-                                 what="本期设置", back=f"/issue/{quote(folder.name)}/settings", action=request.url.path,
+                                 what="本期设置", back=address("issue", folder.name) + "/settings", action=request.url.path,
                                  disk=stale.disk_text, disk_sha=stale.disk_sha, values={"whole": "1"}, rows=[],
                                  mine=[], whole=True, text=text)  # fmt: skip
         except UserError as exc:
             file = issuefile.read(folder)
             return unreadable(studio, folder, file, text=text, sha=sha, problems=exc.diagnostics, status=400)
-        return RedirectResponse(f"/issue/{quote(folder.name)}/settings?saved=1", status_code=303)
+        return RedirectResponse(address("issue", folder.name) + "/settings?saved=1", status_code=303)
 
     return [
         Route("/issue/{issue}/settings", settings_page),

@@ -9,9 +9,9 @@ base (the fields as loaded), so a save writes only what the editor changed.
 
 from __future__ import annotations
 
-from pathlib import Path
-from urllib.parse import quote, urlencode
 from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlencode
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -21,10 +21,10 @@ from starlette.routing import Route
 from ... import issuefile, services, tablefile
 from ...diagnostics import UserError
 from ...model import ANNEX
-from ..issues import series_or_error
-from ..pages import finding
-from ..paths import NotFound, issue_dir
 from ..formfields import conflict_rows, field_findings, hidden_base, in_form_words, posted_base
+from ..issues import series_or_error
+from ..pages import address, findings
+from ..paths import NotFound, issue_dir
 from ..state import Studio, heading
 from .settings import unreadable
 
@@ -166,15 +166,15 @@ def routes(studio: Studio) -> list[Route]:
             rows = conflict_rows(LABELS, issuefile.TABLE_BOXES, base, on_disk, values, shown)
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
                                  what=f"表“{values.get('title') or table_id}”", action=request.url.path,
-                                 back=f"/issue/{quote(folder.name)}/table/{quote(table_id)}/edit" if table_id
-                                 else f"/issue/{quote(folder.name)}/tables/new?{urlencode({'file': values.get('file', '')})}",
+                                 back=address("issue", folder.name, "table", table_id) + "/edit" if table_id
+                                 else address("issue", folder.name) + f"/tables/new?{urlencode({'file': values.get('file', '')})}",
                                  disk=disk.text, disk_sha=disk.sha256, rows=rows, mine=[], whole=False,
                                  values={**values, **hidden_base(base)})  # fmt: skip
         except issuefile.NoSuchTable:
             raise NotFound("这张表") from None
         except UserError as exc:
             return table_form(request, folder, values, base, sha, table_id, exc.diagnostics, 400)
-        return RedirectResponse(f"/issue/{quote(folder.name)}/table/{quote(saved)}?saved=1", status_code=303)
+        return RedirectResponse(address("issue", folder.name, "table", saved) + "?saved=1", status_code=303)
 
     async def save_new(request: Request):
         return await save(request, None)
@@ -191,9 +191,9 @@ def routes(studio: Studio) -> list[Route]:
     async def table_page(request: Request):
         folder = folder_of(request)
         view = view_of(request, folder)
-        # what is wrong with the table's settings is said as 修改设置's form says it (the file's line kept)
+        # what is wrong with the table's settings is said as 修改设置's form says it (the file's line kept), once
         field_of = _field_of(view.index)
-        problems = [finding(in_form_words(d, field_of, LABELS)[0], studio.series_dir) for d in view.problems]
+        problems = findings([in_form_words(d, field_of, LABELS)[0] for d in view.problems], studio.series_dir)
         return studio.render("table.html", issue=folder.name, heading=heading(folder), view=view, problems=problems,
                              table_id=request.path_params["id"], saved=bool(request.query_params.get("saved")))  # fmt: skip
 
@@ -222,7 +222,7 @@ def routes(studio: Studio) -> list[Route]:
         except issuefile.Stale as stale:
             return studio.render("issue_conflict.html", 409, issue=folder.name, heading=heading(folder),
                                  what=f"删除表“{table_id}”", action=request.url.path,
-                                 back=f"/issue/{quote(folder.name)}/table/{quote(table_id)}/remove", disk=stale.disk_text,
+                                 back=address("issue", folder.name, "table", table_id) + "/remove", disk=stale.disk_text,
                                  disk_sha=stale.disk_sha, values={}, mine=[("删除", table_id)], rows=[],
                                  whole=False)  # fmt: skip
         except issuefile.NoSuchTable:
@@ -232,8 +232,9 @@ def routes(studio: Studio) -> list[Route]:
             return studio.render("table_remove.html", 400, issue=folder.name, heading=heading(folder),
                                  entry=file.data["tables"][issuefile.table_index(file, table_id)], table_id=table_id,
                                  sha256=file.sha256,
-                                 problems=[finding(d, studio.series_dir) for d in exc.diagnostics])  # fmt: skip
-        return RedirectResponse(f"/issue/{quote(folder.name)}?{urlencode({'removed': table_id})}#tables", status_code=303)
+                                 problems=findings(exc.diagnostics, studio.series_dir))  # fmt: skip
+        removed = urlencode({"removed": table_id})
+        return RedirectResponse(address("issue", folder.name) + f"?{removed}#tables", status_code=303)
 
     async def upload(request: Request):
         folder = folder_of(request)
@@ -245,13 +246,13 @@ def routes(studio: Studio) -> list[Route]:
             uploaded = services.upload_table(folder, sent.filename, await sent.read())
         except UserError as exc:
             return studio.render("table_upload.html", 400, issue=folder.name, heading=heading(folder),
-                                 problems=[finding(d, studio.series_dir) for d in exc.diagnostics])  # fmt: skip
+                                 problems=findings(exc.diagnostics, studio.series_dir))  # fmt: skip
         query = {"file": uploaded.name, "uploaded": uploaded.name}
         if uploaded.clash:
             query["clash"] = uploaded.clash
         if uploaded.same:
             query["same"] = "1"
-        return RedirectResponse(f"/issue/{quote(folder.name)}/tables/new?{urlencode(query)}", status_code=303)
+        return RedirectResponse(address("issue", folder.name) + f"/tables/new?{urlencode(query)}", status_code=303)
 
     return [
         Route("/issue/{issue}/tables/upload", upload, methods=["POST"]),
