@@ -17,6 +17,7 @@ from starlette.routing import Route
 from ... import itemfile, services
 from ...diagnostics import UserError
 from ...load.content import ITEMS_DIR
+from ..formfields import posted_base
 from ..issues import series_or_error
 from ..live import issue_version
 from ..pages import address, findings
@@ -108,11 +109,13 @@ LABELS = {"section": "栏目", "title": "标题", "source": "供稿单位", "bod
 
 
 def _base(posted) -> itemfile.ItemForm | None:
-    """The values the form was loaded with (hidden fields ``base_*``), or None from a page without them."""
-    if "base_body" not in posted:
+    """The values the form was loaded with (its hidden ``base_*`` fields, as the issue.yaml forms carry
+    theirs), or None from a page without them."""
+    base = posted_base(posted)
+    if base is None or "body" not in base:
         return None
-    fields = {key: " ".join(str(posted.get(f"base_{key}", "")).split()) for key in itemfile.FIELDS}
-    return itemfile.ItemForm(fields["section"], fields["title"], fields["source"], str(posted.get("base_body", "")), "")
+    fields = itemfile.form_fields(base)
+    return itemfile.ItemForm(fields["section"], fields["title"], fields["source"], base["body"], "")
 
 
 def _whose(base: itemfile.ItemForm | None, mine: itemfile.ItemForm, disk: itemfile.ItemForm) -> list[dict]:
