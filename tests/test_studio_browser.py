@@ -167,6 +167,7 @@ def test_an_editors_month_from_word_submissions_to_a_searchable_archive(tmp_path
     # edit its title; a slip in the text is found while typing and fixed with 一键修正
     with page.expect_navigation():
         card.locator(".title").click()
+    assert page.locator("form.item textarea:visible").count() == 1  # the body box; the form's base stays hidden
     page.fill("#item-title", "东岭区新建就业帮扶车间5个吸纳230人就业")
     body = page.locator("#item-body")
     body.fill(body.input_value() + "\n\n车间月均发放工资120万元,人均增收2000元。")
