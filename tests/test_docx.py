@@ -196,3 +196,26 @@ def test_a_block_too_tall_for_a_page_names_where_its_content_came_from(sheet):
         make(sheet, [Paragraph("body", [Run("正文。")]), Table("distribution", rows, origin=origin)])
     assert caught.value.path == Path("series.yaml") and caught.value.hint == "请合并发送范围"
     assert re.fullmatch(r"报尾（报、送、发等）排出来约 4[01] 行，一页只排得下 22 行", caught.value.message)  # 40 lines and rules
+
+
+@pytest.fixture(scope="module")
+def example_documents(tmp_path_factory):
+    from zhuanbao.build import build
+
+    from .conftest import EXAMPLE
+
+    return [built.path for built in build(EXAMPLE, tmp_path_factory.mktemp("valid"))]
+
+
+@pytest.mark.parametrize("version", ["OFFICE_2007", "MICROSOFT_365"])
+def test_the_example_documents_validate_as_word_reads_them(example_documents, version):
+    """The Open XML SDK's checks (openxml-audit, a pure-Python port: a dev
+    dependency, so this never skips) for Word 2007 and for current Word: a
+    missing theme part and Word 2010's tblLook attributes were each an error."""
+    from openxml_audit.errors import FileFormat
+    from openxml_audit.validator import OpenXmlValidator
+
+    validator = OpenXmlValidator(file_format=getattr(FileFormat, version), max_errors=0)
+    for path in example_documents:
+        result = validator.validate(path)
+        assert result.is_valid, (path.name, [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors])

@@ -155,8 +155,9 @@ class BodyWriter:
             '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
             f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
             f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
-            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-            'w:noHBand="1" w:noVBand="1"/>'
+            # no conditional formatting (noHBand 0x0200 + noVBand 0x0400), written as the bit mask
+            # alone: Word 2007's schema has no firstRow … noVBand attributes
+            '<w:tblLook w:val="0600"/>'
         )
         columns = "".join(f'<w:gridCol w:w="{w}"/>' for w in grid)
         return f"<w:tbl><w:tblPr>{''.join(props)}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>"

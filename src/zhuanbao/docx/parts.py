@@ -23,6 +23,8 @@ CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
     '<Override PartName="/word/fontTable.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
+    '<Override PartName="/word/theme/theme1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>'
     '<Override PartName="/word/footer1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
     '<Override PartName="/word/footer2.xml" '
@@ -54,6 +56,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 #: Relationship ids of the document part; images follow from rId10 on.
 FOOTER_ODD_RID = "rId4"
 FOOTER_EVEN_RID = "rId5"
+THEME_RID = "rId6"
 
 
 def image_rid(index: int) -> str:
@@ -75,6 +78,7 @@ def document_rels(images: list[str]) -> str:
         f'<Relationship Id="rId3" Type="{_REL}fontTable" Target="fontTable.xml"/>',
         f'<Relationship Id="{FOOTER_ODD_RID}" Type="{_REL}footer" Target="footer1.xml"/>',
         f'<Relationship Id="{FOOTER_EVEN_RID}" Type="{_REL}footer" Target="footer2.xml"/>',
+        f'<Relationship Id="{THEME_RID}" Type="{_REL}theme" Target="theme/theme1.xml"/>',
     ]
     for index, name in enumerate(media_part_names(images)):
         rels.append(f'<Relationship Id="{image_rid(index)}" Type="{_REL}image" Target="media/{name}"/>')
@@ -99,6 +103,37 @@ SETTINGS = (
     '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>'
     "</w:settings>"
 )
+
+_SCHEME_FILL = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+_SCHEME_LINE = f'<a:ln w="9525">{_SCHEME_FILL}</a:ln>'
+_NO_EFFECT = "<a:effectStyle><a:effectLst/></a:effectStyle>"
+
+# Current Word requires a theme part (the Open XML SDK's validator reports a
+# document without one). Nothing in the document refers to theme fonts or
+# colours — every style names its faces and colours — so the theme only
+# fills Word's pickers: plain black and white, pure red first, and the
+# bulletin's own faces as its heading and body fonts.
+THEME = (
+    XML_DECL + '<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="zhuanbao">'
+    '<a:themeElements><a:clrScheme name="zhuanbao">'
+    '<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1>'
+    '<a:lt1><a:sysClr val="window" lastClr="FFFFFF"/></a:lt1>'
+    '<a:dk2><a:srgbClr val="000000"/></a:dk2><a:lt2><a:srgbClr val="FFFFFF"/></a:lt2>'
+    + "".join(f'<a:accent{n}><a:srgbClr val="{rgb}"/></a:accent{n}>'
+              for n, rgb in enumerate(("FF0000", "000000", "808080", "C00000", "1F4E79", "548235"), start=1))
+    + '<a:hlink><a:srgbClr val="0000FF"/></a:hlink><a:folHlink><a:srgbClr val="800080"/></a:folHlink>'
+    '</a:clrScheme><a:fontScheme name="zhuanbao">'
+    '<a:majorFont><a:latin typeface="Times New Roman"/><a:ea typeface=""/><a:cs typeface=""/>'
+    '<a:font script="Hans" typeface="黑体"/></a:majorFont>'
+    '<a:minorFont><a:latin typeface="Times New Roman"/><a:ea typeface=""/><a:cs typeface=""/>'
+    '<a:font script="Hans" typeface="仿宋_GB2312"/></a:minorFont>'
+    '</a:fontScheme><a:fmtScheme name="zhuanbao">'
+    f"<a:fillStyleLst>{_SCHEME_FILL * 3}</a:fillStyleLst>"
+    f"<a:lnStyleLst>{_SCHEME_LINE * 3}</a:lnStyleLst>"
+    f"<a:effectStyleLst>{_NO_EFFECT * 3}</a:effectStyleLst>"
+    f"<a:bgFillStyleLst>{_SCHEME_FILL * 3}</a:bgFillStyleLst>"
+    "</a:fmtScheme></a:themeElements></a:theme>"
+)  # fmt: skip
 
 # The faces offices have: Windows 10 and later ship 仿宋/楷体 (FangSong, KaiTi)
 # but not the _GB2312 variants, so altName tells Word and WPS what to use
