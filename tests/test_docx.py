@@ -140,11 +140,6 @@ def test_hanging_label_indents_continuation_lines_after_the_label(sheet):
     assert left == hanging + 14 * 20  # one character in from the edge, plus the label
 
 
-def test_font_table_gives_windows_fallbacks(sheet):
-    fonts = part(make(sheet), "word/fontTable.xml")
-    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
-
-
 def test_masthead_that_would_wrap_is_shrunk_to_one_line(sheet):
     long_title = "某某省某某市某某县打好重点民生保障仗工作专报"
     document = part(make(sheet, [Paragraph("masthead-title", [Run(long_title)])]), "word/document.xml")
@@ -196,6 +191,32 @@ def test_a_block_too_tall_for_a_page_names_where_its_content_came_from(sheet):
         make(sheet, [Paragraph("body", [Run("正文。")]), Table("distribution", rows, origin=origin)])
     assert caught.value.path == Path("series.yaml") and caught.value.hint == "请合并发送范围"
     assert re.fullmatch(r"报尾（报、送、发等）排出来约 4[01] 行，一页只排得下 22 行", caught.value.message)  # 40 lines and rules
+
+
+#: Chinese faces on every Chinese Windows 10/11: the core list (SimSun, NSimSun,
+#: Microsoft YaHei) and the Chinese (Simplified) Supplemental Fonts installed with
+#: the language (DengXian, FangSong, KaiTi, SimHei) — Microsoft's "Windows 10 font
+#: list"; Word matches a face by its Chinese or English name.
+STOCK_WINDOWS = {"宋体", "SimSun", "新宋体", "NSimSun", "微软雅黑", "Microsoft YaHei", "等线", "DengXian",
+                 "仿宋", "FangSong", "楷体", "KaiTi", "黑体", "SimHei", "Times New Roman"}  # fmt: skip
+
+
+def test_every_face_falls_back_to_a_stock_windows_face_and_xiaobiaosong_to_a_heavy_one(sheet):
+    """Where 仿宋_GB2312, 楷体_GB2312 or 方正小标宋简体 is not installed, Word
+    and WPS use the font table's altName (ISO/IEC 29500-1 §17.8.3.1). It must
+    name a face a stock Windows has, and for the 小标宋 of the masthead and
+    titles a heavy one: 宋体 printed them thin."""
+    from lxml import etree
+
+    table = etree.fromstring(part(make(sheet), "word/fontTable.xml").encode())
+    alt = {f.get(f"{W}name"): (f.find(f"{W}altName").get(f"{W}val") if f.find(f"{W}altName") is not None else None)
+           for f in table.iter(f"{W}font")}  # fmt: skip
+    named = {fmt.east_asia for fmt in sheet.paragraphs.values()} | {fmt.latin for fmt in sheet.paragraphs.values()}
+    assert named <= alt.keys()
+    for face in named:
+        assert face in STOCK_WINDOWS or alt[face] in STOCK_WINDOWS, (face, alt[face])
+    assert alt["方正小标宋简体"] in {"黑体", "SimHei"}
+    assert alt["仿宋_GB2312"] == "仿宋" and alt["楷体_GB2312"] == "楷体"
 
 
 @pytest.fixture(scope="module")

@@ -237,6 +237,18 @@ def test_masthead_and_rule_are_red_and_nothing_else_is(pdfs):
     assert not red_rows(pdf.path, page=annex), "charts are not red"
 
 
+def test_the_masthead_and_titles_print_in_the_heaviest_song_face(pdfs):
+    """方正小标宋简体 has no free equal; fonts.conf maps it to Noto Serif CJK SC
+    Black (fonts-noto-cjk-extra, scripts/setup-system.sh), not to a regular or
+    bold 宋 that prints the masthead thin."""
+    import subprocess
+
+    built, pdf = pdfs["2025-07"]
+    fonts = subprocess.run(["pdffonts", "-f", "1", "-l", "1", str(pdf.path)], capture_output=True, text=True,
+                           check=True).stdout  # fmt: skip
+    assert re.search(r"NotoSerifCJK\w*-Black", fonts), fonts
+
+
 def test_the_masthead_name_is_36_to_48_points(pdfs):
     built, pdf = pdfs["2025-07"]
     title = next(ln for ln in pdf.pages[0] if squash(ln.text) == squash(built.edition.series.title))

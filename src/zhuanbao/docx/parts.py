@@ -135,13 +135,21 @@ THEME = (
     "</a:fmtScheme></a:themeElements></a:theme>"
 )  # fmt: skip
 
-# The faces offices have: Windows 10 and later ship 仿宋/楷体 (FangSong, KaiTi)
-# but not the _GB2312 variants, so altName tells Word and WPS what to use
-# instead of an arbitrary default when the named face is missing.
+# What Word and WPS use where the named face is missing (ISO/IEC 29500-1
+# §17.8.3.1: altName is tried before any substitution by metrics). A Chinese
+# Windows 10/11 has 宋体, 黑体, 仿宋 and 楷体 (SimSun, SimHei, FangSong, KaiTi)
+# but none of the faces offices install — 仿宋_GB2312, 楷体_GB2312, the 方正
+# faces — so each of these falls back to its nearest stock face. No stock face
+# is a heavy 宋: 小标宋 falls back to 黑体, whose strokes have the weight of a
+# masthead and a title, rather than to 宋体, which prints them thin.
 _ALT_NAMES = {
     "仿宋_GB2312": "仿宋",
     "楷体_GB2312": "楷体",
-    "方正小标宋简体": "宋体",
+    "方正小标宋简体": "黑体",
+    "方正小标宋_GBK": "黑体",
+    "方正仿宋_GBK": "仿宋",
+    "方正楷体_GBK": "楷体",
+    "方正黑体_GBK": "黑体",
     "黑体": "SimHei",
     "宋体": "SimSun",
     "仿宋": "FangSong",
