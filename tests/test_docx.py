@@ -219,6 +219,31 @@ def test_every_face_falls_back_to_a_stock_windows_face_and_xiaobiaosong_to_a_hea
     assert alt["仿宋_GB2312"] == "仿宋" and alt["楷体_GB2312"] == "楷体"
 
 
+def test_a_centred_title_set_wide_has_no_spacing_after_its_last_glyph(sheet):
+    """Word adds a run's letter spacing after every character, the last one too
+    (ISO/IEC 29500-1 §17.3.2.35: "after each character in this run"), and
+    centres that whole advance: the masthead's name sat 6 pt (about 2 mm) left
+    of centre (issue 16, finding 9). LibreOffice centres the glyphs themselves
+    (tests/test_e2e.py measures it). Read as Word does, the last glyph must
+    carry no spacing and every other one the style's."""
+    from lxml import etree
+
+    data = make(sheet, [Paragraph("masthead-title", [Run("工作"), Run("专报", bold=True)])])
+    style = re.search(r'w:styleId="masthead-title">.*?</w:style>', part(data, "word/styles.xml")).group(0)
+    styled = int(re.search(r'<w:spacing w:val="(-?\d+)"/>', style).group(1))
+    assert styled == 240  # 12 pt
+    body = etree.fromstring(part(data, "word/document.xml").encode())
+    advances = []  # letter spacing after each character, in twips, as Word applies it
+    for run in body.iter(f"{W}r"):
+        own = run.find(f"{W}rPr/{W}spacing")
+        spacing = int(own.get(f"{W}val")) if own is not None else styled
+        advances += [spacing] * len("".join(t.text for t in run.iter(f"{W}t")))
+    assert advances == [240, 240, 240, 0]
+    # the caller's runs are not changed, and text that is not centred keeps its spacing
+    left = make(sheet, [Paragraph("masthead-title", [Run("工作专报")], align="left")])
+    assert '<w:spacing w:val="0"/>' not in part(left, "word/document.xml")
+
+
 @pytest.fixture(scope="module")
 def example_documents(tmp_path_factory):
     from zhuanbao.build import build

@@ -204,8 +204,8 @@ def test_annex_starts_its_own_page_with_table_and_chart(pdfs):
     assert "2025年重点民生实事目标完成情况" in squash(pdf.text()) and "滞后" in squash(pdf.text())
 
 
-def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
-    """Rows (in points from the top) of a rendered page that hold pure-red pixels."""
+def red_pixels(pdf_path, page: int = 1, dpi: int = 30) -> list[list[int]]:
+    """For each pixel row of a rendered page, the columns of its pure-red pixels."""
     import subprocess
 
     data = subprocess.run(
@@ -219,9 +219,13 @@ def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
     rows = []
     for y in range(height):
         line = pixels[y * width * 3 : (y + 1) * width * 3]
-        if any(line[x] > 200 and line[x + 1] < 80 and line[x + 2] < 80 for x in range(0, len(line), 3)):
-            rows.append(round(y * 72 / dpi))
+        rows.append([x // 3 for x in range(0, len(line), 3) if line[x] > 200 and line[x + 1] < 80 and line[x + 2] < 80])
     return rows
+
+
+def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
+    """Rows (in points from the top) of a rendered page that hold pure-red pixels."""
+    return [round(y * 72 / dpi) for y, columns in enumerate(red_pixels(pdf_path, page, dpi)) if columns]
 
 
 def test_masthead_and_rule_are_red_and_nothing_else_is(pdfs):
@@ -235,6 +239,23 @@ def test_masthead_and_rule_are_red_and_nothing_else_is(pdfs):
     built, pdf = pdfs["2025-09"]  # the annex with its chart
     annex = next(n for n in range(1, len(pdf.pages) + 1) if "附件1" in squash(pdf.text(n)))
     assert not red_rows(pdf.path, page=annex), "charts are not red"
+
+
+def red_columns(pdf_path, top: float, bottom: float, dpi: int = 144) -> tuple[float, float]:
+    """The leftmost and rightmost pure-red pixels (in points) between ``top`` and ``bottom`` on page 1."""
+    rows = red_pixels(pdf_path, 1, dpi)[round(top * dpi / 72) : round(bottom * dpi / 72)]
+    columns = [x for row in rows for x in row]
+    return min(columns) * 72 / dpi, max(columns) * 72 / dpi
+
+
+def test_the_masthead_name_is_centred_on_the_text_block(pdfs):
+    """Its glyphs, not its advance: the 12 pt letter spacing is not added after
+    the last glyph (docx/body.py split_last_glyph; Word would otherwise set the
+    name about 2 mm left of centre, tests/test_docx.py)."""
+    for built, pdf in pdfs.values():
+        title = next(ln for ln in pdf.pages[0] if squash(ln.text) == squash(built.edition.series.title))
+        left, right = red_columns(pdf.path, title.y_min + 3, title.y_max - 3)
+        assert abs((left + right) / 2 - (TEXT_LEFT + TEXT_RIGHT) / 2) < 0.5 * MM, (left, right)
 
 
 def test_the_masthead_and_titles_print_in_the_heaviest_song_face(pdfs):
