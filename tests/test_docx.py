@@ -193,6 +193,62 @@ def test_a_block_too_tall_for_a_page_names_where_its_content_came_from(sheet):
     assert re.fullmatch(r"报尾（报、送、发等）排出来约 4[01] 行，一页只排得下 22 行", caught.value.message)  # 40 lines and rules
 
 
+# --- what Word, WPS and LibreOffice read ------------------------------------------
+
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+#: Namespaces whose mc:Choice each reader takes. Word 2013 and later write w14 and w15
+#: markup themselves; LibreOffice's DOCX import (writerfilter,
+#: OOXMLFastContextHandler::prepareMceContext) takes a Choice only for these four.
+WORD_2013 = {"http://schemas.microsoft.com/office/word/2010/wordml",
+             "http://schemas.microsoft.com/office/word/2012/wordml",
+             "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"}  # fmt: skip
+LIBREOFFICE = {"http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+               "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+               "http://schemas.microsoft.com/office/word/2010/wordml",
+               "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas"}  # fmt: skip
+
+
+def as_read_by(xml: str, understood: set[str]):
+    """The part as a reader that understands ``understood`` sees it: each
+    mc:AlternateContent replaced by its first Choice whose Requires it
+    understands, else by its Fallback (ISO/IEC 29500-3, Markup Compatibility)."""
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode())
+    for alternate in list(root.iter(f"{MC}AlternateContent")):
+        chosen = next((c for c in alternate.findall(f"{MC}Choice")
+                       if all(c.nsmap.get(p) in understood for p in c.get("Requires").split())),
+                      alternate.find(f"{MC}Fallback"))  # fmt: skip
+        parent, index = alternate.getparent(), alternate.getparent().index(alternate)
+        parent.remove(alternate)
+        for offset, child in enumerate(list(chosen) if chosen is not None else []):
+            parent.insert(index + offset, child)
+    return root
+
+
+def hangs(styles_root, inverted: bool) -> bool:
+    """Whether body text may hang a closing mark past the margin: the default
+    paragraph properties' overflowPunct, read as Word does (as written) or as
+    LibreOffice's DOCX import does (inverted)."""
+    values = [e.get(f"{W}val") for e in styles_root.iter(f"{W}overflowPunct")]
+    assert len(values) == 1, "one overflowPunct, in the document defaults, and no style overriding it"
+    on = values[0] in ("1", "true", "on")
+    return not on if inverted else on
+
+
+def test_word_and_libreoffice_both_keep_closing_marks_inside_the_margin(sheet):
+    """Word hangs a closing mark in the margin when overflowPunct is on (its
+    default); LibreOffice 7.4 then pushed the line's 28th character down instead,
+    so the preview's pages could differ from the printout (issue 16, finding 6).
+    Neither may hang: Word reads the value as written, LibreOffice inverted
+    (writerfilter DomainMapper: ParaIsHangingPunctuation = val == 0), so each must
+    read its own value — Word takes the w15 Choice, LibreOffice the Fallback."""
+    styles = part(make(sheet), "word/styles.xml")
+    assert not hangs(as_read_by(styles, WORD_2013), inverted=False), "Word would hang the mark"
+    assert not hangs(as_read_by(styles, LIBREOFFICE), inverted=True), "LibreOffice would hang it (and not draw it)"
+
+
 #: Chinese faces on every Chinese Windows 10/11: the core list (SimSun, NSimSun,
 #: Microsoft YaHei) and the Chinese (Simplified) Supplemental Fonts installed with
 #: the language (DengXian, FangSong, KaiTi, SimHei) — Microsoft's "Windows 10 font

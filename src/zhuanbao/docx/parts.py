@@ -218,9 +218,30 @@ def paragraph_props(fmt: ParaFormat, sheet: StyleSheet) -> str:
     return "<w:pPr>" + "".join(parts) + "</w:pPr>"
 
 
+#: Declared on the styles part for the alternate content below.
+MC_NAMESPACES = (
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"'
+)
+
+# Hanging punctuation off in Word and in LibreOffice alike, so that the
+# preview breaks lines, and so pages, as the printed copy: a closing mark that
+# would fall past the margin takes the character before it to the next line.
+# Word reads overflowPunct as written; LibreOffice's DOCX import reads it
+# inverted (writerfilter DomainMapper: hanging = val == 0), and does not draw a
+# mark it hangs in our justified, condensed lines. So Word 2013+ takes the w15
+# Choice, "0"; LibreOffice, which takes Choices only for wps/wpg/w14/wpc, the
+# Fallback, "1", which it reads as off. docs/architecture.md, "Punctuation at
+# the line end"; tests/test_docx.py and tests/test_e2e.py check both readings.
+OVERFLOW_PUNCT = (
+    '<mc:AlternateContent><mc:Choice Requires="w15"><w:overflowPunct w:val="0"/></mc:Choice>'
+    '<mc:Fallback><w:overflowPunct w:val="1"/></mc:Fallback></mc:AlternateContent>'
+)
+
+
 def styles_xml(sheet: StyleSheet) -> str:
     body = sheet.paragraphs.get("body") or next(iter(sheet.paragraphs.values()))
-    out = [XML_DECL, f"<w:styles {NAMESPACES}>"]
+    out = [XML_DECL, f"<w:styles {NAMESPACES} {MC_NAMESPACES}>"]
     # Defaults carry fonts, size and language only: an indent here would leak
     # into titles, table cells and footers.
     out.append(
@@ -229,16 +250,10 @@ def styles_xml(sheet: StyleSheet) -> str:
         + f'<w:kern w:val="2"/><w:sz w:val="{half_points(body.size)}"/><w:szCs w:val="{half_points(body.size)}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
         "</w:rPr></w:rPrDefault>"
-        # overflowPunct="1": Word and WPS may hang a closing mark in the right
-        # margin (their default; the mark is printed). LibreOffice reads this
-        # value inverted — its DOCX import maps overflowPunct 1 to "no hanging
-        # punctuation" and 0 to "hanging" — and, in justified lines condensed
-        # to 28 characters, does not draw a mark it hangs: with "0" a 。 at a
-        # line end vanished from every PDF. With "1" it keeps the mark in the
-        # line (kinsoku moves the previous character down with it). Guarded by
-        # tests/test_e2e.py::test_a_full_stop_at_a_line_end_is_printed.
-        '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="1"/><w:jc w:val="both"/></w:pPr>'
-        "</w:pPrDefault>"
+        # no hanging punctuation, for Word and for LibreOffice: see OVERFLOW_PUNCT
+        + '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/>'
+        + OVERFLOW_PUNCT
+        + '<w:jc w:val="both"/></w:pPr></w:pPrDefault>'
         "</w:docDefaults>"
     )
     out.append(
