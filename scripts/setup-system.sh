@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the system packages zhuanbao's PDF export and tests need:
 # LibreOffice Writer (headless) and its Python bridge (python3-uno: the
-# studio's preview keeps one LibreOffice running through it), CJK fonts, a
+# studio's preview keeps one LibreOffice running through it), CJK fonts
+# (with fonts-noto-cjk-extra's heavy 宋 for the masthead), a
 # Times New Roman substitute, poppler-utils (pdftotext, pdftoppm) and
 # Chromium (tests of the archive site). Uses apt-get when it can (root or
 # passwordless sudo); otherwise says what is missing and carries on, so that
@@ -13,6 +14,8 @@ command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="$missing python3-uno"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || missing="$missing fonts-noto-cjk"
+# the Black weight: the PDF's stand-in for 方正小标宋简体 (masthead, titles)
+fc-list 2>/dev/null | grep -q "Noto Serif CJK SC Black" || missing="$missing fonts-noto-cjk-extra"
 fc-list 2>/dev/null | grep -q "AR PL UKai CN" || missing="$missing fonts-arphic-ukai"
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="$missing fonts-liberation"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"

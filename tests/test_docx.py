@@ -140,11 +140,6 @@ def test_hanging_label_indents_continuation_lines_after_the_label(sheet):
     assert left == hanging + 14 * 20  # one character in from the edge, plus the label
 
 
-def test_font_table_gives_windows_fallbacks(sheet):
-    fonts = part(make(sheet), "word/fontTable.xml")
-    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in fonts
-
-
 def test_masthead_that_would_wrap_is_shrunk_to_one_line(sheet):
     long_title = "某某省某某市某某县打好重点民生保障仗工作专报"
     document = part(make(sheet, [Paragraph("masthead-title", [Run(long_title)])]), "word/document.xml")
@@ -196,3 +191,133 @@ def test_a_block_too_tall_for_a_page_names_where_its_content_came_from(sheet):
         make(sheet, [Paragraph("body", [Run("正文。")]), Table("distribution", rows, origin=origin)])
     assert caught.value.path == Path("series.yaml") and caught.value.hint == "请合并发送范围"
     assert re.fullmatch(r"报尾（报、送、发等）排出来约 4[01] 行，一页只排得下 22 行", caught.value.message)  # 40 lines and rules
+
+
+# --- what Word, WPS and LibreOffice read ------------------------------------------
+
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+#: Namespaces whose mc:Choice each reader takes. Word 2013 and later write w14 and w15
+#: markup themselves; LibreOffice's DOCX import (writerfilter,
+#: OOXMLFastContextHandler::prepareMceContext) takes a Choice only for these four.
+WORD_2013 = {"http://schemas.microsoft.com/office/word/2010/wordml",
+             "http://schemas.microsoft.com/office/word/2012/wordml",
+             "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"}  # fmt: skip
+LIBREOFFICE = {"http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+               "http://schemas.microsoft.com/office/word/2010/wordprocessingGroup",
+               "http://schemas.microsoft.com/office/word/2010/wordml",
+               "http://schemas.microsoft.com/office/word/2010/wordprocessingCanvas"}  # fmt: skip
+
+
+def as_read_by(xml: str, understood: set[str]):
+    """The part as a reader that understands ``understood`` sees it: each
+    mc:AlternateContent replaced by its first Choice whose Requires it
+    understands, else by its Fallback (ISO/IEC 29500-3, Markup Compatibility)."""
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode())
+    for alternate in list(root.iter(f"{MC}AlternateContent")):
+        chosen = next((c for c in alternate.findall(f"{MC}Choice")
+                       if all(c.nsmap.get(p) in understood for p in c.get("Requires").split())),
+                      alternate.find(f"{MC}Fallback"))  # fmt: skip
+        parent, index = alternate.getparent(), alternate.getparent().index(alternate)
+        parent.remove(alternate)
+        for offset, child in enumerate(list(chosen) if chosen is not None else []):
+            parent.insert(index + offset, child)
+    return root
+
+
+def hangs(styles_root, inverted: bool) -> bool:
+    """Whether body text may hang a closing mark past the margin: the default
+    paragraph properties' overflowPunct, read as Word does (as written) or as
+    LibreOffice's DOCX import does (inverted)."""
+    values = [e.get(f"{W}val") for e in styles_root.iter(f"{W}overflowPunct")]
+    assert len(values) == 1, "one overflowPunct, in the document defaults, and no style overriding it"
+    on = values[0] in ("1", "true", "on")
+    return not on if inverted else on
+
+
+def test_word_and_libreoffice_both_keep_closing_marks_inside_the_margin(sheet):
+    """Word hangs a closing mark in the margin when overflowPunct is on (its
+    default); LibreOffice 7.4 then pushed the line's 28th character down instead,
+    so the preview's pages could differ from the printout (issue 16, finding 6).
+    Neither may hang: Word reads the value as written, LibreOffice inverted
+    (writerfilter DomainMapper: ParaIsHangingPunctuation = val == 0), so each must
+    read its own value — Word takes the w15 Choice, LibreOffice the Fallback."""
+    styles = part(make(sheet), "word/styles.xml")
+    assert not hangs(as_read_by(styles, WORD_2013), inverted=False), "Word would hang the mark"
+    assert not hangs(as_read_by(styles, LIBREOFFICE), inverted=True), "LibreOffice would hang it (and not draw it)"
+
+
+#: Chinese faces on every Chinese Windows 10/11: the core list (SimSun, NSimSun,
+#: Microsoft YaHei) and the Chinese (Simplified) Supplemental Fonts installed with
+#: the language (DengXian, FangSong, KaiTi, SimHei) — Microsoft's "Windows 10 font
+#: list"; Word matches a face by its Chinese or English name.
+STOCK_WINDOWS = {"宋体", "SimSun", "新宋体", "NSimSun", "微软雅黑", "Microsoft YaHei", "等线", "DengXian",
+                 "仿宋", "FangSong", "楷体", "KaiTi", "黑体", "SimHei", "Times New Roman"}  # fmt: skip
+
+
+def test_every_face_falls_back_to_a_stock_windows_face_and_xiaobiaosong_to_a_heavy_one(sheet):
+    """Where 仿宋_GB2312, 楷体_GB2312 or 方正小标宋简体 is not installed, Word
+    and WPS use the font table's altName (ISO/IEC 29500-1 §17.8.3.1). It must
+    name a face a stock Windows has, and for the 小标宋 of the masthead and
+    titles a heavy one: 宋体 printed them thin."""
+    from lxml import etree
+
+    table = etree.fromstring(part(make(sheet), "word/fontTable.xml").encode())
+    alt = {f.get(f"{W}name"): (f.find(f"{W}altName").get(f"{W}val") if f.find(f"{W}altName") is not None else None)
+           for f in table.iter(f"{W}font")}  # fmt: skip
+    named = {fmt.east_asia for fmt in sheet.paragraphs.values()} | {fmt.latin for fmt in sheet.paragraphs.values()}
+    assert named <= alt.keys()
+    for face in named:
+        assert face in STOCK_WINDOWS or alt[face] in STOCK_WINDOWS, (face, alt[face])
+    assert alt["方正小标宋简体"] in {"黑体", "SimHei"}
+    assert alt["仿宋_GB2312"] == "仿宋" and alt["楷体_GB2312"] == "楷体"
+
+
+def test_a_centred_title_set_wide_has_no_spacing_after_its_last_glyph(sheet):
+    """Word adds a run's letter spacing after every character, the last one too
+    (ISO/IEC 29500-1 §17.3.2.35: "after each character in this run"), and
+    centres that whole advance: the masthead's name sat 6 pt (about 2 mm) left
+    of centre (issue 16, finding 9). LibreOffice centres the glyphs themselves
+    (tests/test_e2e.py measures it). Read as Word does, the last glyph must
+    carry no spacing and every other one the style's."""
+    from lxml import etree
+
+    data = make(sheet, [Paragraph("masthead-title", [Run("工作"), Run("专报", bold=True)])])
+    style = re.search(r'w:styleId="masthead-title">.*?</w:style>', part(data, "word/styles.xml")).group(0)
+    styled = int(re.search(r'<w:spacing w:val="(-?\d+)"/>', style).group(1))
+    assert styled == 240  # 12 pt
+    body = etree.fromstring(part(data, "word/document.xml").encode())
+    advances = []  # letter spacing after each character, in twips, as Word applies it
+    for run in body.iter(f"{W}r"):
+        own = run.find(f"{W}rPr/{W}spacing")
+        spacing = int(own.get(f"{W}val")) if own is not None else styled
+        advances += [spacing] * len("".join(t.text for t in run.iter(f"{W}t")))
+    assert advances == [240, 240, 240, 0]
+    # the caller's runs are not changed, and text that is not centred keeps its spacing
+    left = make(sheet, [Paragraph("masthead-title", [Run("工作专报")], align="left")])
+    assert '<w:spacing w:val="0"/>' not in part(left, "word/document.xml")
+
+
+@pytest.fixture(scope="module")
+def example_documents(tmp_path_factory):
+    from zhuanbao.build import build
+
+    from .conftest import EXAMPLE
+
+    return [built.path for built in build(EXAMPLE, tmp_path_factory.mktemp("valid"))]
+
+
+@pytest.mark.parametrize("version", ["OFFICE_2007", "MICROSOFT_365"])
+def test_the_example_documents_validate_as_word_reads_them(example_documents, version):
+    """The Open XML SDK's checks (openxml-audit, a pure-Python port: a dev
+    dependency, so this never skips) for Word 2007 and for current Word: a
+    missing theme part and Word 2010's tblLook attributes were each an error."""
+    from openxml_audit.errors import FileFormat
+    from openxml_audit.validator import OpenXmlValidator
+
+    validator = OpenXmlValidator(file_format=getattr(FileFormat, version), max_errors=0)
+    for path in example_documents:
+        result = validator.validate(path)
+        assert result.is_valid, (path.name, [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors])

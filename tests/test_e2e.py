@@ -126,8 +126,8 @@ def test_a_full_body_page_has_22_lines_of_28_characters(pdfs):
     plain = [(b, n, lines) for b, n, lines in middle_pages(pdfs) if len(lines) == 22]
     assert plain, "the example series should have a page of 22 lines of body text"
     for built, number, lines in plain:
-        # a closing mark may hang in the margin, as Word and WPS also let it
-        widths = [ems(squash(ln.text).rstrip("，。、；：！？）”")) for ln in lines]
+        # no closing mark hangs in the margin, here or in Word (see docx/parts.py)
+        widths = [ems(ln.text) for ln in lines]
         assert max(widths) <= 28, (built.path.name, number, widths)
 
 
@@ -204,8 +204,8 @@ def test_annex_starts_its_own_page_with_table_and_chart(pdfs):
     assert "2025年重点民生实事目标完成情况" in squash(pdf.text()) and "滞后" in squash(pdf.text())
 
 
-def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
-    """Rows (in points from the top) of a rendered page that hold pure-red pixels."""
+def red_pixels(pdf_path, page: int = 1, dpi: int = 30) -> list[list[int]]:
+    """For each pixel row of a rendered page, the columns of its pure-red pixels."""
     import subprocess
 
     data = subprocess.run(
@@ -219,9 +219,13 @@ def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
     rows = []
     for y in range(height):
         line = pixels[y * width * 3 : (y + 1) * width * 3]
-        if any(line[x] > 200 and line[x + 1] < 80 and line[x + 2] < 80 for x in range(0, len(line), 3)):
-            rows.append(round(y * 72 / dpi))
+        rows.append([x // 3 for x in range(0, len(line), 3) if line[x] > 200 and line[x + 1] < 80 and line[x + 2] < 80])
     return rows
+
+
+def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
+    """Rows (in points from the top) of a rendered page that hold pure-red pixels."""
+    return [round(y * 72 / dpi) for y, columns in enumerate(red_pixels(pdf_path, page, dpi)) if columns]
 
 
 def test_masthead_and_rule_are_red_and_nothing_else_is(pdfs):
@@ -237,6 +241,35 @@ def test_masthead_and_rule_are_red_and_nothing_else_is(pdfs):
     assert not red_rows(pdf.path, page=annex), "charts are not red"
 
 
+def red_columns(pdf_path, top: float, bottom: float, dpi: int = 144) -> tuple[float, float]:
+    """The leftmost and rightmost pure-red pixels (in points) between ``top`` and ``bottom`` on page 1."""
+    rows = red_pixels(pdf_path, 1, dpi)[round(top * dpi / 72) : round(bottom * dpi / 72)]
+    columns = [x for row in rows for x in row]
+    return min(columns) * 72 / dpi, max(columns) * 72 / dpi
+
+
+def test_the_masthead_name_is_centred_on_the_text_block(pdfs):
+    """Its glyphs, not its advance: the 12 pt letter spacing is not added after
+    the last glyph (docx/body.py split_last_glyph; Word would otherwise set the
+    name about 2 mm left of centre, tests/test_docx.py)."""
+    for built, pdf in pdfs.values():
+        title = next(ln for ln in pdf.pages[0] if squash(ln.text) == squash(built.edition.series.title))
+        left, right = red_columns(pdf.path, title.y_min + 3, title.y_max - 3)
+        assert abs((left + right) / 2 - (TEXT_LEFT + TEXT_RIGHT) / 2) < 0.5 * MM, (left, right)
+
+
+def test_the_masthead_and_titles_print_in_the_heaviest_song_face(pdfs):
+    """方正小标宋简体 has no free equal; fonts.conf maps it to Noto Serif CJK SC
+    Black (fonts-noto-cjk-extra, scripts/setup-system.sh), not to a regular or
+    bold 宋 that prints the masthead thin."""
+    import subprocess
+
+    built, pdf = pdfs["2025-07"]
+    fonts = subprocess.run(["pdffonts", "-f", "1", "-l", "1", str(pdf.path)], capture_output=True, text=True,
+                           check=True).stdout  # fmt: skip
+    assert re.search(r"NotoSerifCJK\w*-Black", fonts), fonts
+
+
 def test_the_masthead_name_is_36_to_48_points(pdfs):
     built, pdf = pdfs["2025-07"]
     title = next(ln for ln in pdf.pages[0] if squash(ln.text) == squash(built.edition.series.title))
@@ -244,17 +277,27 @@ def test_the_masthead_name_is_36_to_48_points(pdfs):
     assert 36 * 1.2 < title.y_max - title.y_min < 48 * 1.4
 
 
-def test_a_full_stop_at_a_line_end_is_printed(series, tmp_path, convert):
-    """Justified text with the condensed spacing that gives 28 characters a line;
-    here a 。 falls just past a line end. LibreOffice hangs such a mark into the
-    margin when hanging punctuation is on, and then does not draw it; the
-    style sheet's overflowPunct (see docx/parts.py) keeps it in the line."""
-    body = ("望川市在城区18个老旧小区建成电动自行车集中充电棚43处、充电端口1290个，实行扫码充电、充满自停，"
-            "有效减少“飞线充电”和楼道停放带来的消防安全隐患。充电价格按居民用电价格收取，"
-            "每小时不超过0.3元，困难家庭凭证可免费充。")  # fmt: skip
+def test_a_closing_mark_at_the_margin_takes_a_character_down_and_is_printed(series, tmp_path, convert):
+    """Body paragraphs whose first line is full (26 characters after the
+    two-character indent) and whose 27th character is a closing mark. Neither
+    Word nor LibreOffice may hang the mark in the margin (tests/test_docx.py
+    reads the document as each does): the mark takes the character before it to
+    the next line, so the first line holds 25 characters, nothing passes the
+    right margin, and every mark is printed — LibreOffice did not draw a mark it
+    hung in our justified, condensed lines."""
+    words = "全市新建改建城市社区嵌入式服务设施和老年助餐点并同步配齐服务人员"
+    paragraphs = [words[i : i + 26] + mark + "其余按计划推进。" for i, mark in enumerate("，。、；")]
+    body = "本月进展如下。\n\n" + "\n\n".join(paragraphs)
     root = series({"2024-03/items/01-gaizao.md": f"---\nsection: 工作简讯\nsource: 望川市住建局\n---\n{body}\n"})
     [built] = build(root, tmp_path / "out")
-    assert "免费充。[望川市住建局供稿]" in squash(convert(built.path).text())
+    page = convert(built.path).pages[0]
+    lines = [squash(ln.text) for ln in page]
+    for paragraph in paragraphs:
+        assert paragraph[:25] in lines, (paragraph, lines)
+        first = lines.index(paragraph[:25])
+        assert lines[first + 1].startswith(paragraph[25:27]), (paragraph, lines[first : first + 2])
+        assert squash(paragraph) in "".join(lines)
+    assert max(ln.x_max for ln in body_lines(page)) <= TEXT_RIGHT + 1, "no mark hangs in the margin"
 
 
 def test_a_wide_table_keeps_every_figure_on_one_line(series, tmp_path, convert):

@@ -34,6 +34,7 @@ def docx_bytes(doc: Document, sheet: StyleSheet) -> bytes:
         ("word/styles.xml", parts.styles_xml(sheet)),
         ("word/settings.xml", parts.SETTINGS),
         ("word/fontTable.xml", parts.font_table(_fonts_used(sheet))),
+        ("word/theme/theme1.xml", parts.THEME),
         ("word/footer1.xml", parts.footer_xml(sheet, sheet.folio_odd)),
         ("word/footer2.xml", parts.footer_xml(sheet, sheet.folio_even)),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from ..cjk import em_width
@@ -10,6 +11,24 @@ from ..diagnostics import LayoutError, TemplateError
 from ..style import ParaFormat, StyleSheet
 from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID, image_rid
 from .xml import DOCUMENT_NAMESPACES, XML_DECL, border, emu, esc, half_points, jc, twips
+
+
+def split_last_glyph(runs: list[Run]) -> tuple[list[Run], Run | None]:
+    """``runs`` with their last character in a run of its own, to be written
+    without letter spacing (and that run), or ``runs`` as they are and None.
+
+    Word adds a run's letter spacing after each of its characters, the last one
+    too (ISO/IEC 29500-1 §17.3.2.35), so a centred title set wide sits half a
+    spacing left of centre — 6 pt, about 2 mm, for the masthead's 12 pt —
+    while LibreOffice centres the glyphs. With no spacing after the last glyph
+    both centre them. The caller's runs are left as they were.
+    """
+    last = runs[-1] if runs else None
+    if last is None or last.image or not last.text or last.text[-1].isspace():
+        return runs, None
+    glyph = dataclasses.replace(last, text=last.text[-1])
+    head = [dataclasses.replace(last, text=last.text[:-1])] if len(last.text) > 1 else []
+    return runs[:-1] + head + [glyph], glyph
 
 
 class BodyWriter:
@@ -106,11 +125,14 @@ class BodyWriter:
         size = spacing = None
         if fmt.fit:
             size, spacing = self.fitted(fmt, para.text, width)
-        for run in para.runs:
+        runs, unspaced = para.runs, None
+        if spacing is None and fmt.letter_spacing > 0 and (para.align or align or fmt.align) in ("center", "right"):
+            runs, unspaced = split_last_glyph(para.runs)
+        for run in runs:
             if run.image:
                 self.picture(run, width - fmt.indent_left - fmt.indent_right)
             else:
-                self.run(run, size, spacing)
+                self.run(run, size, 0.0 if run is unspaced else spacing)
         self.out.append("</w:p>")
 
     def fitted(self, fmt: ParaFormat, text: str, width: float) -> tuple[float | None, float | None]:
@@ -155,8 +177,9 @@ class BodyWriter:
             '<w:tblLayout w:type="fixed"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/>'
             f'<w:left w:w="{margin}" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/>'
             f'<w:right w:w="{margin}" w:type="dxa"/></w:tblCellMar>'
-            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-            'w:noHBand="1" w:noVBand="1"/>'
+            # no conditional formatting (noHBand 0x0200 + noVBand 0x0400), written as the bit mask
+            # alone: Word 2007's schema has no firstRow … noVBand attributes
+            '<w:tblLook w:val="0600"/>'
         )
         columns = "".join(f'<w:gridCol w:w="{w}"/>' for w in grid)
         return f"<w:tbl><w:tblPr>{''.join(props)}</w:tblPr><w:tblGrid>{columns}</w:tblGrid>"

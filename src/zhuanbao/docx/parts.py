@@ -23,6 +23,8 @@ CONTENT_TYPES = (
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/>'
     '<Override PartName="/word/fontTable.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/>'
+    '<Override PartName="/word/theme/theme1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>'
     '<Override PartName="/word/footer1.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/>'
     '<Override PartName="/word/footer2.xml" '
@@ -54,6 +56,7 @@ _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 #: Relationship ids of the document part; images follow from rId10 on.
 FOOTER_ODD_RID = "rId4"
 FOOTER_EVEN_RID = "rId5"
+THEME_RID = "rId6"
 
 
 def image_rid(index: int) -> str:
@@ -75,6 +78,7 @@ def document_rels(images: list[str]) -> str:
         f'<Relationship Id="rId3" Type="{_REL}fontTable" Target="fontTable.xml"/>',
         f'<Relationship Id="{FOOTER_ODD_RID}" Type="{_REL}footer" Target="footer1.xml"/>',
         f'<Relationship Id="{FOOTER_EVEN_RID}" Type="{_REL}footer" Target="footer2.xml"/>',
+        f'<Relationship Id="{THEME_RID}" Type="{_REL}theme" Target="theme/theme1.xml"/>',
     ]
     for index, name in enumerate(media_part_names(images)):
         rels.append(f'<Relationship Id="{image_rid(index)}" Type="{_REL}image" Target="media/{name}"/>')
@@ -100,13 +104,52 @@ SETTINGS = (
     "</w:settings>"
 )
 
-# The faces offices have: Windows 10 and later ship 仿宋/楷体 (FangSong, KaiTi)
-# but not the _GB2312 variants, so altName tells Word and WPS what to use
-# instead of an arbitrary default when the named face is missing.
+_SCHEME_FILL = '<a:solidFill><a:schemeClr val="phClr"/></a:solidFill>'
+_SCHEME_LINE = f'<a:ln w="9525">{_SCHEME_FILL}</a:ln>'
+_NO_EFFECT = "<a:effectStyle><a:effectLst/></a:effectStyle>"
+
+# Current Word requires a theme part (the Open XML SDK's validator reports a
+# document without one). Nothing in the document refers to theme fonts or
+# colours — every style names its faces and colours — so the theme only
+# fills Word's pickers: plain black and white, pure red first, and the
+# bulletin's own faces as its heading and body fonts.
+THEME = (
+    XML_DECL + '<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" name="zhuanbao">'
+    '<a:themeElements><a:clrScheme name="zhuanbao">'
+    '<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1>'
+    '<a:lt1><a:sysClr val="window" lastClr="FFFFFF"/></a:lt1>'
+    '<a:dk2><a:srgbClr val="000000"/></a:dk2><a:lt2><a:srgbClr val="FFFFFF"/></a:lt2>'
+    + "".join(f'<a:accent{n}><a:srgbClr val="{rgb}"/></a:accent{n}>'
+              for n, rgb in enumerate(("FF0000", "000000", "808080", "C00000", "1F4E79", "548235"), start=1))
+    + '<a:hlink><a:srgbClr val="0000FF"/></a:hlink><a:folHlink><a:srgbClr val="800080"/></a:folHlink>'
+    '</a:clrScheme><a:fontScheme name="zhuanbao">'
+    '<a:majorFont><a:latin typeface="Times New Roman"/><a:ea typeface=""/><a:cs typeface=""/>'
+    '<a:font script="Hans" typeface="黑体"/></a:majorFont>'
+    '<a:minorFont><a:latin typeface="Times New Roman"/><a:ea typeface=""/><a:cs typeface=""/>'
+    '<a:font script="Hans" typeface="仿宋_GB2312"/></a:minorFont>'
+    '</a:fontScheme><a:fmtScheme name="zhuanbao">'
+    f"<a:fillStyleLst>{_SCHEME_FILL * 3}</a:fillStyleLst>"
+    f"<a:lnStyleLst>{_SCHEME_LINE * 3}</a:lnStyleLst>"
+    f"<a:effectStyleLst>{_NO_EFFECT * 3}</a:effectStyleLst>"
+    f"<a:bgFillStyleLst>{_SCHEME_FILL * 3}</a:bgFillStyleLst>"
+    "</a:fmtScheme></a:themeElements></a:theme>"
+)  # fmt: skip
+
+# What Word and WPS use where the named face is missing (ISO/IEC 29500-1
+# §17.8.3.1: altName is tried before any substitution by metrics). A Chinese
+# Windows 10/11 has 宋体, 黑体, 仿宋 and 楷体 (SimSun, SimHei, FangSong, KaiTi)
+# but none of the faces offices install — 仿宋_GB2312, 楷体_GB2312, the 方正
+# faces — so each of these falls back to its nearest stock face. No stock face
+# is a heavy 宋: 小标宋 falls back to 黑体, whose strokes have the weight of a
+# masthead and a title, rather than to 宋体, which prints them thin.
 _ALT_NAMES = {
     "仿宋_GB2312": "仿宋",
     "楷体_GB2312": "楷体",
-    "方正小标宋简体": "宋体",
+    "方正小标宋简体": "黑体",
+    "方正小标宋_GBK": "黑体",
+    "方正仿宋_GBK": "仿宋",
+    "方正楷体_GBK": "楷体",
+    "方正黑体_GBK": "黑体",
     "黑体": "SimHei",
     "宋体": "SimSun",
     "仿宋": "FangSong",
@@ -175,9 +218,30 @@ def paragraph_props(fmt: ParaFormat, sheet: StyleSheet) -> str:
     return "<w:pPr>" + "".join(parts) + "</w:pPr>"
 
 
+#: Declared on the styles part for the alternate content below.
+MC_NAMESPACES = (
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"'
+)
+
+# Hanging punctuation off in Word and in LibreOffice alike, so that the
+# preview breaks lines, and so pages, as the printed copy: a closing mark that
+# would fall past the margin takes the character before it to the next line.
+# Word reads overflowPunct as written; LibreOffice's DOCX import reads it
+# inverted (writerfilter DomainMapper: hanging = val == 0), and does not draw a
+# mark it hangs in our justified, condensed lines. So Word 2013+ takes the w15
+# Choice, "0"; LibreOffice, which takes Choices only for wps/wpg/w14/wpc, the
+# Fallback, "1", which it reads as off. docs/architecture.md, "Punctuation at
+# the line end"; tests/test_docx.py and tests/test_e2e.py check both readings.
+OVERFLOW_PUNCT = (
+    '<mc:AlternateContent><mc:Choice Requires="w15"><w:overflowPunct w:val="0"/></mc:Choice>'
+    '<mc:Fallback><w:overflowPunct w:val="1"/></mc:Fallback></mc:AlternateContent>'
+)
+
+
 def styles_xml(sheet: StyleSheet) -> str:
     body = sheet.paragraphs.get("body") or next(iter(sheet.paragraphs.values()))
-    out = [XML_DECL, f"<w:styles {NAMESPACES}>"]
+    out = [XML_DECL, f"<w:styles {NAMESPACES} {MC_NAMESPACES}>"]
     # Defaults carry fonts, size and language only: an indent here would leak
     # into titles, table cells and footers.
     out.append(
@@ -186,16 +250,10 @@ def styles_xml(sheet: StyleSheet) -> str:
         + f'<w:kern w:val="2"/><w:sz w:val="{half_points(body.size)}"/><w:szCs w:val="{half_points(body.size)}"/>'
         '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
         "</w:rPr></w:rPrDefault>"
-        # overflowPunct="1": Word and WPS may hang a closing mark in the right
-        # margin (their default; the mark is printed). LibreOffice reads this
-        # value inverted — its DOCX import maps overflowPunct 1 to "no hanging
-        # punctuation" and 0 to "hanging" — and, in justified lines condensed
-        # to 28 characters, does not draw a mark it hangs: with "0" a 。 at a
-        # line end vanished from every PDF. With "1" it keeps the mark in the
-        # line (kinsoku moves the previous character down with it). Guarded by
-        # tests/test_e2e.py::test_a_full_stop_at_a_line_end_is_printed.
-        '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="1"/><w:jc w:val="both"/></w:pPr>'
-        "</w:pPrDefault>"
+        # no hanging punctuation, for Word and for LibreOffice: see OVERFLOW_PUNCT
+        + '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/>'
+        + OVERFLOW_PUNCT
+        + '<w:jc w:val="both"/></w:pPr></w:pPrDefault>'
         "</w:docDefaults>"
     )
     out.append(
