@@ -204,18 +204,21 @@ def test_annex_starts_its_own_page_with_table_and_chart(pdfs):
     assert "2025年重点民生实事目标完成情况" in squash(pdf.text()) and "滞后" in squash(pdf.text())
 
 
-def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
-    """Rows (in points from the top) of a rendered page that hold pure-red pixels."""
+def rendered(pdf_path, page: int, dpi: int, gray: bool = False) -> tuple[int, int, bytes]:
+    """A page drawn by pdftoppm: width, height and its pixels (RGB, or one byte each when ``gray``)."""
     import subprocess
 
-    data = subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf_path)],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    header, rest = data.split(b"\n", 1)
+    command = ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf_path)]
+    data = subprocess.run(command[:1] + ["-gray"] * gray + command[1:], capture_output=True, check=True).stdout
+    _, rest = data.split(b"\n", 1)
     size, rest = rest.split(b"\n", 1)
     width, height = map(int, size.split())
-    pixels = rest.split(b"\n", 1)[1]
+    return width, height, rest.split(b"\n", 1)[1]
+
+
+def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
+    """Rows (in points from the top) of a rendered page that hold pure-red pixels."""
+    width, height, pixels = rendered(pdf_path, page, dpi)
     rows = []
     for y in range(height):
         line = pixels[y * width * 3 : (y + 1) * width * 3]
@@ -226,16 +229,7 @@ def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
 
 def lowest_ink(pdf_path, page: int, dpi: int = 30) -> float:
     """The lowest point (from the top) of anything printed in the text block of a page: text, rules, pictures."""
-    import subprocess
-
-    data = subprocess.run(
-        ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf_path)],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    _, rest = data.split(b"\n", 1)
-    size, rest = rest.split(b"\n", 1)
-    width, height = map(int, size.split())
-    pixels = rest.split(b"\n", 1)[1]
+    width, _, pixels = rendered(pdf_path, page, dpi, gray=True)
     left, right = round(TEXT_LEFT * dpi / 72), round(TEXT_RIGHT * dpi / 72)
     inked = [y for y in range(round(TEXT_BOTTOM * dpi / 72)) if min(pixels[y * width + left : y * width + right]) < 160]
     return (max(inked) + 1) * 72 / dpi
