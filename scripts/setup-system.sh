@@ -4,7 +4,8 @@
 # studio's preview keeps one LibreOffice running through it), CJK fonts
 # (with fonts-noto-cjk-extra's heavy 宋 for the masthead), a
 # Times New Roman substitute, poppler-utils (pdftotext, pdftoppm) and
-# Chromium (tests of the archive site). Uses apt-get when it can (root or
+# Chromium (tests of the archive site), pandoc and AbiWord (tests that the 版记
+# survives readers other than Word, WPS and LibreOffice). Uses apt-get when it can (root or
 # passwordless sudo); otherwise says what is missing and carries on, so that
 # the Python part still installs (tests that need these then skip, except in
 # CI, where they fail).
@@ -20,6 +21,8 @@ fc-list 2>/dev/null | grep -q "AR PL UKai CN" || missing="$missing fonts-arphic-
 fc-list 2>/dev/null | grep -q "Liberation Serif" || missing="$missing fonts-liberation"
 command -v fc-list >/dev/null 2>&1 || missing="$missing fontconfig"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+command -v pandoc >/dev/null 2>&1 || missing="$missing pandoc"
+command -v abiword >/dev/null 2>&1 || missing="$missing abiword"
 python3 -c "import ensurepip" >/dev/null 2>&1 || missing="$missing python3-venv"  # Debian leaves venv out of python3
 [ -z "$missing" ] && exit 0
 

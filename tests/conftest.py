@@ -103,6 +103,29 @@ def libreoffice() -> None:
         pytest.skip(message)
 
 
+def _required_tool(name: str, package: str) -> str:
+    """A command the e2e tests of other readers need: skipped on a developer's machine without it, failed in CI."""
+    found = shutil.which(name)
+    if found is None:
+        message = f"缺少 {name}（{package}）：运行 sh scripts/setup-system.sh 安装"
+        if os.environ.get("CI"):
+            pytest.fail("CI 中不允许跳过：" + message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def pandoc() -> str:
+    """pandoc, as offices use it to put a bulletin on their web site."""
+    return _required_tool("pandoc", "pandoc")
+
+
+@pytest.fixture(scope="session")
+def abiword(libreoffice) -> str:
+    """AbiWord, a word processor of its own (not LibreOffice's layout): `abiword --to=pdf`."""
+    return _required_tool("abiword", "abiword")
+
+
 @pytest.fixture(scope="session")
 def uno_python(libreoffice) -> tuple[str, str]:
     """LibreOffice and a Python that can drive it through UNO (the studio's resident converter); required in CI."""

@@ -53,13 +53,8 @@ def test_python_docx_opens_it_and_reads_text_and_properties(sheet):
     assert props.title == "工作专报2024年第3期"
     assert props.author == "青石市专班"
     assert props.created == dt.datetime(2024, 3, 15, tzinfo=dt.timezone.utc)
-    from lxml import etree
-
-    namespaces = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-                  "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}  # fmt: skip
-    # in the DrawingML box; its VML fallback (mc:Fallback) repeats it for older readers
-    boxed = etree.XPath(".//mc:Choice//w:txbxContent//w:tc//w:t", namespaces=namespaces)(document.element.body)
-    assert "".join(t.text for t in boxed) == "报：甲，乙。"
+    # the 版记 is ordinary paragraphs (in a frame): every reader that reads paragraphs has it
+    assert "报：甲，乙。" in texts
 
 
 def test_page_setup_follows_gb9704(sheet):
@@ -150,7 +145,7 @@ def test_masthead_that_would_wrap_is_shrunk_to_one_line(sheet):
     assert "<w:sz " not in short  # the style's own size is kept when it fits
 
 
-def test_distribution_block_is_pinned_so_its_bottom_is_the_text_blocks_bottom(sheet):
+def test_distribution_block_is_a_frame_pinned_to_the_bottom_taking_whole_lines(sheet):
     from zhuanbao.docx.body import BodyWriter
 
     long_list = "，".join(["市直有关单位"] * 8)  # 2 + 55 characters: wraps once at 14 pt
@@ -161,14 +156,22 @@ def test_distribution_block_is_pinned_so_its_bottom_is_the_text_blocks_bottom(sh
             Row([Cell([Paragraph("distribution-last", [Run("编辑：王芳\t（共印60份）")])])]),
         ],
     )
-    writer = BodyWriter(sheet)
     pitch = sheet.page.line_pitch
-    assert writer.lines(table.rows[0].cells[0].paragraphs[0], sheet.page.text_width) == 3
-    assert writer.table_height(table) == pytest.approx(4 * pitch + 1 + 1 + 0.75)
+    assert BodyWriter(sheet).lines(table.rows[0].cells[0].paragraphs[0], sheet.page.text_width) == 3
     document = part(make(sheet, [Paragraph("body", [Run("正文")]), table]), "word/document.xml")
-    offset = int(re.search(r"<wp:posOffset>(\d+)</wp:posOffset>", document).group(1)) / 12700
-    assert offset == pytest.approx(sheet.page.text_height - writer.table_height(table), abs=0.01)
-    assert "<wp:wrapTopAndBottom/>" in document and 'relativeFrom="margin"' in document
+    framed = re.findall(r"<w:p><w:pPr>(?:(?!</w:pPr>).)*<w:framePr ([^>]*)/>.*?</w:p>", document)
+    assert len(framed) == 2 + 3  # two rows, three rules
+    assert set(framed) == {f'w:w="{round(sheet.page.text_width * 20)}" w:wrap="notBeside" w:vAnchor="margin" '
+                           'w:hAnchor="margin" w:xAlign="center" w:yAlign="bottom"'}  # fmt: skip
+    # rows and rules take 4 lines less 2 pt: the block fits wherever 4 lines are free
+    lines = [int(n) for n in re.findall(r'<w:spacing (?:w:before="0" w:after="0" )?w:line="(\d+)" w:lineRule="exact"/>',
+                                        document)]  # fmt: skip
+    rows = lines[1:2] * 3 + lines[3:4]  # the first row has three lines, the second one
+    rules = [lines[0], lines[2], lines[4]]
+    assert rules == [20, 15, 20]  # 1 pt, 0.75 pt, 1 pt
+    assert (sum(rows) + sum(rules)) / 20 == pytest.approx(4 * pitch - 2, abs=0.1)
+    assert document.rstrip().endswith('<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
+                                      + document[document.index("<w:sectPr>"):])  # fmt: skip
 
 
 def test_a_cell_s_alignment_is_written_without_changing_the_tree(sheet):

@@ -204,18 +204,21 @@ def test_annex_starts_its_own_page_with_table_and_chart(pdfs):
     assert "2025年重点民生实事目标完成情况" in squash(pdf.text()) and "滞后" in squash(pdf.text())
 
 
-def red_pixels(pdf_path, page: int = 1, dpi: int = 30) -> list[list[int]]:
-    """For each pixel row of a rendered page, the columns of its pure-red pixels."""
+def rendered(pdf_path, page: int, dpi: int, gray: bool = False) -> tuple[int, int, bytes]:
+    """A page drawn by pdftoppm: width, height and its pixels (RGB, or one byte each when ``gray``)."""
     import subprocess
 
-    data = subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf_path)],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    header, rest = data.split(b"\n", 1)
+    command = ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf_path)]
+    data = subprocess.run(command[:1] + ["-gray"] * gray + command[1:], capture_output=True, check=True).stdout
+    _, rest = data.split(b"\n", 1)
     size, rest = rest.split(b"\n", 1)
     width, height = map(int, size.split())
-    pixels = rest.split(b"\n", 1)[1]
+    return width, height, rest.split(b"\n", 1)[1]
+
+
+def red_pixels(pdf_path, page: int = 1, dpi: int = 30) -> list[list[int]]:
+    """For each pixel row of a rendered page, the columns of its pure-red pixels."""
+    width, height, pixels = rendered(pdf_path, page, dpi)
     rows = []
     for y in range(height):
         line = pixels[y * width * 3 : (y + 1) * width * 3]
@@ -226,6 +229,14 @@ def red_pixels(pdf_path, page: int = 1, dpi: int = 30) -> list[list[int]]:
 def red_rows(pdf_path, page: int = 1, dpi: int = 30) -> list[int]:
     """Rows (in points from the top) of a rendered page that hold pure-red pixels."""
     return [round(y * 72 / dpi) for y, columns in enumerate(red_pixels(pdf_path, page, dpi)) if columns]
+
+
+def lowest_ink(pdf_path, page: int, dpi: int = 30) -> float:
+    """The lowest point (from the top) of anything printed in the text block of a page: text, rules, pictures."""
+    width, _, pixels = rendered(pdf_path, page, dpi, gray=True)
+    left, right = round(TEXT_LEFT * dpi / 72), round(TEXT_RIGHT * dpi / 72)
+    inked = [y for y in range(round(TEXT_BOTTOM * dpi / 72)) if min(pixels[y * width + left : y * width + right]) < 160]
+    return (max(inked) + 1) * 72 / dpi
 
 
 def test_masthead_and_rule_are_red_and_nothing_else_is(pdfs):
@@ -331,22 +342,109 @@ def test_a_long_issuer_keeps_the_date_on_its_line(series, tmp_path, convert):
     assert max(ln.x_max for ln in same_line) <= TEXT_RIGHT + 2
 
 
-def test_readers_without_drawingml_shapes_get_the_distribution_block_too(example, convert, tmp_path):
-    """Word 2007 and older WPS take the VML fallback of the pinned 版记: with
-    the DrawingML choice removed, the block still prints at the foot of the last page."""
+BLOCK_LABELS = ("报：", "送：", "发：", "电话：", "签发：")
+
+
+def block_lines(page):
+    """The lines of the 版记 on a page, first line of each row (continuation lines start otherwise)."""
+    return [ln for ln in page if squash(ln.text).startswith(BLOCK_LABELS)]
+
+
+def test_the_distribution_block_starts_no_page_of_its_own_when_the_page_before_has_room(pdfs):
+    """GB/T 9704 puts the 版记 on the last page of the text: its rules must not push an 8-line block
+    that fits 8 free lines onto a page of its own (2025-08 missed by 4 pt)."""
+    for name, (built, pdf) in pdfs.items():
+        last = pdf.pages[-1]
+        top = min(ln.y_min for ln in block_lines(last))
+        if any(ln.y_max < top - 1 for ln in body_lines(last)):
+            continue  # it shares the last page with the body
+        free = TEXT_BOTTOM - lowest_ink(pdf.path, len(pdf.pages) - 1)  # text, tables and charts alike
+        assert free < TEXT_BOTTOM - top, (name, free, TEXT_BOTTOM - top)
+    last = pdfs["2025-08"][1].pages[-1]
+    assert "老人遇到紧急情况可一键呼救" in squash("".join(ln.text for ln in last))
+
+
+def rewrite_document(docx, target, change) -> None:
+    """A copy of ``docx`` with word/document.xml passed through ``change``."""
     import zipfile
 
-    built = next(b for b in example if b.edition.issue_dir.name == "2025-08")
-    with zipfile.ZipFile(built.path) as source:
+    with zipfile.ZipFile(docx) as source:
         parts = {item.filename: source.read(item) for item in source.infolist()}
     xml = parts["word/document.xml"].decode()
-    stripped = re.sub(r'<mc:Choice Requires="wps">.*?</mc:Choice>', "", xml, flags=re.S)
-    assert stripped != xml and "<v:textbox" in stripped
-    fallback = tmp_path / "fallback.docx"
-    with zipfile.ZipFile(fallback, "w") as out:
+    changed = change(xml)
+    assert changed != xml
+    with zipfile.ZipFile(target, "w") as out:
         for name, data in parts.items():
-            out.writestr(name, stripped.encode() if name == "word/document.xml" else data)
-    last = convert(fallback).pages[-1]
+            out.writestr(name, changed.encode() if name == "word/document.xml" else data)
+
+
+def test_the_last_line_stays_on_the_bottom_when_a_reader_measures_the_block_taller(example, convert, tmp_path):
+    """Word and WPS measure the block with their own fonts: a row that wraps once more there than in
+    our count must grow the block upwards, its last line still the last line of the page. Played here
+    by giving the 报 row one line more than the writer counted."""
+    built = next(b for b in example if b.edition.issue_dir.name == "2025-08")
+    taller = tmp_path / "taller.docx"
+    rewrite_document(built.path, taller, lambda xml: re.sub(
+        r"(<w:t xml:space=\"preserve\">报：</w:t>.*?)</w:p>", r'\1<w:r><w:br/><w:t>多出的一行</w:t></w:r></w:p>', xml,
+        flags=re.S))  # fmt: skip
+    last = convert(taller).pages[-1]
     signoff = next(ln for ln in last if squash(ln.text).startswith("签发"))
     assert abs(signoff.y_max - TEXT_BOTTOM) < 6, signoff
-    assert any(squash(ln.text).startswith("报：") for ln in last)
+    assert any(squash(ln.text) == "多出的一行" for ln in last)
+    top = min(ln.y_min for ln in block_lines(last))
+    inside = squash("".join(ln.text for ln in last if top - 1 < ln.y_max and ln.y_min < signoff.y_max + 1))
+    assert inside.startswith("报：") and inside.endswith(f"（共印{built.edition.setting('copies')}份）"), inside
+    assert "多出的一行送：" in inside  # the block grew by the line, over no line of the body
+
+
+def test_pandoc_keeps_the_distribution_block_after_the_body(example, pandoc):
+    """Offices put bulletins on their web sites through pandoc, which drops text boxes."""
+    import subprocess
+
+    for built in example:
+        text = squash(subprocess.run([pandoc, "-f", "docx", "-t", "plain", "--wrap=none", str(built.path)],
+                                     capture_output=True, text=True, check=True).stdout)  # fmt: skip
+        for label, names in built.edition.distribution:
+            assert f"{label}：{'，'.join(names)}。" in text, label
+        assert text.endswith(f"（共印{built.edition.setting('copies')}份）"), text[-60:]  # after the body
+
+
+def test_mammoth_keeps_the_distribution_block_after_the_body(example):
+    """mammoth (.docx → HTML for a web page) reads the block as paragraphs after the body."""
+    import mammoth
+
+    for built in example:
+        with built.path.open("rb") as handle:
+            html = mammoth.convert_to_html(handle).value
+        text = squash(re.sub(r"<[^>]+>", "", html))
+        for label, names in built.edition.distribution:
+            assert f"{label}：{'，'.join(names)}。" in text, label
+        assert text.endswith(f"（共印{built.edition.setting('copies')}份）"), text[-60:]
+
+
+def test_abiword_prints_the_distribution_block_below_the_body_not_over_it(example, abiword, tmp_path):
+    """AbiWord drew the text box over the top of the last page (hiding 5–12 lines); a frame it does not
+    know stays in the flow after the body: all of it, on the last page, over no body line."""
+    import difflib
+    import os
+    import subprocess
+
+    from zhuanbao.export import FONTS_CONF
+
+    from .conftest import read_pdf
+
+    for built in example:
+        target = tmp_path / f"{built.edition.issue_dir.name}.pdf"
+        subprocess.run([abiword, "--to=pdf", "-o", str(target), str(built.path)], capture_output=True, timeout=120,
+                       env=dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF)), check=True)  # fmt: skip
+        pdf = read_pdf(target)
+        # the pages' lines top to bottom, folios left out: the block must be their end, whole and unmixed
+        printed = squash("".join(ln.text for page in pdf.pages for ln in page if not FOLIO.match(squash(ln.text))))
+        wanted = "".join(f"{label}：{'，'.join(names)}。" for label, names in built.edition.distribution)
+        wanted += squash("".join(f"{k}：{v}" for k, v in built.edition.setting("contact").items()))
+        # AbiWord's PDF names a few characters by their radicals (⻓ for 长): a near match, not an equal one
+        tail, wanted = (unicodedata.normalize("NFKC", text) for text in (printed, wanted))
+        start = tail.rfind(wanted[:2])
+        likeness = difflib.SequenceMatcher(None, tail[start : start + len(wanted)], wanted).ratio()
+        assert likeness > 0.9, (built.edition.issue_dir.name, tail[-300:])
+        assert tail.endswith(unicodedata.normalize("NFKC", f"（共印{built.edition.setting('copies')}份）")), tail[-80:]

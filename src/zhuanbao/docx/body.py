@@ -31,6 +31,12 @@ def split_last_glyph(runs: list[Run]) -> tuple[list[Run], Run | None]:
     return runs[:-1] + head + [glyph], glyph
 
 
+#: What the pinned block leaves free of its whole lines: the 1 pt anchor paragraph after the body must fit above it.
+_ANCHOR_ROOM = 2.0
+_NO_INDENT = '<w:ind w:left="0" w:right="0" w:firstLine="0"/>'
+_TINY_MARK = '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
+
+
 class BodyWriter:
     def __init__(self, sheet: StyleSheet, media: dict[str, bytes] | None = None) -> None:
         self.sheet = sheet
@@ -104,13 +110,20 @@ class BodyWriter:
 
     # --- paragraphs --------------------------------------------------------
 
-    def paragraph(self, para: Paragraph, width: float | None = None, align: str | None = None) -> None:
-        """One paragraph; ``align`` is its cell's, used when the paragraph sets none."""
+    def paragraph(
+        self, para: Paragraph, width: float | None = None, align: str | None = None, frame: str = "",
+        line: float | None = None,
+    ) -> None:
+        """One paragraph; ``align`` is its cell's, used when the paragraph sets none; ``frame`` (a w:framePr)
+        and ``line`` (an exact line height) are the pinned block's (see pinned_table)."""
         fmt = self.fmt(para.style)
         width = self.sheet.page.text_width if width is None else width
         ppr = [self.pstyle(para.style)]
         if para.page_break_before:
             ppr.append("<w:pageBreakBefore/>")
+        ppr.append(frame)
+        if line is not None:
+            ppr.append(f'<w:spacing w:line="{twips(line)}" w:lineRule="exact"/>')
         if para.hang:
             # A label (报：) whose list wraps aligned after it: hanging indent
             # exactly as wide as the label.
@@ -283,7 +296,7 @@ class BodyWriter:
 
         CJK characters are one em and digits half an em in every face we map
         to, so for the short, plain paragraphs of a distribution block this
-        count is exact; it decides where the block is pinned.
+        count is exact; it sets the pinned block's line height (pinned_table).
         """
         fmt = self.fmt(para.style)
         pitch = fmt.size + fmt.letter_spacing
@@ -297,42 +310,35 @@ class BodyWriter:
             count += 1 if needed <= first + 0.01 else 1 + math.ceil((needed - first) / following - 0.001)
         return count
 
-    def table_height(self, table: Table) -> float:
-        """Height in points of a table whose paragraphs all have exact line heights."""
-        fmt = self.sheet.tables.get(table.style)
-        grid = self.grid(table)
-        height = 0.0
-        for row in table.rows:
-            row_height, column = 0.0, 0
-            for cell in row.cells:
-                width = sum(grid[column : column + cell.span]) / 20
-                column += cell.span
-                cell_height = 0.0
-                for para in cell.paragraphs:
-                    p = self.fmt(para.style)
-                    cell_height += p.space_before + p.space_after + self.lines(para, width) * p.line
-                row_height = max(row_height, cell_height)
-            height += row_height
-        if fmt is not None:
-            rules = [fmt.border_top, fmt.border_bottom] + [fmt.border_inside] * (len(table.rows) - 1)
-            height += sum(rule.width for rule in rules if rule is not None)
-        return height
-
     def pinned_table(self, table: Table) -> None:
         """A table whose last line is the last line of the page it lands on (GB/T 9704 版记).
 
-        The table goes in a text box anchored in a final paragraph, placed at
-        (text height - table height) below the top margin, with text wrapping
-        above and below it: preceding text that would collide moves on, and
-        when the page is full the anchor and the box move to a new page.
-        LibreOffice ignores a floating table's w:tblpYSpec="bottom" and an
-        aligned-bottom shape comes out a fifth of a line high once text
-        precedes it, so the offset is computed rather than aligned.
+        Its rows are set as one frame (paragraphs sharing a w:framePr) aligned to the bottom of the
+        text block, as wide as it, with no text beside it. Every client finds the bottom itself from
+        the frame's content as it measures it, so the last line stays on the last line of the page
+        whatever the fonts; the earlier text box was placed at an offset computed from our
+        predicted height, and a client measuring differently moved its last line off the bottom.
+        Readers that know no frames (pandoc, mammoth, AbiWord, docx-preview) keep the rows as
+        ordinary paragraphs after the body, where a text box was dropped or drawn over the body
+        (docs/distribution-block.md has the measurements).
+
+        The rules are empty paragraphs shaded in the rule's colour, as tall as the rule is thick:
+        LibreOffice 7.4 makes no frame of paragraphs that carry borders (it leaves them in the
+        flow), and a border would be drawn at the paragraph's indent, not the text block's width.
+        Rows are set slightly closer than the page's line pitch so that rows and rules take whole
+        lines less 2 pt (room for the empty anchor paragraph that ends the document): a block of
+        n lines goes on a page with n free lines instead of starting a page of its own.
         """
         page = self.sheet.page
-        height = self.table_height(table)
+        fmt = self.sheet.tables.get(table.style)
+        width = page.text_width
+        paragraphs = [(para, cell.align) for row in table.rows for cell in row.cells[:1] for para in cell.paragraphs]
+        lines = sum(self.lines(para, width) for para, _ in paragraphs)
+        spaces = sum(self.fmt(p.style).space_before + self.fmt(p.style).space_after for p, _ in paragraphs)
+        rules = [fmt.border_top] + [fmt.border_inside] * (len(table.rows) - 1) + [fmt.border_bottom] if fmt else []
+        thickness = sum(rule.width for rule in rules if rule is not None)
+        height = lines * page.line_pitch - _ANCHOR_ROOM
         if height > page.text_height:  # it would run into the folio and off the page
-            lines = round(height / page.line_pitch)
             origin = table.origin
             what = origin.what if origin else "页底的表格"
             raise LayoutError(
@@ -340,40 +346,31 @@ class BodyWriter:
                 origin.location.path if origin else None,
                 hint=origin.hint if origin else None,
             )
-        offset = max(0.0, page.text_height - height)
-        cx, cy, y = emu(page.text_width), emu(height), emu(offset)
-        inner = self.table_xml(table)
-        self.shapes += 1
+        line = (height - thickness - spaces) / max(lines, 1)
+        frame = (
+            f'<w:framePr w:w="{twips(width)}" w:wrap="notBeside" w:vAnchor="margin" w:hAnchor="margin" '
+            'w:xAlign="center" w:yAlign="bottom"/>'
+        )
+
+        def rule(index: int) -> None:
+            drawn = rules[index] if index < len(rules) else None
+            if drawn is not None:
+                self.out.append(
+                    f'<w:p><w:pPr>{frame}<w:shd w:val="clear" w:color="auto" w:fill="{drawn.color}"/>'
+                    f'<w:spacing w:before="0" w:after="0" w:line="{twips(drawn.width)}" w:lineRule="exact"/>'
+                    f"{_NO_INDENT}{_TINY_MARK}</w:pPr></w:p>"
+                )
+
+        rule(0)
+        for index, row in enumerate(table.rows, start=1):
+            for cell in row.cells[:1]:  # the block is one column wide
+                for para in cell.paragraphs:
+                    self.paragraph(para, width, cell.align, frame=frame, line=line)
+            rule(index)
+        # the frame's anchor: frame paragraphs cannot end a document
         self.out.append(
-            '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-            '<w:ind w:left="0" w:right="0" w:firstLine="0"/></w:pPr><w:r>'
-            '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
-            '<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="2" behindDoc="0" '
-            'locked="1" layoutInCell="1" allowOverlap="0">'
-            '<wp:simplePos x="0" y="0"/>'
-            '<wp:positionH relativeFrom="margin"><wp:align>center</wp:align></wp:positionH>'
-            f'<wp:positionV relativeFrom="margin"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
-            f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapTopAndBottom/>'
-            f'<wp:docPr id="{self.shapes}" name="{esc(table.style)}"/><wp:cNvGraphicFramePr/>'
-            '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
-            '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
-            f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
-            '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln></wps:spPr>'
-            f"<wps:txbx><w:txbxContent>{inner}"
-            '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
-            "</w:txbxContent></wps:txbx>"
-            '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" anchor="b" '
-            'anchorCtr="0"><a:spAutoFit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>'
-            "</wp:anchor></w:drawing></mc:Choice>"
-            # The same box in VML, for readers without DrawingML shapes (Word 2007, older WPS)
-            f'<mc:Fallback><w:pict><v:shape id="zhuanbao-shape-{self.shapes}" filled="f" stroked="f" '
-            f'style="position:absolute;margin-left:0;margin-top:{offset:.2f}pt;width:{page.text_width:.2f}pt;'
-            f"height:{height:.2f}pt;z-index:{self.shapes};mso-position-horizontal:center;"
-            'mso-position-horizontal-relative:margin;mso-position-vertical-relative:margin;v-text-anchor:bottom">'
-            f'<v:textbox inset="0,0,0,0"><w:txbxContent>{inner}'
-            '<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/></w:pPr></w:p>'
-            '</w:txbxContent></v:textbox><w10:wrap type="topAndBottom" anchorx="margin" anchory="margin"/>'
-            "</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>"
+            f'<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>{_NO_INDENT}'
+            f"{_TINY_MARK}</w:pPr></w:p>"
         )
 
     # --- document ----------------------------------------------------------

@@ -18,16 +18,12 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 NAMESPACES = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
-#: document.xml also holds the text box of a pinned table (DrawingML).
+#: document.xml also holds inline pictures (DrawingML).
 DOCUMENT_NAMESPACES = (
     NAMESPACES
-    + ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
-    ' xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+    + ' xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
     ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
-    ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
     ' xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"'
-    ' xmlns:v="urn:schemas-microsoft-com:vml"'
-    ' xmlns:w10="urn:schemas-microsoft-com:office:word"'
 )
 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
