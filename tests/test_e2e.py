@@ -307,3 +307,22 @@ def test_readers_without_drawingml_shapes_get_the_distribution_block_too(example
     signoff = next(ln for ln in last if squash(ln.text).startswith("签发"))
     assert abs(signoff.y_max - TEXT_BOTTOM) < 6, signoff
     assert any(squash(ln.text).startswith("报：") for ln in last)
+
+
+def test_no_split_credit_short_line_at_a_page_top_or_heading_at_a_page_end(pdfs):
+    """What an office looks for before printing (tests/test_e2e_pagination.py puts each case at a page end)."""
+    for built, pdf in pdfs.values():
+        pages = [[ln for ln in page if not FOLIO.match(ln.text)] for page in pdf.pages]
+        lines = [squash(ln.text) for page in pages for ln in page]
+        for item in built.edition.items:
+            if item.meta.source:
+                assert any(f"[{item.meta.source}供稿]" in line for line in lines), (built.path.name, item.path)
+        headings = {line for line in lines if line.startswith("【") or re.fullmatch(r"附件\d+", line)}
+        headings |= {item.meta.title for item in built.edition.items if item.meta.title}
+        for number, page in enumerate(pages, start=1):
+            first = page[0] if page else None
+            if number > 1 and first and abs(first.x_min - TEXT_LEFT) < 2:  # a paragraph's line, not a table's
+                text = squash(first.text)
+                assert len(text) > 4 or re.fullmatch(r"附件\d+", text), (built.path.name, number, text)
+            if number < len(pages) and page:
+                assert squash(page[-1].text) not in headings, (built.path.name, number, page[-1].text)
