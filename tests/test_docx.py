@@ -324,3 +324,44 @@ def test_the_example_documents_validate_as_word_reads_them(example_documents, ve
     for path in example_documents:
         result = validator.validate(path)
         assert result.is_valid, (path.name, [f"{e.part_uri} {e.path}: {e.description}" for e in result.errors])
+
+
+def body_paragraphs(xml: str) -> list[str]:
+    return re.findall(r"<w:p>.*?</w:p>", xml.split("<w:body>")[1])
+
+
+def test_a_credit_stays_on_the_last_line_only_where_it_fits_whole(sheet):
+    """On the grid of 28: a last line of 10 characters leaves room for the credit (8 characters and two
+    narrow brackets) and the margin; one of 19 does not, and the credit goes after a line break,
+    flush right at a tab stop, with widow control so that it never starts a page alone."""
+    credit = [Run("[常德市统计局供稿]", style="source")]
+    for own, alone in ((26 + 10, False), (26 + 19, True)):
+        para = Paragraph("body", [Run("民" * own)], tail=credit)
+        [xml] = body_paragraphs(part(make(sheet, [para]), "word/document.xml"))
+        assert "[常德市统计局供稿]" in xml
+        assert ("<w:br/><w:tab/>" in xml) is alone
+        assert ('<w:tab w:val="right" w:pos="8844"/>' in xml) is alone  # 156 mm
+        assert ("<w:widowControl/>" in xml) is alone
+    assert "<w:doNotExpandShiftReturn/>" in part(make(sheet), "word/settings.xml")
+
+
+def test_widow_control_only_for_paragraphs_whose_last_line_is_short(sheet):
+    """Widow control costs the page before a line, so it is on only where the last line is short."""
+    xml = part(make(sheet, [Paragraph("body", [Run("民" * (26 + 28 + 3))]),
+                            Paragraph("body", [Run("民" * (26 + 28 + 20))])]), "word/document.xml")  # fmt: skip
+    short, long = body_paragraphs(xml)
+    assert "<w:widowControl/>" in short and "<w:widowControl/>" not in long
+    styles = part(make(sheet), "word/styles.xml")
+    assert '<w:widowControl w:val="0"/>' in styles  # the 22-line grid everywhere else
+
+
+def test_a_tables_first_and_last_rows_and_its_note_keep_together(sheet):
+    from zhuanbao.doctree import DataTable
+
+    rows = [[(f"项目{i}", "left"), (str(i), "right")] for i in range(1, 11)]
+    table = DataTable("indicator", "table-head", "table-cell", ["项目", "完成"], rows, [4.0, 3.0])
+    xml = part(make(sheet, [table, Paragraph("table-note", [Run("注：……")])]), "word/document.xml")
+    kept = [row.count("<w:keepNext/>") == 2 for row in xml.split("<w:tr>")[1:]]
+    # the header and rows 1–2 keep with the next (header + 3 rows together); rows 8–9 and 10 with the note
+    assert kept == [True, True, True, False, False, False, False, False, True, True, True]
+    assert re.search(r'<w:pStyle w:val="table-cell"/><w:keepNext/><w:jc w:val="left"/>', xml)  # schema order

@@ -360,8 +360,6 @@ def test_the_distribution_block_starts_no_page_of_its_own_when_the_page_before_h
             continue  # it shares the last page with the body
         free = TEXT_BOTTOM - lowest_ink(pdf.path, len(pdf.pages) - 1)  # text, tables and charts alike
         assert free < TEXT_BOTTOM - top, (name, free, TEXT_BOTTOM - top)
-    last = pdfs["2025-08"][1].pages[-1]
-    assert "老人遇到紧急情况可一键呼救" in squash("".join(ln.text for ln in last))
 
 
 def rewrite_document(docx, target, change) -> None:
@@ -448,3 +446,22 @@ def test_abiword_prints_the_distribution_block_below_the_body_not_over_it(exampl
         likeness = difflib.SequenceMatcher(None, tail[start : start + len(wanted)], wanted).ratio()
         assert likeness > 0.9, (built.edition.issue_dir.name, tail[-300:])
         assert tail.endswith(unicodedata.normalize("NFKC", f"（共印{built.edition.setting('copies')}份）")), tail[-80:]
+
+
+def test_no_split_credit_short_line_at_a_page_top_or_heading_at_a_page_end(pdfs):
+    """What an office looks for before printing (tests/test_e2e_pagination.py puts each case at a page end)."""
+    for built, pdf in pdfs.values():
+        pages = [[ln for ln in page if not FOLIO.match(ln.text)] for page in pdf.pages]
+        lines = [squash(ln.text) for page in pages for ln in page]
+        for item in built.edition.items:
+            if item.meta.source:
+                assert any(f"[{item.meta.source}供稿]" in line for line in lines), (built.path.name, item.path)
+        headings = {line for line in lines if line.startswith("【") or re.fullmatch(r"附件\d+", line)}
+        headings |= {item.meta.title for item in built.edition.items if item.meta.title}
+        for number, page in enumerate(pages, start=1):
+            first = page[0] if page else None
+            if number > 1 and first and abs(first.x_min - TEXT_LEFT) < 2:  # a paragraph's line, not a table's
+                text = squash(first.text)
+                assert len(text) > 4 or re.fullmatch(r"附件\d+", text), (built.path.name, number, text)
+            if number < len(pages) and page:
+                assert squash(page[-1].text) not in headings, (built.path.name, number, page[-1].text)

@@ -57,11 +57,10 @@ def test_sections_in_series_order_and_empty_ones_left_out(series):
 def test_lead_item_runs_title_into_first_paragraph_with_source_at_end(series):
     doc = rendered(series())
     body = [b for b in doc.blocks if isinstance(b, Paragraph) and b.style == "body"]
-    assert body[0].text == (
-        "测试区完成老旧小区改造。3月10日，测试区完成老旧小区改造12个，惠及居民1860户。[测试区住建局供稿]"
-    )
+    assert body[0].text == "测试区完成老旧小区改造。3月10日，测试区完成老旧小区改造12个，惠及居民1860户。"
     assert body[0].runs[0].style == "lead-title"
-    assert body[0].runs[-1].style == "source"
+    # the credit is the paragraph's tail: printed whole, on its last line or on a line of its own
+    assert [(run.text, run.style) for run in body[0].tail] == [("[测试区住建局供稿]", "source")]
 
 
 def test_headline_section_puts_title_on_its_own_line(series):

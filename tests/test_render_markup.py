@@ -47,6 +47,14 @@ def test_hang_align_and_page_break(sheet):
     assert (para.hang, para.align, para.page_break_before, para.text) == ("报：", "center", True, "报：甲，乙。")
 
 
+def test_a_tail_and_keep_with_next(sheet):
+    [heading, para] = parse('<p style="body" keep="next">一、压实责任</p>'
+                            '<p style="body">正文。<tail><r style="source">[市统计局供稿]</r></tail>\n</p>', sheet)
+    assert heading.keep_next and not para.keep_next
+    assert para.text == "正文。"
+    assert [(run.text, run.style) for run in para.tail] == [("[市统计局供稿]", "source")]
+
+
 def test_tables(sheet):
     [table] = parse(
         '<table style="distribution" widths="1,3"><tr header="1"><td span="2" align="right"><p>甲</p></td></tr>'
@@ -70,6 +78,11 @@ def test_tables(sheet):
         ('<table style="distribution" widths="1,x"><tr><td/></tr></table>', "widths"),
         ('<table style="distribution" widths="1,2"><tr><td><p>甲</p></td></tr></table>', "widths 给了 2 列"),
         ("<p>a & b</p>", "标记有误"),
+        ('<p keep="page">x</p>', "keep=“page”无效"),
+        ("<p><tail>甲</tail>乙</p>", "<tail> 只能写在 <p> 的最后"),
+        ("<p><b><tail>甲</tail></b></p>", "<tail> 只能写在 <p> 的最后"),
+        ('<p>甲<tail style="x">乙</tail></p>', "<tail> 没有 style 这个属性"),
+        ("<p>甲<tail>乙<br/></tail></p>", "<tail> 中只能有文字"),
     ],
 )
 def test_markup_mistakes_name_the_template(sheet, markup, message):

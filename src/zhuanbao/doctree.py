@@ -36,6 +36,11 @@ class Paragraph:
     #: (a label such as 报： whose list wraps aligned after it)
     hang: str | None = None
     page_break_before: bool = False
+    #: on the same page as the block after it (a heading)
+    keep_next: bool = False
+    #: runs printed whole at the paragraph's end (a credit, [XX供稿]): on its last line when they
+    #: fit there, else flush right on a line of their own
+    tail: list[Run] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -82,6 +82,8 @@ class ParagraphStyle(_Sheet):
     grid: bool | None = None
     fit: bool | None = None
     keep_next: bool | None = None
+    keep_previous: bool | None = Field(None, description="与上一段（或表格末行）同页")
+    widow_chars: int | None = Field(None, ge=0, description="末行不超过这么多字时不单独排在页首")
     tab_right: bool | None = None
     border_top: Border | None = None
     border_bottom: Border | None = None
@@ -105,6 +107,7 @@ class TableStyle(_Sheet):
     border_sides: Border | None = None
     cell_margin: str = Field("0pt", description="单元格左右留白")
     shrink_to: str | None = Field(None, description="列多、放不下时表中文字最小可缩到的字号")
+    keep_rows: int = Field(0, ge=0, description="表格跨页时，表头后和表尾各至少连排几行")
 
 
 class Folio(_Sheet):
@@ -157,6 +160,10 @@ class ParaFormat:
     tab_right: bool
     border_top: Rule | None
     border_bottom: Rule | None
+    #: kept on the page of the block before it (a table's note, a credit on a line of its own)
+    keep_previous: bool = False
+    #: a last line of at most this many characters is never alone at the top of a page (0: no rule)
+    widow_chars: int = 0
 
 
 @dataclass(frozen=True)
@@ -182,6 +189,7 @@ class TableFormat:
     border_sides: Rule | None
     cell_margin: float
     shrink_to: float | None = None  # smallest text size a too-wide table may be set in
+    keep_rows: int = 0  # rows kept together after the header and at the end when the table breaks
 
 
 @dataclass(frozen=True)
@@ -362,6 +370,8 @@ class _Resolver:
             tab_right=bool(v.get("tab_right", False)),
             border_top=self.rule(v.get("border_top"), where),
             border_bottom=self.rule(v.get("border_bottom"), where),
+            keep_previous=bool(v.get("keep_previous", False)),
+            widow_chars=int(v.get("widow_chars") or 0),
         )
 
     def character(self, style_id: str, style: CharacterStyle) -> CharFormat:
@@ -421,6 +431,7 @@ class _Resolver:
                 self.rule(s.border_sides, sid),
                 self.length(s.cell_margin, sid, None),
                 self.size(s.shrink_to, sid) if s.shrink_to else None,
+                s.keep_rows,
             )
             for sid, s in self.sheet.table.items()
         }

@@ -9,6 +9,7 @@ from ..cjk import em_width
 from ..doctree import DataTable, Document, Paragraph, Run, Table
 from ..diagnostics import LayoutError, TemplateError
 from ..style import ParaFormat, StyleSheet
+from .linebreak import TAIL_MARGIN, WIDOW_MARGIN, last_lines, text_width
 from .parts import FOOTER_EVEN_RID, FOOTER_ODD_RID, image_rid
 from .xml import DOCUMENT_NAMESPACES, XML_DECL, border, emu, esc, half_points, jc, twips
 
@@ -111,17 +112,25 @@ class BodyWriter:
     # --- paragraphs --------------------------------------------------------
 
     def paragraph(
-        self, para: Paragraph, width: float | None = None, align: str | None = None, frame: str = "",
-        line: float | None = None,
+        self, para: Paragraph, width: float | None = None, align: str | None = None, keep_next: bool = False,
+        frame: str = "", line: float | None = None,
     ) -> None:
-        """One paragraph; ``align`` is its cell's, used when the paragraph sets none; ``frame`` (a w:framePr)
-        and ``line`` (an exact line height) are the pinned block's (see pinned_table)."""
+        """One paragraph; ``align`` is its cell's, used when the paragraph sets none; ``keep_next``: the
+        block after it asks to be on the same page (a table's note); ``frame`` (a w:framePr) and ``line``
+        (an exact line height) are the pinned block's (see pinned_table)."""
         fmt = self.fmt(para.style)
         width = self.sheet.page.text_width if width is None else width
+        alone, widow = self.flow(para, fmt, width)
         ppr = [self.pstyle(para.style)]
+        if keep_next or para.keep_next:
+            ppr.append("<w:keepNext/>")
         if para.page_break_before:
             ppr.append("<w:pageBreakBefore/>")
         ppr.append(frame)
+        if widow or alone:  # the style says widowControl 0 (22 lines a page); this paragraph needs it on
+            ppr.append("<w:widowControl/>")
+        if alone:  # the tail on a line of its own, flush right
+            ppr.append(f'<w:tabs><w:tab w:val="right" w:pos="{twips(width - fmt.indent_right)}"/></w:tabs>')
         if line is not None:
             ppr.append(f'<w:spacing w:line="{twips(line)}" w:lineRule="exact"/>')
         if para.hang:
@@ -138,15 +147,43 @@ class BodyWriter:
         size = spacing = None
         if fmt.fit:
             size, spacing = self.fitted(fmt, para.text, width)
-        runs, unspaced = para.runs, None
+        runs = para.runs + ([Run("\n\t", para.tail[0].style)] if alone else []) + para.tail
+        unspaced = None
         if spacing is None and fmt.letter_spacing > 0 and (para.align or align or fmt.align) in ("center", "right"):
-            runs, unspaced = split_last_glyph(para.runs)
+            runs, unspaced = split_last_glyph(runs)
         for run in runs:
             if run.image:
                 self.picture(run, width - fmt.indent_left - fmt.indent_right)
             else:
                 self.run(run, size, 0.0 if run is unspaced else spacing)
         self.out.append("</w:p>")
+
+    def flow(self, para: Paragraph, fmt: ParaFormat, width: float) -> tuple[bool, bool]:
+        """Whether the paragraph's tail goes on a line of its own, and whether the paragraph needs
+        widow control: its last line may hold no more than ``widow_chars`` characters of its own.
+
+        Word, WPS and LibreOffice can only be asked to keep a paragraph's last two lines together
+        (w:widowControl), which leaves the page before one line short; so it is switched on only
+        for paragraphs whose last line is short, estimated as docx/linebreak.py explains. A tail
+        (the credit, [XX供稿]) has no line-breaking property all three honour, so it stays on the
+        last line only where it fits there with room to spare; otherwise it goes after a line
+        break, flush right at a tab stop (settings.xml's doNotExpandShiftReturn keeps the line
+        before the break from being stretched), and widow control keeps it from starting a page
+        alone. A separate paragraph kept with the text before it would not do: LibreOffice moves
+        the whole text paragraph to the next page to honour w:keepNext, Word only its last line.
+        """
+        if not para.tail and not fmt.widow_chars:
+            return False, False
+        available = width - fmt.indent_left - fmt.indent_right
+        if any(run.image for run in para.runs):  # a picture's width is not text: assume the worst
+            return bool(para.tail), bool(fmt.widow_chars)
+        last = last_lines(para.text, available, fmt.indent_first, fmt.size, fmt.letter_spacing)
+        alone = False
+        if para.tail:
+            need = text_width("".join(run.text for run in para.tail), fmt.size, fmt.letter_spacing)
+            alone = last.room[0] < need + TAIL_MARGIN * (fmt.size + fmt.letter_spacing)
+        widow = bool(fmt.widow_chars) and last.chars[0] <= fmt.widow_chars + WIDOW_MARGIN
+        return alone, widow
 
     def fitted(self, fmt: ParaFormat, text: str, width: float) -> tuple[float | None, float | None]:
         """Shrink a one-line masthead so that it never wraps."""
@@ -163,12 +200,29 @@ class BodyWriter:
 
     # --- tables ------------------------------------------------------------
 
-    def table(self, table: Table) -> None:
+    def table(self, table: Table, keep_next: bool = False) -> None:
         fmt = self.sheet.tables.get(table.style)
         if fmt is not None and fmt.position == "bottom":
             self.pinned_table(table)
         else:
-            self.out.append(self.table_xml(table))
+            headers = next((i for i, row in enumerate(table.rows) if not row.header), len(table.rows))
+            self.out.append(self.table_xml(table, self.kept_rows(table.style, headers, len(table.rows), keep_next)))
+
+    def kept_rows(self, style: str, headers: int, count: int, keep_next: bool) -> set[int]:
+        """Indexes of the rows whose paragraphs keep with the next row (w:keepNext, which Word, WPS
+        and LibreOffice all apply to table rows): the header rows and the first ``keep_rows`` rows
+        after them, the last ``keep_rows`` rows, and the very last when the block after it asks
+        to stay with the table. A page then never holds a table's title and header with one or
+        two rows, nor its last row or two with the note and nothing else."""
+        fmt = self.sheet.tables.get(style)
+        keep = fmt.keep_rows if fmt is not None else 0
+        kept = set()
+        if keep:
+            kept.update(range(min(headers + keep - 1, count - 1)))
+            kept.update(range(max(headers, count - keep), count - 1))
+        if keep_next and count:
+            kept.add(count - 1)
+        return kept
 
     def table_start(self, style: str, grid: list[int]) -> str:
         """<w:tbl> with its properties and grid, for a table of style ``style``."""
@@ -201,38 +255,42 @@ class BodyWriter:
         fmt = self.sheet.tables.get(style)
         return twips(fmt.cell_margin) if fmt is not None else 0
 
-    def data_table(self, table: DataTable) -> None:
-        """The fast path for large tables of plain text cells."""
+    def data_table(self, table: DataTable, keep_next: bool = False) -> None:
+        """The fast path for large tables of plain text cells (its row 0 is the header)."""
         grid, size = self.fit_columns(table)
+        kept = self.kept_rows(table.style, 1, 1 + len(table.rows), keep_next)
         self.out.append(self.table_start(table.style, grid))
         widths = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in grid]
         head, cell = self.pstyle(table.head_style), self.pstyle(table.cell_style)
         jcs = {a: jc(a) for a in ("left", "center", "right", "justify")}
         rpr = f'<w:rPr><w:sz w:val="{half_points(size)}"/><w:szCs w:val="{half_points(size)}"/></w:rPr>' if size else ""
+        keep = "<w:keepNext/>"
         parts = ["<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
         for width, text in zip(widths, table.header):
             parts.append(
-                f'<w:tc><w:tcPr>{width}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>{head}{jcs["center"]}</w:pPr>'
+                f'<w:tc><w:tcPr>{width}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>{head}'
+                f'{keep if 0 in kept else ""}{jcs["center"]}</w:pPr>'
                 f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text)}</w:t></w:r></w:p></w:tc>'
             )
         parts.append("</w:tr>")
-        for row in table.rows:
+        for index, row in enumerate(table.rows, start=1):
             parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
+            cell_keep = cell + keep if index in kept else cell
             for width, (text, align) in zip(widths, row):
                 run = f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
                 parts.append(
                     f'<w:tc><w:tcPr>{width}<w:vAlign w:val="center"/></w:tcPr>'
-                    f"<w:p><w:pPr>{cell}{jcs[align]}</w:pPr>{run}</w:p></w:tc>"
+                    f"<w:p><w:pPr>{cell_keep}{jcs[align]}</w:pPr>{run}</w:p></w:tc>"
                 )
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         self.out.append("".join(parts))
 
-    def table_xml(self, table: Table) -> str:
+    def table_xml(self, table: Table, kept: set[int] = frozenset()) -> str:
         grid = self.grid(table)
         margin = self.cell_margin(table.style)
         outer, self.out = self.out, [self.table_start(table.style, grid)]
-        for row in table.rows:
+        for index, row in enumerate(table.rows):
             self.out.append("<w:tr><w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if row.header else "") + "</w:trPr>")
             column = 0
             for cell in row.cells:
@@ -243,7 +301,7 @@ class BodyWriter:
                     f'<w:tc><w:tcPr><w:tcW w:w="{cell_width}" w:type="dxa"/>{span}<w:vAlign w:val="center"/></w:tcPr>'
                 )
                 for para in cell.paragraphs or [Paragraph(style="body")]:
-                    self.paragraph(para, (cell_width - 2 * margin) / 20, cell.align)
+                    self.paragraph(para, (cell_width - 2 * margin) / 20, cell.align, index in kept)
                 self.out.append("</w:tc>")
             self.out.append("</w:tr>")
         self.out.append("</w:tbl>")
@@ -393,13 +451,16 @@ class BodyWriter:
 
     def document(self, doc: Document) -> str:
         self.out = [XML_DECL, f"<w:document {DOCUMENT_NAMESPACES}><w:body>"]
-        for block in doc.blocks:
+        blocks = doc.blocks
+        for index, block in enumerate(blocks):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            keep = isinstance(following, Paragraph) and self.fmt(following.style).keep_previous
             if isinstance(block, DataTable):
-                self.data_table(block)
+                self.data_table(block, keep)
             elif isinstance(block, Table):
-                self.table(block)
+                self.table(block, keep)
             else:
-                self.paragraph(block)
+                self.paragraph(block, keep_next=keep)
         self.out.append(self.section_props())
         self.out.append("</w:body></w:document>")
         return "".join(self.out)

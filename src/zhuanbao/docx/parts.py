@@ -98,7 +98,9 @@ SETTINGS = (
     "<w:evenAndOddHeaders/>"
     # Full-width punctuation keeps its full width: the 28-characters grid relies on it.
     '<w:characterSpacingControl w:val="doNotCompress"/>'
-    '<w:compat><w:compatSetting w:name="compatibilityMode" '
+    # A line ending in a line break is not stretched to the margin: a credit moved to a line of
+    # its own (docx/body.py, BodyWriter.flow) leaves the text line before it as it is.
+    '<w:compat><w:doNotExpandShiftReturn/><w:compatSetting w:name="compatibilityMode" '
     'w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>'
     '<w:themeFontLang w:val="en-US" w:eastAsia="zh-CN"/>'
     "</w:settings>"

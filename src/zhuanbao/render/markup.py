@@ -3,8 +3,9 @@
 Templates produce a tiny XML vocabulary instead of WordprocessingML, so that an
 office can reorder the masthead or change an item's form without knowing OOXML:
 
-    <p style="body" align="center" break="page">text <b>bold</b> <i>italic</i>
-       <r style="lead-title">styled run</r> <hang>报：</hang> <tab/> <br/></p>
+    <p style="body" align="center" break="page" keep="next">text <b>bold</b> <i>italic</i>
+       <r style="lead-title">styled run</r> <hang>报：</hang> <tab/> <br/>
+       <tail>never split</tail></p>
     <table style="distribution" widths="1,3">
       <tr header="1"><td span="2" align="right"><p …/></td></tr>
     </table>
@@ -31,11 +32,12 @@ _ALIGNS = {"left", "center", "right", "justify", "distribute"}
 # Each tag's attributes: one a template misspells (colour=, alighn=) is an
 # error, not a setting silently ignored.
 _ATTRIBUTES = {
-    "p": {"style", "align", "break"},
+    "p": {"style", "align", "break", "keep"},
     "table": {"style", "widths", "data", "head", "cell"},
     "tr": {"header"},
     "td": {"span", "align"},
     "r": {"style"},
+    "tail": set(),
     "image": {"name", "width"},
     "b": set(), "i": set(), "hang": set(), "tab": set(), "br": set(),
 }  # fmt: skip
@@ -111,6 +113,8 @@ class _Parser:
                 para.runs.append(Run("\t", style))
             elif tag == "br":
                 para.runs.append(Run("\n", style))
+            elif tag == "tail":
+                self.tail(child, para, element)
             elif tag == "image":
                 name = child.get("name")
                 if not name:
@@ -118,8 +122,18 @@ class _Parser:
                 width = child.get("width")
                 para.runs.append(Run("", image=name, image_width=self.length(width) if width else None))
             else:
-                raise self.fail(f"段落中不能使用 <{tag}>（可用：b、i、r、hang、tab、br、image）", f"<{tag}")
+                raise self.fail(f"段落中不能使用 <{tag}>（可用：b、i、r、hang、tab、br、image、tail）", f"<{tag}")
             text(child.tail)
+
+    def tail(self, element: ET.Element, para: Paragraph, parent: ET.Element) -> None:
+        """<tail>: text printed whole at the end of its paragraph (see doctree.Paragraph.tail)."""
+        if parent.tag != "p" or element is not parent[-1] or (element.tail or "").strip() or para.tail:
+            raise self.fail("<tail> 只能写在 <p> 的最后（其后不能再有文字），每段一个", "<tail")
+        holder = Paragraph(para.style)
+        self.runs(element, holder, None, False, False)
+        if any(run.image or "\t" in run.text or "\n" in run.text for run in holder.runs):
+            raise self.fail("<tail> 中只能有文字（可用：b、i、r）", "<tail")
+        para.tail = holder.runs
 
     def length(self, text: str) -> float:
         match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*(mm|pt)\s*$", text)
@@ -131,7 +145,11 @@ class _Parser:
     def paragraph(self, element: ET.Element) -> Paragraph:
         self.check(element)
         align = element.get("align")
-        para = Paragraph(self.style(element, "段落"), align=align, page_break_before=element.get("break") == "page")
+        keep = element.get("keep")
+        if keep not in (None, "next"):
+            raise self.fail(f"keep=“{keep}”无效（可用：next，与下一段同页）", f'"{keep}"')
+        para = Paragraph(self.style(element, "段落"), align=align, page_break_before=element.get("break") == "page",
+                         keep_next=keep == "next")  # fmt: skip
         self.runs(element, para, None, False, False)
         return para
 
