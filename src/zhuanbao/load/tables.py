@@ -48,6 +48,7 @@ class RawTable:
     offset: int = 0  # empty columns left of the table: column 0 is the sheet's column A + offset
     unit: str | None = None  # the sheet's unit line, as written: 单位：万元
     notes: list[str] = field(default_factory=list)  # the lines under the table: 注：…, 数据来源：…
+    header_rows: list[int] = field(default_factory=list)  # the lines of every level of the header
 
     def where(self, row: int, column: int) -> str:
         """Human location of a cell: 第5行第C列（完成） for Excel, 第5行“完成”列 for CSV."""
@@ -155,7 +156,8 @@ def _finish(records: list[tuple[int, list]], path: Path, sheet: str | None, head
     for line, cells in layout.records:
         rows.append((cells + [""] * width)[:width] if len(cells) < width else cells)
         lines.append(line)
-    table = RawTable(path, sheet, names, rows, lines, layout.header_lines[-1], layout.offset, layout.unit, layout.notes)
+    table = RawTable(path, sheet, names, rows, lines, layout.header_lines[-1], layout.offset, layout.unit, layout.notes,
+                     layout.header_lines)  # fmt: skip
     while table.header and not table.header[-1] and not any(len(r) >= width and r[width - 1] for r in rows):
         table.header.pop()  # trailing empty columns from Excel
         width -= 1
