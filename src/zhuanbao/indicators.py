@@ -112,7 +112,7 @@ def find_column(header: list[str], name: str, renamed: dict[str, str] | None = N
 
 
 #: a sheet's own completion-rate column (完成率, 1—9月完成·完成率, 完成进度（%）): printed once, not beside ours
-_OWN_RATE = re.compile(r"(^|·)(完成率|完成进度|完成比例|完成比率|进度)\s*([(（]%[)）]|%)?$")
+_OWN_RATE = re.compile(r"(完成率|完成进度|完成比例|完成比率|(^|·)进度)\s*([(（]%[)）]|%)?$")  # not 时间进度
 
 
 def _figure(raw: RawTable, row: int, column: int, what: str) -> Decimal:

@@ -187,7 +187,7 @@ def _numbering(cells: list[str]) -> bool:
     if len(numbers) == len(filled) or not all(n.isdigit() for n in numbers):
         return False
     values = [int(n) for n in numbers]
-    return not values or values == list(range(values[0], values[0] + len(values)))
+    return values == list(range(1, len(values) + 1))  # the columns are numbered from 1
 
 
 def _split_notes(data: list[tuple[int, list[str]]]) -> tuple[list, list[str], list[int]]:
