@@ -6,7 +6,10 @@ their results, as Excel and WPS save them), the .xls and .ods LibreOffice Calc m
 xlwt, and a WPS .et. WPS's .et is the same OLE compound file with a BIFF8 "Workbook" stream as an .xls (a
 public analysis of a WPS-saved HelloWorld.et found exactly that, and a reader of .xls read it once renamed);
 WPS does not run here, so the .et is the .xls LibreOffice wrote, under the .et name offices give it, read by
-its content like any .et.
+its content like any .et. Verified two ways: LibreOffice's own type registry
+(/usr/lib/libreoffice/share/registry/calc.xcd) lists "et" among the extensions of calc_MS_Excel_97, the BIFF8
+type its ExcelBiffFormatDetector recognises; and the analysis above. Newer WPS versions may also save an .et
+that is an .xlsx package inside, so an .xlsx under the .et name is read too (by content, not by name).
 """
 
 from __future__ import annotations
@@ -127,11 +130,15 @@ def sheets(tmp_path_factory, libreoffice) -> dict[str, Path]:
     et.parent.mkdir()
     shutil.copyfile(made["xls"], et)
     made["et"] = et
+    zipped = root / "et-zip" / "投资.et"
+    zipped.parent.mkdir()
+    shutil.copyfile(made["xlsx"], zipped)
+    made["xlsx.et"] = zipped
     made["xlwt.xls"] = xlwt_sheet(root / "xlwt.xls")
     return made
 
 
-FORMATS = ["xlsx", "xls", "et", "ods", "xlwt.xls"]
+FORMATS = ["xlsx", "xls", "et", "xlsx.et", "ods", "xlwt.xls"]
 
 
 def spec(file: str, **changes) -> TableSpec:
@@ -296,6 +303,28 @@ def test_a_wrong_guess_names_the_rows_it_took_and_says_header_row(tmp_path):
     with pytest.raises(DataError) as caught:
         read_table(spec("t.csv"), tmp_path)
     assert caught.value.message == "第2行：第2列没有列名（表头在第2行）" and "header_row" in caught.value.hint
+
+
+def test_header_row_said_for_the_real_sheet_reads_as_found(sheets, tmp_path):
+    name = placed(sheets, "xls", tmp_path)
+    said = read_table(spec(name, header_row=[3, 4]), tmp_path)
+    assert said.header == HEADER and said.rows == ROWS and said.notes == NOTES
+    with pytest.raises(DataError) as caught:  # the lower level alone: 序号 and 区县 are merged into row 3
+        read_table(spec(name, header_row=4, skip_rows=[3]), tmp_path)
+    assert caught.value.message == "工作表“重点项目”第4行：第1列没有列名（表头在第4行）" and caught.value.line == 4
+
+
+def test_the_examples_in_docs_content_are_valid_table_entries():
+    import re
+
+    import yaml
+
+    text = (Path(__file__).parents[1] / "docs" / "content.md").read_text("utf-8")
+    section = text[text.index("### 按科室习惯排的表") : text.index("## 稿件 items/*.md")]
+    entries = [yaml.safe_load(block)[0] for block in re.findall(r"```yaml\n(.*?)```", section, re.S) if "- id:" in block]
+    assert len(entries) == 2
+    assert [TableSpec.model_validate(e).header_lines for e in entries] == [[3, 4], None]
+    assert TableSpec.model_validate(entries[1]).rate == "1—9月完成·完成率"
 
 
 # --- columns: and the sheet's own rate ----------------------------------------------------------------------

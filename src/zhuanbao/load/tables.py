@@ -359,7 +359,7 @@ def read_excel(path: Path, sheet: str | int | None, header_row: list[int] | None
         raise DataError(f"无法读取表格文件：{os_reason(exc)}", path) from None
     try:
         _check_package(path)
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(_package(path), read_only=True, data_only=True)
     except broken:  # a renamed .xls, a corrupt file, a password
         raise DataError(_BROKEN_EXCEL, path) from None
     try:
@@ -377,6 +377,12 @@ def read_excel(path: Path, sheet: str | int | None, header_row: list[int] | None
     return _finish(list(enumerate(records, start=1)), path, name, header_row, skip_rows)
 
 
+def _package(path: Path) -> Path | io.BytesIO:
+    """What openpyxl is given: it goes by the file's name and refuses an .xlsx package that WPS saved under
+    the .et name, so that one is given as its bytes (already bounded by ``_check_package``)."""
+    return path if path.suffix.lower() in (".xlsx", ".xlsm") else io.BytesIO(path.read_bytes())
+
+
 def sheet_names(path: Path) -> list[str]:
     """The sheets of a workbook of any kind, in its order, checked as :func:`read_workbook` checks the file."""
     from . import workbooks
@@ -391,7 +397,7 @@ def sheet_names(path: Path) -> list[str]:
 
     try:
         _check_package(path)
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(_package(path), read_only=True, data_only=True)
     except _excel_errors():
         raise DataError(_BROKEN_EXCEL, path) from None
     try:
