@@ -421,6 +421,20 @@ def test_an_ods_with_a_far_cell_is_refused_without_filling_the_gap(series, tmp_p
     build_refused(issue, tmp_path, "工作表“重点项目”过大：读到第2,048,577行时已超过 100,000 个单元格的上限")  # after LibreOffice's own empty rows
 
 
+def test_formulas_without_results_in_an_et_package_are_said_so(tmp_path):
+    # openpyxl writes formulas without their results, as some systems' exports do; WPS may name the package .et
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in (["区县", "目标", "完成"], ["东岭区", 5, "=B2*0.8"], ["溪口区", 4, 3]):
+        book.active.append(row)
+    book.save(tmp_path / "进度.et")
+    table = spec("进度.et", target="目标", actual="完成")
+    with pytest.raises(DataError) as caught:
+        compute(table, read_table(table, tmp_path))
+    assert "完成数是公式“=B2*0.8”，但文件中没有保存计算结果" in caught.value.message
+
+
 def test_an_xls_that_is_really_a_web_page_is_said_so(tmp_path):
     (tmp_path / "t.xls").write_text("<html><table><tr><td>区县</td></tr></table></html>", "utf-8")
     with pytest.raises(DataError, match="其实是网页（HTML）表格"):

@@ -65,11 +65,11 @@ class RawTable:
         rather than saved from Excel or WPS has formulas without results; the
         workbook is opened again only on this error path.
         """
-        if self.sheet is None or self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+        if self.sheet is None or _kind(self.path) != "xlsx":
             return None  # CSV has no formulas; .xls and .ods store every formula's result
         from openpyxl import load_workbook
 
-        book = load_workbook(self.path, read_only=True)
+        book = load_workbook(_package(self.path), read_only=True)
         try:
             value = book[self.sheet].cell(row=self.lines[row], column=column + 1 + self.offset).value
         finally:
