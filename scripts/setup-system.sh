@@ -12,6 +12,8 @@
 set -u
 missing=""
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
+# Calc: tests/test_workbooks.py has it save the .xls and .ods files offices send
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || ! command -v apt-get >/dev/null 2>&1 || missing="$missing libreoffice-calc-nogui"
 /usr/bin/python3 -c "import uno" >/dev/null 2>&1 || missing="$missing python3-uno"
 command -v pdftotext >/dev/null 2>&1 || missing="$missing poppler-utils"
 fc-list 2>/dev/null | grep -q "Noto Serif CJK SC" || missing="$missing fonts-noto-cjk"

@@ -168,7 +168,7 @@ def test_raw_table_error_names_the_row_the_editor_sees(sheet, row, column, messa
         ({"file": "../outside.csv"}, "表格文件“../outside.csv”在本期文件夹之外，不能使用", "issue.yaml"),
         ({"file": "..\\outside.csv"}, "表格文件“../outside.csv”在本期文件夹之外，不能使用", "issue.yaml"),
         ({"file": "/etc/passwd"}, "表格文件“/etc/passwd”在本期文件夹之外，不能使用", "issue.yaml"),
-        ({"file": "t.txt"}, "不支持的表格文件类型“.txt”（支持 .csv、.xlsx）", "t.txt"),
+        ({"file": "t.txt"}, "不支持的表格文件类型“.txt”（支持 .csv、.xlsx、.xls、.et、.ods）", "t.txt"),
     ],
 )
 def test_file_problems(workbook, changes, message, names):

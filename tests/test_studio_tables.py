@@ -169,7 +169,9 @@ def test_a_file_of_the_same_name_is_never_overwritten_and_a_table_can_switch_to_
     ("进度.csv", bytes(range(128, 256)) * 40, "不是文本表格"),
     ("进度.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel"),
     ("进度.xls", b"a,b\n", "另存为 .xlsx"),
-    ("进度.docx", b"a,b\n", "不是 CSV 或 Excel"),
+    ("进度.docx", b"a,b\n", "不是表格文件"),
+    ("进度.xls", b"<html><table><tr><td>1</td></tr></table></html>", "网页（HTML）表格"),
+    ("进度.ods", xlsx({"表": [["a"]]}), "扩展名是 .ods，内容却是 Excel 表格（.xlsx）"),
     ("进度.csv", b"", "空文件"),
 ])  # fmt: skip
 def test_a_mislabelled_or_unreadable_upload_is_refused_in_chinese(studio, name, data, message):

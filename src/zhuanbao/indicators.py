@@ -58,6 +58,7 @@ class Indicator:
     as_of: dt.date | None = None
     progress: Decimal | None = None
     total: dict | None = None
+    sheet_note: str | None = None  # the notes under the sheet's table (注：…, 数据来源：…), joined
 
     @property
     def chart(self) -> str | None:
@@ -66,7 +67,8 @@ class Indicator:
 
     @property
     def note(self) -> str | None:
-        return self.spec.note
+        """issue.yaml's note, or else the sheet's own notes under its table."""
+        return self.spec.note if self.spec.note is not None else self.sheet_note
 
     @property
     def section(self) -> str:
@@ -77,16 +79,40 @@ class Indicator:
         return format_rate(self.progress, self.spec.decimals) if self.progress is not None else None
 
 
-def _column(raw: RawTable, name: str | None, what: str, key: str) -> int | None:
+def _column(raw: RawTable, name: str | None, what: str, key: str, renamed: dict[str, str] | None = None) -> int | None:
+    """The column issue.yaml names: by the sheet's heading (a two-level one joined, 年度目标·投资额), by the
+    heading ``columns:`` prints it under, or by a spelling that differs only in spaces and the joining mark."""
     if name is None:
         return None
-    if name not in raw.header:
+    found = find_column(raw.header, name, renamed)
+    if found is None:
         from .diagnostics import suggest
 
         hint = suggest(name, raw.header)
         hint = f"，{hint}" if hint else ""
         raise raw.error(f"找不到{what}列“{name}”（{key}；表头有：{'、'.join(raw.header)}）{hint}")
-    return raw.header.index(name)
+    return found
+
+
+def _loose(name: str) -> str:
+    import unicodedata
+
+    return re.sub(r"[\s·・．./／_\-]+", "", unicodedata.normalize("NFKC", name))
+
+
+def find_column(header: list[str], name: str, renamed: dict[str, str] | None = None) -> int | None:
+    """The index of the column ``name`` in ``header`` (see :func:`_column`), or None."""
+    if name in header:
+        return header.index(name)
+    for source, printed in (renamed or {}).items():
+        if printed == name and source in header:
+            return header.index(source)
+    loose = [i for i, h in enumerate(header) if _loose(h) == _loose(name)]
+    return loose[0] if len(loose) == 1 else None
+
+
+#: a sheet's own completion-rate column (完成率, 1—9月完成·完成率, 完成进度（%）): printed once, not beside ours
+_OWN_RATE = re.compile(r"(完成率|完成进度|完成比例|完成比率|(^|·)进度)\s*([(（]%[)）]|%)?$")  # not 时间进度
 
 
 def _figure(raw: RawTable, row: int, column: int, what: str) -> Decimal:
@@ -135,10 +161,14 @@ def _is_total_row(row: list[str]) -> bool:
 
 def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     """Compute rates, status, rank and totals; bad figures raise DataError at their cell."""
+    from .load.layout import note_text
+
     if not raw.rows:
         raise raw.error("表格没有数据行")
-    target_col = _column(raw, spec.target, "目标数", "target")
-    actual_col = _column(raw, spec.actual, "完成数", "actual")
+    renamed = {source: printed for source, printed in spec.printed_columns or [] if source != printed}
+    target_col = _column(raw, spec.target, "目标数", "target", renamed)
+    actual_col = _column(raw, spec.actual, "完成数", "actual", renamed)
+    rate_col = _column(raw, spec.rate, "完成率", "rate", renamed)
     width = len(raw.header)
     # A 合计 row the office typed (exports usually have one) is not a county to
     # count, rank or chart; it is known by its first filled cell (Excel merges
@@ -161,58 +191,72 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     # Rows in different units (万人, 个, 公里) keep the decimals they were typed
     # with; rows in one unit share fixed decimals per column.
     mixed_units = len(units) > 1
-    has_rate = target_col is not None and actual_col is not None
+    computes = target_col is not None and actual_col is not None
+    has_rate = computes or rate_col is not None
 
     rows: list[dict] = []
     errors: list[UserError] = []  # every bad figure of the table at once, not one per build
     for index in data:
         values = raw.rows[index] + [""] * (width - len(raw.rows[index]))
         record: dict = dict(zip(raw.header, values))
-        if has_rate:
-            try:
+        record.update({printed: record[source] for source, printed in renamed.items() if source in record
+                       and printed not in record})  # fmt: skip
+        try:
+            if rate_col is not None:
+                record.update(_own_rate(raw, index, rate_col, spec.decimals))
+                if computes:
+                    record["target"] = Figure(_figure(raw, index, target_col, "目标数"))
+                    record["actual"] = Figure(_figure(raw, index, actual_col, "完成数"))
+            elif computes:
                 record.update(_rate(raw, index, target_col, actual_col, spec.decimals))
-            except UserError as exc:
-                errors.append(exc)
+        except UserError as exc:
+            errors.append(exc)
         record["name"] = values[name_col]
         rows.append(record)
     raise_all(errors)
 
-    indicator = Indicator(spec.id, spec.title, spec, [], [], [], rows=rows, count=len(rows))
+    unit = raw.unit.split("：", 1)[-1].split(":", 1)[-1].strip() if raw.unit else ""
+    title = spec.title if not unit or unit in spec.title else f"{spec.title}（{raw.unit.replace(':', '：')}）"
+    indicator = Indicator(spec.id, title, spec, [], [], [], rows=rows, count=len(rows), sheet_note=note_text(raw.notes))
     if has_rate:
         _status_and_rank(indicator, spec)
 
-    header = list(raw.header)
-    if has_rate:
-        header.append(RATE)
-        if spec.as_of:
-            header.append(STATUS)
-        if spec.rank:
-            header.append(RANK)
+    own_rates = {c for c in range(width) if numeric[c] and _OWN_RATE.search(raw.header[c])}
+    printed = _printed(spec, raw, has_rate, rate_col, own_rates if computes and rate_col is None else set(), renamed)
+    header = [heading for _, _, heading in printed]
 
     def cells_for(values: list[str], record: dict) -> list[Cell]:
         out = []
-        for column, text in enumerate(values):
-            value = parse_number(text) if numeric[column] and text.strip() else None
-            if value is not None:
-                places = decimals_of(text) if mixed_units else decimals[column]
-                out.append(Cell(format_number(value, places) + ("%" if is_percent(text) else ""), "right"))
-            else:
-                out.append(Cell(text, "left" if column == name_col else "center"))
-        if has_rate:
-            out.append(Cell(record.get("rate_text", ""), "right"))
-            if spec.as_of:
+        for kind, column, _ in printed:
+            if kind == RATE:
+                out.append(Cell(record.get("rate_text", ""), "right"))
+            elif kind == STATUS:
                 out.append(Cell(record.get("status", ""), "center"))
-            if spec.rank:
+            elif kind == RANK:
                 out.append(Cell(str(record.get("rank", "")), "center"))
+            else:
+                text = values[column]
+                value = parse_number(text) if numeric[column] and text.strip() else None
+                if value is not None:
+                    places = decimals_of(text) if mixed_units else decimals[column]
+                    out.append(Cell(format_number(value, places) + ("%" if is_percent(text) else ""), "right"))
+                else:
+                    out.append(Cell(text, "left" if column == name_col else "center"))
         if record.get("name") == TOTAL_LABEL:
-            out[name_col].align = "center"
+            labelled = [c for c in out if c.text == TOTAL_LABEL]
+            if not labelled:  # the name column is not printed: the label goes in the first empty text cell
+                labelled = [c for (kind, _, _), c in zip(printed, out) if kind is None and not c.text][:1]
+                for cell in labelled:
+                    cell.text = TOTAL_LABEL
+            for cell in labelled:
+                cell.align = "center"
         return out
 
     cells = [cells_for(raw.rows[index] + [""] * (width - len(raw.rows[index])), record) for index, record in zip(data, rows)]
 
     # percentages (达标率 95% against 96.0%) have rates but no sum
-    in_percent = has_rate and any(is_percent(raw.rows[i][c]) for i in data for c in (target_col, actual_col))
-    if has_rate and spec.total and not mixed_units and not in_percent and len(rows) > 1:
+    in_percent = computes and any(is_percent(raw.rows[i][c]) for i in data for c in (target_col, actual_col))
+    if computes and spec.total and not mixed_units and not in_percent and len(rows) > 1:
         target = sum(r["target"] for r in rows)
         actual = sum(r["actual"] for r in rows)
         if typed_total is not None:
@@ -227,6 +271,8 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
             if column in (target_col, actual_col) or column != name_col and _summable(raw, data, parsed, column, numeric[column]):
                 values[column] = format_number(sum(parsed[i][column] for i in data), decimals[column])
         total = dict(zip(raw.header, values))
+        total.update({printed: total[source] for source, printed in renamed.items() if source in total
+                      and printed not in total})  # fmt: skip
         total.update({
             "name": TOTAL_LABEL,
             # as printed: 126830, not the 126830.0 a sum of typed decimals may come to
@@ -244,7 +290,10 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
         record = {"name": TOTAL_LABEL}
         if has_rate:
             try:
-                record["rate_text"] = _rate(raw, typed_total, target_col, actual_col, spec.decimals)["rate_text"]
+                if rate_col is not None:
+                    record["rate_text"] = _own_rate(raw, typed_total, rate_col, spec.decimals)["rate_text"]
+                else:
+                    record["rate_text"] = _rate(raw, typed_total, target_col, actual_col, spec.decimals)["rate_text"]
             except UserError:
                 pass  # a total row without usable figures: printed without a rate
         cells.append(cells_for(values, record))
@@ -253,6 +302,70 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     indicator.cells = cells
     indicator.widths, indicator.min_widths = _widths(header, cells)
     return indicator
+
+
+def _printed(spec: TableSpec, raw: RawTable, has_rate: bool, rate_col: int | None, own_rates: set[int],
+             renamed: dict[str, str]) -> list[tuple[str | None, int | None, str]]:  # fmt: skip
+    """The printed columns in order: (None, sheet column, heading) or (完成率/状态/排名, None, heading).
+
+    Without ``columns:`` every sheet column prints, except the sheet's own completion rate where zhuanbao
+    computes one (two 完成率 columns side by side, possibly disagreeing, is what offices sent back); the
+    column ``rate:`` names prints as the 完成率. ``columns:`` picks and orders them; the computed columns it
+    does not place follow the ones it lists."""
+    computed = [name for name, wanted in ((RATE, has_rate), (STATUS, has_rate and spec.as_of), (RANK, has_rate and spec.rank))
+                if wanted]  # fmt: skip
+    if spec.printed_columns is None:
+        sheet = [(None, c, raw.header[c]) for c in range(len(raw.header)) if c not in own_rates and c != rate_col]
+        return [*sheet, *((name, None, name) for name in computed)]
+    out: list[tuple[str | None, int | None, str]] = []
+    for source, heading in spec.printed_columns:
+        if source in computed and not (source == RATE and not has_rate):
+            out.append((source, None, heading))
+            continue
+        column = find_column(raw.header, source)
+        if column is None and source in _NEEDS:
+            raise raw.error(f"columns 中的“{source}”：这张表不算{source}（{_NEEDS[source]}）")
+        if column is None:
+            from .diagnostics import suggest
+
+            hint = suggest(source, [*raw.header, *computed])
+            hint = f"，{hint}" if hint else ""
+            raise raw.error(f"columns 中的“{source}”不是表中的列（表头有：{'、'.join(raw.header)}）{hint}")
+        if column == rate_col:
+            out.append((RATE, None, heading if heading != source else RATE))
+        elif column in own_rates:
+            raise raw.error(f"columns 中的“{source}”是表中自带的完成率，与 zhuanbao 算出的“{RATE}”会印成两列",
+                            -1, column)  # fmt: skip
+        else:
+            out.append((None, column, heading))
+    placed = {kind for kind, _, _ in out}
+    out += [(name, None, name) for name in computed if name not in placed]
+    headings = [heading for _, _, heading in out]
+    for index, heading in enumerate(headings):
+        if heading in headings[:index]:
+            raise raw.error(f"columns 中有两列都印作“{heading}”，列名不能重复")
+    return out
+
+
+#: what a computed column needs, said when ``columns:`` lists one the table does not compute
+_NEEDS = {RATE: "要写 target 和 actual，或用 rate 指明表中的完成率列", STATUS: "要写 as_of（统计截止日期）",
+          RANK: "要写 rank: true"}  # fmt: skip
+
+
+def _own_rate(raw: RawTable, index: int, column: int, decimals: int) -> dict:
+    """rate and rate_text of one row from the sheet's own rate column (``rate:``): 84.2% is 0.842; a plain
+    number is a fraction as Excel keeps a percentage (0.842), or percent points when the heading says %."""
+    text = raw.rows[index][column] if column < len(raw.rows[index]) else ""
+    value = _figure(raw, index, column, "完成率")
+    heading = raw.header[column]
+    if is_percent(text) or "%" in heading or "％" in heading:
+        value = value / 100
+    elif value > 10:
+        raise raw.error(f"完成率“{text.strip()}”没有 % 号，按小数读是 {format_rate(value, 0)}；若它是百分数，"
+                        "请在 Excel 或 WPS 中把这一列设成百分比格式，或把列名写成“完成率（%）”", index, column)  # fmt: skip
+    if value < 0:
+        raise raw.error("完成率是负数", index, column)
+    return {"rate": Figure(value), "rate_text": format_rate(value, decimals)}
 
 
 def _summable(raw: RawTable, data: list[int], parsed: list[list], column: int, numeric: bool) -> bool:

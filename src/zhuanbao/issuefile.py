@@ -45,13 +45,13 @@ from .yamledit import patch, same
 ORDERS = {(): list(Issue.model_fields), ("tables", None): list(TableSpec.model_fields)}
 SETTINGS = ("number", "total", "date", "marks", "copies", "extra_distribution")
 TABLE_FIELDS = ("id", "file", "sheet", "title", "section", "target", "actual", "rank", "as_of", "chart", "decimals",
-                "note", "total")  # fmt: skip
+                "note", "total", "header_row", "skip_rows", "columns", "rate")  # fmt: skip
 #: each field of a form and the boxes it is typed in (报头标注 is its lines and the 本期不印 checkbox)
 SETTINGS_BOXES = {"number": ("number",), "total": ("total",), "date": ("date",), "marks": ("marks", "no_marks"),
                   "copies": ("copies",), "extra_distribution": ("extra_distribution",)}  # fmt: skip
 TABLE_BOXES = {key: (key,) for key in TABLE_FIELDS}
 #: boxes holding numbers or dates: typed with a Chinese input method they may hold full-width digits
-NUMERIC = frozenset({"number", "total", "date", "copies", "as_of", "decimals"})
+NUMERIC = frozenset({"number", "total", "date", "copies", "as_of", "decimals", "header_row", "skip_rows"})
 #: said beside number or date when the change would contradict the folder's name (why: docs/studio.md)
 FOLDER_HINT = ("表单不会给文件夹改名（文件夹名是这一期在归档、命令行和各位编辑打开的页面中的名字）。"
                "若确实要改期号或年份：先在资源管理器中把文件夹改为“年-期号”（如 2025-10），再回到这里修改。")
@@ -331,7 +331,48 @@ def table_form(entry: dict) -> dict[str, str]:
     shown["decimals"] = _text(entry.get("decimals", 1))
     as_of = entry.get("as_of")
     shown["as_of"] = as_of.isoformat() if isinstance(as_of, dt.date) else _text(as_of)
+    for key in ("header_row", "skip_rows"):
+        value = entry.get(key)
+        shown[key] = ", ".join(map(str, value)) if isinstance(value, list) else _text(value)
+    columns = entry.get("columns")
+    if isinstance(columns, list):
+        lines = []
+        for column in columns:
+            lines += [f"{k} {RENAME} {v}" for k, v in column.items()] if isinstance(column, dict) else [str(column)]
+        shown["columns"] = "\n".join(lines)
     return shown
+
+
+#: how the form writes a renamed column, one a line: 1—9月完成·投资额 → 完成（万元）
+RENAME = "→"
+_RENAMED = re.compile(r"\s*(?:→|->|＝|=)\s*")
+_ROWS = re.compile(r"[\s,，、;；]+")
+
+
+def row_numbers(text: str, key: tuple, what: str, errors: list, path: Path) -> int | list[int] | None:
+    """Row numbers as typed: 3, or 3, 4 (also 3-4 for a header's two levels); None when empty."""
+    text = typed_number(text)
+    if not text:
+        return None
+    span = re.fullmatch(r"(\d+)\s*[-—~至]\s*(\d+)", text)
+    numbers = [str(n) for n in range(int(span.group(1)), int(span.group(2)) + 1)] if span and int(span.group(2)) - int(
+        span.group(1)) < 10 else _ROWS.split(text)  # fmt: skip
+    if not all(n.isascii() and n.isdigit() for n in numbers if n):
+        errors.append(_error(f"{what}应写行号（表格左边显示的数字），多个用逗号隔开，现在是“{text}”", path, key))
+        return None
+    rows = [int(n) for n in numbers if n]
+    return rows[0] if len(rows) == 1 else rows
+
+
+def _columns_of(text: str) -> list | None:
+    """The columns box: one column a line, "原列名 → 新列名" to print it under another heading."""
+    entries: list = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in _RENAMED.split(line.strip(), maxsplit=1)]
+        entries.append({parts[0]: parts[1]} if len(parts) == 2 and parts[1] and parts[1] != parts[0] else parts[0])
+    return entries or None
 
 
 def parse_table(form: dict[str, str], index: int, path: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -339,7 +380,10 @@ def parse_table(form: dict[str, str], index: int, path: Path) -> tuple[dict[str,
     errors: list[Diagnostic] = []
     text = lambda key: " ".join(str(form.get(key, "")).split()) or None  # noqa: E731
     values: dict[str, Any] = {key: text(key) for key in ("id", "file", "sheet", "title", "section", "target",
-                                                         "actual", "note")}  # fmt: skip
+                                                         "actual", "note", "rate")}  # fmt: skip
+    values["header_row"] = row_numbers(str(form.get("header_row", "")), ("tables", index, "header_row"), "表头所在行", errors, path)
+    values["skip_rows"] = row_numbers(str(form.get("skip_rows", "")), ("tables", index, "skip_rows"), "不读的行", errors, path)
+    values["columns"] = _columns_of(str(form.get("columns", "")))
     values["rank"] = True if form.get("rank") else None
     values["chart"] = "bar" if form.get("chart") else None
     values["total"] = None if form.get("total") else False

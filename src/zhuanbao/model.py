@@ -134,14 +134,69 @@ class TableSpec(_Strict):
     decimals: Count = Field(1, ge=0, le=4, description="百分比的小数位数")
     note: str | None = Field(None, description="表下注释")
     total: bool = Field(True, description="单位一致时是否加“合计”行")
+    # a sheet made for people (issue 17): where its header is, and which of its columns print
+    header_row: Count | list[Count] | None = Field(
+        None, description="表头在表格的第几行（两层表头写 [3, 4]）；不写则自动找：标题行、单位行之下第一行文字表头")
+    skip_rows: Count | list[Count] | None = Field(None, description="不作数据读的行（行号），如表头下的栏次行")
+    columns: list[str | dict[str, str]] | None = Field(
+        None, description="印出的列及其顺序；写成“原列名: 新列名”则改名印出。不写则印出全部列")
+    rate: str | None = Field(None, description="表中自带的完成率（或进度）列：用它作完成率，不再由目标、完成计算")
 
     @model_validator(mode="after")
     def _pair(self) -> TableSpec:
         if (self.actual is None) != (self.target is None):
             raise ValueError("target 和 actual 要同时写（目标数列和完成数列）")
-        if self.target is None and (self.rank or self.as_of or self.chart):
-            raise ValueError("rank、as_of、chart 要按完成率计算，须同时写 target 和 actual")
+        if self.target is None and self.rate is None and (self.rank or self.as_of or self.chart):
+            raise ValueError("rank、as_of、chart 要按完成率计算，须同时写 target 和 actual（或用 rate 指明表中的完成率列）")
         return self
+
+    @field_validator("header_row")
+    @classmethod
+    def _header_rows(cls, value: int | list[int] | None) -> int | list[int] | None:
+        rows = [value] if isinstance(value, int) else value or []
+        if any(n < 1 for n in rows):
+            raise ValueError("行号从 1 起（表格左边显示的行号）")
+        if isinstance(value, list) and not 1 <= len(rows) <= 3:
+            raise ValueError("两层表头写两个相邻的行号，如 [3, 4]（最多三层）")
+        if rows and rows != list(range(rows[0], rows[0] + len(rows))):
+            raise ValueError("表头的各层要是相邻的行，如 [3, 4]")
+        return value
+
+    @field_validator("skip_rows")
+    @classmethod
+    def _skip_rows(cls, value: int | list[int] | None) -> int | list[int] | None:
+        if any(n < 1 for n in ([value] if isinstance(value, int) else value or [])):
+            raise ValueError("行号从 1 起（表格左边显示的行号）")
+        return value
+
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, value: list | None) -> list | None:
+        for entry in value or []:
+            pairs = list(entry.items()) if isinstance(entry, dict) else [(entry, entry)]
+            if len(pairs) != 1:
+                raise ValueError("每一项写一列：“列名”或“原列名: 新列名”")
+            if not all(str(text).strip() for text in pairs[0]):
+                raise ValueError("列名不能为空")
+        if value == []:
+            raise ValueError("columns 不能是空的：不写则印出全部列")
+        return value
+
+    @property
+    def header_lines(self) -> list[int] | None:
+        """The sheet rows of the header's levels issue.yaml names (None: found by the reader)."""
+        return [self.header_row] if isinstance(self.header_row, int) else self.header_row
+
+    @property
+    def skip_lines(self) -> frozenset[int]:
+        return frozenset([self.skip_rows] if isinstance(self.skip_rows, int) else self.skip_rows or [])
+
+    @property
+    def printed_columns(self) -> list[tuple[str, str]] | None:
+        """``columns:`` as (the column's name, the heading to print it under), in order."""
+        if self.columns is None:
+            return None
+        return [next(iter(e.items())) if isinstance(e, dict) else (e, e) for e in self.columns]
 
 
 class Issue(_Strict):

@@ -22,8 +22,11 @@ from .fsio import safe_name
 from .load.text import MAX_TEXT_BYTES, decode
 
 TABLES_DIR = "tables"
-SUFFIXES = (".csv", ".xlsx")
+SUFFIXES = (".csv", ".xlsx", ".xls", ".et", ".ods")
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and WPS .et)
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
+_KINDS = {".xlsx": "Excel 表格（.xlsx）", ".xls": "旧版 Excel 表格（.xls）", ".et": "WPS 表格（.et）",
+          ".ods": "OpenDocument 表格（.ods）", ".csv": "CSV 文本表格"}  # fmt: skip
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -41,10 +44,8 @@ def upload_name(filename: str) -> str:
     name = _DRIVE.sub("", re.split(r"[\\/]", filename or "")[-1].strip())
     name = safe_name(name)
     suffix = Path(name).suffix.lower()
-    if suffix == ".xls":
-        raise DataError(f"“{name}”是旧版 Excel 文件（.xls），请在 Excel 或 WPS 中另存为 .xlsx 后再上传")
     if not Path(name).stem or suffix not in SUFFIXES:
-        raise DataError(f"“{filename}”不是 CSV 或 Excel（.xlsx）表格文件，只能上传这两种",
+        raise DataError(f"“{filename}”不是表格文件：能上传的是 Excel（.xlsx、.xls）、WPS 表格（.et）、.ods 和 CSV",
                         hint="在 Excel 或 WPS 中“另存为”时选择 .xlsx 或 CSV。")  # fmt: skip
     return name
 
@@ -57,21 +58,27 @@ def check_content(data: bytes, name: str) -> None:
     if not data.strip():
         raise DataError(f"“{name}”是空文件")
     if data.startswith(_OLE):
-        raise DataError(f"“{name}”的内容是旧版 Excel（.xls）或 WPS 表格（.et），不是{_what(suffix)}",
-                        hint="请在 Excel 或 WPS 中另存为 .xlsx 后再上传。")  # fmt: skip
+        if suffix not in (".xls", ".et"):
+            raise DataError(f"“{name}”的内容是旧版 Excel（.xls）或 WPS 表格（.et），不是{_what(suffix)}",
+                            hint="请把文件扩展名改为 .xls 后再上传。")  # fmt: skip
+        return
     if data.startswith(b"PK\x03\x04"):
         try:
-            excel = "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-            excel = False
-        if not excel:
-            raise DataError(f"“{name}”是压缩包（或 Word 等其他文件），不是 Excel 表格", hint="请上传 .xlsx 或 CSV 表格。")
-        if suffix != ".xlsx":
-            raise DataError(f"“{name}”的扩展名是 {suffix}，内容却是 Excel 表格（.xlsx）",
-                            hint="请把文件扩展名改为 .xlsx 后再上传。")  # fmt: skip
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+            ods = "mimetype" in names and zipfile.ZipFile(io.BytesIO(data)).read("mimetype").strip() == _ODS
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError):
+            names, ods = [], False
+        kind = ".ods" if ods else ".xlsx" if "xl/workbook.xml" in names else None
+        if kind is None:
+            raise DataError(f"“{name}”是压缩包（或 Word 等其他文件），不是 Excel 表格", hint="请上传 Excel、WPS 表格或 CSV。")
+        if suffix != kind and not (kind == ".xlsx" and suffix == ".et"):  # WPS saves .et as either kind
+            raise DataError(f"“{name}”的扩展名是 {suffix}，内容却是 {_KINDS[kind]}",
+                            hint=f"请把文件扩展名改为 {kind} 后再上传。")  # fmt: skip
         return
-    if suffix == ".xlsx":
-        raise DataError(f"“{name}”的扩展名是 .xlsx，内容却不是 Excel 表格（可能是改了扩展名的 CSV 或其他文件）",
+    if suffix in (".xlsx", ".xls", ".et", ".ods"):
+        html = data[:512].lstrip().lower().startswith((b"<", b"\xef\xbb\xbf<"))
+        raise DataError(f"“{name}”的扩展名是 {suffix}，内容却" + ("是网页（HTML）表格（有些系统这样导出）" if html
+                        else f"不是 {_KINDS[suffix]}（可能是改了扩展名的 CSV 或其他文件）"),
                         hint="请在 Excel 或 WPS 中打开它，另存为 .xlsx 后再上传。")  # fmt: skip
     try:
         text = decode(data, Path(name))
@@ -83,7 +90,7 @@ def check_content(data: bytes, name: str) -> None:
 
 
 def _what(suffix: str) -> str:
-    return "Excel 表格（.xlsx）" if suffix == ".xlsx" else "CSV 文本表格"
+    return _KINDS.get(suffix, "CSV 文本表格")
 
 
 def upload(issue_dir: Path, filename: str, data: bytes) -> Uploaded:
@@ -129,28 +136,37 @@ def data_files(issue_dir: Path) -> list[str]:
 
 
 class Columns(NamedTuple):
-    """What the table form offers for a file: its sheets (Excel) and the columns of its header row."""
+    """What the table form offers for a file: its sheets (a workbook's), the columns of its header row (a
+    two-level header's names joined: 年度目标·投资额), and what was found around the table."""
 
     sheets: list[str]
     header: list[str]
     problems: list[Diagnostic]
+    header_lines: list[int] = []  # the sheet rows the header was read from
+    unit: str | None = None  # the sheet's 单位：万元 line
+    note: str | None = None  # the notes under the table, as the document prints them when the form gives none
 
 
-def columns(issue_dir: Path, name: str, sheet: str | int | None = None) -> Columns:
-    """The sheets and header row of the file ``name`` (relative to the issue folder), bounded as the build reads it."""
-    from .load.tables import read_csv, read_excel, resolve_inside, sheet_names
+def columns(issue_dir: Path, name: str, sheet: str | int | None = None, header_row: list[int] | None = None,
+            skip_rows: frozenset[int] = frozenset()) -> Columns:  # fmt: skip
+    """The sheets and header of the file ``name`` (relative to the issue folder), read as the build reads it:
+    bounded, and with the header where ``header_row`` says or where it is found."""
+    from .load.layout import note_text
+    from .load.tables import read_csv, read_workbook, resolve_inside, sheet_names
 
     sheets: list[str] = []
     try:
         path = resolve_inside(issue_dir, name, "表格文件")
         if path.suffix.lower() == ".csv":
-            return Columns([], read_csv(path).header, [])
-        sheets = sheet_names(path)
-        if isinstance(sheet, str) and sheet not in sheets and sheet.isdigit():
-            sheet = int(sheet)
-        return Columns(sheets, read_excel(path, sheet if sheet not in (None, "") else None).header, [])
+            raw = read_csv(path, header_row, skip_rows)
+        else:
+            sheets = sheet_names(path)
+            if isinstance(sheet, str) and sheet not in sheets and sheet.isdigit():
+                sheet = int(sheet)
+            raw = read_workbook(path, sheet if sheet not in (None, "") else None, header_row, skip_rows)
     except UserError as exc:
         return Columns(sheets, [], list(exc.diagnostics))
+    return Columns(sheets, raw.header, [], raw.header_rows, raw.unit, note_text(raw.notes))
 
 
 def suggest_id(filename: str, taken: list[str]) -> str:
@@ -203,7 +219,7 @@ def table_view(issue_dir: Path, table_id: str) -> TableView:
         bad = frozenset((raw.lines.index(d.line), d.column - 1) for d in exc.diagnostics
                         if raw is not None and d.line in raw.lines and d.column)  # fmt: skip
         return TableView(index, entry, None, raw, list(exc.diagnostics), bad, None)
-    note = spec.note
+    note = indicator.note
     if indicator.as_of:  # templates/table.xml.j2
-        note = f"统计截至{cn_date(indicator.as_of)}，时间进度{indicator.progress_text}。{spec.note or ''}"
+        note = f"统计截至{cn_date(indicator.as_of)}，时间进度{indicator.progress_text}。{note or ''}"
     return TableView(index, entry, indicator, raw, [], frozenset(), f"注：{note}" if note else None)

@@ -1,4 +1,4 @@
-"""Reading indicator tables from CSV (the csv module) and Excel files (openpyxl).
+"""Reading indicator tables from CSV (the csv module), .xlsx (openpyxl) and .xls, .et, .ods (load/workbooks.py).
 
 Cells are read as text, exactly as the office typed them; turning them into
 numbers is the indicators stage's job, which can then say which row and
@@ -8,15 +8,12 @@ column held the bad value.
 from __future__ import annotations
 
 import io
-import math
 import re
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import DataError, os_reason
-from ..figures import round_half_up
 from ..model import TableSpec
 from .text import MAX_TEXT_BYTES, decode
 
@@ -47,13 +44,18 @@ class RawTable:
     header: list[str]
     rows: list[list[str]]
     lines: list[int]  # the file's line (CSV) or sheet row (Excel) of each row; blank ones are skipped
+    header_line: int = 1  # the line of the header (of its last level, when it has two)
+    offset: int = 0  # empty columns left of the table: column 0 is the sheet's column A + offset
+    unit: str | None = None  # the sheet's unit line, as written: 单位：万元
+    notes: list[str] = field(default_factory=list)  # the lines under the table: 注：…, 数据来源：…
+    header_rows: list[int] = field(default_factory=list)  # the lines of every level of the header
 
     def where(self, row: int, column: int) -> str:
         """Human location of a cell: 第5行第C列（完成） for Excel, 第5行“完成”列 for CSV."""
         name = self.header[column] if column < len(self.header) else ""
         line = self.lines[row]
         if self.sheet is not None:
-            return f"工作表“{self.sheet}”第{line}行第{column_letter(column)}列（{name}）"
+            return f"工作表“{self.sheet}”第{line}行第{column_letter(column + self.offset)}列（{name}）"
         return f"第{line}行“{name}”列"
 
     def formula(self, row: int, column: int) -> str | None:
@@ -63,20 +65,20 @@ class RawTable:
         rather than saved from Excel or WPS has formulas without results; the
         workbook is opened again only on this error path.
         """
-        if self.sheet is None:
-            return None
+        if self.sheet is None or _kind(self.path) != "xlsx":
+            return None  # CSV has no formulas; .xls and .ods store every formula's result
         from openpyxl import load_workbook
 
-        book = load_workbook(self.path, read_only=True)
+        book = load_workbook(_package(self.path), read_only=True)
         try:
-            value = book[self.sheet].cell(row=self.lines[row], column=column + 1).value
+            value = book[self.sheet].cell(row=self.lines[row], column=column + 1 + self.offset).value
         finally:
             book.close()
         return value if isinstance(value, str) and value.startswith("=") else None
 
     def error(self, message: str, row: int | None = None, column: int | None = None) -> DataError:
         """``row`` -1 is the header."""
-        line = None if row is None else self.lines[row] if row >= 0 else 1
+        line = None if row is None else self.lines[row] if row >= 0 else self.header_line
         sheet = f"工作表“{self.sheet}”" if self.sheet is not None else ""
         if line is not None and column is not None and row >= 0:
             where = self.where(row, column) + "："
@@ -84,7 +86,7 @@ class RawTable:
             where = f"{sheet}第{line}行："
         else:
             where = sheet + "：" if sheet else ""
-        return DataError(where + message, self.path, line, column + 1 if column is not None else None)
+        return DataError(where + message, self.path, line, column + 1 + self.offset if column is not None else None)
 
 
 def column_letter(index: int) -> str:
@@ -136,29 +138,42 @@ def resolve_inside(issue_dir: Path, name: str, what: str) -> Path:
     return candidate
 
 
-def _finish(header: list, records: list[tuple[int, Any]], path: Path, sheet: str | None) -> RawTable:
-    """``records``: (line, cells) of every row below the header."""
-    names = [_text(c) for c in header]
+def _finish(records: list[tuple[int, list]], path: Path, sheet: str | None, header_row: list[int] | None = None,
+            skip_rows: frozenset[int] = frozenset()) -> RawTable:  # fmt: skip
+    """``records``: (line, cells) of every row of the file or sheet; the header is found among them (or is
+    the row ``header_row`` names), and the title, unit line and notes around the table are kept apart."""
+    from .layout import LayoutProblem, locate
+
+    texts = [(line, [_text(v) for v in record]) for line, record in records]
+    try:
+        layout = locate(texts, header_row, skip_rows)
+    except LayoutProblem as problem:
+        prefix = f"工作表“{sheet}”" if sheet is not None else ""
+        raise DataError(prefix + problem.message, path, problem.line) from None
+    names = layout.header
     width = len(names)
     rows, lines = [], []
-    for line, record in records:
-        cells = [_text(v) for v in record]
-        if any(cells):  # blank lines, as Excel exports leave at the end or a typist between groups
-            rows.append((cells + [""] * width)[:width] if len(cells) < width else cells)
-            lines.append(line)
-    table = RawTable(path, sheet, names, rows, lines)
+    for line, cells in layout.records:
+        rows.append((cells + [""] * width)[:width] if len(cells) < width else cells)
+        lines.append(line)
+    table = RawTable(path, sheet, names, rows, lines, layout.header_lines[-1], layout.offset, layout.unit, layout.notes,
+                     layout.header_lines)  # fmt: skip
     while table.header and not table.header[-1] and not any(len(r) >= width and r[width - 1] for r in rows):
         table.header.pop()  # trailing empty columns from Excel
         width -= 1
         table.rows = [r[:width] for r in table.rows]
     if not table.header:
         raise table.error("表格文件是空的（第一行应是表头）")
+    at = layout.header_lines
+    told = "表头应在第一行" if at == [1] else "表头在第" + "、".join(map(str, at)) + "行"
+    hint = None if header_row or at == [1] else "表头找得不对时，可在 issue.yaml 的这张表中用 header_row 写明表头在第几行。"
     for index, name in enumerate(table.header):
         if not name:
-            raise table.error(f"第{index + 1}列没有列名（表头应在第一行）", -1, index)
+            error = table.error(f"第{index + 1 + table.offset}列没有列名（{told}）", -1, index)
+            raise DataError(error.message, error.path, error.line, error.column, hint=hint)
         if name in table.header[:index]:
             first = table.header.index(name)
-            raise table.error(f"第{first + 1}列和第{index + 1}列的列名都是“{name}”，列名不能重复", -1, index)
+            raise table.error(f"第{first + 1 + table.offset}列和第{index + 1 + table.offset}列的列名都是“{name}”，列名不能重复", -1, index)
     for index, row in enumerate(table.rows):
         if len(row) > width and any(row[width:]):
             raise table.error(f"比表头多出 {len(row) - width} 列（逗号多了？）", index)
@@ -166,7 +181,7 @@ def _finish(header: list, records: list[tuple[int, Any]], path: Path, sheet: str
     return table
 
 
-def read_csv(path: Path) -> RawTable:
+def read_csv(path: Path, header_row: list[int] | None = None, skip_rows: frozenset[int] = frozenset()) -> RawTable:
     import csv
 
     try:
@@ -205,7 +220,7 @@ def read_csv(path: Path) -> RawTable:
         records.append((row_start, row))
     if not records:
         raise DataError("表格文件是空的", path)
-    return _finish(records[0][1], records[1:], path, None)
+    return _finish(records, path, None, header_row, skip_rows)
 
 
 def _narrow_lines(text: str, delimiter: str, path: Path):
@@ -332,7 +347,8 @@ def _sheet_records(book: Any, name: str, path: Path) -> list[list[Any]]:
     return records
 
 
-def read_excel(path: Path, sheet: str | int | None) -> RawTable:
+def read_excel(path: Path, sheet: str | int | None, header_row: list[int] | None = None,
+               skip_rows: frozenset[int] = frozenset()) -> RawTable:  # fmt: skip
     """Read one sheet with openpyxl (values, not formulas: data_only), bounded in size."""
     from openpyxl import load_workbook
 
@@ -343,21 +359,13 @@ def read_excel(path: Path, sheet: str | int | None) -> RawTable:
         raise DataError(f"无法读取表格文件：{os_reason(exc)}", path) from None
     try:
         _check_package(path)
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(_package(path), read_only=True, data_only=True)
     except broken:  # a renamed .xls, a corrupt file, a password
         raise DataError(_BROKEN_EXCEL, path) from None
     try:
-        names = book.sheetnames
-        if sheet is None:
-            sheet = 0
-        if isinstance(sheet, int):
-            if not 0 <= sheet < len(names):
-                raise DataError(f"工作表序号 {sheet} 不存在（共 {len(names)} 个：{'、'.join(names)}；序号从 0 起）", path)
-            name = names[sheet]
-        else:
-            if sheet not in names:
-                raise DataError(f"工作表“{sheet}”不存在（有：{'、'.join(names)}）", path)
-            name = sheet
+        from .workbooks import pick_sheet
+
+        name = pick_sheet(list(book.sheetnames), sheet, path)
         try:
             records = _sheet_records(book, name, path)
         except broken:  # damage found only in the sheet's own data
@@ -366,16 +374,30 @@ def read_excel(path: Path, sheet: str | int | None) -> RawTable:
         book.close()
     if not records:
         raise DataError(f"工作表“{name}”是空的", path)
-    return _finish(list(records[0]), list(enumerate(records[1:], start=2)), path, name)
+    return _finish(list(enumerate(records, start=1)), path, name, header_row, skip_rows)
+
+
+def _package(path: Path) -> Path | io.BytesIO:
+    """What openpyxl is given: it goes by the file's name and refuses an .xlsx package that WPS saved under
+    the .et name, so that one is given as its bytes (already bounded by ``_check_package``)."""
+    return path if path.suffix.lower() in (".xlsx", ".xlsm") else io.BytesIO(path.read_bytes())
 
 
 def sheet_names(path: Path) -> list[str]:
-    """The sheets of an .xlsx, in the workbook's order, checked as :func:`read_excel` checks the file."""
+    """The sheets of a workbook of any kind, in its order, checked as :func:`read_workbook` checks the file."""
+    from . import workbooks
+
+    kind = _kind(path)
+    if kind == "ole":
+        return workbooks.xls_sheet_names(path)
+    if kind == "ods":
+        _checked_zip(path, workbooks.broken_ods)
+        return workbooks.ods_sheet_names(path)
     from openpyxl import load_workbook
 
     try:
         _check_package(path)
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(_package(path), read_only=True, data_only=True)
     except _excel_errors():
         raise DataError(_BROKEN_EXCEL, path) from None
     try:
@@ -384,37 +406,78 @@ def sheet_names(path: Path) -> list[str]:
         book.close()
 
 
-_FIXED = re.compile(r"0\.(0+)")
-_LITERAL = re.compile(r'"[^"]*"|\\.')
+#: what a table file may be: CSV, or a workbook (.xlsx; .xlsm; legacy .xls; WPS .et; OpenDocument .ods)
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et", ".ods")
+SUFFIXES = (".csv", *WORKBOOKS)
+
+
+def _kind(path: Path) -> str:
+    """What a workbook is by its content, whatever its name says: an OLE file (.xls, .et), an .ods or an .xlsx
+    (offices rename files, and WPS saves .et as either); "" when it is none of them."""
+    from .workbooks import OLE, is_ods
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:  # not a damaged file: one that cannot be read at all
+        raise DataError(f"无法读取表格文件：{os_reason(exc)}", path) from None
+    if head == OLE:
+        return "ole"
+    if head.startswith(b"PK"):
+        return "ods" if is_ods(path) else "xlsx"
+    return ""
+
+
+def _checked_zip(path: Path, broken) -> None:
+    try:
+        _check_package(path)
+    except _excel_errors():
+        raise broken(path) from None
+
+
+def read_workbook(path: Path, sheet: str | int | None, header_row: list[int] | None = None,
+                  skip_rows: frozenset[int] = frozenset()) -> RawTable:  # fmt: skip
+    """One sheet of a workbook of any kind (by its content), bounded in size as :func:`read_excel`."""
+    from . import workbooks
+
+    kind = _kind(path)
+    if kind == "ole":
+        name, records = workbooks.read_xls(path, sheet, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS)
+    elif kind == "ods":
+        _checked_zip(path, workbooks.broken_ods)
+        name, records = workbooks.read_ods(path, sheet, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS)
+    elif kind == "xlsx" or path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_excel(path, sheet, header_row, skip_rows)
+    elif path.suffix.lower() == ".ods":
+        raise workbooks.broken_ods(path)
+    else:
+        raise workbooks.broken_xls(path)
+    if not any(records):
+        raise DataError(f"工作表“{name}”是空的", path)
+    width = max(len(r) for r in records)  # as openpyxl gives a sheet's rows: all as wide as its widest
+    if width * len(records) > MAX_TABLE_CELLS:
+        raise DataError(f"工作表“{name}”过大：范围是 {len(records):,} 行 × {width:,} 列，超过 {MAX_TABLE_CELLS:,} 个单元格的上限",
+                        path, hint=_FAR_CELL_HINT)  # fmt: skip
+    records = [r + [None] * (width - len(r)) for r in records]
+    return _finish(list(enumerate(records, start=1)), path, name, header_row, skip_rows)
 
 
 def _shown(cell: Any) -> Any:
-    """An Excel cell as Excel shows it: 0.639 formatted 0.0% is 63.9%, a
-    formula's 12.300000000000001 formatted 0.00 is 12.30. The office reads
-    and checks what is on screen, so that is the figure to print."""
-    value = getattr(cell, "value", None)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or isinstance(value, float) and not math.isfinite(value):
-        return value  # NaN (an empty cell), and inf, which no format can show
-    number_format = getattr(cell, "number_format", None) or "General"
-    literal_percent = any("%" in text for text in _LITERAL.findall(number_format))
-    number_format = _LITERAL.sub("", number_format)  # 0.0"%" and 0.0\% show a % sign without scaling
-    fixed = _FIXED.search(number_format)
-    places = len(fixed.group(1)) if fixed else 0
-    if "%" in number_format:
-        return f"{round_half_up(Decimal(repr(value)) * 100, places)}%"
-    if fixed or number_format in ("0", "#,##0"):
-        return str(round_half_up(value, places)) + ("%" if literal_percent else "")
-    return value
+    """An openpyxl cell as Excel shows it (``workbooks.shown``: 0.639 formatted 0.0% is 63.9%)."""
+    from .workbooks import shown
+
+    return shown(getattr(cell, "value", None), getattr(cell, "number_format", None))
 
 
 def read_table(spec: TableSpec, issue_dir: Path) -> RawTable:
-    """Read the file a table spec names (CSV in any office encoding, or .xlsx)."""
+    """Read the file a table spec names (CSV in any office encoding, or a workbook: .xlsx, .xls, .et, .ods),
+    where issue.yaml says its header is (``header_row``, ``skip_rows``) or where it is found."""
     path = resolve_inside(issue_dir, spec.file, "表格文件")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         if spec.sheet is not None:
             raise DataError("CSV 文件没有工作表，不能写 sheet", issue_dir / "issue.yaml")
-        return read_csv(path)
-    if suffix in (".xlsx", ".xlsm"):
-        return read_excel(path, spec.sheet)
-    raise DataError(f"不支持的表格文件类型“{path.suffix}”（支持 .csv、.xlsx）", path)
+        return read_csv(path, spec.header_lines, spec.skip_lines)
+    if suffix in WORKBOOKS:
+        return read_workbook(path, spec.sheet, spec.header_lines, spec.skip_lines)
+    raise DataError(f"不支持的表格文件类型“{path.suffix}”（支持 .csv、.xlsx、.xls、.et、.ods）", path)

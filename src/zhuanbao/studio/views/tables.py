@@ -31,8 +31,11 @@ from .settings import unreadable
 #: each field as the form labels it (its messages and the conflict page speak of it so)
 LABELS = {"id": "代号", "file": "数据文件", "sheet": "工作表", "title": "表题", "section": "栏目", "target": "目标数列",
           "actual": "完成数列", "rank": "按完成率排名", "as_of": "统计截止日期", "chart": "完成率柱状图",
-          "decimals": "完成率小数位", "note": "表下注释", "total": "合计行"}  # fmt: skip
+          "decimals": "完成率小数位", "note": "表下注释", "total": "合计行", "header_row": "表头所在行",
+          "skip_rows": "不读的行", "columns": "印出的列", "rate": "表中自带的完成率列"}  # fmt: skip
 CHECKBOXES = ("rank", "chart", "total")
+#: typed in the form that reads the file's header (with the file and sheet): where the header is, what to skip
+SOURCE_FIELDS = ("header_row", "skip_rows")
 
 
 def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
@@ -68,7 +71,7 @@ def with_sheet(folder: Path, values: dict) -> tuple[dict, tablefile.Columns | No
     """The fields as the form shows them: an Excel file's sheet named (its first when issue.yaml names none,
     the name of the one an index names), and the file's sheets and header."""
     values = dict(values)
-    columns = tablefile.columns(folder, values["file"], values.get("sheet") or None) if values.get("file") else None
+    columns = tablefile.columns(folder, values["file"], values.get("sheet") or None, *_layout(values)) if values.get("file") else None
     if columns and columns.sheets and not values.get("sheet"):
         values["sheet"] = columns.sheets[0]
     elif columns and columns.sheets and values["sheet"].isdigit() and values["sheet"] not in columns.sheets:
@@ -77,6 +80,15 @@ def with_sheet(folder: Path, values: dict) -> tuple[dict, tablefile.Columns | No
     if not (columns and columns.sheets):
         values["sheet"] = ""  # a CSV has none (the form posts none)
     return values, columns
+
+
+def _layout(values: Mapping[str, str]) -> tuple[list[int] | None, frozenset[int]]:
+    """The header rows and skipped rows the form names, for reading the file's header as the build will."""
+    errors: list = []
+    header = issuefile.row_numbers(str(values.get("header_row", "")), (), "", errors, Path())
+    skip = issuefile.row_numbers(str(values.get("skip_rows", "")), (), "", errors, Path())
+    as_list = lambda rows: [rows] if isinstance(rows, int) else rows  # noqa: E731
+    return as_list(header) or None, frozenset(as_list(skip) or [])
 
 
 def _field_of(index: int):
@@ -134,6 +146,7 @@ def routes(studio: Studio) -> list[Route]:
         values = {key: "" for key in issuefile.TABLE_FIELDS}
         values.update({"file": name, "sheet": request.query_params.get("sheet", ""), "decimals": "1", "total": "1",
                        "id": tablefile.suggest_id(name, taken) if name else ""})  # fmt: skip
+        values.update({key: request.query_params.get(key, "") for key in SOURCE_FIELDS})
         return table_form(request, folder, values, None, file.sha256, None)
 
     async def edit_table_page(request: Request):
@@ -144,6 +157,7 @@ def routes(studio: Studio) -> list[Route]:
         if "file" in request.query_params:  # another file or sheet chosen: the form is made again for it
             values["file"] = request.query_params["file"]
             values["sheet"] = request.query_params.get("sheet", "")
+            values.update({key: request.query_params.get(key, "") for key in SOURCE_FIELDS})
         mine = [d for d in file.problems if d.location.key[:2] == ("tables", index)]
         return table_form(request, folder, values, base, file.sha256, request.path_params["id"], mine)
 
