@@ -116,6 +116,15 @@ class Folio(_Sheet):
     even: str = "folio-even"
 
 
+class Pictures(_Sheet):
+    """How the pictures of items are printed (the defaults are templates/style.yaml's, so that an office's own
+    older style.yaml without this part prints pictures alike)."""
+
+    max_height: str = Field("120mm", description="图片最高多少（宽不超过版心）")
+    dpi: int = Field(300, ge=72, le=1200, description="图片按印出的大小保留多少 dpi，多余的像素去掉")
+    jpeg_quality: int = Field(85, ge=30, le=95, description="照片重新压缩为 JPEG 时的质量")
+
+
 class SheetModel(_Sheet):
     page: Page = Page()
     fonts: dict[str, Font]
@@ -123,6 +132,7 @@ class SheetModel(_Sheet):
     character: dict[str, CharacterStyle] = {}
     table: dict[str, TableStyle] = {}
     folio: Folio = Folio()
+    pictures: Pictures = Pictures()
 
 
 # --- resolved form -----------------------------------------------------------
@@ -214,6 +224,13 @@ class PageFormat:
 
 
 @dataclass(frozen=True)
+class PictureFormat:
+    max_height: float  # pt
+    dpi: int
+    jpeg_quality: int
+
+
+@dataclass(frozen=True)
 class StyleSheet:
     """The resolved style sheet the writer works from."""
 
@@ -225,6 +242,7 @@ class StyleSheet:
     folio_format: str
     folio_odd: str
     folio_even: str
+    pictures: PictureFormat = PictureFormat(120 * MM, 300, 85)
 
 
 #: Word's largest font size.
@@ -442,7 +460,12 @@ class _Resolver:
                 raise self.fail(f"folio：段落样式“{role}”不存在", key=("folio", name))
         if "{page}" not in folio.format:
             raise self.fail("folio.format 中应含有 {page}", key=("folio", "format"))
-        return StyleSheet(self.path, self.page, paragraphs, characters, tables, folio.format, folio.odd, folio.even)
+        shown = self.sheet.pictures
+        self.within = ("pictures",)
+        pictures = PictureFormat(self.length(shown.max_height, "pictures", None, positive=True), shown.dpi,
+                                 shown.jpeg_quality)  # fmt: skip
+        return StyleSheet(self.path, self.page, paragraphs, characters, tables, folio.format, folio.odd, folio.even,
+                          pictures)  # fmt: skip
 
 
 def resolve(sheet: SheetModel, doc: YamlDoc) -> StyleSheet:

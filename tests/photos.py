@@ -1,0 +1,57 @@
+"""Pictures made here for the tests of pictures: a camera-sized photo, line art, and a Word submission with both."""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=4)
+def photo(width: int = 4000, height: int = 3000, exif: bytes | None = None) -> bytes:
+    """A JPEG as a phone takes it: full of fine detail (noise over gradients), quality 92, a few megabytes;
+    the same bytes every time (the noise is seeded)."""
+    import random
+
+    from PIL import Image, ImageChops
+
+    gradient = Image.linear_gradient("L").resize((width, height))
+    noise = Image.frombytes("L", (width, height), random.Random(width * height).randbytes(width * height))
+    detail = ImageChops.add(gradient.point(lambda v: v * 3 // 4), noise.point(lambda v: v // 4))
+    image = Image.merge("RGB", (gradient, detail, gradient.transpose(Image.FLIP_LEFT_RIGHT)))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92, **({"exif": exif} if exif else {}))
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=4)
+def line_art(width: int = 300, height: int = 200, dpi: int | None = None) -> bytes:
+    """A small PNG drawing: a black frame and a diagonal on white."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([10, 10, width - 11, height - 11], outline="black", width=3)
+    draw.line([10, 10, width - 11, height - 11], fill="black", width=3)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", **({"dpi": (dpi, dpi)} if dpi else {}))
+    return buffer.getvalue()
+
+
+def submission(path: Path) -> Path:
+    """A Word submission as a unit sends it: a title, text, a large photo captioned "图1 …" in the paragraph
+    under it, more text, a small drawing captioned in Word's caption style (题注), and a last paragraph."""
+    import docx
+    from docx.shared import Mm
+
+    document = docx.Document()
+    document.add_paragraph("东岭区：就业帮扶车间现场检查")
+    document.add_paragraph("8月20日，东岭区对新建的5个就业帮扶车间开展现场检查。")
+    document.add_paragraph().add_run().add_picture(io.BytesIO(photo()), width=Mm(150))
+    document.add_paragraph("图1 检查组在石门坳镇车间")
+    document.add_paragraph("检查组逐一查看了车间的生产和用工情况。")
+    document.add_paragraph().add_run().add_picture(io.BytesIO(line_art()))
+    document.add_paragraph("车间平面示意", style="Caption")
+    document.add_paragraph("下一步将继续推进车间建设。")
+    document.save(path)
+    return path
