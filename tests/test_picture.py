@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.photos import line_art, photo
-from zhuanbao.picture import MAX_PIXELS, as_shown, prepare, problem
+from zhuanbao.picture import MAX_PIXELS, PictureError, as_shown, prepare, problem
 from zhuanbao.style import MM, PictureFormat
 
 SETTINGS = PictureFormat(max_height=120 * MM, dpi=300, jpeg_quality=85)
@@ -130,3 +130,8 @@ def test_a_word_pictures_crop_and_turn_are_applied_as_the_author_saw_them():
         assert suffix == ".jpg" and image.size == (800, 300)
     assert as_shown(photo(800, 600), (0, 0, 0, 0), 0) == (photo(800, 600), ".jpg")  # nothing to do: as sent
     assert as_shown(b"\x01\x00\x00\x00 EMF drawing", (0, 0, 0, 0), 0) is None
+
+
+def test_a_damaged_picture_small_enough_to_keep_as_it_is_is_refused_not_passed_on():
+    with pytest.raises(PictureError, match="已损坏"):
+        prepare(photo(800, 600)[:3000], TEXT_WIDTH, SETTINGS)

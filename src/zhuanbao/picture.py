@@ -68,6 +68,9 @@ def prepare(data: bytes, max_width: float, settings: PictureFormat) -> Printed:
             width = height * pixels_w / pixels_h
         target = max(1, min(pixels_w, math.ceil(width / 72 * settings.dpi)))
         if target == pixels_w and _kept_as_is(image):
+            why = problem(data)  # its bytes go in undecoded: a damaged file would print as a broken picture
+            if why is not None:
+                raise PictureError(why)
             return Printed(_name(data, image.format), data, width, height)
         upright = _pixels(image, target, max(1, round(target * pixels_h / pixels_w)), turned)
         out, kind = _encode(upright, image.format == "JPEG",
