@@ -55,3 +55,19 @@ def submission(path: Path) -> Path:
     document.add_paragraph("下一步将继续推进车间建设。")
     document.save(path)
     return path
+
+
+@lru_cache(maxsize=2)
+def green_photo(width: int = 6000, height: int = 4000) -> bytes:
+    """A camera's full-size JPEG (24 megapixels, quality 95, several megabytes) that is green all over and
+    nothing else on a bulletin page is: where it prints can be found in a rendering of the page."""
+    import random
+
+    from PIL import Image
+
+    noise = Image.frombytes("L", (width, height), random.Random(width + height).randbytes(width * height))
+    low = noise.point(lambda v: v // 6)  # fine detail, as a photo has: it keeps the file from compressing to nothing
+    green = Image.linear_gradient("L").resize((width, height)).point(lambda v: 150 + v * 105 // 255)
+    buffer = io.BytesIO()
+    Image.merge("RGB", (low, green, low)).save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
