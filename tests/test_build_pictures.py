@@ -191,3 +191,25 @@ def test_a_docx_with_a_photo_dropped_in_the_studio_saves_the_photo_too(studio, t
     assert saved.read_bytes() == green_photo()
     [item] = (root / "2024-03/items").glob("*东岭区*.md")
     assert f"![图1 检查组在石门坳镇车间](images/{saved.name})" in item.read_text("utf-8")
+
+
+def test_a_style_sheet_copied_before_pictures_prints_them_as_the_default_one_does(series, tmp_path):
+    import re as regex
+
+    from tests.conftest import REPO
+
+    default = (REPO / "templates/style.yaml").read_text("utf-8")
+    older = regex.sub(r"\n  picture(-caption)?:.*?(?=\n  [a-z])", "", default, flags=regex.S)
+    older = regex.sub(r"\n# 稿件中的图片.*?(?=\n# 页码)", "\n", older, flags=regex.S)
+    assert "picture" not in older and "pictures" not in older
+    root = series({ITEM: HEAD + "正文。\n\n![图1 现场](images/a.png)\n", "2024-03/items/images/a.png": line_art(),
+                   "mytemplates/style.yaml": older})  # fmt: skip
+    (root / "series.yaml").write_text((root / "series.yaml").read_text("utf-8") + "templates: mytemplates\n", "utf-8")
+    [built] = build(root / "2024-03", tmp_path / "out")
+    with zipfile.ZipFile(built.path) as archive:
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    for style in ("picture", "picture-caption"):
+        defined = regex.search(rf'w:styleId="{style}">.*?</w:style>', styles).group(0)
+        assert '<w:jc w:val="center"/>' in defined and '<w:sz w:val="24"/>' in defined
+        assert 'w:firstLine="0"' in defined and "仿宋" in defined
+    assert "图1 现场" in document_xml(built.path)

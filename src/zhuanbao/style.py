@@ -264,6 +264,18 @@ def _find(data, value: str, key: tuple = ()) -> tuple | None:
     return None
 
 
+#: the paragraph styles of items' pictures, for a style.yaml copied before items could show pictures: made from
+#: its body style as templates/style.yaml makes them (仿宋 小四, centred, no indent), so its pictures print alike
+_PICTURE_STYLES = {
+    "picture": ParagraphStyle(name="专报图片", base="body", size="小四", line="auto", space_before="0.5line",
+                              space_after="3pt", indent_first="0pt", indent_left="0pt", indent_right="0pt",
+                              align="center", grid=False, widow_chars=0),
+    "picture-caption": ParagraphStyle(name="专报图片说明", base="body", size="小四", line="18pt", space_before="0pt",
+                                      space_after="0.5line", indent_first="0pt", indent_left="0pt",
+                                      indent_right="0pt", align="center", grid=False, widow_chars=0),
+}  # fmt: skip
+
+
 class _Resolver:
     def __init__(self, sheet: SheetModel, path: Path, doc=None) -> None:
         self.sheet = sheet
@@ -434,6 +446,9 @@ class _Resolver:
             line_pitch=self.pitch,
             chars=p.chars,
         )
+        missing = {sid: style for sid, style in _PICTURE_STYLES.items() if sid not in self.sheet.paragraph}
+        if missing and "body" in self.sheet.paragraph:
+            self.sheet = self.sheet.model_copy(update={"paragraph": {**self.sheet.paragraph, **missing}})
         paragraphs = {sid: self.paragraph(sid) for sid in self.sheet.paragraph}
         characters = {sid: self.character(sid, s) for sid, s in self.sheet.character.items()}
         self.within = ("table",)
