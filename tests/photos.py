@@ -38,23 +38,31 @@ def line_art(width: int = 300, height: int = 200, dpi: int | None = None) -> byt
     return buffer.getvalue()
 
 
-def submission(path: Path) -> Path:
-    """A Word submission as a unit sends it: a title, text, a large photo captioned "图1 …" in the paragraph
-    under it, more text, a small drawing captioned in Word's caption style (题注), and a last paragraph."""
+def word_file(path: Path, *paragraphs: str | tuple) -> Path:
+    """A .docx of ``paragraphs``: text; ("picture", bytes) or ("picture", bytes, width in mm) for a picture in a
+    paragraph of its own; (style, text) for a paragraph in that Word style."""
     import docx
     from docx.shared import Mm
 
     document = docx.Document()
-    document.add_paragraph("东岭区：就业帮扶车间现场检查")
-    document.add_paragraph("8月20日，东岭区对新建的5个就业帮扶车间开展现场检查。")
-    document.add_paragraph().add_run().add_picture(io.BytesIO(photo()), width=Mm(150))
-    document.add_paragraph("图1 检查组在石门坳镇车间")
-    document.add_paragraph("检查组逐一查看了车间的生产和用工情况。")
-    document.add_paragraph().add_run().add_picture(io.BytesIO(line_art()))
-    document.add_paragraph("车间平面示意", style="Caption")
-    document.add_paragraph("下一步将继续推进车间建设。")
+    for paragraph in paragraphs:
+        if isinstance(paragraph, str):
+            document.add_paragraph(paragraph)
+        elif paragraph[0] == "picture":
+            width = Mm(paragraph[2]) if len(paragraph) > 2 else None
+            document.add_paragraph().add_run().add_picture(io.BytesIO(paragraph[1]), width=width)
+        else:
+            document.add_paragraph(paragraph[1], style=paragraph[0])
     document.save(path)
     return path
+
+
+def submission(path: Path) -> Path:
+    """A Word submission as a unit sends it: a title, text, a large photo captioned "图1 …" in the paragraph
+    under it, more text, a small drawing captioned in Word's caption style (题注), and a last paragraph."""
+    return word_file(path, "东岭区：就业帮扶车间现场检查", "8月20日，东岭区对新建的5个就业帮扶车间开展现场检查。",
+                     ("picture", photo(), 150), "图1 检查组在石门坳镇车间", "检查组逐一查看了车间的生产和用工情况。",
+                     ("picture", line_art()), ("Caption", "车间平面示意"), "下一步将继续推进车间建设。")  # fmt: skip
 
 
 @lru_cache(maxsize=2)

@@ -16,7 +16,7 @@ import pytest
 from zhuanbao import services
 from zhuanbao.build import build, run
 
-from .photos import green_photo, line_art, photo
+from .photos import green_photo, line_art, photo, word_file
 
 HEAD = "---\nsection: 区县动态\ntitle: 东岭区检查就业帮扶车间\nsource: 东岭区人社局\n---\n"
 ITEM = "2024-03/items/02-jiancha.md"
@@ -126,17 +126,8 @@ def test_publish_archives_the_pictures_with_the_items(series, tmp_path):
 
 def word_submission(path: Path) -> Path:
     """A unit's submission: a title, a paragraph, a 6000 × 4000 photo, its caption (图1 …), a closing paragraph."""
-    import docx
-    from docx.shared import Mm
-
-    document = docx.Document()
-    document.add_paragraph("东岭区：就业帮扶车间现场检查")
-    document.add_paragraph("8月20日，东岭区对新建的5个就业帮扶车间开展现场检查。")
-    document.add_paragraph().add_run().add_picture(io.BytesIO(green_photo()), width=Mm(120))
-    document.add_paragraph("图1 检查组在石门坳镇车间")
-    document.add_paragraph("检查组逐一查看了车间的生产和用工情况。")
-    document.save(path)
-    return path
+    return word_file(path, "东岭区：就业帮扶车间现场检查", "8月20日，东岭区对新建的5个就业帮扶车间开展现场检查。",
+                     ("picture", green_photo(), 120), "图1 检查组在石门坳镇车间", "检查组逐一查看了车间的生产和用工情况。")
 
 
 def green_box(png: Path) -> tuple[int, int, int, int] | None:

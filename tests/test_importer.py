@@ -397,18 +397,9 @@ def test_importing_again_never_overwrites_a_picture(series, tmp_path):
 
 def word_with(tmp_path, *paragraphs) -> object:
     """A .docx of ``paragraphs``: text, or ("picture", bytes) for a picture in a paragraph of its own."""
-    import io
+    from .photos import word_file
 
-    import docx
-
-    document = docx.Document()
-    for paragraph in paragraphs:
-        if isinstance(paragraph, tuple):
-            document.add_paragraph().add_run().add_picture(io.BytesIO(paragraph[1]))
-        else:
-            document.add_paragraph(paragraph)
-    document.save(tmp_path / "来稿.docx")
-    return tmp_path / "来稿.docx"
+    return word_file(tmp_path / "来稿.docx", *paragraphs)
 
 
 def test_only_a_paragraph_that_reads_as_a_caption_is_taken_as_one(series, tmp_path):
