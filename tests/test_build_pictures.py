@@ -182,6 +182,8 @@ def test_a_docx_with_a_photo_dropped_in_the_studio_saves_the_photo_too(studio, t
     assert saved.read_bytes() == green_photo()
     [item] = (root / "2024-03/items").glob("*东岭区*.md")
     assert f"![图1 检查组在石门坳镇车间](images/{saved.name})" in item.read_text("utf-8")
+    notice = client.get("/issue/2024-03").text.split('id="notices"')[1]
+    assert "稿件中的 1 张图片已存入本期 items/images 文件夹" in notice
 
 
 def test_a_style_sheet_copied_before_pictures_prints_them_as_the_default_one_does(series, tmp_path):
