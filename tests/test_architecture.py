@@ -24,7 +24,7 @@ LAYERS = [
     ["zhuanbao.doctree", "zhuanbao.model", "zhuanbao.style"],  # values and schemas
     ["zhuanbao.load"],  # files → values
     ["zhuanbao.indicators", "zhuanbao.markdown"],  # compute
-    ["zhuanbao.chart", "zhuanbao.render"],  # values → document tree
+    ["zhuanbao.chart", "zhuanbao.picture", "zhuanbao.render"],  # values → document tree
     ["zhuanbao.docx"],  # document tree → bytes
     ["zhuanbao.export"],  # .docx → PDF, PNG
     ["zhuanbao.workspace"],  # warm state of a long-running process

@@ -351,3 +351,115 @@ def test_nothing_is_imported_into_an_items_folder_that_links_out_of_the_series(s
     with pytest.raises(ContentError, match="稿件文件夹“items”是一个链接，指向series文件夹之外，不会往那里写入任何稿件"):
         import_submission(submission, root / "2024-03", "工作简讯")
     assert sorted(p.name for p in elsewhere.iterdir()) == ["01-gaizao.md"]
+
+
+# --- pictures (issue 17) -------------------------------------------------------------------------
+
+
+def test_a_word_submissions_photos_are_saved_beside_the_item_and_shown_where_they_stood(series, tmp_path):
+    from .photos import line_art, photo, submission
+
+    root = series()
+    imported = import_submission(submission(tmp_path / "东岭区来稿.docx"), root / "2024-03", "区县动态", "东岭区人社局")
+    stem = "02-东岭区-就业帮扶车间现场检查"
+    images = root / "2024-03" / "items" / "images"
+    assert imported.target.name == f"{stem}.md"
+    assert imported.pictures == [images / f"{stem}-1.jpg", images / f"{stem}-2.png"]
+    assert imported.target.read_text("utf-8") == (
+        "---\nsection: 区县动态\ntitle: 东岭区：就业帮扶车间现场检查\nsource: 东岭区人社局\n---\n"
+        "8月20日，东岭区对新建的5个就业帮扶车间开展现场检查。\n\n"
+        f"![图1 检查组在石门坳镇车间](images/{stem}-1.jpg)\n\n"  # the 图1 paragraph under it: its caption
+        "检查组逐一查看了车间的生产和用工情况。\n\n"
+        f"![车间平面示意](images/{stem}-2.png)\n\n"  # a paragraph in Word's caption style (题注)
+        "下一步将继续推进车间建设。\n"
+    )
+    assert (images / f"{stem}-1.jpg").read_bytes() == photo()  # as sent: the build scales it, the file stays whole
+    assert (images / f"{stem}-2.png").read_bytes() == line_art()
+    assert imported.left_out == []
+
+
+def test_importing_again_never_overwrites_a_picture(series, tmp_path):
+    from .photos import line_art, submission
+
+    root = series()
+    source = submission(tmp_path / "来稿.docx")
+    images = root / "2024-03" / "items" / "images"
+    images.mkdir(parents=True)
+    (images / "02-东岭区-就业帮扶车间现场检查-2.png").write_bytes(b"an editor's own file")
+    first = import_submission(source, root / "2024-03", "区县动态")
+    second = import_submission(source, root / "2024-03", "区县动态")
+    assert [p.name for p in first.pictures] == ["02-东岭区-就业帮扶车间现场检查-1.jpg", "02-东岭区-就业帮扶车间现场检查-2-2.png"]
+    assert [p.name for p in second.pictures] == ["03-东岭区-就业帮扶车间现场检查-1.jpg", "03-东岭区-就业帮扶车间现场检查-2.png"]
+    assert (images / "02-东岭区-就业帮扶车间现场检查-2.png").read_bytes() == b"an editor's own file"
+    assert "images/02-东岭区-就业帮扶车间现场检查-2-2.png" in first.target.read_text("utf-8")
+    assert (images / "02-东岭区-就业帮扶车间现场检查-2-2.png").read_bytes() == line_art()
+
+
+def word_with(tmp_path, *paragraphs) -> object:
+    """A .docx of ``paragraphs``: text, or ("picture", bytes) for a picture in a paragraph of its own."""
+    from .photos import word_file
+
+    return word_file(tmp_path / "来稿.docx", *paragraphs)
+
+
+def test_only_a_paragraph_that_reads_as_a_caption_is_taken_as_one(series, tmp_path):
+    from .photos import line_art
+
+    art = ("picture", line_art())
+    source = word_with(tmp_path, art, "标题在图后", art, "图书馆新馆开放，藏书20万册。", art, "图为检查组在车间。",
+                       art, "图 2 现场", "末段。", art)  # fmt: skip
+    text = import_submission(source, series() / "2024-03", "工作简讯").target.read_text("utf-8")
+    body = text.split("---\n", 2)[2]
+    assert "title: 标题在图后\n" in text  # a picture is no title: the first paragraph of text is
+    assert body == (
+        "![](images/02-标题在图后-1.png)\n\n"
+        "![](images/02-标题在图后-1.png)\n\n图书馆新馆开放，藏书20万册。\n\n"  # the same picture twice: one file
+        "![图为检查组在车间。](images/02-标题在图后-1.png)\n\n"
+        "![图 2 现场](images/02-标题在图后-1.png)\n\n末段。\n\n"
+        "![](images/02-标题在图后-1.png)\n"
+    )
+
+
+def test_a_submission_of_pictures_without_text_is_refused_and_writes_nothing(series, tmp_path):
+    from .photos import line_art
+
+    root = series()
+    with pytest.raises(ContentError, match="稿件是空的"):
+        import_submission(word_with(tmp_path, ("picture", line_art())), root / "2024-03", "工作简讯")
+    assert not (root / "2024-03" / "items" / "images").exists()
+
+
+def test_a_picture_in_a_format_the_bulletin_cannot_print_is_left_out_and_said(series, tmp_path):
+    import zipfile
+
+    from .photos import line_art
+
+    source = word_with(tmp_path, "标题", ("picture", line_art()), "正文。")
+    emf = tmp_path / "emf.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(emf, "w") as changed:
+        for info in original.infolist():
+            data = original.read(info)
+            changed.writestr(info, b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" if info.filename.startswith("word/media/") else data)
+    imported = import_submission(emf, series() / "2024-03", "工作简讯")
+    assert imported.pictures == [] and "![" not in imported.target.read_text("utf-8")
+    assert imported.left_out == ["稿件中有 1 张图片是 EMF、WMF 等专报排不了的格式（多为从其他程序粘贴的图表），没有导入："
+                                 "需要时请在 Word 或 WPS 中把它另存为 PNG 图片，放进稿件旁的 images 文件夹再写入稿件"]
+
+
+def test_a_full_disk_leaves_no_picture_behind(series, tmp_path, full_disk):
+    from .photos import submission
+
+    root = series()
+    source = submission(tmp_path / "来稿.docx")
+    result = runner.invoke(app, ["import", str(source), str(root / "2024-03"), "-s", "区县动态"])
+    assert result.exit_code == 2 and "没有导入任何内容" in result.stderr
+    assert sorted(p.name for p in (root / "2024-03" / "items").iterdir()) == ["01-gaizao.md"]  # no images/ either
+
+
+def test_the_command_line_says_where_the_pictures_went(series, tmp_path):
+    from .photos import submission
+
+    root = series()
+    result = runner.invoke(app, ["import", str(submission(tmp_path / "来稿.docx")), str(root / "2024-03"), "-s", "区县动态"])
+    assert result.exit_code == 0
+    assert f"稿件中的 2 张图片存在：{root / '2024-03' / 'items' / 'images'}" in result.output

@@ -485,7 +485,7 @@ def test_lxml_failing_while_the_paragraphs_are_read_is_a_chinese_message(tmp_pat
 
     from zhuanbao.load import word
 
-    def failing(p, document):
+    def failing(p, document, pictures=None):
         if error == "xpath":
             raise etree.XPathEvalError("unknown error")
         if error == "memory":

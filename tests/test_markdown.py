@@ -307,3 +307,39 @@ def test_markdown_headings(body, level):
 
 def test_markdown_heading_escapes_and_keeps_bold():
     assert str(one("# **A&B** 要求").inline) == '<r style="h1"><b>A&amp;B</b> 要求</r>'
+
+
+# --- pictures ------------------------------------------------------------------------------------------------
+
+
+PLACED = {"images/a.jpg": ("picture-a.jpg", 400.0), "images/东岭区-2.png": ("picture-b.png", 120.5)}
+
+
+def test_a_picture_is_a_block_of_its_own_with_its_caption_and_line():
+    body = "检查组到了现场。\n\n![图1 检查现场](images/a.jpg)\n\n检查结束。\n"
+    blocks = to_blocks(body, first_line=6, pictures=PLACED)
+    assert [(b.kind, b.text, b.line) for b in blocks] == [
+        ("paragraph", "检查组到了现场。", 6), ("picture", "图1 检查现场", 8), ("paragraph", "检查结束。", 10)]
+    picture = blocks[1]
+    assert picture.style == "picture" and picture.caption == "图1 检查现场"
+    assert str(picture.inline) == '<image name="picture-a.jpg" width="400.00pt"/>'
+
+
+def test_a_picture_inside_a_paragraph_cuts_it_in_two_and_keeps_the_lines():
+    body = "前面的文字，\n![](images/东岭区-2.png)\n后面的文字。\n"
+    blocks = to_blocks(body, pictures=PLACED)
+    assert [(b.kind, b.text, b.line) for b in blocks] == [
+        ("paragraph", "前面的文字，", 1), ("picture", "", 2), ("paragraph", "后面的文字。", 3)]
+    assert 'width="120.50pt"' in str(blocks[1].inline) and blocks[1].caption == ""
+
+
+def test_a_picture_the_renderer_has_nothing_for_is_left_out_caption_and_all():
+    blocks = to_blocks("正文。\n\n![图2 没有的图](images/none.jpg)\n", pictures=PLACED)
+    assert [b.kind for b in blocks] == ["paragraph"]
+    unplaced = to_blocks("![图2 说明](images/none.jpg)\n")  # check's view: the picture is there, unplaced
+    assert [(b.kind, b.text, str(b.inline)) for b in unplaced] == [("picture", "图2 说明", "")]
+
+
+def test_a_caption_is_plain_text_and_markup_in_it_is_not_passed_on():
+    [block] = to_blocks('![图3 **加粗**与<b>标记</b> & "引号"](images/a.jpg)\n', pictures=PLACED)
+    assert block.caption == '图3 加粗与<b>标记</b> & "引号"'  # the template escapes it

@@ -4,12 +4,19 @@ Submissions arrive as Word files or text pasted from a chat. We keep the
 paragraphs and bold, and drop what Word pastes leave: manual line breaks
 inside paragraphs, full-width spaces used as indents, control characters,
 empty paragraphs.
+
+A Word file's photos are saved beside the item, in the issue's ``items/images/``, named after the item
+(``03-东岭区新建就业帮扶车间5个-1.jpg``, ``-2.png`` …: in the order they stand, never over a file), and
+referenced where they stood: ``![图1 检查现场](images/03-….jpg)``, the caption being the paragraph right
+under the picture when it is one — set in Word's caption style (题注), or opening like a caption (图1、图 1、
+图为、图：、图片：) and short. Word's own alt text is not a caption: Office fills it with machine guesses.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +27,7 @@ from .fsio import safe_name, write_atomic
 from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series, refuse_link_out
 from .load.frontmatter import front_matter_end
 from .load.text import clean, read_text
+from .load.word_pictures import WordPicture
 from .render.sandbox import MAX_BODY_OUTPUT
 
 #: the item file an import writes, in UTF-8: far above any real submission, far
@@ -29,6 +37,13 @@ MAX_ITEM_BYTES = 2 * 2**20
 
 #: what to do with a submission of one paragraph, said for the command line (the studio says its own way)
 TITLE_HINT = "请用 --title 指定标题"
+#: the folder beside the item files where an import saves a submission's pictures
+IMAGES_DIR = "images"
+#: a paragraph under a picture that opens so, and is no longer than this, is its caption
+_CAPTION = re.compile(r"^(?:图\s*[0-9０-９一二三四五六七八九十]+|图[为：:（(\s\u3000]|图片[：:])")
+MAX_CAPTION_CHARS = 80
+# What a picture file name keeps of an item's: Markdown reads ( ) [ ] < > and spaces in a path as its own marks
+_NOT_IN_PICTURE_NAMES = re.compile(r"[()\[\]<>{}#%&^`'\"!+=;,@$~\s]+")
 
 _INDENT = re.compile(r"^[\s\u3000]+")
 # What Windows refuses in a name, and the punctuation and spaces a title holds: 东岭区：新建车间5个 → 东岭区-新建车间5个
@@ -77,31 +92,92 @@ def _escape_block_start(text: str) -> str:
     return _BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit() else "\\" + m.group(1), text)
 
 
-def docx_paragraphs(path: Path) -> tuple[list[str], list[str]]:
+@dataclass(frozen=True)
+class Picture:
+    """A picture of a submission, to be saved in ``items/images/`` and shown where it stood."""
+
+    data: bytes
+    suffix: str  # .jpg, .png …
+    caption: str = ""
+
+    def markdown(self, name: str) -> str:
+        """The picture's paragraph, its file being ``name`` (relative to the item)."""
+        return f"![{_escape_inline(self.caption)}]({name})"
+
+
+def docx_paragraphs(path: Path) -> tuple[list[str | Picture], list[str]]:
     """Paragraphs of a .docx as Markdown (bold runs as **bold**, Word's list
     numbering as typed: bullets and 1. 2. as Markdown lists, 一、（一）1.1 as
-    text), and what was left out (tables, footnotes), said for the editor."""
+    text) and its pictures where they stand (a picture splits its paragraph),
+    and what was left out (tables, footnotes, pictures that cannot be taken), said for the editor."""
     from .load.word import read_word
 
     word, left_out = read_word(path)
-    paragraphs = []
+    entries: list[tuple[str | WordPicture, str, bool]] = []  # (Markdown or picture, plain text, caption style)
     for paragraph in word:
-        pieces = []
-        for raw, bold in paragraph.pieces:
-            text = clean(raw)
-            if not text:
-                continue
-            if bold and text.strip():
-                lead = text[: len(text) - len(text.lstrip())]
-                core = _escape_inline(text.strip())
-                tail = text[len(lead) + len(text.strip()) :]
-                pieces.append(f"{lead}**{core}**{tail}")
-            else:
-                pieces.append(_escape_inline(text))
-        markdown = _escape_block_start(_tidy(_join_lines("".join(pieces)).replace("****", "")))
-        if markdown:
-            paragraphs.append(_numbered(paragraph.number, paragraph.level, markdown))
+        start, numbered = 0, False
+        for at, picture in [*paragraph.pictures, (len(paragraph.pieces), None)]:
+            markdown = _markdown(paragraph.pieces[start:at])
+            if markdown:
+                plain = _tidy(_join_lines(clean("".join(raw for raw, _ in paragraph.pieces[start:at]))))
+                if not numbered:
+                    markdown, numbered = _numbered(paragraph.number, paragraph.level, markdown), True
+                entries.append((markdown, plain, paragraph.caption))
+            if picture is not None:
+                entries.append((picture, "", False))
+            start = at
+    paragraphs, unprintable = _with_captions(entries)
+    if unprintable:
+        left_out.append(f"稿件中有 {unprintable} 张图片是 EMF、WMF 等专报排不了的格式（多为从其他程序粘贴的图表），没有导入："
+                        "需要时请在 Word 或 WPS 中把它另存为 PNG 图片，放进稿件旁的 images 文件夹再写入稿件")  # fmt: skip
     return paragraphs, left_out
+
+
+def _markdown(pieces: list[tuple[str, bool]]) -> str:
+    """(text, bold) pieces of a paragraph as one Markdown paragraph (empty when they hold no text)."""
+    out = []
+    for raw, bold in pieces:
+        text = clean(raw)
+        if not text:
+            continue
+        if bold and text.strip():
+            lead = text[: len(text) - len(text.lstrip())]
+            core = _escape_inline(text.strip())
+            tail = text[len(lead) + len(text.strip()) :]
+            out.append(f"{lead}**{core}**{tail}")
+        else:
+            out.append(_escape_inline(text))
+    return _escape_block_start(_tidy(_join_lines("".join(out)).replace("****", "")))
+
+
+def _with_captions(entries: list[tuple[str | WordPicture, str, bool]]) -> tuple[list[str | Picture], int]:
+    """The entries with each picture made a :class:`Picture` taking the paragraph under it as its caption
+    when it is one; the same picture shown twice is one file. Also how many pictures are in a format the
+    bulletin cannot print."""
+    from .picture import as_shown
+
+    out: list[str | Picture] = []
+    files: dict[tuple, tuple[bytes, str] | None] = {}
+    unprintable, index = 0, 0
+    while index < len(entries):
+        value, _, _ = entries[index]
+        index += 1
+        if isinstance(value, str):
+            out.append(value)
+            continue
+        key = (value.part, value.crop, value.turns)
+        if key not in files:
+            files[key] = as_shown(value.data, value.crop, value.turns)
+        if files[key] is None:
+            unprintable += 1
+            continue
+        caption = ""
+        if index < len(entries) and isinstance(entries[index][0], str):
+            _, plain, styled = entries[index]
+            if styled or (_CAPTION.match(plain) and len(plain) <= MAX_CAPTION_CHARS):
+                caption, index = plain, index + 1
+        out.append(Picture(*files[key], caption=caption))
+    return out, unprintable
 
 
 def _numbered(number: str | None, level: int, markdown: str) -> str:
@@ -147,10 +223,12 @@ def _slug(title: str) -> str:
 
 @dataclass(frozen=True)
 class Imported:
-    """The item file an import wrote, and what of the submission could not be carried over."""
+    """The item file an import wrote, what of the submission could not be carried over, and the pictures
+    it saved beside the item."""
 
     target: Path
     left_out: list[str] = field(default_factory=list)
+    pictures: list[Path] = field(default_factory=list)
 
 
 def import_submission(
@@ -185,15 +263,17 @@ def import_submission(
         raise ContentError(f"不支持的稿件类型“{source_file.suffix}”（支持 .docx、.txt、.md）", source_file)
     # what was left out may be why too little is left: said with the refusal
     why = "；".join(left_out) or None
-    if not paragraphs:
+    texts = [p for p in paragraphs if isinstance(p, str)]  # pictures are no title, and no text
+    if not texts:
         raise ContentError("稿件是空的（没有任何文字）", source_file, hint=why)
-    if title is None and len(paragraphs) == 1 and fallback_title:
+    if title is None and len(texts) == 1 and fallback_title:
         title = fallback_title
     if title is None:
-        if len(paragraphs) < 2:
+        if len(texts) < 2:
             raise ContentError("稿件只有一段，无法把首段当作标题", source_file,
                                hint="；".join(filter(None, [TITLE_HINT, why])))  # fmt: skip
-        title = _unescape(paragraphs.pop(0).replace("**", "")).rstrip("。")
+        paragraphs.remove(texts[0])
+        title = _unescape(texts[0].replace("**", "")).rstrip("。")
         if suffix == ".md":  # a Markdown heading (# 标题) is the title, not its marks
             title = re.sub(r"^#{1,6}\s+|\s+#+\s*$", "", title) or title
     if not paragraphs:
@@ -201,10 +281,17 @@ def import_submission(
     meta = {"section": section, "title": title}
     if unit:
         meta["source"] = unit
-    body = "\n\n".join(paragraphs)
-    data = item_bytes(meta, body)
-    _check_size(data, body, source_file)
-    return Imported(write_item(issue_dir, data, title), left_out)
+    files = list(dict.fromkeys((p.data, p.suffix) for p in paragraphs if isinstance(p, Picture)))  # one each
+
+    def body(names: list[str]) -> str:
+        """The item's body, its pictures being the files ``names`` (in the order of ``files``)."""
+        named = dict(zip(files, names))
+        return "\n\n".join(p if isinstance(p, str) else p.markdown(named[p.data, p.suffix]) for p in paragraphs)
+
+    longest = body([f"{IMAGES_DIR}/{'图' * 40}-{index}-99{suffix}" for index, (_, suffix) in enumerate(files, 1)])
+    _check_size(item_bytes(meta, longest), longest, source_file)
+    target, saved = write_item_with_pictures(issue_dir, lambda names: item_bytes(meta, body(names)), title, files)
+    return Imported(target, left_out, saved)
 
 
 def item_bytes(meta: dict[str, str], body: str) -> bytes:
@@ -218,9 +305,19 @@ def write_item(issue_dir: Path, data: bytes, title: str) -> Path:
     section unless it is given an ``order:``), the slug made from ``title``; never overwrites. What
     ``import`` and the studio's 新增稿件 and uploads write; never through an items/ that links out of the
     series (the build would not read what was written there)."""
+    return write_item_with_pictures(issue_dir, lambda names: data, title, [])[0]
+
+
+def write_item_with_pictures(issue_dir: Path, data: Callable[[list[str]], bytes], title: str,
+                             pictures: list[tuple[bytes, str]]) -> tuple[Path, list[Path]]:  # fmt: skip
+    """:func:`write_item` for an item showing ``pictures`` ((bytes, suffix) each): they are written first
+    into ``items/images/``, named after the item (``NN-slug-1.jpg`` …, never over a file), and ``data``
+    makes the item's bytes from their paths relative to it. Returns the item and the pictures written;
+    when the item cannot be written, none of them is left."""
     items = issue_dir / ITEMS_DIR
     refuse_link_out(items, issue_dir.parent, f"稿件文件夹“{ITEMS_DIR}”", "不会往那里写入任何稿件")
-    made = not items.exists()
+    made = [] if items.exists() else [items]
+    written: list[Path] = []
     try:
         items.mkdir(exist_ok=True)
     except OSError as exc:
@@ -228,17 +325,48 @@ def write_item(issue_dir: Path, data: bytes, title: str) -> Path:
     number = next_number(items)
     target = items / f"{number:02d}-{_slug(title)}.md"
     try:
-        while not _write_new(target, data):
+        while os.path.lexists(target):
+            number += 1
+            target = items / f"{number:02d}-{_slug(title)}.md"
+        names = _write_pictures(items, target.stem, pictures, written, made)
+        content = data(names)
+        while not _write_new(target, content):  # another import took the name meanwhile: the pictures keep theirs
             number += 1
             target = items / f"{number:02d}-{_slug(title)}.md"
     except OSError as exc:
-        if made:  # nothing at all is left of a failed import: not even the items/ it made
+        for path in written:  # nothing at all is left of a failed import: not its pictures, not the folders it made
+            path.unlink(missing_ok=True)
+        for folder in reversed(made):
             try:
-                items.rmdir()
+                folder.rmdir()
             except OSError:
                 pass
         raise OutputError(f"无法写入：{os_reason(exc)}，没有导入任何内容", target) from None
-    return target
+    return target, written
+
+
+def _write_pictures(items: Path, stem: str, pictures: list[tuple[bytes, str]], written: list[Path],
+                    made: list[Path]) -> list[str]:  # fmt: skip
+    """Write ``pictures`` into ``items/images/`` as ``<stem>-1.jpg`` … (``-1-2.jpg`` when a file has the
+    name), appending each to ``written`` (and the folder to ``made`` if it is new); their paths relative to
+    the item files."""
+    if not pictures:
+        return []
+    folder = items / IMAGES_DIR
+    refuse_link_out(folder, items.parent.parent, f"图片文件夹“{IMAGES_DIR}”", "不会往那里写入任何图片")
+    if not folder.exists():
+        folder.mkdir()
+        made.append(folder)
+    base = _NOT_IN_PICTURE_NAMES.sub("-", stem).strip("-") or "tupian"
+    names = []
+    for index, (data, suffix) in enumerate(pictures, start=1):
+        name, again = f"{base}-{index}{suffix}", 1
+        while not _write_new(folder / name, data):
+            again += 1
+            name = f"{base}-{index}-{again}{suffix}"
+        written.append(folder / name)
+        names.append(f"{IMAGES_DIR}/{name}")
+    return names
 
 
 def next_number(items: Path) -> int:

@@ -11,16 +11,21 @@ Bulletin conventions layered on top of Markdown:
   whole paragraph when it is a heading line, else up to the first 。！？).
 * Chinese lines joined by a soft line break get no space between them.
 * Indented paragraphs (spaces or full-width spaces) are paragraphs, not code.
+* A picture (``![说明](images/….jpg)``) is a block of its own, wherever it stands in a paragraph, its
+  说明 the caption printed under it; the text around it goes on as paragraphs before and after it.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markupsafe import Markup, escape
+
+from .load.pictures import source_of
 
 HEADING_PATTERNS = [
     ("h1", re.compile(r"^[一二三四五六七八九十百]+、")),
@@ -36,12 +41,13 @@ _LEADING_SPACE = re.compile(r"^[\s\u3000]+")
 class Block:
     """One paragraph of an item body, ready for a template."""
 
-    kind: str  # paragraph | heading | list
+    kind: str  # paragraph | heading | list | picture
     style: str  # paragraph style id
-    inline: Markup  # inline markup: text, <b>, <i>, <r style="…">
-    text: str  # plain text, for search and lint
+    inline: Markup  # inline markup: text, <b>, <i>, <r style="…">; a picture's <image name=… width=…/>
+    text: str  # plain text, for search and lint (a picture's: its caption)
     line: int  # 1-based line in the item file
     level: str | None = None  # h1…h4 when the paragraph opens with numbering
+    caption: str = ""  # a picture's caption, printed under it (plain text: the template escapes it)
 
 
 def _cjk_friendly_punct(original):
@@ -104,8 +110,6 @@ def _segments(children, flags: frozenset[str] = frozenset()) -> list[Segment]:
             active.add("i")
         elif kind == "em_close":
             active.discard("i")
-        elif kind == "image":
-            out.append((token.content, frozenset(active)))
         # link_open/close: keep the link text, drop the address
     return out
 
@@ -222,8 +226,49 @@ def _list_marker(ordered: bool, number: int, depth: int, bullet: str) -> str:
     return f"{number}." if depth == 0 else f"（{number}）"
 
 
-def to_blocks(body: str, first_line: int = 1, bullet: str = "●") -> list[Block]:
-    """Parse a Markdown body into blocks; ``first_line`` is the body's line in its file."""
+#: what the renderer made of a picture: its media name and printed width in points
+Placed = tuple[str, float]
+
+
+def _split_at_pictures(children, line: int):
+    """An inline token's children cut at its pictures: (line, text children) and (line, image token) in
+    order, each with the file line it starts on."""
+    part: list = []
+    start = line
+    for token in children:
+        if token.type == "image":
+            if part:
+                yield start, part
+            yield line, token
+            part, start = [], line
+            continue
+        if token.type in ("softbreak", "hardbreak"):
+            line += 1
+            if not part:  # the line break after a picture: the text after it starts on the next line
+                start = line
+                continue
+        part.append(token)
+    if part:
+        yield start, part
+
+
+def _picture(token, line: int, pictures: Mapping[str, Placed] | None) -> Block | None:
+    """A picture's block; None when the renderer has none for it (missing, unreadable: check says so).
+    ``pictures`` None: not placed at all (check's rendering of the bodies), a block without markup."""
+    caption = _LEADING_SPACE.sub("", "".join(t for t, _ in _segments(token.children or []))).strip()
+    inline = Markup("")
+    if pictures is not None:
+        placed = pictures.get(source_of(token))
+        if placed is None:
+            return None
+        inline = Markup('<image name="{}" width="{:.2f}pt"/>').format(placed[0], placed[1])
+    return Block("picture", "picture", inline, caption, line, caption=caption)
+
+
+def to_blocks(body: str, first_line: int = 1, bullet: str = "●",
+              pictures: Mapping[str, Placed] | None = None) -> list[Block]:  # fmt: skip
+    """Parse a Markdown body into blocks; ``first_line`` is the body's line in its file; ``pictures``: each
+    picture path as written → what the renderer made of it."""
     tokens = _parser().parse(body)
     blocks: list[Block] = []
     lists: list[list] = []  # stack of [ordered, next_number]
@@ -247,18 +292,23 @@ def to_blocks(body: str, first_line: int = 1, bullet: str = "●") -> list[Block
         elif kind == "heading_close":
             heading_level = None
         elif kind == "inline":
-            line = first_line + (token.map[0] if token.map else 0)
-            segments = _segments(token.children or [])
-            if not "".join(t for t, _ in segments).strip():
-                continue
-            if heading_level:
-                blocks.append(_block(segments, line, "heading", whole_style=heading_level))
-            elif pending_marker is not None:
-                blocks.append(_block(segments, line, "list", prefix=pending_marker))
-                pending_marker = None
-            else:
-                for piece, at in _indented_paragraphs(segments, line):
-                    blocks.append(_block(piece, at, "paragraph"))
+            for line, part in _split_at_pictures(token.children or [], first_line + (token.map[0] if token.map else 0)):
+                if not isinstance(part, list):
+                    picture = _picture(part, line, pictures)
+                    if picture is not None:
+                        blocks.append(picture)
+                    continue
+                segments = _segments(part)
+                if not "".join(t for t, _ in segments).replace("\x00soft", "").strip():
+                    continue
+                if heading_level:
+                    blocks.append(_block(segments, line, "heading", whole_style=heading_level))
+                elif pending_marker is not None:
+                    blocks.append(_block(segments, line, "list", prefix=pending_marker))
+                    pending_marker = None
+                else:
+                    for piece, at in _indented_paragraphs(segments, line):
+                        blocks.append(_block(piece, at, "paragraph"))
         elif kind in ("fence", "code_block", "html_block"):
             line = first_line + (token.map[0] if token.map else 0)
             for offset, text in enumerate(token.content.split("\n")):

@@ -250,6 +250,8 @@ class Item:
     body: str
     body_line: int
     meta_doc: YamlDoc
+    #: the pictures the body shows, read (zhuanbao.load.pictures.ItemPicture)
+    pictures: tuple = ()
 
     @property
     def sort_key(self) -> tuple[int, str]:

@@ -196,11 +196,13 @@ def check(path: Path, fix: bool = False, now: dt.datetime | None = None) -> Chec
 
 
 class ImportResult(NamedTuple):
-    """The item an import wrote, what of the submission it left out, and what check finds in the new item."""
+    """The item an import wrote, what of the submission it left out, what check finds in the new item, and
+    the pictures it saved beside the item (items/images/)."""
 
     target: Path
     left_out: Sequence[str] = ()
     findings: Sequence[Diagnostic] = ()
+    pictures: Sequence[Path] = ()
 
     @property
     def fixable(self) -> bool:
@@ -217,7 +219,8 @@ def import_submission(file: Path, issue: Path, section: str, source: str | None 
     from .importer import import_submission as convert
 
     imported = convert(file, issue, section, source, title, fallback_title)
-    return ImportResult(imported.target, imported.left_out, _new_item_findings(issue, imported.target))
+    return ImportResult(imported.target, imported.left_out, _new_item_findings(issue, imported.target),
+                        imported.pictures)  # fmt: skip
 
 
 def _new_item_findings(issue: Path, target: Path) -> list[Diagnostic]:

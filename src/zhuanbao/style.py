@@ -116,6 +116,15 @@ class Folio(_Sheet):
     even: str = "folio-even"
 
 
+class Pictures(_Sheet):
+    """How the pictures of items are printed (the defaults are templates/style.yaml's, so that an office's own
+    older style.yaml without this part prints pictures alike)."""
+
+    max_height: str = Field("120mm", description="图片最高多少（宽不超过版心）")
+    dpi: int = Field(300, ge=72, le=1200, description="图片按印出的大小保留多少 dpi，多余的像素去掉")
+    jpeg_quality: int = Field(85, ge=30, le=95, description="照片重新压缩为 JPEG 时的质量")
+
+
 class SheetModel(_Sheet):
     page: Page = Page()
     fonts: dict[str, Font]
@@ -123,6 +132,7 @@ class SheetModel(_Sheet):
     character: dict[str, CharacterStyle] = {}
     table: dict[str, TableStyle] = {}
     folio: Folio = Folio()
+    pictures: Pictures = Pictures()
 
 
 # --- resolved form -----------------------------------------------------------
@@ -214,6 +224,13 @@ class PageFormat:
 
 
 @dataclass(frozen=True)
+class PictureFormat:
+    max_height: float  # pt
+    dpi: int
+    jpeg_quality: int
+
+
+@dataclass(frozen=True)
 class StyleSheet:
     """The resolved style sheet the writer works from."""
 
@@ -225,6 +242,7 @@ class StyleSheet:
     folio_format: str
     folio_odd: str
     folio_even: str
+    pictures: PictureFormat = PictureFormat(120 * MM, 300, 85)
 
 
 #: Word's largest font size.
@@ -244,6 +262,18 @@ def _find(data, value: str, key: tuple = ()) -> tuple | None:
         if found is not None:
             return found
     return None
+
+
+#: the paragraph styles of items' pictures, for a style.yaml copied before items could show pictures: made from
+#: its body style as templates/style.yaml makes them (仿宋 小四, centred, no indent), so its pictures print alike
+_PICTURE_STYLES = {
+    "picture": ParagraphStyle(name="专报图片", base="body", size="小四", line="auto", space_before="0.5line",
+                              space_after="3pt", indent_first="0pt", indent_left="0pt", indent_right="0pt",
+                              align="center", grid=False, widow_chars=0),
+    "picture-caption": ParagraphStyle(name="专报图片说明", base="body", size="小四", line="18pt", space_before="0pt",
+                                      space_after="0.5line", indent_first="0pt", indent_left="0pt",
+                                      indent_right="0pt", align="center", grid=False, widow_chars=0),
+}  # fmt: skip
 
 
 class _Resolver:
@@ -416,6 +446,9 @@ class _Resolver:
             line_pitch=self.pitch,
             chars=p.chars,
         )
+        missing = {sid: style for sid, style in _PICTURE_STYLES.items() if sid not in self.sheet.paragraph}
+        if missing and "body" in self.sheet.paragraph:
+            self.sheet = self.sheet.model_copy(update={"paragraph": {**self.sheet.paragraph, **missing}})
         paragraphs = {sid: self.paragraph(sid) for sid in self.sheet.paragraph}
         characters = {sid: self.character(sid, s) for sid, s in self.sheet.character.items()}
         self.within = ("table",)
@@ -442,7 +475,12 @@ class _Resolver:
                 raise self.fail(f"folio：段落样式“{role}”不存在", key=("folio", name))
         if "{page}" not in folio.format:
             raise self.fail("folio.format 中应含有 {page}", key=("folio", "format"))
-        return StyleSheet(self.path, self.page, paragraphs, characters, tables, folio.format, folio.odd, folio.even)
+        shown = self.sheet.pictures
+        self.within = ("pictures",)
+        pictures = PictureFormat(self.length(shown.max_height, "pictures", None, positive=True), shown.dpi,
+                                 shown.jpeg_quality)  # fmt: skip
+        return StyleSheet(self.path, self.page, paragraphs, characters, tables, folio.format, folio.odd, folio.even,
+                          pictures)  # fmt: skip
 
 
 def resolve(sheet: SheetModel, doc: YamlDoc) -> StyleSheet:

@@ -110,6 +110,8 @@ def check(report) -> Shown:
 
 def imported(result) -> Shown:
     shown = Shown(err=[f"注意：{message}" for message in result.left_out], out=[f"已导入：{result.target}"], err_first=True)
+    if result.pictures:
+        shown.out.append(f"稿件中的 {len(result.pictures)} 张图片存在：{result.pictures[0].parent}")
     shown.out += [str(finding) for finding in result.findings]
     if result.findings:
         tip = "（可用 zhuanbao check --fix 修正标点和日期）" if result.fixable else ""

@@ -30,7 +30,7 @@ def docx_bytes(doc: Document, sheet: StyleSheet) -> bytes:
         ("docProps/core.xml", parts.core_xml(doc.title, doc.author, doc.date, doc.keywords)),
         ("docProps/app.xml", parts.app_xml(__version__)),
         ("word/document.xml", BodyWriter(sheet, doc.media).document(doc)),
-        ("word/_rels/document.xml.rels", parts.document_rels(sorted(doc.media))),
+        ("word/_rels/document.xml.rels", parts.document_rels(sorted(doc.media), doc.media)),
         ("word/styles.xml", parts.styles_xml(sheet)),
         ("word/settings.xml", parts.SETTINGS),
         ("word/fontTable.xml", parts.font_table(_fonts_used(sheet))),
@@ -39,12 +39,14 @@ def docx_bytes(doc: Document, sheet: StyleSheet) -> bytes:
         ("word/footer2.xml", parts.footer_xml(sheet, sheet.folio_even)),
     ]
     names = sorted(doc.media)
-    entries.extend((f"word/media/{part}", doc.media[name]) for name, part in zip(names, parts.media_part_names(names)))
+    entries.extend((f"word/media/{part}", doc.media[name])
+                   for name, part in zip(names, parts.media_part_names(names, doc.media)))  # fmt: skip
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, text in entries:
             info = zipfile.ZipInfo(name, ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # JPEG and PNG are compressed already: deflating them again costs time and saves nothing
+            info.compress_type = zipfile.ZIP_STORED if name.startswith("word/media/") else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             data = text if isinstance(text, bytes) else text.encode("utf-8")
             archive.writestr(info, data, compresslevel=6)

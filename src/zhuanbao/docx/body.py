@@ -32,6 +32,36 @@ def split_last_glyph(runs: list[Run]) -> tuple[list[Run], Run | None]:
     return runs[:-1] + head + [glyph], glyph
 
 
+_JPEG_FRAMES = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}  # SOFn markers
+
+
+def pixel_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height in pixels of a PNG (its IHDR) or JPEG (its frame header), read from the bytes
+    without decoding them; None for anything else."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        size = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        return size if min(size) > 0 else None
+    if data[:2] != b"\xff\xd8":
+        return None
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD8)):  # markers without a length
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2 : at + 4], "big")
+        if marker in _JPEG_FRAMES and at + 9 <= len(data):
+            size = int.from_bytes(data[at + 7 : at + 9], "big"), int.from_bytes(data[at + 5 : at + 7], "big")
+            return size if min(size) > 0 else None
+        at += 2 + length
+    return None
+
+
 #: What the pinned block leaves free of its whole lines: the 1 pt anchor paragraph after the body must fit above it.
 _ANCHOR_ROOM = 2.0
 _NO_INDENT = '<w:ind w:left="0" w:right="0" w:firstLine="0"/>'
@@ -59,11 +89,12 @@ class BodyWriter:
     # --- runs --------------------------------------------------------------
 
     def picture(self, run: Run, width: float) -> None:
-        """An inline PNG, scaled to ``run.image_width`` (or the column width)."""
+        """An inline PNG or JPEG, scaled to ``run.image_width`` (or the column width), never wider than the column."""
         data = self.media.get(run.image or "")
-        if data is None or data[:8] != b"\x89PNG\r\n\x1a\n":
-            raise TemplateError(f"图片“{run.image}”不存在或不是 PNG", self.sheet.path)
-        pixels_w, pixels_h = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        size = pixel_size(data) if data is not None else None
+        if size is None:
+            raise TemplateError(f"图片“{run.image}”不存在或不是 PNG、JPEG", self.sheet.path)
+        pixels_w, pixels_h = size
         shown = min(run.image_width or width, width)
         cx, cy = emu(shown), emu(shown * pixels_h / pixels_w)
         self.shapes += 1

@@ -15,6 +15,7 @@ CONTENT_TYPES = (
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Default Extension="png" ContentType="image/png"/>'
+    '<Default Extension="jpg" ContentType="image/jpeg"/>'
     '<Override PartName="/word/document.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
     '<Override PartName="/word/styles.xml" '
@@ -63,15 +64,18 @@ def image_rid(index: int) -> str:
     return f"rId{10 + index}"
 
 
-def media_part_names(names: list[str]) -> list[str]:
+def media_part_names(names: list[str], media: dict[str, bytes] | None = None) -> list[str]:
     """Package part names for the pictures, in the same order: a chart's own
-    ASCII name, else imageN.png — a logo called "R&D 徽标.png" would make the
+    ASCII name, else imageN.png (.jpg for a JPEG) — a logo called "R&D 徽标.png" would make the
     relationships part malformed, and Word refuses such a file."""
-    return [name if re.fullmatch(r"[A-Za-z0-9_.-]+\.png", name) else f"image{index + 1}.png"
+    def kind(name: str) -> str:
+        return "jpg" if media is not None and media.get(name, b"")[:2] == b"\xff\xd8" else "png"
+
+    return [name if re.fullmatch(rf"[A-Za-z0-9_.-]+\.{kind(name)}", name) else f"image{index + 1}.{kind(name)}"
             for index, name in enumerate(names)]  # fmt: skip
 
 
-def document_rels(images: list[str]) -> str:
+def document_rels(images: list[str], media: dict[str, bytes] | None = None) -> str:
     rels = [
         f'<Relationship Id="rId1" Type="{_REL}styles" Target="styles.xml"/>',
         f'<Relationship Id="rId2" Type="{_REL}settings" Target="settings.xml"/>',
@@ -80,7 +84,7 @@ def document_rels(images: list[str]) -> str:
         f'<Relationship Id="{FOOTER_EVEN_RID}" Type="{_REL}footer" Target="footer2.xml"/>',
         f'<Relationship Id="{THEME_RID}" Type="{_REL}theme" Target="theme/theme1.xml"/>',
     ]
-    for index, name in enumerate(media_part_names(images)):
+    for index, name in enumerate(media_part_names(images, media)):
         rels.append(f'<Relationship Id="{image_rid(index)}" Type="{_REL}image" Target="media/{name}"/>')
     return (
         XML_DECL

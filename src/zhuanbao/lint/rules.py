@@ -49,7 +49,7 @@ RULES = {
         Rule("title-markup", "标题中写了 **加粗** 等 Markdown 记号，会原样印出"),
         Rule("not-an-item", "items 文件夹中有 .txt、.docx 等不会排入专报的文件", "warning"),
         Rule("line-join", "上一行以句号等结束、本行不空行接着写：两行会接成同一段", "warning"),
-        Rule("image-in-item", "正文中的图片 ![说明](文件) 不会印出，只印说明文字", "warning"),
+        Rule("image-in-item", "正文中的图片 ![说明](images/文件) 找不到或无法读取，不会印出", "warning"),
         Rule("empty-item", "正文排出来是空的（如 {% if %} 条件不成立），整篇不印", "warning"),
         Rule("duplicate-title", "同一期中有两篇稿件标题相同"),
         Rule("source-suffix", "source 末尾写了“供稿”，会印成“[XX供稿供稿]”"),
@@ -68,8 +68,13 @@ def mask_templates(text: str) -> str:
 
 
 def mask_code(text: str) -> str:
-    """Hide a link's address and `code`: their brackets and dots are not prose."""
+    """Hide a link's or picture's address, the ! of a picture, the space after a caption's number
+    (![图1 检查现场]: as captions are set) and `code`: their brackets, dots and spaces are not prose."""
+    text = _PICTURE_MARKS.sub(lambda m: "□" + m.group(1)[1:] + "□" * len(m.group(2)) if m.group(1) else "□", text)
     return re.sub(r"(?<=\])\([^()\s]*\)|`[^`]*`", lambda m: "□" * len(m.group(0)), text)
+
+
+_PICTURE_MARKS = re.compile(r"(!\[图\s*[0-9０-９一二三四五六七八九十]+)([ \u3000]+)|!(?=\[)")
 
 
 # --- text rules: each yields (column index, length, message, replacement or None) ------
@@ -234,15 +239,14 @@ def unmatched(lines: list[tuple[int, int, str]]) -> Iterator[tuple[int, int, str
         yield line, col, f"“{ch}”没有对应的“{PAIRS[ch]}”"
 
 
-IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _SENTENCE_END = re.compile(r"[。！？][”’）]?\s*$")
-_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\u3000)")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\u3000|!\[)")  # a picture is a block of its own too
 
 
 def joins_a_finished_sentence(previous: str, line: str) -> bool:
     """Markdown joins consecutive lines into one paragraph; after a full stop
     that is rarely what an editor who writes one paragraph a line meant.
-    List items, headings, quotes and 　　-indented lines start blocks of their own."""
+    List items, headings, quotes, pictures and 　　-indented lines start blocks of their own."""
     if previous.endswith(("  ", "\\")):  # a Markdown hard break: the line breaks there, as meant
         return False
     return bool(_SENTENCE_END.search(previous)) and not _BLOCK_START.match(line)

@@ -16,6 +16,7 @@ from ..diagnostics import ContentError, UserError, raise_all, suggest
 from ..located import YamlDoc
 from ..model import ANNEX, Edition, Issue, Item, ItemMeta, Series, resolve_distribution
 from .frontmatter import split_front_matter
+from .pictures import read_pictures
 from .text import read_text
 from .validate import validate
 from .yamlfile import load_yaml
@@ -174,7 +175,8 @@ def load_item(path: Path, series: Series, series_dir: Path | None = None, text: 
         raise error
     if not source.body.strip():
         raise ContentError("稿件正文是空的", path, source.body_line)
-    return Item(path, meta, source.body, source.body_line, source.meta)
+    pictures = read_pictures(path, source.body, source.body_line, path.parent.parent) if "![" in source.body else ()
+    return Item(path, meta, source.body, source.body_line, source.meta, pictures)
 
 
 def load_edition(series_dir: Path, issue_dir: Path, series: Series, partial: bool = False) -> Edition:

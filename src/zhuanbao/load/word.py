@@ -8,8 +8,9 @@ figure typed with Track Changes on, a link to a notice, numbering 一、（一�
 so this module walks the XML itself, using python-docx only to open the
 package and read run formatting.
 
-What comes out is (text, bold) pieces per paragraph and the paragraph's
-number as Word shows it; turning that into Markdown is the importer's job.
+What comes out is (text, bold) pieces per paragraph, the paragraph's
+number as Word shows it, and its pictures (word_pictures.py) where they stand
+among the pieces; turning that into Markdown is the importer's job.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import ContentError, os_reason
+from .word_pictures import WordPicture, is_caption, run_pictures
+from .word_pictures import left_out as pictures_left_out
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -78,6 +81,9 @@ class WordParagraph:
     number: str | None = None  # "一、", "（一）", "1.", "1.1"; "•" for a bullet
     number_format: str | None = None  # Word's numFmt: decimal, chineseCounting, bullet …
     level: int = 0
+    #: the paragraph's pictures, each with the number of pieces before it
+    pictures: list[tuple[int, WordPicture]] = field(default_factory=list)
+    caption: bool = False  # set in Word's caption style (题注)
 
 
 def read_word(path: Path) -> tuple[list[WordParagraph], list[str]]:
@@ -109,15 +115,19 @@ def _read(document, path: Path) -> tuple[list[WordParagraph], list[str]]:
     body = document.element.body
     numbers = _Numbering(document)
     paragraphs = []
+    untaken: list[str] = []  # why pictures were not taken (word_pictures.run_pictures)
     for count, p in enumerate(body.iter(W + "p"), start=1):
         if count > MAX_PARAGRAPHS:
             raise ContentError(f"Word 文件的段落太多（超过 {MAX_PARAGRAPHS:,} 段）：{_TOO_LONG}", path)
         if any(a.tag in _SKIPPED_BLOCKS for a in _ancestors(p, body)):
             continue
-        paragraph = WordParagraph(pieces=list(_pieces(p, document)))
+        found: list = []
+        paragraph = WordParagraph(pieces=list(_pieces(p, document, found)), caption=is_caption(p, numbers.styles))
+        paragraph.pictures = [(at, picture) for at, picture in found if isinstance(picture, WordPicture)]
+        untaken += [reason for _, reason in found if isinstance(reason, str)]
         numbers.apply(p, paragraph)
         paragraphs.append(paragraph)
-    left_out = []
+    left_out = pictures_left_out(body, untaken)
     tables = sum(1 for t in body.iter(W + "tbl") if not any(a.tag == W + "tbl" for a in _ancestors(t, body)))
     if tables:
         left_out.append(f"稿件中有 {tables} 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记")
@@ -304,17 +314,21 @@ def _ancestors(element, stop):
         yield ancestor
 
 
-def _pieces(p, document):
+def _pieces(p, document, pictures: list | None = None):
     """Every run shown in this paragraph, in order — through hyperlinks,
     insertions, fields, content controls and smart tags, but not into a text
-    box (its paragraphs are paragraphs of their own) or deleted text."""
+    box (its paragraphs are paragraphs of their own) or deleted text.
+    ``pictures`` receives (pieces before it, picture or why not taken) for each picture of the runs."""
     from docx.exceptions import InvalidXmlError
     from docx.text.run import Run
 
+    count = 0
     for r in p.iter(W + "r"):
         between = list(_ancestors(r, p))
         if any(a.tag in _NOT_SHOWN or a.tag == W + "txbxContent" for a in between):
             continue
+        if pictures is not None:
+            pictures.extend((count, picture) for picture in run_pictures(r, p, document))
         run = Run(r, document)
         try:
             text = run.text
@@ -325,6 +339,7 @@ def _pieces(p, document):
                 bold = bool(run.bold)
             except (InvalidXmlError, ValueError):  # <w:b w:val="x"/>
                 bold = False
+            count += 1
             yield text, bold
 
 

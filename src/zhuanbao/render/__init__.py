@@ -80,6 +80,7 @@ class Renderer:
         self._env = None
         self._body_env = None
         self._charts: dict[tuple, bytes] = {}
+        self._pictures: dict[tuple, object] = {}  # prepared pictures by content and settings (zhuanbao.picture.Printed)
 
     @property
     def env(self):
@@ -93,9 +94,9 @@ class Renderer:
             self._body_env = _body_environment()
         return self._body_env
 
-    def context(self, edition: Edition) -> dict:
-        """The variables every template can use (documented in docs/templates.md)."""
-        return context(edition, self.body_env)
+    def context(self, edition: Edition, pictures: dict | None = None) -> dict:
+        """The variables every template can use (documented in docs/templates.md); ``pictures``: see :func:`context`."""
+        return context(edition, self.body_env, pictures)
 
     def render(self, edition: Edition) -> Document:
         """The edition as a document tree, with its pictures and its items' text as printed."""
@@ -103,7 +104,8 @@ class Renderer:
         from jinja2 import TemplateSyntaxError, UndefinedError
 
         templates = self.templates
-        context = self.context(edition)
+        placed, pictures = _place_pictures(edition, templates.sheet, self._pictures)
+        context = self.context(edition, placed)
         try:
             text = render_bounded(self.env.get_template(MAIN_TEMPLATE), context, MAX_TEMPLATE_OUTPUT)
         except TemplateSyntaxError as exc:
@@ -118,7 +120,9 @@ class Renderer:
         blocks = parse_markup(text, templates.sheet, templates.main, {t.id: t for t in edition.indicators}, templates)
         blocks = [_with_origin(block, edition, templates) for block in blocks]
         media = _charts(edition, self._charts)
-        media.update(_template_images(blocks, media, templates))
+        used = _images_used(blocks)
+        media.update((name, data) for name, data in pictures.items() if name in used)  # not those of an unprinted item
+        media.update(_template_images(used, media, templates))
         return Document(
             blocks=blocks,
             title=edition.name,
@@ -135,16 +139,19 @@ def render(edition: Edition, templates: Templates) -> Document:
     return Renderer(templates).render(edition)
 
 
-def context(edition: Edition, body_env=None) -> dict:
+def context(edition: Edition, body_env=None, pictures: dict | None = None) -> dict:
     """The variables every template can use. Rendering the item bodies here
-    finds their data mistakes, which is what ``check`` asks of it."""
+    finds their data mistakes, which is what ``check`` asks of it. ``pictures``: each item's (by its path)
+    pictures as placed in the document (see :func:`_place_pictures`); None when no document is made, the
+    pictures then being blocks without markup."""
     data = item_data(edition)
     if body_env is None and any("{" in item.body for item in edition.items):
         body_env = _body_environment()
     errors, views = [], {}
     for item in edition.items:
+        placed = None if pictures is None else pictures.get(item.path, {})
         try:
-            views[id(item)] = _item_view(item, render_body(item, data, body_env))
+            views[id(item)] = _item_view(item, render_body(item, data, body_env), placed)
         except ContentError as exc:
             errors.append(exc)
     raise_all(errors)
@@ -217,12 +224,12 @@ class ItemView:
     file: str
 
 
-def _item_view(item: Item, body: str) -> ItemView:
+def _item_view(item: Item, body: str, pictures: dict | None = None) -> ItemView:
     return ItemView(
         title=item.meta.title,
         source=item.meta.source,
         section=item.meta.section,
-        blocks=to_blocks(body, item.body_line),
+        blocks=to_blocks(body, item.body_line, pictures=pictures),
         file=item.path.name,
     )
 
@@ -306,16 +313,60 @@ def _charts(edition: Edition, drawn: dict[tuple, bytes]) -> dict[str, bytes]:
     return media
 
 
-def _template_images(blocks: list, media: dict[str, bytes], templates: Templates) -> dict[str, bytes]:
-    """Pictures a template names that are not charts — an office's logo — come
-    from the template folders, as PNG; a name found nowhere is an error at the
-    template line that wrote it."""
+#: prepared pictures a renderer keeps (a warm rebuild of the studio's preview does not scale its photos again)
+KEPT_PICTURES = 32
+
+
+def _place_pictures(edition: Edition, sheet, kept: dict) -> tuple[dict, dict[str, bytes]]:
+    """Each item's pictures (by the item's path: {path as written: (media name, printed width)}) and their
+    bytes by media name, scaled and compressed for print (zhuanbao.picture); ``kept`` holds those prepared
+    before, by content and settings. A picture that is missing or cannot be decoded is not placed: the item
+    prints without it, and ``check`` says so at its line."""
+    if not any(item.pictures for item in edition.items):
+        return {}, {}
+    import hashlib
+
+    from ..picture import PictureError, prepare
+
+    own = sheet.paragraphs.get("picture")
+    width = sheet.page.text_width - (own.indent_left + own.indent_right if own is not None else 0.0)
+    placed: dict = {}
+    media: dict[str, bytes] = {}
+    for item in edition.items:
+        mine = placed[item.path] = {}
+        for picture in item.pictures:
+            if picture.data is None:
+                continue
+            key = (hashlib.sha256(picture.data).digest(), width, sheet.pictures)
+            if key not in kept:
+                if len(kept) >= KEPT_PICTURES:
+                    kept.pop(next(iter(kept)))
+                try:
+                    kept[key] = prepare(picture.data, width, sheet.pictures)
+                except PictureError:
+                    kept[key] = None
+            printed = kept[key]
+            if printed is not None:
+                mine[picture.src] = (printed.name, printed.width)
+                media[printed.name] = printed.data
+    return placed, media
+
+
+def _images_used(blocks: list) -> set[str]:
+    """The media names the document's paragraphs (table cells' included) show."""
     from ..doctree import Paragraph
 
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
     paragraphs += [p for b in blocks if isinstance(b, Table) for r in b.rows for c in r.cells for p in c.paragraphs]
+    return {run.image for p in paragraphs for run in p.runs if run.image}
+
+
+def _template_images(used: set[str], media: dict[str, bytes], templates: Templates) -> dict[str, bytes]:
+    """Pictures a template names that are not charts — an office's logo — come
+    from the template folders, as PNG; a name found nowhere is an error at the
+    template line that wrote it."""
     found: dict[str, bytes] = {}
-    for name in sorted({run.image for p in paragraphs for run in p.runs if run.image and run.image not in media}):
+    for name in sorted(used - set(media)):
         plain = Path(name).name == name and not name.startswith(".")  # a file in the folder, not a path out of it
         file = templates.file(name) if plain else None
         if file is not None and file.data is None:

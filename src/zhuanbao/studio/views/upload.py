@@ -54,7 +54,7 @@ def routes(studio: Studio) -> list[Route]:
                 continue
             results.append({"file": name, "errors": [], "name": imported.target.name,
                             "title": itemfile.read_form(imported.target).title, "left_out": list(imported.left_out),
-                            "findings": findings(imported.findings, studio.series_dir)})  # fmt: skip
+                            "pictures": len(imported.pictures), "findings": findings(imported.findings, studio.series_dir)})  # fmt: skip
         if not any(not r["errors"] for r in results):  # nothing written: said here, and nothing to reload
             return studio.render("upload_refused.html", 400, issue=folder.name, heading=heading(folder),
                                  results=results, reason="" if results else "没有选择文件。请选择或拖入 .docx、.txt 或 .md 文件。")  # fmt: skip
