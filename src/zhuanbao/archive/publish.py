@@ -153,8 +153,19 @@ def _plan(archive: Path, series_home: Path, edition: Edition, document: bytes, i
     used = [f for f in templates.files if f.data is not None]  # what _copy_sources archives
     return Plan(archive, home, version, version_number(current) if current else None, edition.file_name,
                 _makes_pdf(pdf), tuple(name for name, _ in sources),
-                tuple((t.title, Path(t.file).as_posix()) for t in edition.issue.tables), tuple(f.name for f in used),
+                tuple((t.title, _table_source(t)) for t in edition.issue.tables), tuple(f.name for f in used),
                 tuple(f.name for f in used if own and f.folder == 0), tuple(items), digest.hexdigest())  # fmt: skip
+
+
+def _table_source(spec) -> str:
+    """Where a table's data came from, as the plan lists it: its file, or its query's database."""
+    if spec.file is not None:
+        return Path(spec.file).as_posix()
+    if spec.query is not None:
+        from ..load.database import masked
+
+        return f"数据库查询（{masked(spec.database or '')}）"
+    return "程序提供的数据"
 
 
 def _file_digest(path: Path) -> str:

@@ -166,8 +166,11 @@ def _finish(header: list, records: list[tuple[int, Any]], path: Path, sheet: str
     return table
 
 
-def read_csv(path: Path) -> RawTable:
+def read_csv(path: Path, max_cells: int | None = None) -> RawTable:
+    """``max_cells``: more for raw records to group (load/records.py) than for a table printed as it is."""
     import csv
+
+    max_cells = max_cells or MAX_TABLE_CELLS
 
     try:
         data = path.read_bytes()
@@ -195,10 +198,10 @@ def read_csv(path: Path) -> RawTable:
         except csv.Error as exc:
             raise DataError(f"第{row_start}行{_csv_reason(str(exc))}", path, row_start) from None
         cells += max(1, len(row))  # a blank line costs a step too
-        if cells > MAX_TABLE_CELLS:
+        if cells > max_cells:
             total = text.count("\n") + (not text.endswith("\n"))
             raise DataError(
-                f"表格过大：文件共 {total:,} 行，读到第 {row_start:,} 行时已超过 {MAX_TABLE_CELLS:,} 个单元格的上限",
+                f"表格过大：文件共 {total:,} 行，读到第 {row_start:,} 行时已超过 {max_cells:,} 个单元格的上限",
                 path,
                 hint=_TOO_LARGE_HINT,
             )
@@ -306,7 +309,7 @@ def _scan_part(stream: Any, part: str, path: Path) -> None:
             return
 
 
-def _sheet_records(book: Any, name: str, path: Path) -> list[list[Any]]:
+def _sheet_records(book: Any, name: str, path: Path, max_cells: int) -> list[list[Any]]:
     """The cells of a sheet, streamed (read-only mode), refused as soon as it
     is seen to be larger than a table may be: by the size the sheet declares
     (its <dimension>, to which openpyxl pads every row), then by the cells
@@ -317,22 +320,22 @@ def _sheet_records(book: Any, name: str, path: Path) -> list[list[Any]]:
         area = f"范围是 {sheet.calculate_dimension()}（{rows:,} 行 × {columns:,} 列，共 {rows * columns:,} 个单元格）"
         if columns > MAX_TABLE_COLUMNS:
             raise DataError(f"工作表“{name}”过宽：{area}，超过 {MAX_TABLE_COLUMNS:,} 列的上限", path, hint=_FAR_CELL_HINT)
-        if rows * columns > MAX_TABLE_CELLS:
-            raise DataError(f"工作表“{name}”过大：{area}，超过 {MAX_TABLE_CELLS:,} 个单元格的上限", path, hint=_FAR_CELL_HINT)
+        if rows * columns > max_cells:
+            raise DataError(f"工作表“{name}”过大：{area}，超过 {max_cells:,} 个单元格的上限", path, hint=_FAR_CELL_HINT)
     records, cells = [], 0
     for number, row in enumerate(sheet.iter_rows(), start=1):
         if len(row) > MAX_TABLE_COLUMNS:
             raise DataError(f"工作表“{name}”过宽：第{number:,}行有 {len(row):,} 列，超过 {MAX_TABLE_COLUMNS:,} 列的上限",
                             path, number, hint=_FAR_CELL_HINT)  # fmt: skip
         cells += max(1, len(row))  # an empty row costs a step too
-        if cells > MAX_TABLE_CELLS:
-            raise DataError(f"工作表“{name}”过大：读到第{number:,}行时已超过 {MAX_TABLE_CELLS:,} 个单元格的上限",
+        if cells > max_cells:
+            raise DataError(f"工作表“{name}”过大：读到第{number:,}行时已超过 {max_cells:,} 个单元格的上限",
                             path, number, hint=_FAR_CELL_HINT)  # fmt: skip
         records.append([_shown(cell) for cell in row])
     return records
 
 
-def read_excel(path: Path, sheet: str | int | None) -> RawTable:
+def read_excel(path: Path, sheet: str | int | None, max_cells: int | None = None) -> RawTable:
     """Read one sheet with openpyxl (values, not formulas: data_only), bounded in size."""
     from openpyxl import load_workbook
 
@@ -359,7 +362,7 @@ def read_excel(path: Path, sheet: str | int | None) -> RawTable:
                 raise DataError(f"工作表“{sheet}”不存在（有：{'、'.join(names)}）", path)
             name = sheet
         try:
-            records = _sheet_records(book, name, path)
+            records = _sheet_records(book, name, path, max_cells or MAX_TABLE_CELLS)
         except broken:  # damage found only in the sheet's own data
             raise DataError(_BROKEN_EXCEL, path) from None
     finally:
@@ -407,14 +410,15 @@ def _shown(cell: Any) -> Any:
     return value
 
 
-def read_table(spec: TableSpec, issue_dir: Path) -> RawTable:
+def read_table(spec: TableSpec, issue_dir: Path, max_cells: int | None = None) -> RawTable:
     """Read the file a table spec names (CSV in any office encoding, or .xlsx)."""
+    assert spec.file is not None  # a table from a query or a script's data is read elsewhere (load/content.py)
     path = resolve_inside(issue_dir, spec.file, "表格文件")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         if spec.sheet is not None:
             raise DataError("CSV 文件没有工作表，不能写 sheet", issue_dir / "issue.yaml")
-        return read_csv(path)
+        return read_csv(path, max_cells)
     if suffix in (".xlsx", ".xlsm"):
-        return read_excel(path, spec.sheet)
+        return read_excel(path, spec.sheet, max_cells)
     raise DataError(f"不支持的表格文件类型“{path.suffix}”（支持 .csv、.xlsx）", path)
