@@ -139,3 +139,19 @@ def test_a_filter_that_keeps_nothing_says_so(series):
 def test_entries_that_cannot_be_grouped_are_refused(series, entry, words):
     diagnostics = error_of(make(series, entry))
     assert any(words in d.message for d in diagnostics), diagnostics
+
+
+def test_the_example_ledger_groups_to_the_totals_computed_from_it_by_hand():
+    """content/2025-10's 老旧小区改造 ledger (65 projects of 2025, 5 carried over from 2024): each county's figures as added up
+    with Decimal outside zhuanbao, line by line from the CSV."""
+    from .conftest import EXAMPLE
+
+    edition = load_edition(EXAMPLE, EXAMPLE / "2025-10", load_series(EXAMPLE))
+    raw = dict((spec.id, raw) for spec, raw in edition.tables)["renovation"]
+    assert raw.header == ["区县（市）", "项目数", "已完工", "计划投资", "完成投资"]
+    assert raw.rows == [
+        ["东岭区", "12", "3", "7299.28", "3521.27"], ["溪口区", "11", "4", "5178.68", "2463.77"],
+        ["石门坳县", "8", "6", "3585.72", "3140.67"], ["青禾县", "9", "0", "4150.77", "1668.79"],
+        ["枫林县", "8", "5", "3902.11", "3224.57"], ["白沙洲县", "7", "2", "3055.19", "2140.56"],
+        ["望川市", "10", "5", "5198.46", "3579.21"],
+    ]  # fmt: skip
