@@ -205,3 +205,24 @@ def test_a_build_without_such_tables_imports_neither_pandas_nor_sqlalchemy(tmp_p
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
     assert any(tmp_path.glob("*.docx"))
+
+
+def test_publishing_keeps_the_query_s_result_as_it_was(tmp_path):
+    """The database moves on; the archive keeps the figures the document was made from, listed in its manifest."""
+    import csv
+    import json
+    import shutil
+
+    from zhuanbao.services import publish, verify
+
+    root = tmp_path / "content"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("2025-07", "2025-08", "2025-09"))
+    published = publish(root / "2025-10", tmp_path / "archive", pdf=False)
+    frozen = published.folder / "sources" / "查询结果" / "jobs.csv"
+    with open(frozen, encoding="utf-8-sig", newline="") as reader:
+        rows = list(csv.reader(reader))
+    assert rows[0] == ["区县（市）", "年度目标（人）", "累计完成（人）"] and rows[1] == ["东岭区", "6800", "5520"]
+    assert not (published.folder / "sources" / "查询结果" / "renovation.csv").exists()  # that one is a file archived as is
+    manifest = json.loads((published.folder / "manifest.json").read_text("utf-8"))
+    assert "sources/查询结果/jobs.csv" in manifest["files"]
+    assert verify(tmp_path / "archive").problems == []
