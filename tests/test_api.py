@@ -108,3 +108,16 @@ def test_the_cron_script_builds_the_issue_and_reports_errors_by_exit_code_and_lo
     failed = subprocess.run(run, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert failed.returncode == 2 and "Traceback" not in failed.stderr
     assert re.search(r"issue\.yaml:\d+(:\d+)?: 错误: .*“年度目标”", failed.stderr), failed.stderr
+
+
+@pytest.mark.parametrize("value, shown", [
+    (0.1 + 0.2, "0.3"), (5432, "5432"), (12.50, "12.5"), (float("nan"), ""), (None, ""), (pd.NA, ""),
+    (pd.Timestamp("2025-09-30"), "2025-09-30"), (True, "是"), (" 东岭区 ", "东岭区"),
+])  # fmt: skip
+def test_values_become_text_as_a_spreadsheet_shows_them(value, shown):
+    from decimal import Decimal
+
+    from zhuanbao.load.frames import cell_text
+
+    assert cell_text(value) == shown
+    assert cell_text(Decimal("3521.270")) == "3521.270"  # a Decimal exactly as it is, places kept

@@ -13,7 +13,7 @@ import pytest
 from zhuanbao.diagnostics import UserError
 from zhuanbao.load.content import load_edition, load_series
 
-from .conftest import EXAMPLE, SERIES_YAML, write_tree
+from .conftest import EXAMPLE, SERIES_YAML
 
 SQL = """\
 CREATE TABLE 就业 (年份 INTEGER, 月份 INTEGER, 区县 TEXT, 目标 INTEGER, 完成 INTEGER, 资金 NUMERIC);
