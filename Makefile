@@ -20,10 +20,13 @@ $(BIN)/zhuanbao: pyproject.toml | system
 
 setup: system $(BIN)/zhuanbao
 
+# the example's database is made from its SQL (content/数据/民生统计.sql), not kept as a binary
 demo: setup
+	$(BIN)/python scripts/example_database.py content
 	$(BIN)/zhuanbao build content -o output
 
 test: setup
+	$(BIN)/python scripts/example_database.py content
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -21,6 +21,15 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "content"
 
+
+def pytest_sessionstart(session) -> None:
+    """The example's database is made from its SQL (content/数据/民生统计.sql), as make demo and make test
+    make it: every test that copies or builds the example finds it."""
+    from zhuanbao.scaffold import make_example_database
+
+    make_example_database(EXAMPLE)
+
+
 SERIES_YAML = """\
 title: 工作专报
 program: 青石市打好重点民生保障仗

@@ -36,7 +36,7 @@ LAYERS = [
      "zhuanbao.yamledit", "zhuanbao.issuefile", "zhuanbao.tablefile", "zhuanbao.arrange", "zhuanbao.recyclebin",
      "zhuanbao.printed"],  # the editor's tools
     ["zhuanbao.services"],  # the use cases
-    ["zhuanbao.cli", "zhuanbao.studio", "zhuanbao.__main__"],  # the faces
+    ["zhuanbao.cli", "zhuanbao.studio", "zhuanbao.__main__", "zhuanbao.api"],  # the faces (api: for Python scripts)
 ]  # fmt: skip
 
 

@@ -10,12 +10,12 @@ folder exactly as it was.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .diagnostics import Diagnostic, OutputError, ToolMissingError, UserError, raise_all
+from .diagnostics import ContentError, Diagnostic, OutputError, ToolMissingError, UserError, raise_all
 from .fsio import LOCK_FILE, locked, refuse_blocked, remove_leftovers, write_all_atomic, write_atomic
 from .load.content import load_edition, load_series, locate, only_drafts
 from .model import Edition, Series
@@ -64,11 +64,13 @@ def unstarted(path: Path, issue_dirs: list[Path]) -> list[Path]:
     return [d for d in issue_dirs if only_drafts(d)]
 
 
-def prepare(series_dir: Path, issue_dir: Path, series: Series, partial: bool = False) -> Edition:
+def prepare(series_dir: Path, issue_dir: Path, series: Series, partial: bool = False,
+            supplied: Mapping[str, Any] | None = None) -> Edition:  # fmt: skip
     """One issue loaded and its tables computed: what rendering takes. The
     errors of its files and of its tables' figures are reported together
-    (``partial``: items that cannot be read are left out, see load_edition)."""
-    edition = load_edition(series_dir, issue_dir, series, partial)
+    (``partial``: items that cannot be read are left out, see load_edition;
+    ``supplied``: tables' data a script hands over, by table id)."""
+    edition = load_edition(series_dir, issue_dir, series, partial, supplied)
     if not edition.tables:
         return edition  # most issues: no table to compute, and no need to import the computing
     from .indicators import compute_edition
@@ -76,17 +78,21 @@ def prepare(series_dir: Path, issue_dir: Path, series: Series, partial: bool = F
     return compute_edition(edition)
 
 
-def load(series_dir: Path, issue_dirs: list[Path]) -> tuple[list[Edition], Path | None]:
+def load(series_dir: Path, issue_dirs: list[Path],
+         supplied: Mapping[str, Any] | None = None) -> tuple[list[Edition], Path | None]:  # fmt: skip
     """Load, validate and compute every issue in ``issue_dirs``; all errors at once.
+    ``supplied``: tables' data a script hands over for the one issue of ``issue_dirs``.
 
     Returns the editions and the series' own template folder, if it names one.
     """
+    if supplied and len(issue_dirs) != 1:
+        raise ContentError("程序提供表格数据时一次生成一期：请给出某一期的文件夹，而不是整个刊物", series_dir)
     series = load_series(series_dir)
     editions: list[Edition] = []
     errors: list[UserError] = []
     for issue_dir in issue_dirs:
         try:
-            editions.append(prepare(series_dir, issue_dir, series))
+            editions.append(prepare(series_dir, issue_dir, series, supplied=supplied))
         except UserError as exc:
             errors.append(exc)
     raise_all(errors)
@@ -120,8 +126,17 @@ def shared_inputs_hash(series_dir: Path, templates) -> str:
 
 
 def input_hash(edition: Edition, shared: str) -> str:
-    """A fingerprint of everything an issue's document depends on (``shared``: see above)."""
-    return issue_hash(edition.issue_dir, shared)
+    """A fingerprint of everything an issue's document depends on (``shared``: see above): its folder's
+    files, and the cells of its tables that come from no file there (a query's result, a script's data),
+    so ``--changed`` rebuilds when the month's figures reach the database."""
+    digest = issue_hash(edition.issue_dir, shared)
+    external = [(spec.id, raw.header, raw.rows) for spec, raw in edition.tables if getattr(raw, "external", False)]
+    if not external:
+        return digest
+    import hashlib
+    import json
+
+    return hashlib.sha256((digest + json.dumps(external, ensure_ascii=False)).encode()).hexdigest()
 
 
 def issue_hash(issue_dir: Path, shared: str) -> str:
@@ -165,6 +180,7 @@ def run(
     pdf: bool = False,
     workspace=None,
     convert: Callable[[Path], Path] | None = None,
+    supplied: Mapping[str, Any] | None = None,
 ) -> BuildResult:
     """Build the issue or series at ``path`` into ``outdir``.
 
@@ -176,7 +192,8 @@ def run(
     the studio's resident LibreOffice, or else one LibreOffice run each); a
     conversion that fails is reported in ``failed``, the documents stay
     written. ``workspace`` keeps compiled templates between runs (``watch``,
-    the studio).
+    the studio). ``supplied``: tables' data a script hands over (zhuanbao.api),
+    for an issue built on its own.
     """
     from .workspace import Workspace
 
@@ -190,7 +207,7 @@ def run(
     result = BuildResult(unstarted=unstarted(path, issue_dirs))
     if len(result.unstarted) == len(issue_dirs):
         return result  # a series whose only issue is still empty: nothing to build
-    editions, series_templates = load(series_dir, [d for d in issue_dirs if d not in result.unstarted])
+    editions, series_templates = load(series_dir, [d for d in issue_dirs if d not in result.unstarted], supplied)
     templates = workspace.templates(templates_dir or series_templates)
     state_path = outdir / STATE_FILE
     state = _read_state(state_path)

@@ -9,12 +9,12 @@ never disagree. Figures stay exact (``Decimal``) until they are formatted.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .diagnostics import UserError, raise_all
 from .figures import Figure, decimals_of, format_number, format_rate, is_percent, parse_number, round_half_up
+from .load.records import is_total_row
 from .load.tables import RawTable
 from .model import TableSpec
 
@@ -151,14 +151,6 @@ def _widths(header: list[str], cells: list[list[Cell]]) -> tuple[list[float], li
     return widths, minimum
 
 
-_TOTAL_ROW = re.compile(r"(全市|全县|全区|全省|全镇)?(合计|总计)")
-
-
-def _is_total_row(row: list[str]) -> bool:
-    first = next((cell for cell in row if cell.strip()), "")
-    return bool(_TOTAL_ROW.fullmatch("".join(first.split())))
-
-
 def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     """Compute rates, status, rank and totals; bad figures raise DataError at their cell."""
     from .load.layout import note_text
@@ -173,7 +165,7 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     # A 合计 row the office typed (exports usually have one) is not a county to
     # count, rank or chart; it is known by its first filled cell (Excel merges
     # 序号 and 区县 for it), and left out of deciding what each column holds.
-    typed_total = next((i for i, r in enumerate(raw.rows) if _is_total_row(r)), None)
+    typed_total = next((i for i, r in enumerate(raw.rows) if is_total_row(r)), None)
     data = [i for i in range(len(raw.rows)) if i != typed_total]
     if not data:
         raise raw.error("表格除合计行外没有数据行")

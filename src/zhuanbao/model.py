@@ -10,6 +10,7 @@ model knows nothing of files.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -82,6 +83,9 @@ class Series(_Strict):
     templates: str | None = Field(None, description="本刊模板文件夹（可选），相对 series.yaml 所在文件夹")
     lint: LintConfig = Field(default_factory=LintConfig, description="检查规则设置（可选）")
     archive: str | None = Field(None, description="归档文件夹（可选），相对 series.yaml；默认为刊物文件夹旁的 archive/")
+    database_passwords: dict[str, str] = Field(
+        default_factory=dict, description="数据库密码所在的环境变量（可选）：主机名或 用户名@主机名 → 环境变量名"
+    )
 
     _blank_title = field_validator("title", "issuer", "program")(_no_blank)
 
@@ -100,6 +104,15 @@ class Series(_Strict):
                 raise ValueError(f"“{name}”不是本刊的栏目（sections 中没有）" + (f"，{hint}" if hint else ""))
         return names
 
+    @field_validator("database_passwords")
+    @classmethod
+    def _variable_names(cls, passwords: dict[str, str]) -> dict[str, str]:
+        for where, variable in passwords.items():
+            if not ENV_NAME.fullmatch(variable):
+                raise ValueError(f"“{where}”后应写环境变量的名称（英文字母、数字、下划线，如 ZHUANBAO_DB_PASSWORD），"
+                                 "不要把密码本身写在这里")  # fmt: skip
+        return passwords
+
     @field_validator("sections")
     @classmethod
     def _unique_sections(cls, sections: list[str]) -> list[str]:
@@ -116,13 +129,79 @@ class Series(_Strict):
 
 
 DEFAULT_HEADLINE_SECTIONS = ("重要新闻",)  # what a series that does not say prints headline-style
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # an environment variable's name, as every platform takes it
+
+
+def _names(value: Any) -> Any:
+    """One column name or a list of them (``group_by: 区县`` or ``sum: [户数, 金额]``), always as a list."""
+    return [value] if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
+
+
+def _condition(value: Any, what: str) -> Any:
+    """What a ``where:`` filter (or a conditional ``count:``) may say of one column: a value (equal), a list of
+    values (one of them), or a range ``{from: …, to: …}`` (both ends included)."""
+    def scalar(item: Any) -> bool:
+        return isinstance(item, (str, int, float, dt.date)) and not isinstance(item, bool)
+
+    if isinstance(value, dict):
+        unknown = [str(key) for key in value if key not in ("from", "to")]
+        if unknown or not value:
+            raise ValueError(f"{what}的范围只能写 from（起）和 to（止），如 {{from: 2025-09-01, to: 2025-09-30}}")
+        if not all(scalar(item) for item in value.values()):
+            raise ValueError(f"{what}的 from、to 应是一个数字、日期或文字")
+        return value
+    if isinstance(value, list):
+        if not value or not all(scalar(item) for item in value):
+            raise ValueError(f"{what}的列表中应是要保留的值（数字、日期或文字），不能为空")
+        return value
+    if not scalar(value):
+        kind = "true/false" if isinstance(value, bool) else "空的" if value is None else "这样的值"
+        raise ValueError(f"{what}应是一个值、值的列表或 {{from: …, to: …}} 范围，不能是{kind}（要写成文字请加引号）")
+    return value
+
+
+def _conditions(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value  # the type check says what it should be
+    return {key: _condition(item, f"列“{key}”") for key, item in value.items()}
+
+
+def _counts(value: Any) -> Any:
+    """``count: 项目数`` (records per group) or ``count: {项目数: true, 已完工: {进度: 已完工}}``."""
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        return {str(value): True}
+    if not isinstance(value, dict):
+        return value
+    counted = {}
+    for name, rule in value.items():
+        if rule is True:
+            counted[name] = True
+        elif isinstance(rule, dict) and rule:
+            counted[name] = {key: _condition(item, f"“{name}”的条件中列“{key}”") for key, item in rule.items()}
+        else:
+            raise ValueError(f"计数列“{name}”后应写 true（数每组的全部记录）或条件，如 {{进度: 已完工}}")
+    return counted
+
+
+def _params(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    for name, item in value.items():
+        if not isinstance(name, str) or not ENV_NAME.fullmatch(name):
+            raise ValueError(f"参数名“{name}”只能由英文字母、数字和下划线组成（查询中写作 :{name}）")
+        if isinstance(item, bool) or not isinstance(item, (str, int, float, dt.date)):
+            raise ValueError(f"参数“{name}”的值应是数字、日期或文字")
+    return value
+
+
+Names = Annotated[list[str], BeforeValidator(_names)]
 
 
 class TableSpec(_Strict):
     """One indicator table declared in issue.yaml under ``tables:``."""
 
     id: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="表的代号，稿件中用 tables.代号 引用")
-    file: str = Field(description="数据文件（.csv 或 .xlsx），相对本期文件夹")
+    file: str | None = Field(None, description="数据文件（.csv 或 .xlsx），相对本期文件夹")
     sheet: str | Count | None = Field(None, description="Excel 工作表名称或序号（从 0 起），默认第一个")
     title: str = Field(description="表题")
     section: str = Field(description="放在哪个栏目之后，或“附件”")
@@ -141,6 +220,43 @@ class TableSpec(_Strict):
     columns: list[str | dict[str, str]] | None = Field(
         None, description="印出的列及其顺序；写成“原列名: 新列名”则改名印出。不写则印出全部列")
     rate: str | None = Field(None, description="表中自带的完成率（或进度）列：用它作完成率，不再由目标、完成计算")
+    # the data from a database instead of a file (load/database.py)
+    query: str | None = Field(None, description="数据库查询（SQL），与 database 同写；可用参数 :year :month :as_of 等")
+    database: str | None = Field(None, description="数据库地址（SQLAlchemy URL），如 sqlite:///数据/统计.sqlite（相对刊物文件夹）")
+    params: Annotated[dict[str, Any], BeforeValidator(_params)] = Field(
+        default_factory=dict, description="查询的其他参数或覆盖的参数，如 {month: 9}"
+    )
+    # raw records (one per project, per household) summed up per group (load/records.py)
+    where: Annotated[dict[str, Any], BeforeValidator(_conditions)] = Field(
+        default_factory=dict, description="只用符合条件的记录：列名 → 值、值的列表或 {from: …, to: …}"
+    )
+    group_by: Names = Field(default_factory=list, description="按哪一列（或几列）分组，每组印一行")
+    count: Annotated[dict[str, Any], BeforeValidator(_counts)] = Field(
+        default_factory=dict, description="计数列：列名 → true（每组的记录数）或条件"
+    )
+    sum: Names = Field(default_factory=list, description="按组求和的列")
+
+    @model_validator(mode="after")
+    def _source(self) -> TableSpec:
+        if self.file is not None and self.query is not None:
+            raise ValueError("file 和 query 只能写一个：数据来自表格文件，或者来自数据库查询")
+        if (self.query is None) != (self.database is None):
+            raise ValueError("query 和 database 要同时写（查询语句和数据库地址）")
+        if self.query is not None and self.sheet is not None:
+            raise ValueError("sheet 是 Excel 文件的工作表，数据库查询不用写")
+        if self.query is not None and (self.header_row is not None or self.skip_rows is not None):
+            raise ValueError("header_row、skip_rows 说的是表格文件中的行，数据库查询不用写")
+        if self.params and self.query is None:
+            raise ValueError("params 是数据库查询的参数，只能与 query 同写")
+        if (self.sum or self.count) and not self.group_by:
+            raise ValueError("sum、count 是每组的合计和记录数，须同时写 group_by（按哪一列分组）")
+        if self.group_by and not (self.sum or self.count):
+            raise ValueError("group_by 分组后要写 sum（求和的列）或 count（计数列），否则每组只剩一个名称")
+        made = [*self.group_by, *self.count, *self.sum]
+        repeated = sorted({name for name in made if made.count(name) > 1}, key=made.index)
+        if repeated:
+            raise ValueError(f"列“{repeated[0]}”在 group_by、count、sum 中出现了不止一次：汇总后每列只能有一个名称")
+        return self
 
     @model_validator(mode="after")
     def _pair(self) -> TableSpec:

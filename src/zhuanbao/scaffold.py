@@ -280,11 +280,51 @@ def packaged(name: str) -> Path:
 
 
 def copy_packaged(name: str, folder: Path) -> Path:
-    """A copy of the example series or the default templates, for a new office to start from."""
+    """A copy of the example series or the default templates, for a new office to start from (the
+    example's database made from its SQL in the copy, see :func:`make_example_database`)."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise OutputError("这个文件夹已经存在且不是空的，不会覆盖", folder, hint="请换一个新的文件夹名。")
     source = packaged(name)
     if folder.is_dir():
         folder.rmdir()
-    return _assembled(folder, lambda work: shutil.copytree(source, work, dirs_exist_ok=True,
-                                                           ignore=shutil.ignore_patterns("__pycache__", ".*")))  # fmt: skip
+
+    def fill(work: Path) -> None:
+        shutil.copytree(source, work, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", ".*", "*.sqlite*"))
+        make_example_database(work)
+
+    return _assembled(folder, fill)
+
+
+EXAMPLE_DATA = "数据"  # the example series' folder of its statistics office's database
+
+
+def make_example_database(series_dir: Path) -> list[Path]:
+    """The example series' SQLite databases, each made from the SQL text beside it (数据/民生统计.sql →
+    数据/民生统计.sqlite) when missing or older than its SQL; returns those made.
+
+    The example shows a table read from a database, but a binary file has no place in the repository or
+    the package: its SQL is reviewed and diffed like the other content, and ``make demo``, ``make test``,
+    the test suite and ``init --example`` make the file from it (the standard library's sqlite3, a few
+    milliseconds). Made under a temporary name and renamed, so a reader never sees half a database."""
+    import sqlite3
+
+    made = []
+    for script in sorted((series_dir / EXAMPLE_DATA).glob("*.sql")):
+        target = script.with_suffix(".sqlite")
+        if target.is_file() and target.stat().st_mtime >= script.stat().st_mtime:
+            continue
+        work = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            connection = sqlite3.connect(work)
+            try:
+                connection.executescript(script.read_text("utf-8"))
+                connection.commit()
+            finally:
+                connection.close()
+            os.replace(work, target)
+        except (OSError, sqlite3.Error) as exc:
+            work.unlink(missing_ok=True)
+            reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
+            raise OutputError(f"无法由 {script.name} 生成示例数据库：{reason}", target) from None
+        made.append(target)
+    return made

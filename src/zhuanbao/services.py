@@ -52,14 +52,16 @@ class BuildRequest(NamedTuple):
 
 
 def build(request: BuildRequest, progress=None, workspace: Workspace | None = None,
-          converter: Converter | None = None) -> BuildResult:  # fmt: skip
+          converter: Converter | None = None, tables: Mapping[str, object] | None = None) -> BuildResult:  # fmt: skip
     """Build the issue or series ``request.path`` designates into ``request.output``
-    (PDFs through ``converter`` when given: the studio's resident LibreOffice)."""
+    (PDFs through ``converter`` when given: the studio's resident LibreOffice). ``tables``: data for
+    tables of the issue, by id (a pandas DataFrame or rows), read instead of their file or query;
+    only for an issue built on its own (``zhuanbao.api``)."""
     from .build import run
 
     return run(request.path, request.output, request.templates, progress=progress, changed=request.changed,
                jobs=request.jobs, wait=request.wait, pdf=request.pdf, workspace=workspace,
-               convert=converter.to_pdf if converter is not None else None)  # fmt: skip
+               convert=converter.to_pdf if converter is not None else None, supplied=tables)  # fmt: skip
 
 
 class Preview(NamedTuple):

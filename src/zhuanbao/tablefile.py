@@ -199,7 +199,8 @@ def table_view(issue_dir: Path, table_id: str) -> TableView:
     """The table ``table_id`` of the issue: computed (indicators.compute, as the build does), or its problems."""
     from .indicators import compute
     from .issuefile import read, table_index
-    from .load.tables import read_table
+    from .load.content import ISSUE_FILE, load_series, load_table
+    from .load.yamlfile import load_yaml
     from .render.filters import cn_date
 
     file = read(issue_dir)
@@ -213,11 +214,13 @@ def table_view(issue_dir: Path, table_id: str) -> TableView:
         return TableView(index, entry, None, None, mine, frozenset(), None)
     raw = None
     try:
-        raw = read_table(spec, issue_dir)
+        # as the build reads it: the file, the query's result, the records grouped
+        raw = load_table(issue_dir, load_yaml(issue_dir / ISSUE_FILE), index, spec, load_series(issue_dir.parent),
+                         file.issue)  # fmt: skip
         indicator = compute(spec, raw)
     except UserError as exc:
         bad = frozenset((raw.lines.index(d.line), d.column - 1) for d in exc.diagnostics
-                        if raw is not None and d.line in raw.lines and d.column)  # fmt: skip
+                        if raw is not None and d.path == raw.path and d.line in raw.lines and d.column)  # fmt: skip
         return TableView(index, entry, None, raw, list(exc.diagnostics), bad, None)
     note = indicator.note
     if indicator.as_of:  # templates/table.xml.j2

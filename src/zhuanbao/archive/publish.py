@@ -153,8 +153,19 @@ def _plan(archive: Path, series_home: Path, edition: Edition, document: bytes, i
     used = [f for f in templates.files if f.data is not None]  # what _copy_sources archives
     return Plan(archive, home, version, version_number(current) if current else None, edition.file_name,
                 _makes_pdf(pdf), tuple(name for name, _ in sources),
-                tuple((t.title, Path(t.file).as_posix()) for t in edition.issue.tables), tuple(f.name for f in used),
+                tuple((t.title, _table_source(t)) for t in edition.issue.tables), tuple(f.name for f in used),
                 tuple(f.name for f in used if own and f.folder == 0), tuple(items), digest.hexdigest())  # fmt: skip
+
+
+def _table_source(spec) -> str:
+    """Where a table's data came from, as the plan lists it: its file, or its query's database."""
+    if spec.file is not None:
+        return Path(spec.file).as_posix()
+    if spec.query is not None:
+        from ..load.database import masked
+
+        return f"数据库查询（{masked(spec.database or '')}）"
+    return "程序提供的数据"
 
 
 def _file_digest(path: Path) -> str:
@@ -363,6 +374,7 @@ def _publish_version(edition, document, items, templates, sources, home: Path, r
 
             documents.append(to_pdf(docx))  # without LibreOffice and pdf=True: the "install it" error
         _copy_sources(sources, templates, work / SOURCES / home.name)
+        _freeze_held_tables(edition, work / SOURCES / HELD_TABLES)
         (work / ITEMS).write_text(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=1) + "\n", "utf-8")
         files = {p.relative_to(work).as_posix(): sha256(p) for p in sorted(work.rglob("*")) if p.is_file()}
         manifest = {
@@ -593,6 +605,23 @@ def _copy_sources(sources: list[tuple[str, Path]], templates, target: Path) -> N
         destination = target.parent / TEMPLATES / file.name
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_bytes(file.data)
+
+
+HELD_TABLES = "查询结果"  # beside the issue folder's copy: the data of tables that came from no file in it
+
+
+def _freeze_held_tables(edition: Edition, folder: Path) -> None:
+    """The data of tables read from a database (or handed over by a script) as they were when published,
+    one CSV each (UTF-8 with BOM, as Excel opens it): the database moves on, the archive must not."""
+    import csv
+
+    for spec, raw in edition.tables:
+        if not getattr(raw, "external", False):
+            continue
+        data = getattr(raw, "source", None) or raw  # grouped: the records the groups were made of
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f"{spec.id}.csv", "x", encoding="utf-8-sig", newline="") as writer:
+            csv.writer(writer).writerows([data.header, *data.rows])
 
 
 def _freeze(folder: Path) -> None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..diagnostics import ContentError, UserError, raise_all, suggest
 from ..located import YamlDoc
@@ -179,9 +181,12 @@ def load_item(path: Path, series: Series, series_dir: Path | None = None, text: 
     return Item(path, meta, source.body, source.body_line, source.meta, pictures)
 
 
-def load_edition(series_dir: Path, issue_dir: Path, series: Series, partial: bool = False) -> Edition:
+def load_edition(series_dir: Path, issue_dir: Path, series: Series, partial: bool = False,
+                 supplied: Mapping[str, Any] | None = None) -> Edition:  # fmt: skip
     """Read one issue folder; all its problems are collected and raised together. ``partial``: items
-    that cannot be read are left out instead (checking one item needs the issue, not every other item)."""
+    that cannot be read are left out instead (checking one item needs the issue, not every other item).
+    ``supplied``: tables' data handed over by a script (table id → DataFrame or rows), read instead of
+    the file or query their entries name."""
     errors: list[UserError] = []
     refuse_link_out(issue_dir / ISSUE_FILE, series_dir, ISSUE_FILE)
     doc = load_yaml(issue_dir / ISSUE_FILE)
@@ -201,11 +206,15 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series, partial: boo
     if not items and not errors and not partial:
         errors.append(ContentError("这一期还没有任何稿件（items/*.md）", items_dir))
     tables = []
+    supplied = dict(supplied or {})
     for index, spec in enumerate(issue.tables):
         try:
-            tables.append((spec, load_table(issue_dir, doc, index, spec, series, issue)))
+            tables.append((spec, load_table(issue_dir, doc, index, spec, series, issue, supplied.pop(spec.id, None))))
         except UserError as exc:
             errors.append(exc)
+    for table_id in supplied:
+        errors.append(doc.error(f"程序提供了表“{table_id}”的数据，但 issue.yaml 的 tables 中没有代号为“{table_id}”的表",
+                                ("tables",), suggest(table_id, [spec.id for spec in issue.tables])))  # fmt: skip
     raise_all(errors)
     items.sort(key=lambda item: item.sort_key)
     return Edition(
@@ -219,14 +228,31 @@ def load_edition(series_dir: Path, issue_dir: Path, series: Series, partial: boo
     )
 
 
-def load_table(issue_dir: Path, doc: YamlDoc, index: int, spec, series: Series, issue: Issue):
-    """Check one table entry of issue.yaml against the series and the issue, and read its file as typed."""
-    from .tables import read_table
+def load_table(issue_dir: Path, doc: YamlDoc, index: int, spec, series: Series, issue: Issue, supplied: Any = None):
+    """Check one table entry of issue.yaml against the series and the issue, and read its data as typed:
+    ``supplied`` (a script's DataFrame or rows) if given, else its query's result or its file; then the
+    records it selects or groups (load/records.py), if it says so."""
+    from .records import MAX_RECORD_CELLS, select, selects
+    from .tables import MAX_TABLE_CELLS, read_table
 
     problem = table_problem(doc, index, spec, series, issue)
     if problem is not None:
         raise problem
-    return read_table(spec, issue_dir)
+    cells = MAX_RECORD_CELLS if selects(spec) else MAX_TABLE_CELLS
+    if supplied is not None:
+        from .frames import supplied_table
+
+        raw = supplied_table(supplied, doc.path, doc.where(("tables", index, "id"))[0], cells)
+    elif spec.query is not None:
+        from .database import read_query
+
+        raw = read_query(spec, issue_dir.parent, issue, doc, index, series.database_passwords, cells)
+    elif spec.file is not None:
+        raw = read_table(spec, issue_dir, cells)
+    else:
+        raise doc.error(f"表“{spec.id}”没有写数据从哪里来：file（本期文件夹中的表格文件），或 query 和 database（数据库查询）",
+                        ("tables", index))  # fmt: skip
+    return select(raw, spec, doc, index) if selects(spec) else raw
 
 
 def table_problem(doc: YamlDoc, index: int, spec, series: Series, issue: Issue) -> ContentError | None:

@@ -181,8 +181,12 @@ def _finish(records: list[tuple[int, list]], path: Path, sheet: str | None, head
     return table
 
 
-def read_csv(path: Path, header_row: list[int] | None = None, skip_rows: frozenset[int] = frozenset()) -> RawTable:
+def read_csv(path: Path, header_row: list[int] | None = None, skip_rows: frozenset[int] = frozenset(),
+             max_cells: int | None = None) -> RawTable:  # fmt: skip
+    """``max_cells``: more for raw records to group (load/records.py) than for a table printed as it is."""
     import csv
+
+    max_cells = max_cells or MAX_TABLE_CELLS
 
     try:
         data = path.read_bytes()
@@ -210,10 +214,10 @@ def read_csv(path: Path, header_row: list[int] | None = None, skip_rows: frozens
         except csv.Error as exc:
             raise DataError(f"第{row_start}行{_csv_reason(str(exc))}", path, row_start) from None
         cells += max(1, len(row))  # a blank line costs a step too
-        if cells > MAX_TABLE_CELLS:
+        if cells > max_cells:
             total = text.count("\n") + (not text.endswith("\n"))
             raise DataError(
-                f"表格过大：文件共 {total:,} 行，读到第 {row_start:,} 行时已超过 {MAX_TABLE_CELLS:,} 个单元格的上限",
+                f"表格过大：文件共 {total:,} 行，读到第 {row_start:,} 行时已超过 {max_cells:,} 个单元格的上限",
                 path,
                 hint=_TOO_LARGE_HINT,
             )
@@ -321,7 +325,7 @@ def _scan_part(stream: Any, part: str, path: Path) -> None:
             return
 
 
-def _sheet_records(book: Any, name: str, path: Path) -> list[list[Any]]:
+def _sheet_records(book: Any, name: str, path: Path, max_cells: int) -> list[list[Any]]:
     """The cells of a sheet, streamed (read-only mode), refused as soon as it
     is seen to be larger than a table may be: by the size the sheet declares
     (its <dimension>, to which openpyxl pads every row), then by the cells
@@ -332,23 +336,23 @@ def _sheet_records(book: Any, name: str, path: Path) -> list[list[Any]]:
         area = f"范围是 {sheet.calculate_dimension()}（{rows:,} 行 × {columns:,} 列，共 {rows * columns:,} 个单元格）"
         if columns > MAX_TABLE_COLUMNS:
             raise DataError(f"工作表“{name}”过宽：{area}，超过 {MAX_TABLE_COLUMNS:,} 列的上限", path, hint=_FAR_CELL_HINT)
-        if rows * columns > MAX_TABLE_CELLS:
-            raise DataError(f"工作表“{name}”过大：{area}，超过 {MAX_TABLE_CELLS:,} 个单元格的上限", path, hint=_FAR_CELL_HINT)
+        if rows * columns > max_cells:
+            raise DataError(f"工作表“{name}”过大：{area}，超过 {max_cells:,} 个单元格的上限", path, hint=_FAR_CELL_HINT)
     records, cells = [], 0
     for number, row in enumerate(sheet.iter_rows(), start=1):
         if len(row) > MAX_TABLE_COLUMNS:
             raise DataError(f"工作表“{name}”过宽：第{number:,}行有 {len(row):,} 列，超过 {MAX_TABLE_COLUMNS:,} 列的上限",
                             path, number, hint=_FAR_CELL_HINT)  # fmt: skip
         cells += max(1, len(row))  # an empty row costs a step too
-        if cells > MAX_TABLE_CELLS:
-            raise DataError(f"工作表“{name}”过大：读到第{number:,}行时已超过 {MAX_TABLE_CELLS:,} 个单元格的上限",
+        if cells > max_cells:
+            raise DataError(f"工作表“{name}”过大：读到第{number:,}行时已超过 {max_cells:,} 个单元格的上限",
                             path, number, hint=_FAR_CELL_HINT)  # fmt: skip
         records.append([_shown(cell) for cell in row])
     return records
 
 
 def read_excel(path: Path, sheet: str | int | None, header_row: list[int] | None = None,
-               skip_rows: frozenset[int] = frozenset()) -> RawTable:  # fmt: skip
+               skip_rows: frozenset[int] = frozenset(), max_cells: int | None = None) -> RawTable:  # fmt: skip
     """Read one sheet with openpyxl (values, not formulas: data_only), bounded in size."""
     from openpyxl import load_workbook
 
@@ -367,7 +371,7 @@ def read_excel(path: Path, sheet: str | int | None, header_row: list[int] | None
 
         name = pick_sheet(list(book.sheetnames), sheet, path)
         try:
-            records = _sheet_records(book, name, path)
+            records = _sheet_records(book, name, path, max_cells or MAX_TABLE_CELLS)
         except broken:  # damage found only in the sheet's own data
             raise DataError(_BROKEN_EXCEL, path) from None
     finally:
@@ -436,18 +440,19 @@ def _checked_zip(path: Path, broken) -> None:
 
 
 def read_workbook(path: Path, sheet: str | int | None, header_row: list[int] | None = None,
-                  skip_rows: frozenset[int] = frozenset()) -> RawTable:  # fmt: skip
+                  skip_rows: frozenset[int] = frozenset(), max_cells: int | None = None) -> RawTable:  # fmt: skip
     """One sheet of a workbook of any kind (by its content), bounded in size as :func:`read_excel`."""
     from . import workbooks
 
+    limit = max_cells or MAX_TABLE_CELLS
     kind = _kind(path)
     if kind == "ole":
-        name, records = workbooks.read_xls(path, sheet, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS)
+        name, records = workbooks.read_xls(path, sheet, limit, MAX_TABLE_COLUMNS)
     elif kind == "ods":
         _checked_zip(path, workbooks.broken_ods)
-        name, records = workbooks.read_ods(path, sheet, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS)
+        name, records = workbooks.read_ods(path, sheet, limit, MAX_TABLE_COLUMNS)
     elif kind == "xlsx" or path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_excel(path, sheet, header_row, skip_rows)
+        return read_excel(path, sheet, header_row, skip_rows, limit)
     elif path.suffix.lower() == ".ods":
         raise workbooks.broken_ods(path)
     else:
@@ -455,8 +460,8 @@ def read_workbook(path: Path, sheet: str | int | None, header_row: list[int] | N
     if not any(records):
         raise DataError(f"工作表“{name}”是空的", path)
     width = max(len(r) for r in records)  # as openpyxl gives a sheet's rows: all as wide as its widest
-    if width * len(records) > MAX_TABLE_CELLS:
-        raise DataError(f"工作表“{name}”过大：范围是 {len(records):,} 行 × {width:,} 列，超过 {MAX_TABLE_CELLS:,} 个单元格的上限",
+    if width * len(records) > limit:
+        raise DataError(f"工作表“{name}”过大：范围是 {len(records):,} 行 × {width:,} 列，超过 {limit:,} 个单元格的上限",
                         path, hint=_FAR_CELL_HINT)  # fmt: skip
     records = [r + [None] * (width - len(r)) for r in records]
     return _finish(list(enumerate(records, start=1)), path, name, header_row, skip_rows)
@@ -469,15 +474,16 @@ def _shown(cell: Any) -> Any:
     return shown(getattr(cell, "value", None), getattr(cell, "number_format", None))
 
 
-def read_table(spec: TableSpec, issue_dir: Path) -> RawTable:
+def read_table(spec: TableSpec, issue_dir: Path, max_cells: int | None = None) -> RawTable:
     """Read the file a table spec names (CSV in any office encoding, or a workbook: .xlsx, .xls, .et, .ods),
     where issue.yaml says its header is (``header_row``, ``skip_rows``) or where it is found."""
+    assert spec.file is not None  # a table from a query or a script's data is read elsewhere (load/content.py)
     path = resolve_inside(issue_dir, spec.file, "表格文件")
     suffix = path.suffix.lower()
     if suffix == ".csv":
         if spec.sheet is not None:
             raise DataError("CSV 文件没有工作表，不能写 sheet", issue_dir / "issue.yaml")
-        return read_csv(path, spec.header_lines, spec.skip_lines)
+        return read_csv(path, spec.header_lines, spec.skip_lines, max_cells)
     if suffix in WORKBOOKS:
-        return read_workbook(path, spec.sheet, spec.header_lines, spec.skip_lines)
+        return read_workbook(path, spec.sheet, spec.header_lines, spec.skip_lines, max_cells)
     raise DataError(f"不支持的表格文件类型“{path.suffix}”（支持 .csv、.xlsx、.xls、.et、.ods）", path)

@@ -47,7 +47,7 @@ def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
             continue
         name = str(entry.get("file") or "")
         rows.append({"id": str(entry.get("id") or ""), "title": str(entry.get("title") or ""),
-                     "section": str(entry.get("section") or ""), "file": name,
+                     "section": str(entry.get("section") or ""), "file": name or ("数据库查询" if entry.get("query") else ""),
                      "missing": bool(name) and not (folder / name.replace("\\", "/")).is_file()})  # fmt: skip
     return {"tables_panel": {"tables": rows, "files": tablefile.data_files(folder)}}
 
