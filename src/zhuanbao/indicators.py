@@ -9,6 +9,7 @@ never disagree. Figures stay exact (``Decimal``) until they are formatted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 

@@ -111,7 +111,7 @@ def frame_table(frame: Any, path: Path, anchor: int | None, origin: str, max_cel
         raise DataError(f"{origin}过大：{len(frame):,} 行 × {len(header)} 列，超过 {max_cells:,} 个单元格的上限", path, anchor)
     columns = [_column_texts(frame.iloc[:, index]) for index in range(len(header))]
     rows = [list(row) for row in zip(*columns)] if columns else []
-    return _checked(HeldTable(path, None, header, rows, list(range(1, len(rows) + 1)), origin, anchor))
+    return _checked(HeldTable(path, None, header, rows, list(range(1, len(rows) + 1)), origin=origin, anchor=anchor))
 
 
 def rows_table(rows: Any, path: Path, anchor: int | None, origin: str = SUPPLIED,
@@ -133,7 +133,7 @@ def rows_table(rows: Any, path: Path, anchor: int | None, origin: str = SUPPLIED
     width = len(header)
     if sum(max(1, len(row)) for row in records) > max_cells or width > MAX_TABLE_COLUMNS:
         raise DataError(f"{origin}过大：超过 {max_cells:,} 个单元格的上限", path, anchor)
-    table = HeldTable(path, None, [cell_text(name) for name in header], [], [], origin, anchor)
+    table = HeldTable(path, None, [cell_text(name) for name in header], [], [], origin=origin, anchor=anchor)
     for number, record in enumerate(records, start=1):
         cells = [cell_text(value) for value in record]
         if len(cells) > width and any(cells[width:]):
