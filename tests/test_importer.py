@@ -65,7 +65,8 @@ def test_import_never_overwrites(series, tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "section", "message"),
     [
-        ("a.doc", b"x", "工作简讯", "不支持的稿件类型"),
+        ("a.pdf", b"%PDF-1.7", "工作简讯", "不支持的稿件类型“.pdf”（支持 .docx、.doc、.wps、.rtf、.odt、.txt、.md）"),
+        ("a.doc", b"x", "工作简讯", "“a.doc”的扩展名是 .doc，内容却不是Word 97–2003 文档"),
         ("a.docx", b"not a zip", "工作简讯", "无法打开 Word 文件"),
         ("a.txt", "只有一段".encode(), "工作简讯", "只有一段"),
         ("a.txt", "标题\n正文".encode(), "不存在", "不在 series.yaml 的 sections 中"),

@@ -1,21 +1,24 @@
-"""``zhuanbao import``: a submission (Word, text, Markdown) turned into an item file.
+"""``zhuanbao import``: a submission (Word, WPS, RTF, OpenDocument, text, Markdown) turned into an item file.
 
-Submissions arrive as Word files or text pasted from a chat. We keep the
-paragraphs and bold, and drop what Word pastes leave: manual line breaks
-inside paragraphs, full-width spaces used as indents, control characters,
-empty paragraphs.
+Submissions arrive as Word files — .docx, and still the older .doc and WPS's
+.wps, now and then .rtf or .odt — or text pasted from a chat. The older
+formats are converted to .docx by LibreOffice first, so every word-processor
+file is read the one way (load/word.py). We keep the paragraphs and bold, and
+drop what Word pastes leave: manual line breaks inside paragraphs, full-width
+spaces used as indents, control characters, empty paragraphs.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .diagnostics import ContentError, OutputError, os_reason, suggest
+from .diagnostics import ContentError, OutputError, ToolMissingError, UserError, os_reason, suggest
 from .fsio import safe_name, write_atomic
 from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series, refuse_link_out
 from .load.frontmatter import front_matter_end
@@ -26,6 +29,11 @@ from .render.sandbox import MAX_BODY_OUTPUT
 #: below what the loaders read (load/text.py MAX_TEXT_BYTES), so that a build
 #: can read and print what an import wrote
 MAX_ITEM_BYTES = 2 * 2**20
+
+#: the word-processor formats LibreOffice converts to .docx before the import (load/upload.OFFICE_KINDS)
+CONVERTED = (".doc", ".wps", ".rtf", ".odt")
+#: what ``import`` takes, said in its refusal of anything else
+KINDS = ".docx、.doc、.wps、.rtf、.odt、.txt、.md"
 
 #: what to do with a submission of one paragraph, said for the command line (the studio says its own way)
 TITLE_HINT = "请用 --title 指定标题"
@@ -104,6 +112,46 @@ def docx_paragraphs(path: Path) -> tuple[list[str], list[str]]:
     return paragraphs, left_out
 
 
+def office_paragraphs(path: Path, convert: Callable[[Path, Path], Path] | None = None) -> tuple[list[str], list[str]]:
+    """:func:`docx_paragraphs` of a .doc, .wps, .rtf or .odt, once its content is found to be what its name
+    says (load/upload.check_office) and LibreOffice has converted it to .docx.
+
+    The bytes checked are the bytes converted: a private copy under a plain name, so that neither a
+    file changed meanwhile nor the editor's file name reaches LibreOffice. Whatever goes wrong is told
+    at ``path``, the editor's file, never at the copy."""
+    import tempfile
+
+    from . import export
+    from .load.upload import check_office
+    from .load.word import MAX_DOCX_BYTES
+
+    suffix = path.suffix.lower()
+    try:
+        if path.stat().st_size > MAX_DOCX_BYTES:
+            raise ContentError(f"文件太大（上限 {MAX_DOCX_BYTES // 2**20} MB）：请压缩其中的图片后再导入", path)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"无法读取稿件：{os_reason(exc)}", path) from None
+    check_office(data, path.name, suffix, path)
+    with tempfile.TemporaryDirectory(prefix="zhuanbao-import-", ignore_cleanup_errors=True) as folder:
+        copy = Path(folder, "submission" + suffix)
+        try:
+            copy.write_bytes(data)
+            converted = (convert or export.to_docx)(copy, Path(folder))
+        except ToolMissingError as exc:
+            raise ToolMissingError(f"未找到 LibreOffice，无法导入 {suffix} 文件（需要先把它转换为 .docx）", path,
+                                   hint=exc.hint) from None  # fmt: skip
+        except UserError as exc:  # LibreOffice could not read it, or timed out
+            raise ContentError(f"无法转换为 .docx：{exc.message}", path,
+                               hint="如果它在 Word 或 WPS 中能正常打开，请另存为 .docx 再导入。") from None  # fmt: skip
+        except OSError as exc:
+            raise OutputError(f"无法写入临时文件：{os_reason(exc)}", path) from None
+        try:
+            return docx_paragraphs(converted)
+        except UserError as exc:
+            raise type(exc).of(d.at(location=d.location._replace(path=path)) for d in exc.diagnostics) from None
+
+
 def _numbered(number: str | None, level: int, markdown: str) -> str:
     """A Word list number in front of its paragraph: bullets and a top-level
     1. 2. become Markdown lists (printed ● and 1. by the bulletin's styles);
@@ -160,9 +208,12 @@ def import_submission(
     unit: str | None = None,
     title: str | None = None,
     fallback_title: str | None = None,
+    convert: Callable[[Path, Path], Path] | None = None,
 ) -> Imported:
     """Write ``items/NN-slug.md`` for a submission; never overwrites. ``fallback_title`` is the title of a
-    submission of one paragraph (the studio passes the uploaded file's name), which is otherwise refused."""
+    submission of one paragraph (the studio passes the uploaded file's name), which is otherwise refused.
+    ``convert(source, folder)`` makes ``folder/<stem>.docx`` of a .doc, .wps, .rtf or .odt (the studio's
+    resident LibreOffice); by default one LibreOffice run (export.to_docx)."""
     if title is not None and not title.strip():
         raise ContentError("标题不能为空；不写 --title 则用稿件首段作标题", source_file)
     if not (issue_dir / ISSUE_FILE).is_file():
@@ -179,10 +230,12 @@ def import_submission(
     left_out: list[str] = []
     if suffix == ".docx":
         paragraphs, left_out = docx_paragraphs(source_file)
+    elif suffix in CONVERTED:
+        paragraphs, left_out = office_paragraphs(source_file, convert)
     elif suffix in (".txt", ".md"):
         paragraphs = text_paragraphs(source_file)
     else:
-        raise ContentError(f"不支持的稿件类型“{source_file.suffix}”（支持 .docx、.txt、.md）", source_file)
+        raise ContentError(f"不支持的稿件类型“{source_file.suffix}”（支持 {KINDS}）", source_file)
     # what was left out may be why too little is left: said with the refusal
     why = "；".join(left_out) or None
     if not paragraphs:

@@ -144,7 +144,8 @@ def unpacked(path: Path) -> io.BytesIO:
         size = path.stat().st_size
         with open(path, "rb") as file:
             if file.read(len(_OLE)) == _OLE:
-                raise ContentError("无法打开 Word 文件：这是 .doc 格式，或设了打开密码；请在 Word 或 WPS 中去掉密码并另存为 .docx", path)
+                raise ContentError("无法打开 Word 文件：这是 .doc 格式（把扩展名改为 .doc 即可导入），"
+                                   "或设了打开密码（请在 Word 或 WPS 中去掉密码并另存为 .docx）", path)  # fmt: skip
             if size > MAX_DOCX_BYTES:
                 raise ContentError(f"Word 文件太大（{_size(size)}，上限 {_size(MAX_DOCX_BYTES)}）：请压缩其中的图片后再导入", path)
             directory = _directory_bytes(file, size)
