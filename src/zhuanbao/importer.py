@@ -88,28 +88,75 @@ def _escape_block_start(text: str) -> str:
 def docx_paragraphs(path: Path) -> tuple[list[str], list[str]]:
     """Paragraphs of a .docx as Markdown (bold runs as **bold**, Word's list
     numbering as typed: bullets and 1. 2. as Markdown lists, 一、（一）1.1 as
-    text), and what was left out (tables, footnotes), said for the editor."""
-    from .load.word import read_word
+    text), tables as Markdown tables (:class:`TableBlock`, see wordtable.py),
+    and what was left out (footnotes) or changed (merged cells), said for the editor."""
+    from .load.word import WordTable, read_word
+    from .wordtable import markdown_table
 
     word, left_out = read_word(path)
-    paragraphs = []
-    for paragraph in word:
-        pieces = []
-        for raw, bold in paragraph.pieces:
-            text = clean(raw)
-            if not text:
-                continue
-            if bold and text.strip():
-                lead = text[: len(text) - len(text.lstrip())]
-                core = _escape_inline(text.strip())
-                tail = text[len(lead) + len(text.strip()) :]
-                pieces.append(f"{lead}**{core}**{tail}")
-            else:
-                pieces.append(_escape_inline(text))
-        markdown = _escape_block_start(_tidy(_join_lines("".join(pieces)).replace("****", "")))
-        if markdown:
-            paragraphs.append(_numbered(paragraph.number, paragraph.level, markdown))
+    paragraphs: list[str] = []
+    framed = 0
+    for block in word:
+        if not isinstance(block, WordTable):
+            markdown = _paragraph_markdown(block)
+            if markdown:
+                paragraphs.append(markdown)
+        elif block.grid and len(block.grid[0]) == 1:  # a frame drawn round text: its paragraphs
+            framed += 1
+            paragraphs += [m for cell in block.cells() for p in cell.paragraphs if (m := _paragraph_markdown(p))]
+        elif (table := markdown_table(block, _cell_markdown)) is not None:
+            paragraphs.append(TableBlock(table.text, table.notes))
+    if framed:
+        left_out.append(f"稿件中有 {framed} 个只有一列的表格（多半是为了加边框），其中的文字按段落导入")
     return paragraphs, left_out
+
+
+class TableBlock(str):
+    """A Markdown table among an item's paragraphs, with what its notes say about how it was written
+    (said with the table's line once the item is put together)."""
+
+    notes: list[str]
+
+    def __new__(cls, text: str, notes: list[str]) -> TableBlock:
+        block = super().__new__(cls, text)
+        block.notes = notes
+        return block
+
+
+def _inline(pieces) -> str:
+    """A paragraph's (text, bold) pieces as Markdown on one line: **bold**, markup characters escaped."""
+    out = []
+    for raw, bold in pieces:
+        text = clean(raw)
+        if not text:
+            continue
+        if bold and text.strip():
+            lead = text[: len(text) - len(text.lstrip())]
+            core = _escape_inline(text.strip())
+            tail = text[len(lead) + len(text.strip()) :]
+            out.append(f"{lead}**{core}**{tail}")
+        else:
+            out.append(_escape_inline(text))
+    return _tidy(_join_lines("".join(out)).replace("****", ""))
+
+
+def _paragraph_markdown(paragraph) -> str:
+    markdown = _escape_block_start(_inline(paragraph.pieces))
+    return _numbered(paragraph.number, paragraph.level, markdown) if markdown else ""
+
+
+def _cell_markdown(cell) -> str:
+    """A table cell's text on one line: its paragraphs joined (Chinese directly, words with a space), a list
+    number as the text it shows, | escaped so that it stays in its cell."""
+    lines = []
+    for paragraph in cell.paragraphs:
+        text = _inline(paragraph.pieces)
+        if text and paragraph.number and paragraph.number != "•":
+            separator = " " if paragraph.number[-1].isascii() and paragraph.number[-1].isalnum() else ""
+            text = _escape_inline(paragraph.number) + separator + text
+        if text:
+            lines.append(text)
+    return _join_lines("\n".join(lines)).replace("|", "\\|")
 
 
 def office_paragraphs(path: Path, convert: Callable[[Path, Path], Path] | None = None) -> tuple[list[str], list[str]]:
@@ -243,10 +290,11 @@ def import_submission(
     if title is None and len(paragraphs) == 1 and fallback_title:
         title = fallback_title
     if title is None:
-        if len(paragraphs) < 2:
+        first = next((i for i, p in enumerate(paragraphs) if not isinstance(p, TableBlock)), None)
+        if len(paragraphs) < 2 or first is None:
             raise ContentError("稿件只有一段，无法把首段当作标题", source_file,
                                hint="；".join(filter(None, [TITLE_HINT, why])))  # fmt: skip
-        title = _unescape(paragraphs.pop(0).replace("**", "")).rstrip("。")
+        title = _unescape(paragraphs.pop(first).replace("**", "")).rstrip("。")
         if suffix == ".md":  # a Markdown heading (# 标题) is the title, not its marks
             title = re.sub(r"^#{1,6}\s+|\s+#+\s*$", "", title) or title
     if not paragraphs:
@@ -256,8 +304,19 @@ def import_submission(
         meta["source"] = unit
     body = "\n\n".join(paragraphs)
     data = item_bytes(meta, body)
+    left_out = left_out + _table_notes(paragraphs, item_bytes(meta, "").count(b"\n"))
     _check_size(data, body, source_file)
     return Imported(write_item(issue_dir, data, title), left_out)
+
+
+def _table_notes(paragraphs: list[str], line: int) -> list[str]:
+    """Each table's notes, told at the line of the item where the table starts (``line``: the body's first)."""
+    notes = []
+    for paragraph in paragraphs:
+        if isinstance(paragraph, TableBlock) and paragraph.notes:
+            notes.append(f"第 {line} 行的表格：" + "；".join(paragraph.notes))
+        line += paragraph.count("\n") + 2
+    return notes
 
 
 def item_bytes(meta: dict[str, str], body: str) -> bytes:
