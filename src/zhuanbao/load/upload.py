@@ -25,6 +25,7 @@ TEXT_KINDS = {".txt": "文本文件", ".md": "Markdown 文件", ".csv": "CSV 文
 #: word-processor files LibreOffice turns into .docx for ``import`` (export.to_docx)
 OFFICE_KINDS = {".doc": "Word 97–2003 文档", ".wps": "WPS 文字文档", ".rtf": "RTF 文档", ".odt": "OpenDocument 文本"}
 _ODT = b"application/vnd.oasis.opendocument.text"
+_ODS = b"application/vnd.oasis.opendocument.spreadsheet"
 _RTF = b"{\\rtf"
 #: what an OLE compound file holds, by the stream that marks it (Office's own, then Microsoft Works')
 _OLE_STREAMS = (
@@ -124,12 +125,12 @@ def check_office(data: bytes, shown: str, suffix: str, path: Path | None = None)
 
 #: what a file turned out to be, for a refusal
 _ACTUAL = {"ole": "Word、Excel 等旧版 Office 文件", "rtf": "RTF 文档", "odt": "OpenDocument 文本（.odt）",
-           "docx": "Word 文档（.docx）", "zip": "别的压缩包"}  # fmt: skip
+           "ods": "OpenDocument 表格（.ods）", "docx": "Word 文档（.docx）", "zip": "别的压缩包"}  # fmt: skip
 _RENAME = {"rtf": ".rtf", "odt": ".odt", "docx": ".docx"}
 
 
 def _what_it_is(data: bytes) -> str | None:
-    """ole, rtf, odt, docx, zip (another zip) or None, by the first bytes (and a zip by its parts)."""
+    """ole, rtf, odt, ods, docx, zip (another zip) or None, by the first bytes (and a zip by its parts)."""
     import zipfile
 
     if data.startswith(_OLE):
@@ -142,7 +143,8 @@ def _what_it_is(data: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = set(package.namelist())
             if "mimetype" in names and package.getinfo("mimetype").file_size < 200:
-                return "odt" if package.read("mimetype").strip() == _ODT else "zip"
+                mimetype = package.read("mimetype").strip()
+                return "odt" if mimetype == _ODT else "ods" if mimetype == _ODS else "zip"
     except (zipfile.BadZipFile, ValueError, EOFError, OSError, RuntimeError, NotImplementedError):
         return None
     return "docx" if "word/document.xml" in names else "zip"
