@@ -9,6 +9,7 @@ detects such a file by its WordDocument stream, so a .doc saved under the name .
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -227,3 +228,37 @@ def test_a_docx_that_is_a_doc_says_the_doc_can_be_imported_under_its_own_name(se
 def test_check_office_passes_a_word_97_file_by_either_name():
     for name in ("来稿.doc", "来稿.wps"):
         check_office(word97(), name, name[-4:])
+
+
+# --- the studio's drop zone: the preview's resident LibreOffice converts ---------------------------------------
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("kind", [".wps", ".odt"])
+def test_a_file_dropped_on_a_section_is_converted_by_the_studio_s_libreoffice_and_imported(
+        studio, office_files, uno_python, kind):  # fmt: skip
+    client, session, root = studio(follow_redirects=False)
+    try:
+        path = office_files[kind]
+        response = client.post("/issue/2024-03/upload", data={"csrf": session.csrf, "section": "区县动态"},
+                               files=[("files", (path.name, path.read_bytes(), "application/octet-stream"))])  # fmt: skip
+        assert response.status_code == 303, response.text
+        item = (root / "2024-03/items/02-东岭区-新建就业帮扶车间5个.md").read_text("utf-8")
+        assert "| 城东街道 | 3 | 72 |\n| 城西街道 | 2 | 48 |" in item and "title: 东岭区：新建就业帮扶车间5个" in item
+        assert client.app.state.studio.parts["preview"]._converter.mode == "resident"  # not a cold soffice run
+        notice = re.sub(r"\s+", " ", client.get("/issue/2024-03").text).split('id="notices"')[1].split("</section>")[0]
+        assert path.name in notice and "表头的 2 行合成了一行" in notice
+    finally:
+        client.app.state.studio.close()
+
+
+def test_a_dropped_doc_without_libreoffice_says_how_to_install_it_next_to_the_file(studio, monkeypatch):
+    monkeypatch.setattr("zhuanbao.export.find_soffice", lambda: None)
+    client, session, root = studio(follow_redirects=False)
+    before = sorted(p.name for p in (root / "2024-03/items").iterdir())
+    response = client.post("/issue/2024-03/upload", data={"csrf": session.csrf, "section": "区县动态"},
+                           files=[("files", ("西山县来稿.doc", word97(), "application/msword"))])  # fmt: skip
+    page = re.sub(r"\s+", " ", response.text)
+    assert response.status_code == 400 and "西山县来稿.doc" in page and "未找到 LibreOffice" in page
+    assert install_hint().split("\n")[0][:20] in page
+    assert sorted(p.name for p in (root / "2024-03/items").iterdir()) == before
