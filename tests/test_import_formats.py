@@ -1,10 +1,11 @@
 """import of the word-processor files offices still send — .doc, WPS's .wps, .rtf, .odt (issue 17, item 1):
 real files written here by LibreOffice, checked by their content, converted to .docx, imported and built.
 
-A WPS .wps is what WPS Writer saves by default: a Word 97 compound file (WordDocument, 0Table/1Table and
-Data streams) with a WpsCustomData stream and WPS's build number (KSOProductBuildVer) beside them — seen
-in .wps files of WPS 10.1 (2020) and 11.1 (2021). LibreOffice lists "wps" among Word 97's extensions and
-detects such a file by its WordDocument stream, so a .doc saved under the name .wps is the sample here.
+A WPS .wps comes in two shapes. Older WPS Writer saves a Word 97 compound file (a WordDocument stream,
+with WPS's own streams beside it): LibreOffice's type writer_MS_Word_97 lists the extensions "doc wps" and
+reads it with its Word 97 filter, so LibreOffice's Word 97 output saved under the name .wps is the sample
+here. WPS 12.1 (2025) saves an OOXML package, a .docx under the name .wps (a public sample was checked:
+see the test of it below), read as a .docx without LibreOffice.
 """
 
 from __future__ import annotations
@@ -111,6 +112,18 @@ def test_without_libreoffice_a_doc_is_refused_saying_how_to_install_it(series, t
     assert sorted(p.name for p in (series() / "2024-03/items").iterdir()) == before
     shown = CliRunner().invoke(app, ["import", str(source), str(series() / "2024-03"), "-s", "区县动态"])
     assert shown.exit_code == 2 and "未找到 LibreOffice" in shown.output and install_hint() in shown.output
+
+
+def test_a_wps_that_wps_saved_as_a_docx_package_is_imported_without_libreoffice(series, tmp_path, monkeypatch):
+    """WPS Office 12.1 (2025) saves .wps files as OOXML packages: a public sample (github.com/tangchenxuzi/test,
+    test.wps) is a zip of word/document.xml, docProps/app.xml naming "WPS Office_12.1.0.19770" and a
+    KSOProductBuildVer custom property. Such a file is a .docx under another name: read as one."""
+    monkeypatch.setattr("zhuanbao.export.find_soffice", lambda: None)  # no conversion needed, none tried
+    path = submission(tmp_path / "来稿.docx").rename(tmp_path / "东岭区来稿.wps")
+    assert checked_upload(path.read_bytes(), path.name, KINDS) == ".wps"
+    result = services.import_submission(path, series() / "2024-03", "区县动态", "东岭区人社局")
+    item = result.target.read_text("utf-8")
+    assert "title: 东岭区：新建就业帮扶车间5个\n" in item and "| 城东街道 | 3 | 72 |\n" in item
 
 
 # --- by content, not by name -----------------------------------------------------------------------------------

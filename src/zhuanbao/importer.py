@@ -161,7 +161,8 @@ def _cell_markdown(cell) -> str:
 
 def office_paragraphs(path: Path, convert: Callable[[Path, Path], Path] | None = None) -> tuple[list[str], list[str]]:
     """:func:`docx_paragraphs` of a .doc, .wps, .rtf or .odt, once its content is found to be what its name
-    says (load/upload.check_office) and LibreOffice has converted it to .docx.
+    says (load/upload.check_office) and LibreOffice has converted it to .docx (a .wps that recent WPS
+    versions saved as a .docx package is read as one, without LibreOffice).
 
     The bytes checked are the bytes converted: a private copy under a plain name, so that neither a
     file changed meanwhile nor the editor's file name reaches LibreOffice. Whatever goes wrong is told
@@ -179,12 +180,12 @@ def office_paragraphs(path: Path, convert: Callable[[Path, Path], Path] | None =
         data = path.read_bytes()
     except OSError as exc:
         raise ContentError(f"无法读取稿件：{os_reason(exc)}", path) from None
-    check_office(data, path.name, suffix, path)
+    is_docx = check_office(data, path.name, suffix, path) == "docx"  # a .wps saved by WPS as OOXML
     with tempfile.TemporaryDirectory(prefix="zhuanbao-import-", ignore_cleanup_errors=True) as folder:
-        copy = Path(folder, "submission" + suffix)
+        copy = Path(folder, "submission" + (".docx" if is_docx else suffix))
         try:
             copy.write_bytes(data)
-            converted = (convert or export.to_docx)(copy, Path(folder))
+            converted = copy if is_docx else (convert or export.to_docx)(copy, Path(folder))
         except ToolMissingError as exc:
             raise ToolMissingError(f"未找到 LibreOffice，无法导入 {suffix} 文件（需要先把它转换为 .docx）", path,
                                    hint=exc.hint) from None  # fmt: skip

@@ -103,13 +103,16 @@ def _check_text(data: bytes, shown: str, suffix: str) -> None:
                            hint="请用记事本或 WPS 打开确认内容，另存为 UTF-8 编码的文本后再导入。")  # fmt: skip
 
 
-def check_office(data: bytes, shown: str, suffix: str, path: Path | None = None) -> None:
+def check_office(data: bytes, shown: str, suffix: str, path: Path | None = None) -> str:
     """Refuse, in Chinese and naming the file (and ``path`` as its place, for ``import``), a .doc, .wps,
-    .rtf or .odt whose content is not what its name says. What passes is what LibreOffice reads as a
-    word-processor document: a WPS .wps is a Word 97 file (its WordDocument stream, with WPS's own
-    WpsCustomData beside it), so it passes where a .doc does."""
+    .rtf or .odt whose content is not what its name says; else what it holds ("docx" or the kind).
+    What passes is what LibreOffice reads as a word-processor document: a WPS .wps is a Word 97 file
+    (its WordDocument stream, with WPS's own streams beside it), so it passes where a .doc does;
+    recent WPS versions (12.1, 2025) also save a .wps as a .docx package, which needs no conversion."""
     kind = OFFICE_KINDS[suffix]
     actual = _what_it_is(data)
+    if suffix == ".wps" and actual == "docx":
+        return actual
     if suffix in (".doc", ".wps"):
         if actual != "ole":
             raise _mislabelled(shown, suffix, kind, actual, path)
@@ -121,6 +124,7 @@ def check_office(data: bytes, shown: str, suffix: str, path: Path | None = None)
         raise _mislabelled(shown, suffix, kind, actual, path)
     elif suffix == ".odt" and actual != "odt":
         raise _mislabelled(shown, suffix, kind, actual, path)
+    return actual or suffix[1:]
 
 
 #: what a file turned out to be, for a refusal
