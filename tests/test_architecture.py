@@ -32,7 +32,7 @@ LAYERS = [
     ["zhuanbao.archive.layout"],  # where everything in an archive lives
     ["zhuanbao.archive.catalogue"],  # derived from the layout's files
     ["zhuanbao.archive"],  # publish, verify, site, stats
-    ["zhuanbao.lint", "zhuanbao.scaffold", "zhuanbao.importer", "zhuanbao.watch", "zhuanbao.itemfile",
+    ["zhuanbao.lint", "zhuanbao.scaffold", "zhuanbao.importer", "zhuanbao.wordtable", "zhuanbao.watch", "zhuanbao.itemfile",
      "zhuanbao.yamledit", "zhuanbao.issuefile", "zhuanbao.tablefile", "zhuanbao.arrange", "zhuanbao.recyclebin",
      "zhuanbao.printed"],  # the editor's tools
     ["zhuanbao.services"],  # the use cases

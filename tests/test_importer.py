@@ -65,7 +65,8 @@ def test_import_never_overwrites(series, tmp_path):
 @pytest.mark.parametrize(
     ("name", "content", "section", "message"),
     [
-        ("a.doc", b"x", "工作简讯", "不支持的稿件类型"),
+        ("a.pdf", b"%PDF-1.7", "工作简讯", "不支持的稿件类型“.pdf”（支持 .docx、.doc、.wps、.rtf、.odt、.txt、.md）"),
+        ("a.doc", b"x", "工作简讯", "“a.doc”的扩展名是 .doc，内容却不是Word 97–2003 文档"),
         ("a.docx", b"not a zip", "工作简讯", "无法打开 Word 文件"),
         ("a.txt", "只有一段".encode(), "工作简讯", "只有一段"),
         ("a.txt", "标题\n正文".encode(), "不存在", "不在 series.yaml 的 sections 中"),
@@ -100,11 +101,11 @@ def test_import_prints_what_the_author_typed(series, tmp_path):
     document.add_paragraph("第一项", style="List Number")
     document.add_paragraph("第二项", style="List Number")
     document.add_paragraph("要点", style="List Bullet")
-    document.add_table(rows=1, cols=2)
+    document.add_table(rows=1, cols=2)  # an empty table: nothing to print, nothing to say
     document.save(tmp_path / "a.docx")
     root = series()
     warnings = import_submission(tmp_path / "a.docx", root / "2024-03", "工作简讯").left_out
-    assert warnings == ["稿件中有 1 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记"]
+    assert warnings == []
     paragraphs = [p.replace("\t", "") for p in printed_text(root)]
     for typed in typed_paragraphs + ["1.第一项", "2.第二项", "●要点"]:
         assert any(typed in p for p in paragraphs), typed
@@ -158,15 +159,15 @@ def test_import_with_a_misspelt_section_suggests_the_right_one(series, tmp_path)
 def test_a_submission_emptied_by_what_was_left_out_says_what_it_was(series, tmp_path):
     import docx
 
-    from zhuanbao.diagnostics import ContentError
+    from tests.test_load_word import W, with_footnotes
 
-    document = docx.Document()
-    document.add_table(rows=2, cols=2).cell(0, 0).text = "项目"
-    document.save(tmp_path / "只有表格.docx")
+    docx.Document().save(tmp_path / "a.docx")  # no text but a footnote's, which is not imported
+    notes = f'<w:footnotes {W}><w:footnote w:id="1"><w:p><w:r><w:t>数据来源：市统计局</w:t></w:r></w:p></w:footnote></w:footnotes>'
+    with_footnotes(tmp_path / "a.docx", tmp_path / "只有脚注.docx", notes)
     with pytest.raises(ContentError) as caught:
-        import_submission(tmp_path / "只有表格.docx", series() / "2024-03", "工作简讯")
+        import_submission(tmp_path / "只有脚注.docx", series() / "2024-03", "工作简讯")
     assert caught.value.message == "稿件是空的（没有任何文字）"
-    assert caught.value.hint.startswith("稿件中有 1 个表格没有导入")
+    assert caught.value.hint.startswith("稿件中有 1 条脚注或尾注没有导入")
 
 
 def test_file_names_keep_the_title_readable(series, tmp_path):

@@ -304,7 +304,7 @@ def test_a_zip_directory_too_large_to_read_is_refused_before_it_is_read(tmp_path
         ("truncated", "文件已损坏"),
         ("unknown-compression", "文件已损坏"),
         ("encrypted", "其中的内容设了密码"),
-        ("ole", "这是 .doc 格式，或设了打开密码"),
+        ("ole", "这是 .doc 格式（把扩展名改为 .doc 即可导入），或设了打开密码"),
     ],
 )
 def test_a_corrupt_or_encrypted_zip_is_explained(tmp_path, damage, fragment):

@@ -78,17 +78,25 @@ class Table:
     origin: Origin | None = None
 
 
+#: A data table cell's text: a string, or (text, bold) pieces when part of it is bold (a table in an item)
+Text = str | tuple[tuple[str, bool], ...]
+
+
+def plain(text: Text) -> str:
+    return text if isinstance(text, str) else "".join(piece for piece, _ in text)
+
+
 @dataclass(slots=True)
 class DataTable:
-    """A large table of plain text cells (an indicator table): header row
+    """A large table of text cells (an indicator table, a table in an item): header row
     repeated on every page, one paragraph per cell. Kept as plain tuples
     because a 2,000-row table would otherwise be 60,000 small objects."""
 
     style: str
     head_style: str
     cell_style: str
-    header: list[str]
-    rows: list[list[tuple[str, str]]]  # (text, align) per cell
+    header: list[Text]
+    rows: list[list[tuple[Text, str]]]  # (text, align) per cell
     widths: list[float]  # each column's natural width, in ems of the table's text
     min_widths: list[float] | None = None  # narrowest each may get: a figure's own width, half a name's
 

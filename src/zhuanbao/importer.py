@@ -1,9 +1,12 @@
-"""``zhuanbao import``: a submission (Word, text, Markdown) turned into an item file.
+"""``zhuanbao import``: a submission (Word, WPS, RTF, OpenDocument, text, Markdown) turned into an item file.
 
-Submissions arrive as Word files or text pasted from a chat. We keep the
-paragraphs and bold, and drop what Word pastes leave: manual line breaks
-inside paragraphs, full-width spaces used as indents, control characters,
-empty paragraphs.
+Submissions arrive as Word files — .docx, and still the older .doc and WPS's
+.wps, now and then .rtf or .odt — or text pasted from a chat. The older
+formats are converted to .docx by LibreOffice first, so every word-processor
+file is read the one way (load/word.py). We keep the paragraphs and bold, and
+drop what Word pastes leave: manual line breaks inside paragraphs, full-width
+spaces used as indents, control characters, empty paragraphs. Word tables
+become Markdown tables (wordtable.py).
 
 A Word file's photos are saved beside the item, in the issue's ``items/images/``, named after the item
 (``03-东岭区新建就业帮扶车间5个-1.jpg``, ``-2.png`` …: in the order they stand, never over a file), and
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import ContentError, OutputError, os_reason, suggest
+from .diagnostics import ContentError, OutputError, ToolMissingError, UserError, os_reason, suggest
 from .fsio import safe_name, write_atomic
 from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series, refuse_link_out
 from .load.frontmatter import front_matter_end
@@ -34,6 +37,11 @@ from .render.sandbox import MAX_BODY_OUTPUT
 #: below what the loaders read (load/text.py MAX_TEXT_BYTES), so that a build
 #: can read and print what an import wrote
 MAX_ITEM_BYTES = 2 * 2**20
+
+#: the word-processor formats LibreOffice converts to .docx before the import (load/upload.OFFICE_KINDS)
+CONVERTED = (".doc", ".wps", ".rtf", ".odt")
+#: what ``import`` takes, said in its refusal of anything else
+KINDS = ".docx、.doc、.wps、.rtf、.odt、.txt、.md"
 
 #: what to do with a submission of one paragraph, said for the command line (the studio says its own way)
 TITLE_HINT = "请用 --title 指定标题"
@@ -108,24 +116,26 @@ class Picture:
 def docx_paragraphs(path: Path) -> tuple[list[str | Picture], list[str]]:
     """Paragraphs of a .docx as Markdown (bold runs as **bold**, Word's list
     numbering as typed: bullets and 1. 2. as Markdown lists, 一、（一）1.1 as
-    text) and its pictures where they stand (a picture splits its paragraph),
-    and what was left out (tables, footnotes, pictures that cannot be taken), said for the editor."""
-    from .load.word import read_word
+    text), its pictures where they stand (a picture splits its paragraph),
+    tables as Markdown tables (:class:`TableBlock`, see wordtable.py), and what
+    was left out (footnotes, pictures that cannot be taken) or changed (merged
+    cells), said for the editor."""
+    from .load.word import WordTable, read_word
+    from .wordtable import markdown_table
 
     word, left_out = read_word(path)
     entries: list[tuple[str | WordPicture, str, bool]] = []  # (Markdown or picture, plain text, caption style)
-    for paragraph in word:
-        start, numbered = 0, False
-        for at, picture in [*paragraph.pictures, (len(paragraph.pieces), None)]:
-            markdown = _markdown(paragraph.pieces[start:at])
-            if markdown:
-                plain = _tidy(_join_lines(clean("".join(raw for raw, _ in paragraph.pieces[start:at]))))
-                if not numbered:
-                    markdown, numbered = _numbered(paragraph.number, paragraph.level, markdown), True
-                entries.append((markdown, plain, paragraph.caption))
-            if picture is not None:
-                entries.append((picture, "", False))
-            start = at
+    framed = 0
+    for block in word:
+        if not isinstance(block, WordTable):
+            entries += _paragraph_entries(block)
+        elif block.grid and len(block.grid[0]) == 1:  # a frame drawn round text: its paragraphs
+            framed += 1
+            entries += [entry for cell in block.cells() for p in cell.paragraphs for entry in _paragraph_entries(p)]
+        elif (table := markdown_table(block, _cell_markdown)) is not None:
+            entries.append((TableBlock(table.text, table.notes), "", False))
+    if framed:
+        left_out.append(f"稿件中有 {framed} 个只有一列的表格（多半是为了加边框），其中的文字按段落导入")
     paragraphs, unprintable = _with_captions(entries)
     if unprintable:
         left_out.append(f"稿件中有 {unprintable} 张图片是 EMF、WMF 等专报排不了的格式（多为从其他程序粘贴的图表），没有导入："
@@ -133,8 +143,37 @@ def docx_paragraphs(path: Path) -> tuple[list[str | Picture], list[str]]:
     return paragraphs, left_out
 
 
-def _markdown(pieces: list[tuple[str, bool]]) -> str:
-    """(text, bold) pieces of a paragraph as one Markdown paragraph (empty when they hold no text)."""
+def _paragraph_entries(paragraph) -> list[tuple[str | WordPicture, str, bool]]:
+    """A paragraph as Markdown cut at its pictures: (Markdown or picture, plain text, caption style) each."""
+    entries: list[tuple[str | WordPicture, str, bool]] = []
+    start, numbered = 0, False
+    for at, picture in [*paragraph.pictures, (len(paragraph.pieces), None)]:
+        markdown = _escape_block_start(_inline(paragraph.pieces[start:at]))
+        if markdown:
+            plain = _tidy(_join_lines(clean("".join(raw for raw, _ in paragraph.pieces[start:at]))))
+            if not numbered:
+                markdown, numbered = _numbered(paragraph.number, paragraph.level, markdown), True
+            entries.append((markdown, plain, paragraph.caption))
+        if picture is not None:
+            entries.append((picture, "", False))
+        start = at
+    return entries
+
+
+class TableBlock(str):
+    """A Markdown table among an item's paragraphs, with what its notes say about how it was written
+    (said with the table's line once the item is put together)."""
+
+    notes: list[str]
+
+    def __new__(cls, text: str, notes: list[str]) -> TableBlock:
+        block = super().__new__(cls, text)
+        block.notes = notes
+        return block
+
+
+def _inline(pieces) -> str:
+    """A paragraph's (text, bold) pieces as Markdown on one line: **bold**, markup characters escaped."""
     out = []
     for raw, bold in pieces:
         text = clean(raw)
@@ -147,7 +186,7 @@ def _markdown(pieces: list[tuple[str, bool]]) -> str:
             out.append(f"{lead}**{core}**{tail}")
         else:
             out.append(_escape_inline(text))
-    return _escape_block_start(_tidy(_join_lines("".join(out)).replace("****", "")))
+    return _tidy(_join_lines("".join(out)).replace("****", ""))
 
 
 def _with_captions(entries: list[tuple[str | WordPicture, str, bool]]) -> tuple[list[str | Picture], int]:
@@ -178,6 +217,62 @@ def _with_captions(entries: list[tuple[str | WordPicture, str, bool]]) -> tuple[
                 caption, index = plain, index + 1
         out.append(Picture(*files[key], caption=caption))
     return out, unprintable
+
+
+def _cell_markdown(cell) -> str:
+    """A table cell's text on one line: its paragraphs joined (Chinese directly, words with a space), a list
+    number as the text it shows, | escaped so that it stays in its cell."""
+    lines = []
+    for paragraph in cell.paragraphs:
+        text = _inline(paragraph.pieces)
+        if text and paragraph.number and paragraph.number != "•":
+            separator = " " if paragraph.number[-1].isascii() and paragraph.number[-1].isalnum() else ""
+            text = _escape_inline(paragraph.number) + separator + text
+        if text:
+            lines.append(text)
+    return _join_lines("\n".join(lines)).replace("|", "\\|")
+
+
+def office_paragraphs(path: Path, convert: Callable[[Path, Path], Path] | None = None,
+                      ) -> tuple[list[str | Picture], list[str]]:
+    """:func:`docx_paragraphs` of a .doc, .wps, .rtf or .odt, once its content is found to be what its name
+    says (load/upload.check_office) and LibreOffice has converted it to .docx (a .wps that recent WPS
+    versions saved as a .docx package is read as one, without LibreOffice).
+
+    The bytes checked are the bytes converted: a private copy under a plain name, so that neither a
+    file changed meanwhile nor the editor's file name reaches LibreOffice. Whatever goes wrong is told
+    at ``path``, the editor's file, never at the copy."""
+    import tempfile
+
+    from . import export
+    from .load.upload import check_office
+    from .load.word import MAX_DOCX_BYTES
+
+    suffix = path.suffix.lower()
+    try:
+        if path.stat().st_size > MAX_DOCX_BYTES:
+            raise ContentError(f"文件太大（上限 {MAX_DOCX_BYTES // 2**20} MB）：请压缩其中的图片后再导入", path)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"无法读取稿件：{os_reason(exc)}", path) from None
+    is_docx = check_office(data, path.name, suffix, path) == "docx"  # a .wps saved by WPS as OOXML
+    with tempfile.TemporaryDirectory(prefix="zhuanbao-import-", ignore_cleanup_errors=True) as folder:
+        copy = Path(folder, "submission" + (".docx" if is_docx else suffix))
+        try:
+            copy.write_bytes(data)
+            converted = copy if is_docx else (convert or export.to_docx)(copy, Path(folder))
+        except ToolMissingError as exc:
+            raise ToolMissingError(f"未找到 LibreOffice，无法导入 {suffix} 文件（需要先把它转换为 .docx）", path,
+                                   hint=exc.hint) from None  # fmt: skip
+        except UserError as exc:  # LibreOffice could not read it, or timed out
+            raise ContentError(f"无法转换为 .docx：{exc.message}", path,
+                               hint="如果它在 Word 或 WPS 中能正常打开，请另存为 .docx 再导入。") from None  # fmt: skip
+        except OSError as exc:
+            raise OutputError(f"无法写入临时文件：{os_reason(exc)}", path) from None
+        try:
+            return docx_paragraphs(converted)
+        except UserError as exc:
+            raise type(exc).of(d.at(location=d.location._replace(path=path)) for d in exc.diagnostics) from None
 
 
 def _numbered(number: str | None, level: int, markdown: str) -> str:
@@ -238,9 +333,12 @@ def import_submission(
     unit: str | None = None,
     title: str | None = None,
     fallback_title: str | None = None,
+    convert: Callable[[Path, Path], Path] | None = None,
 ) -> Imported:
     """Write ``items/NN-slug.md`` for a submission; never overwrites. ``fallback_title`` is the title of a
-    submission of one paragraph (the studio passes the uploaded file's name), which is otherwise refused."""
+    submission of one paragraph (the studio passes the uploaded file's name), which is otherwise refused.
+    ``convert(source, folder)`` makes ``folder/<stem>.docx`` of a .doc, .wps, .rtf or .odt (the studio's
+    resident LibreOffice); by default one LibreOffice run (export.to_docx)."""
     if title is not None and not title.strip():
         raise ContentError("标题不能为空；不写 --title 则用稿件首段作标题", source_file)
     if not (issue_dir / ISSUE_FILE).is_file():
@@ -257,10 +355,12 @@ def import_submission(
     left_out: list[str] = []
     if suffix == ".docx":
         paragraphs, left_out = docx_paragraphs(source_file)
+    elif suffix in CONVERTED:
+        paragraphs, left_out = office_paragraphs(source_file, convert)
     elif suffix in (".txt", ".md"):
         paragraphs = text_paragraphs(source_file)
     else:
-        raise ContentError(f"不支持的稿件类型“{source_file.suffix}”（支持 .docx、.txt、.md）", source_file)
+        raise ContentError(f"不支持的稿件类型“{source_file.suffix}”（支持 {KINDS}）", source_file)
     # what was left out may be why too little is left: said with the refusal
     why = "；".join(left_out) or None
     texts = [p for p in paragraphs if isinstance(p, str)]  # pictures are no title, and no text
@@ -269,11 +369,11 @@ def import_submission(
     if title is None and len(texts) == 1 and fallback_title:
         title = fallback_title
     if title is None:
-        if len(texts) < 2:
+        first = next((i for i, p in enumerate(paragraphs) if isinstance(p, str) and not isinstance(p, TableBlock)), None)
+        if len(texts) < 2 or first is None:
             raise ContentError("稿件只有一段，无法把首段当作标题", source_file,
                                hint="；".join(filter(None, [TITLE_HINT, why])))  # fmt: skip
-        paragraphs.remove(texts[0])
-        title = _unescape(texts[0].replace("**", "")).rstrip("。")
+        title = _unescape(paragraphs.pop(first).replace("**", "")).rstrip("。")
         if suffix == ".md":  # a Markdown heading (# 标题) is the title, not its marks
             title = re.sub(r"^#{1,6}\s+|\s+#+\s*$", "", title) or title
     if not paragraphs:
@@ -290,8 +390,19 @@ def import_submission(
 
     longest = body([f"{IMAGES_DIR}/{'图' * 40}-{index}-99{suffix}" for index, (_, suffix) in enumerate(files, 1)])
     _check_size(item_bytes(meta, longest), longest, source_file)
+    left_out = left_out + _table_notes(paragraphs, item_bytes(meta, "").count(b"\n"))
     target, saved = write_item_with_pictures(issue_dir, lambda names: item_bytes(meta, body(names)), title, files)
     return Imported(target, left_out, saved)
+
+
+def _table_notes(paragraphs: list[str | Picture], line: int) -> list[str]:
+    """Each table's notes, told at the line of the item where the table starts (``line``: the body's first)."""
+    notes = []
+    for paragraph in paragraphs:
+        if isinstance(paragraph, TableBlock) and paragraph.notes:
+            notes.append(f"第 {line} 行的表格：" + "；".join(paragraph.notes))
+        line += (paragraph.count("\n") if isinstance(paragraph, str) else 0) + 2  # a picture takes one line
+    return notes
 
 
 def item_bytes(meta: dict[str, str], body: str) -> bytes:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .cjk import column_widths
 from .diagnostics import UserError, raise_all
 from .figures import Figure, decimals_of, format_number, format_rate, is_percent, parse_number, round_half_up
 from .load.records import is_total_row
@@ -127,29 +128,6 @@ def _figure(raw: RawTable, row: int, column: int, what: str) -> Decimal:
     if value is None:
         raise raw.error(f"{what}“{text}”不是数字", row, column)
     return value
-
-
-def _widths(header: list[str], cells: list[list[Cell]]) -> tuple[list[float], list[float]]:
-    """Each column's natural width and the narrowest it may get, in ems.
-
-    Figures, and words of up to four characters (区县, 单位, 已完成), must stay
-    on one line: "104.2%" broken as "104." / "2%" misreads. Longer text may
-    wrap onto two lines when the columns do not all fit.
-    """
-    from .cjk import em_width
-
-    widths, minimum = [], []
-    for index, name in enumerate(header):
-        column = [row[index] for row in cells[:500]]
-        content = max([em_width(cell.text) for cell in column], default=0)
-        heading = em_width(name) + 1.0
-        # a long heading may wrap onto two or three lines
-        widths.append(min(max(content + 1.0, min(heading, 2 * content + 2.0), 3.0), 16.0))
-        figures = all(cell.align == "right" or not cell.text for cell in column)
-        keep = content + 0.5 if figures or content <= 4.0 else max(2.0, content / 2 + 0.5)
-        keep = max(keep, em_width(name) / 2 + 0.5)  # the heading in two lines at most
-        minimum.append(min(keep, widths[-1]))
-    return widths, minimum
 
 
 def compute(spec: TableSpec, raw: RawTable) -> Indicator:
@@ -293,7 +271,8 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
 
     indicator.header = header
     indicator.cells = cells
-    indicator.widths, indicator.min_widths = _widths(header, cells)
+    sample = [[(cell.text, cell.align) for cell in row] for row in cells[:500]]  # enough rows to size the columns
+    indicator.widths, indicator.min_widths = column_widths(header, sample)
     return indicator
 
 

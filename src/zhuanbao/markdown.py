@@ -13,6 +13,9 @@ Bulletin conventions layered on top of Markdown:
 * Indented paragraphs (spaces or full-width spaces) are paragraphs, not code.
 * A picture (``![说明](images/….jpg)``) is a block of its own, wherever it stands in a paragraph, its
   说明 the caption printed under it; the text around it goes on as paragraphs before and after it.
+* A table (GFM's pipe table) is a block of its own, printed as a bulletin
+  table: a cell holds text and bold (italics, links and code print as their
+  text); figures are right-aligned unless the delimiter row says otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from .cjk import column_widths, em_width
+from .doctree import Text, plain
+from .figures import parse_number
 from .load.pictures import source_of
 
 HEADING_PATTERNS = [
@@ -38,16 +44,35 @@ _LEADING_SPACE = re.compile(r"^[\s\u3000]+")
 
 
 @dataclass(frozen=True, slots=True)
-class Block:
-    """One paragraph of an item body, ready for a template."""
+class TableCell:
+    text: Text  # what a data table cell holds (doctree.Text): plain, or with bold pieces
+    align: str  # left | center | right
 
-    kind: str  # paragraph | heading | list | picture
+
+@dataclass(frozen=True, slots=True)
+class ItemTable:
+    """A table in an item, shaped as a template's ``<table data="…">`` reads an indicator table."""
+
+    id: str  # the item file and line: what the template names it by
+    header: list[Text]
+    cells: list[list[TableCell]]
+    widths: list[float]  # natural widths in ems (docx/body.py fits them to the page)
+    min_widths: list[float]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph (or picture, or table) of an item body, ready for a template."""
+
+    kind: str  # paragraph | heading | list | picture | table
     style: str  # paragraph style id
-    inline: Markup  # inline markup: text, <b>, <i>, <r style="…">; a picture's <image name=… width=…/>
+    inline: Markup  # inline markup: text, <b>, <i>, <r style="…">; a picture's <image name=… width=…/>;
+    # a table's rows, for a template that prints no tables
     text: str  # plain text, for search and lint (a picture's: its caption)
     line: int  # 1-based line in the item file
     level: str | None = None  # h1…h4 when the paragraph opens with numbering
     caption: str = ""  # a picture's caption, printed under it (plain text: the template escapes it)
+    table: ItemTable | None = None  # the table, when kind is table
 
 
 def _cjk_friendly_punct(original):
@@ -81,6 +106,7 @@ def _parser():
     # "[注]: 本表数据…" would be a link reference definition and vanish from
     # the print; offices never define links, so such a line is text.
     md.disable(["reference"])
+    md.enable(["table"])  # GFM's pipe tables: what import writes a Word table as
     return md
 
 
@@ -266,17 +292,28 @@ def _picture(token, line: int, pictures: Mapping[str, Placed] | None) -> Block |
 
 
 def to_blocks(body: str, first_line: int = 1, bullet: str = "●",
-              pictures: Mapping[str, Placed] | None = None) -> list[Block]:  # fmt: skip
+              pictures: Mapping[str, Placed] | None = None, name: str = "") -> list[Block]:  # fmt: skip
     """Parse a Markdown body into blocks; ``first_line`` is the body's line in its file; ``pictures``: each
-    picture path as written → what the renderer made of it."""
+    picture path as written → what the renderer made of it; ``name`` the file's name (a table's id is its
+    name and line)."""
     tokens = _parser().parse(body)
     blocks: list[Block] = []
     lists: list[list] = []  # stack of [ordered, next_number]
     pending_marker: str | None = None
     heading_level: str | None = None
+    table: _TableBuilder | None = None
     for token in tokens:
         kind = token.type
-        if kind in ("bullet_list_open", "ordered_list_open"):
+        if table is not None:  # a table's tokens are its own
+            if kind == "table_close":
+                blocks.append(table.block(name))
+                table = None
+            else:
+                table.add(token)
+            continue
+        if kind == "table_open":
+            table = _TableBuilder(first_line + (token.map[0] if token.map else 0))
+        elif kind in ("bullet_list_open", "ordered_list_open"):
             start = int(token.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
             lists.append([kind == "ordered_list_open", start])
         elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -315,3 +352,86 @@ def to_blocks(body: str, first_line: int = 1, bullet: str = "●",
                 if text.strip():
                     blocks.append(_block([(text, frozenset())], line + offset, "paragraph"))
     return blocks
+
+
+def table_rows(body: str) -> dict[int, str]:
+    """The lines of ``body`` (from 0) that are rows of a table: "header", "delimiter" (| --- |) or "row" —
+    what ``check`` lints cell by cell."""
+    if "|" not in body:
+        return {}
+    rows: dict[int, str] = {}
+    header = False
+    for token in _parser().parse(body):
+        if token.type in ("thead_open", "tbody_open"):
+            header = token.type == "thead_open"
+        elif token.type == "tr_open" and token.map:
+            rows[token.map[0]] = "header" if header else "row"
+            if header:
+                rows[token.map[0] + 1] = "delimiter"
+    return rows
+
+
+_ALIGNS = {"text-align:left": "left", "text-align:center": "center", "text-align:right": "right"}
+#: text a figure column may hold besides figures: the dashes and slashes of "no figure"
+_NO_FIGURE = {"—", "——", "-", "–", "/", "－", "／"}
+#: a text column whose every cell is at most this many ems wide is centred (区县, 已完成), as indicator tables do
+_SHORT = 6.0
+
+
+class _TableBuilder:
+    """Collects a table's cells from markdown-it's tokens (th/td inline tokens, each cell's alignment)."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.rows: list[list[tuple[list[Segment], str | None]]] = []
+        self.align: str | None = None
+
+    def add(self, token) -> None:
+        if token.type == "tr_open":
+            self.rows.append([])
+        elif token.type in ("th_open", "td_open"):
+            self.align = _ALIGNS.get(str(token.attrs.get("style", "")))
+        elif token.type == "inline" and self.rows:
+            self.rows[-1].append((_segments(token.children or []), self.align))
+
+    def block(self, name: str) -> Block:
+        header = [_cell_text(segments) for segments, _ in self.rows[0]] if self.rows else []
+        body = [[_cell_text(segments) for segments, _ in row] for row in self.rows[1:]]
+        given = [align for _, align in self.rows[0]] if self.rows else []
+        aligns = [given[c] or _column_align(c, [row[c] for row in body if c < len(row)]) for c in range(len(header))]
+        cells = [[TableCell(text, aligns[c]) for c, text in enumerate(row)] for row in body]
+        sample = [[(plain(cell.text), cell.align) for cell in row] for row in cells[:500]]
+        widths, minimum = column_widths([plain(h) for h in header], sample)
+        table = ItemTable(f"{name}:{self.line}", header, cells, widths, minimum)
+        lines = [header] + body
+        text = "\n".join("\t".join(plain(t) for t in row) for row in lines)
+        shown = Markup("<br/>").join(Markup("\u3000").join(escape(plain(t)) for t in row) for row in lines)
+        return Block("table", "body", shown, text, self.line, table=table)
+
+
+def _cell_text(segments: list[Segment]) -> Text:
+    """A cell's text: plain when nothing in it is bold, else (text, bold) pieces (italics print plain)."""
+    pieces: list[tuple[str, bool]] = []
+    for text, flags in segments:
+        text = text.replace("\x00soft", " ").replace("\n", " ")
+        if not text:
+            continue
+        bold = "b" in flags
+        if pieces and pieces[-1][1] == bold:
+            pieces[-1] = (pieces[-1][0] + text, bold)
+        else:
+            pieces.append((text, bold))
+    if not any(bold for _, bold in pieces):
+        return "".join(text for text, _ in pieces).strip()
+    return tuple(pieces)
+
+
+def _column_align(index: int, column: list[Text]) -> str:
+    """Figures right, as in indicator tables; the first column left; other short text centred, long text left."""
+    texts = [plain(t).strip() for t in column]
+    filled = [t for t in texts if t and t not in _NO_FIGURE]
+    if filled and all(parse_number(t) is not None for t in filled):
+        return "right"
+    if index == 0 or any(em_width(t) > _SHORT for t in texts):
+        return "left"
+    return "center"

@@ -215,12 +215,15 @@ class ImportResult(NamedTuple):
 
 
 def import_submission(file: Path, issue: Path, section: str, source: str | None = None,
-                      title: str | None = None, fallback_title: str | None = None) -> ImportResult:  # fmt: skip
+                      title: str | None = None, fallback_title: str | None = None,
+                      convert: Callable[[Path, Path], Path] | None = None) -> ImportResult:  # fmt: skip
     """Turn a submission into an item of ``issue`` (never overwriting), and check the new item.
-    ``fallback_title``: the title of a submission of one paragraph (else refused: it has no title line)."""
-    from .importer import import_submission as convert
+    ``fallback_title``: the title of a submission of one paragraph (else refused: it has no title line).
+    ``convert(source, folder)``: how a .doc, .wps, .rtf or .odt becomes ``folder/<stem>.docx`` (the studio's
+    resident LibreOffice: ``Converter.to_docx``); by default one LibreOffice run."""
+    from .importer import import_submission as convert_submission
 
-    imported = convert(file, issue, section, source, title, fallback_title)
+    imported = convert_submission(file, issue, section, source, title, fallback_title, convert)
     return ImportResult(imported.target, imported.left_out, _new_item_findings(issue, imported.target),
                         imported.pictures)  # fmt: skip
 
@@ -236,19 +239,24 @@ def _new_item_findings(issue: Path, target: Path) -> list[Diagnostic]:
     return [f for f in report.findings if f.path is not None and f.path.resolve() == target.resolve()]
 
 
-def import_upload(data: bytes, name: str, issue: Path, section: str, source: str | None = None) -> ImportResult:
-    """A submission sent from the browser (``name`` as the browser gave it), imported as ``import`` does.
+def import_upload(data: bytes, name: str, issue: Path, section: str, source: str | None = None,
+                  convert: Callable[[Path, Path], Path] | None = None) -> ImportResult:  # fmt: skip
+    """A submission sent from the browser (``name`` as the browser gave it), imported as ``import`` does
+    (``convert``: as for :func:`import_submission`).
 
-    The content decides what the file is (.docx: a zip holding word/document.xml; .txt/.md: text that
-    decodes); a mislabelled file is refused naming it. The name is never a path: the bytes are imported
-    from a private temporary file, and the name's stem is only the title of a one-paragraph submission."""
+    The content decides what the file is (.docx: a zip holding word/document.xml; .doc/.wps: an OLE file
+    holding a WordDocument stream; .rtf: {\\rtf; .odt: a zip whose mimetype is OpenDocument text;
+    .txt/.md: text that decodes); a mislabelled file is refused naming it. The name is never a path: the
+    bytes are imported from a private temporary file, and the name's stem is only the title of a
+    one-paragraph submission."""
     import tempfile
 
+    from .importer import CONVERTED
     from .load.content import load_series
     from .load.text import clean
     from .load.upload import browser_name, checked_upload
 
-    suffix = checked_upload(data, name, (".docx", ".txt", ".md"))
+    suffix = checked_upload(data, name, (".docx", *CONVERTED, ".txt", ".md"))
     series = load_series(issue.parent)
     if section not in series.sections:
         raise ContentError(f"栏目“{section}”不在本刊的栏目中（{'、'.join(series.sections)}）", key=("section",))
@@ -257,7 +265,7 @@ def import_upload(data: bytes, name: str, issue: Path, section: str, source: str
     with tempfile.TemporaryDirectory(prefix="zhuanbao-upload-") as folder:
         file = Path(folder) / f"submission{suffix}"
         file.write_bytes(data)
-        return import_submission(file, issue, section, source or None, fallback_title=title)
+        return import_submission(file, issue, section, source or None, fallback_title=title, convert=convert)
 
 
 def add_item(issue: Path, section: str, title: str, source: str, body: str) -> ImportResult:

@@ -245,15 +245,16 @@ def check(
     _execute(lambda: services.check(path, fix), present.check)
 
 
-@app.command("import", short_help="把报送的 Word、文本稿件转成本期的一篇稿件。")
+@app.command("import", short_help="把报送的 Word、WPS、文本稿件转成本期的一篇稿件。")
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="稿件文件", help=".docx、.txt 或 .md（UTF-8 或 GBK）。")],
+    file: Annotated[Path, typer.Argument(metavar="稿件文件", help=".docx、.doc、.wps、.rtf、.odt（后四种要用 LibreOffice 转换）、"
+                                                              ".txt 或 .md（UTF-8 或 GBK）。")],
     issue: Annotated[Path, typer.Argument(metavar="期文件夹", help="导入到哪一期（含 issue.yaml 的文件夹）。")],
     section: Annotated[str, typer.Option("--section", "-s", metavar="栏目", help="放入哪个栏目。")],
     source: Annotated[str | None, typer.Option("--source", metavar="单位", help="供稿单位。")] = None,
     title: Annotated[str | None, typer.Option("--title", metavar="标题", help="标题；不写则用首段。")] = None,
 ) -> None:
-    """把报送的稿件（Word、文本）转成本期的一篇稿件 items/NN-标题.md，不覆盖已有文件。"""
+    """把报送的稿件（Word、WPS、文本）转成本期的一篇稿件 items/NN-标题.md，不覆盖已有文件；其中的表格写成 Markdown 表格。"""
     _execute(lambda: services.import_submission(file, issue, section, source, title), present.imported)
 
 

@@ -287,28 +287,37 @@ class BodyWriter:
         return twips(fmt.cell_margin) if fmt is not None else 0
 
     def data_table(self, table: DataTable, keep_next: bool = False) -> None:
-        """The fast path for large tables of plain text cells (its row 0 is the header)."""
+        """The fast path for large tables of text cells (its row 0 is the header)."""
         grid, size = self.fit_columns(table)
         kept = self.kept_rows(table.style, 1, 1 + len(table.rows), keep_next)
         self.out.append(self.table_start(table.style, grid))
         widths = [f'<w:tcW w:w="{w}" w:type="dxa"/>' for w in grid]
         head, cell = self.pstyle(table.head_style), self.pstyle(table.cell_style)
         jcs = {a: jc(a) for a in ("left", "center", "right", "justify")}
-        rpr = f'<w:rPr><w:sz w:val="{half_points(size)}"/><w:szCs w:val="{half_points(size)}"/></w:rPr>' if size else ""
+        sized = f'<w:sz w:val="{half_points(size)}"/><w:szCs w:val="{half_points(size)}"/>' if size else ""
+        rpr = f"<w:rPr>{sized}</w:rPr>" if size else ""
         keep = "<w:keepNext/>"
+
+        def runs(text) -> str:
+            """A cell's text as runs: one of plain text (the indicator tables'), or one per bold or plain piece."""
+            if isinstance(text, str):
+                return f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
+            return "".join(f'<w:r><w:rPr>{"<w:b/><w:bCs/>" if bold else ""}{sized}</w:rPr>'
+                           f'<w:t xml:space="preserve">{esc(piece)}</w:t></w:r>' for piece, bold in text)  # fmt: skip
+
+        empty = f'<w:r>{rpr}<w:t xml:space="preserve"></w:t></w:r>'  # a header cell keeps its run
         parts = ["<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"]
         for width, text in zip(widths, table.header):
             parts.append(
                 f'<w:tc><w:tcPr>{width}<w:vAlign w:val="center"/></w:tcPr><w:p><w:pPr>{head}'
-                f'{keep if 0 in kept else ""}{jcs["center"]}</w:pPr>'
-                f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text)}</w:t></w:r></w:p></w:tc>'
+                f'{keep if 0 in kept else ""}{jcs["center"]}</w:pPr>{runs(text) or empty}</w:p></w:tc>'
             )
         parts.append("</w:tr>")
         for index, row in enumerate(table.rows, start=1):
             parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             cell_keep = cell + keep if index in kept else cell
             for width, (text, align) in zip(widths, row):
-                run = f'<w:r>{rpr}<w:t xml:space="preserve">{esc(text)}</w:t></w:r>' if text else ""
+                run = runs(text)
                 parts.append(
                     f'<w:tc><w:tcPr>{width}<w:vAlign w:val="center"/></w:tcPr>'
                     f"<w:p><w:pPr>{cell_keep}{jcs[align]}</w:pPr>{run}</w:p></w:tc>"

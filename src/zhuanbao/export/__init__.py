@@ -1,4 +1,5 @@
-"""Export: .docx to PDF through LibreOffice headless (previews and tests).
+"""Export: .docx to PDF through LibreOffice headless (previews and tests), and the word-processor files
+submissions arrive as (.doc, .wps, .rtf, .odt) to .docx for ``import``.
 
 Each conversion runs with a private LibreOffice profile (two conversions at
 once would otherwise fight over the user's profile and one would silently do
@@ -12,6 +13,8 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..diagnostics import HeldOpenError, OutputError, ToolMissingError, os_reason
@@ -20,7 +23,7 @@ from .soffice import decode_output, find_soffice, install_hint
 
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 
-__all__ = ["INSTALL_HINT", "find_soffice", "to_pdf", "to_png"]
+__all__ = ["INSTALL_HINT", "find_soffice", "to_docx", "to_pdf", "to_png"]
 
 INSTALL_HINT = install_hint()
 
@@ -32,39 +35,62 @@ def office_environment() -> dict[str, str]:
 
 def to_pdf(docx: Path, outdir: Path | None = None, timeout: float = 180) -> Path:
     """Convert ``docx`` to PDF beside it (or in ``outdir``); returns the PDF's path."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise ToolMissingError("未找到 LibreOffice，无法生成 PDF", docx, hint=INSTALL_HINT)
     outdir = outdir or docx.parent
     target = outdir / (docx.stem + ".pdf")
-    env = office_environment()
+    with _converted(docx, "pdf:writer_pdf_Export", None, timeout, "生成 PDF", "转换为 PDF") as made:
+        place_pdf(made, target)
+    return target
+
+
+#: LibreOffice's import filter for each kind of submission ``import`` converts; None: its type detection
+#: picks the filter (an OLE file whose WordDocument stream load/upload.py found: Word 97, 95 or 6, or WPS)
+LOAD_FILTERS = {".doc": None, ".wps": None, ".rtf": "Rich Text Format", ".odt": "writer8"}
+
+
+def to_docx(source: Path, outdir: Path, timeout: float = 180) -> Path:
+    """Convert a .doc, .wps, .rtf or .odt (its content already checked: load/upload.check_office) to
+    ``outdir/<stem>.docx`` through LibreOffice, for ``import`` to read as it reads any Word file."""
+    target = outdir / (source.stem + ".docx")
+    what = f"导入 {source.suffix.lower()} 文件"
+    with _converted(source, "docx:MS Word 2007 XML", LOAD_FILTERS.get(source.suffix.lower()), timeout, what,
+                  "转换为 .docx") as made:  # fmt: skip
+        place_docx(made, target)
+    return target
+
+
+def place_docx(produced: Path, target: Path) -> None:
+    """Put a .docx LibreOffice converted where ``import`` reads it, whole or not at all."""
+    try:
+        write_atomic(target, produced.read_bytes())
+    except OSError as exc:
+        raise OutputError(f"无法写入转换后的文件：{os_reason(exc)}", target) from None
+
+
+@contextmanager
+def _converted(source: Path, convert_to: str, infilter: str | None, timeout: float, purpose: str,
+               doing: str) -> Iterator[Path]:  # fmt: skip
+    """One ``soffice --convert-to`` of ``source`` in a private folder (profile and output): the file made,
+    for the ``with`` block; the folder goes when the block ends."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise ToolMissingError(f"未找到 LibreOffice，无法{purpose}", source, hint=INSTALL_HINT)
     # On Windows soffice can still hold its profile for a moment after it exits:
     # a temporary folder left behind is no reason to fail a conversion that worked.
     with tempfile.TemporaryDirectory(prefix="zhuanbao-lo-", ignore_cleanup_errors=True) as work:
-        profile = Path(work, "profile").as_uri()
-        command = [
-            soffice,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            "--convert-to",
-            "pdf:writer_pdf_Export",
-            "--outdir",
-            work,
-            str(docx),
-        ]
+        command = [soffice, f"-env:UserInstallation={Path(work, 'profile').as_uri()}", "--headless", "--norestore",
+                   "--nolockcheck", *([f"--infilter={infilter}"] if infilter else []),
+                   "--convert-to", convert_to, "--outdir", work, str(source)]  # fmt: skip
         try:
-            result = subprocess.run(command, env=env, capture_output=True, timeout=timeout, check=False)
+            result = subprocess.run(command, env=office_environment(), capture_output=True, timeout=timeout,
+                                    check=False)  # fmt: skip
         except subprocess.TimeoutExpired:
-            raise OutputError(f"LibreOffice 超过 {timeout:.0f} 秒仍未完成转换，已停止", docx) from None
-        produced = Path(work, docx.stem + ".pdf")
+            raise OutputError(f"LibreOffice 超过 {timeout:.0f} 秒仍未完成转换，已停止", source) from None
+        produced = Path(work, source.stem + "." + convert_to.split(":", 1)[0])
         if result.returncode != 0 or not produced.is_file():
             lines = decode_output(result.stderr or result.stdout).strip().splitlines()
             detail = " ".join(lines[-3:])  # whole lines: the end of its output says why
-            raise OutputError(f"LibreOffice 未能转换为 PDF（退出码 {result.returncode}）：{detail or '无输出'}", docx)
-        place_pdf(produced, target)
-    return target
+            raise OutputError(f"LibreOffice 未能{doing}（退出码 {result.returncode}）：{detail or '无输出'}", source)
+        yield produced
 
 
 def place_pdf(produced: Path, target: Path) -> None:

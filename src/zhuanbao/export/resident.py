@@ -52,13 +52,16 @@ CLOSED = "编辑器正在停止，不再转换文档"
 
 
 class Converter(Protocol):
-    """What makes PDFs for the studio: ``to_pdf`` as :func:`zhuanbao.export.to_pdf`, ``stop`` (a later
+    """What makes PDFs for the studio (and .docx of the .doc, .wps … files dropped on it): ``to_pdf`` and
+    ``to_docx`` as :func:`zhuanbao.export.to_pdf` and :func:`~zhuanbao.export.to_docx` do, ``stop`` (a later
     conversion starts LibreOffice again) and ``close`` (for good: a later conversion is refused)."""
 
     mode: str  # "resident" or "cold"
     note: str  # what the editor should know about it (how to make previews faster), or ""
 
     def to_pdf(self, docx: Path, outdir: Path | None = None) -> Path: ...
+
+    def to_docx(self, source: Path, outdir: Path) -> Path: ...
 
     def stop(self) -> None: ...
 
@@ -82,6 +85,11 @@ class ColdConverter:
         if self._closed:
             raise OutputError(CLOSED, docx)
         return export.to_pdf(docx, outdir)
+
+    def to_docx(self, source: Path, outdir: Path) -> Path:
+        if self._closed:
+            raise OutputError(CLOSED, source)
+        return export.to_docx(source, outdir)
 
     def stop(self) -> None:
         pass
@@ -121,30 +129,42 @@ class ResidentConverter:
     def to_pdf(self, docx: Path, outdir: Path | None = None) -> Path:
         """Convert ``docx`` to ``<outdir or its folder>/<stem>.pdf``, as :func:`zhuanbao.export.to_pdf` does."""
         target = (outdir or docx.parent) / (docx.stem + ".pdf")
+        return self._convert(docx, target, "MS Word 2007 XML", "writer_pdf_Export", export.place_pdf, "这份 Word 文档")
+
+    def to_docx(self, source: Path, outdir: Path) -> Path:
+        """Convert a submission (.doc, .wps, .rtf, .odt) to ``outdir/<stem>.docx``, as :func:`zhuanbao.export.to_docx`."""
+        target = outdir / (source.stem + ".docx")
+        return self._convert(source, target, export.LOAD_FILTERS.get(source.suffix.lower()), "MS Word 2007 XML",
+                             export.place_docx, "这个文件")  # fmt: skip
+
+    def _convert(self, source: Path, target: Path, load: str | None, store: str, place, what: str) -> Path:
+        """``source`` loaded with the filter ``load`` (None: LibreOffice's type detection), stored with ``store``
+        in the worker's folder and placed at ``target`` by ``place(made, target)``."""
         with self._lock:
             for attempt in (1, 2):
                 if self._closed:  # checked under the lock: close() may have run while this waited for it
-                    raise OutputError(CLOSED, docx)
+                    raise OutputError(CLOSED, source)
                 self._start()
                 assert self._work is not None
-                produced = self._work / f"{self._asked + 1}.pdf"
-                answer = self._ask({"docx": str(docx.resolve()), "pdf": str(produced)}, self.timeout)
+                produced = self._work / f"{self._asked + 1}{target.suffix}"
+                request = {"source": str(source.resolve()), "target": str(produced), "load": load, "store": store}
+                answer = self._ask(request, self.timeout)
                 if answer is None:
                     self._kill()
-                    raise OutputError(f"LibreOffice 超过 {self.timeout:.0f} 秒仍未完成转换，已停止（下次转换时会重新启动）", docx)
+                    raise OutputError(f"LibreOffice 超过 {self.timeout:.0f} 秒仍未完成转换，已停止（下次转换时会重新启动）", source)
                 if answer.get("ok") and produced.is_file():
                     try:
-                        export.place_pdf(produced, target)
+                        place(produced, target)
                     finally:
                         produced.unlink(missing_ok=True)
                     if self._asked >= MAX_CONVERSIONS:
                         self._stop()
                     return target
                 if not answer.get("dead"):
-                    raise OutputError(f"LibreOffice 无法打开这份 Word 文档，文件可能已损坏或不完整（{answer.get('error', '')}）",
-                                      docx)  # fmt: skip
+                    raise OutputError(f"LibreOffice 无法打开{what}，文件可能已损坏或不完整（{answer.get('error', '')}）",
+                                      source)  # fmt: skip
                 self._kill()  # soffice died under it: a fresh one, and this document once more
-            raise OutputError("LibreOffice 在转换这份文档时意外退出（重新启动后再试仍是如此）", docx)
+            raise OutputError(f"LibreOffice 在转换{what}时意外退出（重新启动后再试仍是如此）", source)
 
     def stop(self) -> None:
         """End the worker and its soffice (waits for a conversion under way); the next conversion starts them again."""

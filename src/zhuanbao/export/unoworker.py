@@ -10,7 +10,7 @@ connects through UNO, then converts one document per request. It speaks to
 its parent over stdin/stdout, one JSON object per line:
 
     ← {"ready": true, "soffice": <pid>}            once connected (or {"ready": false, "error": …})
-    → {"id": 1, "docx": "/…/a.docx", "pdf": "/…/a.pdf"}
+    → {"id": 1, "source": "/…/a.docx", "target": "/…/a.pdf", "load": "MS Word 2007 XML", "store": "writer_pdf_Export"}
     ← {"id": 1, "ok": true} | {"id": 1, "ok": false, "error": …, "dead": <soffice died>}
 
 When its standard input closes (the parent stopped, or was killed) it stops
@@ -97,19 +97,21 @@ def properties(**values):
 
 
 def convert(uno, office, desktop, request):
-    """One document to PDF: loaded hidden as Word 2007–365 (never guessed as text), stored, closed."""
+    """One document converted: loaded hidden (with the filter asked for: a .docx is never guessed as text;
+    none asked, LibreOffice's type detection picks one), stored with the filter asked for, closed."""
     if office.poll() is not None:
         return {"ok": False, "dead": True, "error": "soffice is not running"}
+    load = {"Hidden": True, "ReadOnly": True}
+    if request.get("load"):
+        load["FilterName"] = request["load"]
     try:
-        document = desktop.loadComponentFromURL(
-            uno.systemPathToFileUrl(request["docx"]), "_blank", 0,
-            properties(Hidden=True, ReadOnly=True, FilterName="MS Word 2007 XML"),
-        )  # fmt: skip
+        document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(request["source"]), "_blank", 0,
+                                                properties(**load))  # fmt: skip
         if document is None:
             return {"ok": False, "dead": office.poll() is not None, "error": "the document could not be loaded"}
         try:
-            document.storeToURL(uno.systemPathToFileUrl(request["pdf"]),
-                                properties(FilterName="writer_pdf_Export"))  # fmt: skip
+            document.storeToURL(uno.systemPathToFileUrl(request["target"]),
+                                properties(FilterName=request["store"]))  # fmt: skip
         finally:
             try:
                 document.close(True)

@@ -32,6 +32,7 @@ from ..load.content import (
 )
 from ..load.frontmatter import TEMPLATE_CODE, split_front_matter
 from ..load.text import clean, decode, encode_like, read_text
+from ..markdown import table_rows
 from ..model import Edition, Series
 from .rules import RULES, TEXT_RULES, joins_a_finished_sentence, mask_code, mask_templates, unmatched
 
@@ -116,13 +117,17 @@ class Checker:
         self.lint_title(path, lines, source.body_line - 2)
         paragraph: list[tuple[int, int, str]] = []
         in_fence = False
+        body = lines[source.body_line - 1 :]
+        tables = {source.body_line - 1 + i: kind for i, kind in table_rows("\n".join(map(mask_templates, body))).items()}
         for index in range(source.body_line - 1, len(lines)):
             text = lines[index]
             if text.strip().startswith("```"):
                 in_fence = not in_fence
-            if not text.strip() or in_fence:
+            if not text.strip() or in_fence or index in tables:
                 self.pairs(path, paragraph)
                 paragraph = []
+                if index in tables:
+                    lines[index] = self.lint_table_row(path, index + 1, text, tables[index])
                 continue
             if paragraph and joins_a_finished_sentence(paragraph[-1][2], text):
                 self.add(path, index + 1, 1, "line-join", "这一行会与上一行接成同一段；如要另起一段，请在两行之间空一行")
@@ -130,6 +135,25 @@ class Checker:
             paragraph.append((index + 1, 0, mask_templates(lines[index])))
         self.pairs(path, paragraph)
         return {i: line for i, (line, was) in enumerate(zip(lines, raw.split("\n"))) if line != was}
+
+    def lint_table_row(self, path: Path, line: int, text: str, kind: str) -> str:
+        """A table row linted cell by cell, each cell's findings at its own column, brackets and quotes
+        paired within a cell (a row is no sentence); the delimiter row (| --- |) is no text. Returns the row
+        with safe fixes applied when fixing."""
+        if kind == "delimiter":
+            return text
+        if "|" not in mask_templates(text):  # Markdown reads on to the next blank line
+            self.add(path, line, 1, "line-join", "这一行紧接在表格之后，会成为表格的一行；表格与后面的正文之间请空一行")
+        for image in IMAGE.finditer(text):
+            self.add(path, line, image.start() + 1, "image-in-item",
+                     f"表格中的图片“{image.group(0)[:30]}”不会印出，只印说明文字")  # fmt: skip
+        pieces, done = [], 0
+        for start, end in _cells(mask_templates(text)):
+            fixed = self.lint_text(path, line, start, text[start:end])
+            self.pairs(path, [(line, start, mask_templates(fixed))])
+            pieces += [text[done:start], fixed]
+            done = end
+        return "".join(pieces) + text[done:]
 
     def lint_title(self, path: Path, lines: list[str], end: int) -> None:
         """The title's line(s) in the front matter (``end``: the closing ---),
@@ -357,6 +381,16 @@ def check_sequence(checker: Checker, issue_dirs: list[Path], all_issues: list[Pa
             line, col = doc.where(("date",))
             checker.add(path, line or 1, col or 1, "issue-date", f"日期 {date} 早于上一期的 {p_date}")
         _stale_tables(checker, path, doc, ordered[index - 1], previous[3])
+
+
+def _cells(row: str) -> list[tuple[int, int]]:
+    """Where each cell's text is in a table row (between unescaped |, the row's outer pipes excluded)."""
+    bounds = [m.start() for m in re.finditer(r"(?<!\\)\|", row)]
+    if not bounds or row[: bounds[0]].strip():
+        bounds.insert(0, -1)
+    if row[bounds[-1] + 1 :].strip():
+        bounds.append(len(row))
+    return [(a + 1, b) for a, b in zip(bounds, bounds[1:])]
 
 
 def _stale_tables(checker: Checker, path: Path, doc, previous_dir: Path, previous_doc) -> None:

@@ -10,7 +10,8 @@ package and read run formatting.
 
 What comes out is (text, bold) pieces per paragraph, the paragraph's
 number as Word shows it, and its pictures (word_pictures.py) where they stand
-among the pieces; turning that into Markdown is the importer's job.
+among the pieces, and each table as a grid of cells with its merges; turning
+that into Markdown is the importer's job.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ from .word_pictures import left_out as pictures_left_out
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 # Text that is not on the page: deleted or moved-away revisions, the second
-# copy of a shape Word writes for older readers, and tables (warned about).
+# copy of a shape Word writes for older readers; and a table's paragraphs,
+# read with their table (WordTable), not as paragraphs of the body.
 _NOT_SHOWN = {W + "del", W + "moveFrom", _MC_FALLBACK}
 _SKIPPED_BLOCKS = {W + "tbl", _MC_FALLBACK, W + "del", W + "moveFrom"}
 
@@ -86,9 +88,40 @@ class WordParagraph:
     caption: bool = False  # set in Word's caption style (题注)
 
 
-def read_word(path: Path) -> tuple[list[WordParagraph], list[str]]:
-    """The paragraphs of a .docx in reading order (text boxes after the
-    paragraph they sit in), and what was left out, said for the editor."""
+@dataclass(eq=False)
+class WordCell:
+    """A table cell as the reader sees it: its paragraphs, and how many grid columns and rows it covers
+    (Word's gridSpan, and a vertical merge: the cells below it marked vMerge continue). One object at every
+    place of the grid it covers, so compared by identity."""
+
+    paragraphs: list[WordParagraph]
+    row: int  # where it starts in its table's grid, from 0
+    column: int
+    span: int = 1
+    down: int = 1
+    tables: int = 0  # tables inside it, whose text is in ``paragraphs``
+
+
+@dataclass
+class WordTable:
+    """A table as a grid: ``grid[r][c]`` is the cell covering row r, column c (a merged cell at each place it
+    covers), or None where the row has no cell (Word's gridBefore/gridAfter, a short row)."""
+
+    grid: list[list[WordCell | None]]
+    repeated: int = 0  # leading rows Word repeats at the top of each page (w:tblHeader): a header
+
+    def cells(self) -> list[WordCell]:
+        """Each cell once, in reading order."""
+        return [c for r, row in enumerate(self.grid) for i, c in enumerate(row) if c and (c.row, c.column) == (r, i)]
+
+
+#: Word's own limit on a table's columns
+MAX_COLUMNS = 63
+
+
+def read_word(path: Path) -> tuple[list[WordParagraph | WordTable], list[str]]:
+    """The paragraphs and tables of a .docx in reading order (text boxes after
+    the paragraph they sit in), and what was left out, said for the editor."""
     import zipfile
     import zlib
 
@@ -111,30 +144,103 @@ def read_word(path: Path) -> tuple[list[WordParagraph], list[str]]:
         raise ContentError(f"无法读取 Word 文件：内容太多或结构异常，读取时出错；{_RESAVE}", path) from None
 
 
-def _read(document, path: Path) -> tuple[list[WordParagraph], list[str]]:
+def _read(document, path: Path) -> tuple[list[WordParagraph | WordTable], list[str]]:
     body = document.element.body
     numbers = _Numbering(document)
-    paragraphs = []
+    paragraphs: list[WordParagraph | WordTable] = []
     untaken: list[str] = []  # why pictures were not taken (word_pictures.run_pictures)
-    for count, p in enumerate(body.iter(W + "p"), start=1):
-        if count > MAX_PARAGRAPHS:
-            raise ContentError(f"Word 文件的段落太多（超过 {MAX_PARAGRAPHS:,} 段）：{_TOO_LONG}", path)
-        if any(a.tag in _SKIPPED_BLOCKS for a in _ancestors(p, body)):
+    count = 0
+    for element in body.iter(W + "p", W + "tbl"):
+        if element.tag == W + "p":
+            count += 1
+            if count > MAX_PARAGRAPHS:
+                raise ContentError(f"Word 文件的段落太多（超过 {MAX_PARAGRAPHS:,} 段）：{_TOO_LONG}", path)
+        if any(a.tag in _SKIPPED_BLOCKS for a in _ancestors(element, body)):
+            continue  # a table's own paragraphs (and tables in it) are read with the table
+        if element.tag == W + "tbl":
+            paragraphs.append(_table(element, document, numbers))
             continue
         found: list = []
-        paragraph = WordParagraph(pieces=list(_pieces(p, document, found)), caption=is_caption(p, numbers.styles))
+        paragraph = WordParagraph(pieces=list(_pieces(element, document, found)),
+                                  caption=is_caption(element, numbers.styles))  # fmt: skip
         paragraph.pictures = [(at, picture) for at, picture in found if isinstance(picture, WordPicture)]
         untaken += [reason for _, reason in found if isinstance(reason, str)]
-        numbers.apply(p, paragraph)
+        numbers.apply(element, paragraph)
         paragraphs.append(paragraph)
     left_out = pictures_left_out(body, untaken)
-    tables = sum(1 for t in body.iter(W + "tbl") if not any(a.tag == W + "tbl" for a in _ancestors(t, body)))
-    if tables:
-        left_out.append(f"稿件中有 {tables} 个表格没有导入：表格请另存为 CSV 或 Excel，在 issue.yaml 的 tables 中登记")
     notes = _notes(document, path)
     if notes:
         left_out.append(f"稿件中有 {notes} 条脚注或尾注没有导入：需要时请把内容写进正文")
     return paragraphs, left_out
+
+
+def _table(tbl, document, numbers: _Numbering) -> WordTable:
+    """A table's grid as Word lays it out: each row's cells after the grid columns it skips (gridBefore),
+    a cell as wide as its gridSpan (or an old-style hMerge), a cell marked vMerge continue part of the cell
+    above it; rows deleted with Track Changes left out. A table inside a cell is that cell's text."""
+    grid: list[list[WordCell | None]] = []
+    repeated = 0
+    for tr in _own(tbl, "tr"):
+        trpr = tr.find(W + "trPr")
+        if trpr is not None and trpr.find(W + "del") is not None:
+            continue
+        if repeated == len(grid) and trpr is not None and trpr.find(W + "tblHeader") is not None \
+                and _val(trpr, "tblHeader") not in ("0", "false", "off"):  # fmt: skip
+            repeated += 1
+        index = len(grid)
+        row: list[WordCell | None] = [None] * _int(_val(trpr, "gridBefore"), 0, 0, MAX_COLUMNS)
+        above = grid[-1] if grid else []
+        for tc in _own(tr, "tc"):
+            tcpr = tc.find(W + "tcPr")
+            span = _int(_val(tcpr, "gridSpan"), 1, 1, MAX_COLUMNS)
+            column = len(row)
+            if column + span > MAX_COLUMNS:
+                break
+            vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
+            origin = above[column] if column < len(above) else None
+            if vmerge is not None and vmerge.get(W + "val", "continue") == "continue" and origin is not None \
+                    and origin.row + origin.down == index:  # fmt: skip
+                origin.down += 1
+                row.extend([origin] * span)
+                continue
+            if _val(tcpr, "hMerge") == "continue" and row and row[-1] is not None:
+                row[-1].span += span
+                row.extend([row[-1]] * span)
+                continue
+            cell = WordCell(_cell_paragraphs(tc, document, numbers), index, column, span,
+                            tables=sum(1 for t in tc.iter(W + "tbl")))  # fmt: skip
+            row.extend([cell] * span)
+        grid.append(row)
+    width = max((len(row) for row in grid), default=0)
+    for row in grid:
+        row.extend([None] * (width - len(row)))
+    return WordTable(grid, repeated)
+
+
+def _own(parent, tag: str):
+    """``parent``'s ``tag`` elements of ``table`` itself: through content controls and custom XML that wrap
+    rows or cells, but not into a table nested in a cell, nor into deleted or fallback content."""
+    for element in parent.iter(W + tag):
+        between = list(_ancestors(element, parent))
+        if not any(a.tag in _SKIPPED_BLOCKS or a.tag in (W + "tc", W + "tr") for a in between):
+            yield element
+
+
+def _val(props, name: str) -> str | None:
+    found = props.find(W + name) if props is not None else None
+    return found.get(W + "val") if found is not None else None
+
+
+def _cell_paragraphs(tc, document, numbers: _Numbering) -> list[WordParagraph]:
+    """A cell's paragraphs in reading order, those of a table inside it too (its text is the cell's)."""
+    paragraphs = []
+    for p in tc.iter(W + "p"):
+        if any(a.tag in _NOT_SHOWN for a in _ancestors(p, tc)):
+            continue
+        paragraph = WordParagraph(pieces=list(_pieces(p, document)))
+        numbers.apply(p, paragraph)
+        paragraphs.append(paragraph)
+    return paragraphs
 
 
 def unpacked(path: Path) -> io.BytesIO:
@@ -154,7 +260,8 @@ def unpacked(path: Path) -> io.BytesIO:
         size = path.stat().st_size
         with open(path, "rb") as file:
             if file.read(len(_OLE)) == _OLE:
-                raise ContentError("无法打开 Word 文件：这是 .doc 格式，或设了打开密码；请在 Word 或 WPS 中去掉密码并另存为 .docx", path)
+                raise ContentError("无法打开 Word 文件：这是 .doc 格式（把扩展名改为 .doc 即可导入），"
+                                   "或设了打开密码（请在 Word 或 WPS 中去掉密码并另存为 .docx）", path)  # fmt: skip
             if size > MAX_DOCX_BYTES:
                 raise ContentError(f"Word 文件太大（{_size(size)}，上限 {_size(MAX_DOCX_BYTES)}）：请压缩其中的图片后再导入", path)
             directory = _directory_bytes(file, size)

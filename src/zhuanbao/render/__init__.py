@@ -117,7 +117,8 @@ class Renderer:
         except (JinjaError, ArithmeticError, TypeError, ValueError) as exc:
             path, line = _template_location(exc, templates.main)
             raise TemplateError(f"模板出错：{explain(exc)}", path, line) from None
-        blocks = parse_markup(text, templates.sheet, templates.main, {t.id: t for t in edition.indicators}, templates)
+        tables = {t.id: t for t in edition.indicators} | _item_tables(context)
+        blocks = parse_markup(text, templates.sheet, templates.main, tables, templates)
         blocks = [_with_origin(block, edition, templates) for block in blocks]
         media = _charts(edition, self._charts)
         used = _images_used(blocks)
@@ -229,9 +230,16 @@ def _item_view(item: Item, body: str, pictures: dict | None = None) -> ItemView:
         title=item.meta.title,
         source=item.meta.source,
         section=item.meta.section,
-        blocks=to_blocks(body, item.body_line, pictures=pictures),
+        blocks=to_blocks(body, item.body_line, pictures=pictures, name=item.path.name),
         file=item.path.name,
     )
+
+
+def _item_tables(context: dict) -> dict:
+    """The tables in the items, by the id their template names them with (``<table data="{{ block.table.id }}">``,
+    the item file and line: no indicator table's id has a colon)."""
+    return {block.table.id: block.table for section in context["sections"] for view in section["items"]
+            for block in view.blocks if block.table is not None}  # fmt: skip
 
 
 def _printed(edition: Edition, context: dict) -> tuple[PrintedItem, ...]:

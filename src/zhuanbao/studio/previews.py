@@ -13,8 +13,9 @@ too and the reason is shown with its file and line. Downloads take the same
 lane, so a PDF download and a preview never convert at once.
 
 The converter (export/resident.py) is opened on the first conversion and
-stopped with the studio. Without LibreOffice there is no preview, only the
-install hint; the rest of the studio does not depend on any of this.
+stopped with the studio; it also converts the .doc, .wps, .rtf and .odt files
+dropped on a section (:meth:`Previewer.to_docx`). Without LibreOffice there is no
+preview, only the install hint; the rest of the studio does not depend on any of this.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 
 from .. import export, services
-from ..diagnostics import Diagnostic, OutputError, UserError
+from ..diagnostics import Diagnostic, OutputError, ToolMissingError, UserError
 from ..export.resident import CLOSED, ColdConverter, Converter, StartFailed, open_converter
 from ..workspace import Workspace
 from .pages import findings
@@ -118,6 +119,18 @@ class Previewer:
                 return services.download(folder, self.output, pdf, converter, self.workspace)
             except StartFailed as exc:
                 return services.download(folder, self.output, pdf, self._open(exc), self.workspace)
+
+    def to_docx(self, source: Path, outdir: Path) -> Path:
+        """A submission dropped on the issue page (.doc, .wps, .rtf, .odt) converted to ``outdir/<stem>.docx`` by
+        the preview's LibreOffice, in the same lane as previews and downloads (LibreOffice converts one
+        document at a time); without LibreOffice, the error that says how to install it."""
+        if not self.available():
+            raise ToolMissingError("未找到 LibreOffice", source, hint=export.install_hint())
+        with self.lane:
+            try:
+                return self._open().to_docx(source, outdir)
+            except StartFailed as exc:
+                return self._open(exc).to_docx(source, outdir)
 
     def available(self) -> bool:
         """Whether LibreOffice is installed (asked each time: it may be installed while the studio runs)."""

@@ -1,5 +1,5 @@
 // items: drag and drop of item cards (within a section and between sections, with a drop indicator) and of
-// .docx/.txt/.md files onto a section (import), and the 排法 line of the 新增稿件 form. Everything here
+// .docx/.doc/.wps/.rtf/.odt/.txt/.md files onto a section (import), and the 排法 line of the 新增稿件 form. Everything here
 // also works without this script: the cards' 上移/下移/移到栏目 buttons and each section's file chooser.
 "use strict";
 (function () {
@@ -67,11 +67,11 @@
     var message = zone.querySelector(".drop-message");
     var wrong = [];
     for (var i = 0; i < files.length; i++) {
-      if (!/\.(docx|txt|md)$/i.test(files[i].name)) { wrong.push(files[i].name); }
+      if (!/\.(docx|doc|wps|rtf|odt|txt|md)$/i.test(files[i].name)) { wrong.push(files[i].name); }
     }
     if (!files.length) { return; }
     if (wrong.length) {
-      message.textContent = "只能导入 .docx、.txt、.md 文件：" + wrong.join("、") + " 没有导入。";
+      message.textContent = "只能导入 .docx、.doc、.wps、.rtf、.odt、.txt、.md 文件：" + wrong.join("、") + " 没有导入。";
       return;
     }
     var refused = tooMuch(zone, files);

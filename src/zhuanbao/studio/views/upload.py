@@ -1,11 +1,14 @@
-"""Import by upload: .docx, .txt and .md files dropped on a section (or chosen with its file button) become
-items of that section, as ``zhuanbao import`` makes them (services.import_upload); what check finds in
-each new item and what the submission lost are shown at once on the issue page."""
+"""Import by upload: .docx, .doc, .wps, .rtf, .odt, .txt and .md files dropped on a section (or chosen with its
+file button) become items of that section, as ``zhuanbao import`` makes them (services.import_upload); what
+check finds in each new item and what the submission lost are shown at once on the issue page. The older
+word-processor files are converted by the preview's LibreOffice (kept running: a fraction of a second each),
+in a worker thread, so the studio goes on answering meanwhile."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
@@ -45,10 +48,13 @@ def routes(studio: Studio) -> list[Route]:
         source = " ".join(str(posted.get("source", "")).split())
         files = [f for f in posted.getlist("files") if isinstance(f, UploadFile) and (f.filename or f.size)]
         results = []
+        preview = studio.parts.get("preview")  # its LibreOffice, shared: one conversion at a time
+        convert = getattr(preview, "to_docx", None)
         for file in files:
             name = shown_name(file.filename)
             try:
-                imported = services.import_upload(await file.read(), file.filename or "", folder, section, source)
+                imported = await run_in_threadpool(services.import_upload, await file.read(), file.filename or "",
+                                                   folder, section, source, convert)  # fmt: skip
             except UserError as exc:
                 results.append({"file": name, "errors": findings(exc.diagnostics)})
                 continue
@@ -57,7 +63,7 @@ def routes(studio: Studio) -> list[Route]:
                             "pictures": len(imported.pictures), "findings": findings(imported.findings, studio.series_dir)})  # fmt: skip
         if not any(not r["errors"] for r in results):  # nothing written: said here, and nothing to reload
             return studio.render("upload_refused.html", 400, issue=folder.name, heading=heading(folder),
-                                 results=results, reason="" if results else "没有选择文件。请选择或拖入 .docx、.txt 或 .md 文件。")  # fmt: skip
+                                 results=results, reason="" if results else "没有选择文件。请选择或拖入 .docx、.doc、.wps、.rtf、.odt、.txt 或 .md 文件。")  # fmt: skip
         studio.notify(folder, "items", {"kind": "imported", "section": section, "results": results})
         return RedirectResponse(address("issue", folder.name) + "#notices", status_code=303)
 
