@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from typer.testing import CliRunner
 
 from zhuanbao.cli import app
@@ -155,3 +158,23 @@ def test_a_profile_soffice_still_holds_does_not_fail_a_conversion_that_worked(tm
     docx = tmp_path / "专报.docx"
     docx.write_bytes(b"PK")
     assert export.to_pdf(docx).read_bytes() == b"%PDF-1.4 fake"
+
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="a POSIX shell stands in for soffice; /proc tells")
+def test_a_conversion_past_its_timeout_ends_libreoffice_itself_not_only_its_launcher(tmp_path, monkeypatch):
+    """soffice is a launcher that runs soffice.bin as a child: a hung conversion must not leave that running."""
+    import zhuanbao.export as export
+    from tests.test_export_resident import wait_gone
+    from zhuanbao.diagnostics import OutputError
+
+    child = tmp_path / "child.pid"
+    fake = tmp_path / "soffice"
+    fake.write_text(f'#!/bin/sh\nsleep 300 &\necho $! > "{child}"\nwait\n', "utf-8")  # soffice.bin, laying out forever
+    fake.chmod(0o755)
+    monkeypatch.setattr(export, "find_soffice", lambda: str(fake))
+    source = tmp_path / "来稿.doc"
+    source.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(OutputError, match="超过 1 秒仍未完成转换"):
+        export.to_docx(source, tmp_path, timeout=1)
+    assert wait_gone(int(child.read_text()), seconds=5), "the launcher's child outlived the timeout"

@@ -81,8 +81,7 @@ def _converted(source: Path, convert_to: str, infilter: str | None, timeout: flo
                    "--nolockcheck", *([f"--infilter={infilter}"] if infilter else []),
                    "--convert-to", convert_to, "--outdir", work, str(source)]  # fmt: skip
         try:
-            result = subprocess.run(command, env=office_environment(), capture_output=True, timeout=timeout,
-                                    check=False)  # fmt: skip
+            result = _run_whole(command, timeout)
         except subprocess.TimeoutExpired:
             raise OutputError(f"LibreOffice 超过 {timeout:.0f} 秒仍未完成转换，已停止", source) from None
         produced = Path(work, source.stem + "." + convert_to.split(":", 1)[0])
@@ -91,6 +90,33 @@ def _converted(source: Path, convert_to: str, infilter: str | None, timeout: flo
             detail = " ".join(lines[-3:])  # whole lines: the end of its output says why
             raise OutputError(f"LibreOffice 未能{doing}（退出码 {result.returncode}）：{detail or '无输出'}", source)
         yield produced
+
+
+def _run_whole(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """``subprocess.run`` whose timeout ends LibreOffice itself, not only its launcher: soffice (a shell
+    script on Linux, soffice.exe on Windows) runs soffice.bin as a child, which a plain kill of the launcher
+    leaves running — a conversion that hung (a submission LibreOffice lays out forever) kept a core busy
+    after its timeout. The launcher gets a process group of its own, and the whole group is ended."""
+    import signal
+
+    windows = os.name == "nt"
+    group = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if windows else {"start_new_session": True}
+    with subprocess.Popen(command, env=office_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          **group) as process:  # fmt: skip
+        try:
+            out, err = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            if windows:
+                subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False)
+            else:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            process.kill()
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
 
 
 def place_pdf(produced: Path, target: Path) -> None:
