@@ -14,6 +14,7 @@ open and save it in Excel or WPS). docs/content.md shows the issue.yaml entry th
 
 from __future__ import annotations
 
+import datetime
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +40,8 @@ def write_example_workbook(path: Path) -> Path:
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
+    book.properties.creator = "市发展改革委"
+    book.properties.created = book.properties.modified = datetime.datetime(2025, 10, 10, 9, 0)  # not today's date
     sheet = book.active
     sheet.title = "重点项目投资"
     sheet.append([TITLE])

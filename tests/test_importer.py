@@ -464,3 +464,68 @@ def test_the_command_line_says_where_the_pictures_went(series, tmp_path):
     result = runner.invoke(app, ["import", str(submission(tmp_path / "来稿.docx")), str(root / "2024-03"), "-s", "区县动态"])
     assert result.exit_code == 0
     assert f"稿件中的 2 张图片存在：{root / '2024-03' / 'items' / 'images'}" in result.output
+
+
+# --- pictures and tables in one submission (issue 17) ---------------------------------------------
+
+
+def test_a_submission_with_a_photo_and_a_table_keeps_both_in_place_and_prints_both(series, tmp_path):
+    """The two imports meet in one paragraph loop: a picture cuts its paragraph, a table stands among them,
+    and the note about the table's merged cell names the item line where the table is, after the picture."""
+    import io
+
+    import docx
+
+    from .photos import line_art
+
+    source = tmp_path / "溪口区来稿.docx"
+    document = docx.Document()
+    document.add_paragraph("溪口区：帮扶车间吸纳就业情况")
+    document.add_paragraph("溪口区新建帮扶车间3个，吸纳脱贫劳动力就业。")
+    document.add_paragraph().add_run().add_picture(io.BytesIO(line_art()))
+    document.add_paragraph("图1 车间一角")
+    table = document.add_table(rows=4, cols=2)
+    for row, (town, people) in enumerate([("乡镇", "吸纳人数"), ("青山镇", "38"), ("", "12"), ("石湾乡", "27")]):
+        table.cell(row, 0).text, table.cell(row, 1).text = town, people
+    table.cell(1, 0).merge(table.cell(2, 0))  # 青山镇 over two rows
+    document.add_paragraph("下一步将继续扩大车间规模。")
+    document.save(source)
+
+    root = series()
+    imported = import_submission(source, root / "2024-03", "区县动态", "溪口区人社局")
+    lines = imported.target.read_text("utf-8").split("\n")
+    picture = next(i for i, line in enumerate(lines) if line.startswith("![图1 车间一角](images/"))
+    header = next(i for i, line in enumerate(lines) if line.startswith("|") and "乡镇" in line)
+    assert lines[picture - 2] == "溪口区新建帮扶车间3个，吸纳脱贫劳动力就业。" and header == picture + 2
+    assert lines[header + 2 : header + 5] == ["| 青山镇 | 38 |", "|  | 12 |", "| 石湾乡 | 27 |"]
+    assert lines[header + 6] == "下一步将继续扩大车间规模。"
+    assert any(note.startswith(f"第 {header + 1} 行的表格：") and "青山镇" in note for note in imported.left_out)
+    assert [p.name for p in imported.pictures] == ["02-溪口区-帮扶车间吸纳就业情况-1.png"]
+
+    from zhuanbao.build import build
+
+    [built] = build(root / "2024-03", root.parent / "out")
+    printed = docx.Document(str(built.path))
+    body = [p.text for p in printed.paragraphs]
+    lead = body.index("溪口区：帮扶车间吸纳就业情况。溪口区新建帮扶车间3个，吸纳脱贫劳动力就业。")
+    assert body[lead + 2] == "图1 车间一角"  # under the picture's own paragraph
+    assert printed.inline_shapes and len(printed.inline_shapes) == 1
+    [printed_table] = [t for t in printed.tables if t.cell(0, 0).text == "乡镇"]
+    assert [c.text for c in printed_table.rows[1].cells] == ["青山镇", "38"]
+    assert any(p.startswith("下一步将继续扩大车间规模。") for p in body)
+
+
+def test_an_item_that_opens_with_a_table_prints_its_lead_title_on_its_own_before_it(series):
+    import docx
+
+    from zhuanbao.build import build
+
+    item = ("---\nsection: 区县动态\ntitle: 各乡镇车间情况\nsource: 溪口区人社局\n---\n"
+            "| 乡镇 | 车间 |\n| --- | --- |\n| 青山镇 | 2 |\n\n各乡镇车间均已投产。\n")  # fmt: skip
+    root = series({"2024-03/items/02-chejian.md": item})
+    [built] = build(root / "2024-03", root.parent / "out")
+    printed = docx.Document(str(built.path))
+    body = [p.text for p in printed.paragraphs]
+    assert "各乡镇车间情况。" in body  # alone, before the table: not run into the paragraph after it
+    assert "各乡镇车间均已投产。[溪口区人社局供稿]" in body
+    assert any(t.cell(1, 0).text == "青山镇" for t in printed.tables)

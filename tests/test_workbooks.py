@@ -165,7 +165,7 @@ def test_every_format_reads_as_the_office_sees_it(sheets, tmp_path, kind):
 def test_a_real_shaped_sheet_prints_with_its_unit_its_notes_and_one_rate_column(sheets, tmp_path, kind):
     table = spec(placed(sheets, kind, tmp_path), target="年度目标·投资额", actual="1—9月完成·投资额", rank=True)
     indicator = compute(table, read_table(table, tmp_path))
-    assert indicator.title == TITLE + "（单位：万元）"
+    assert indicator.title == TITLE and indicator.unit == "单位：万元"
     assert indicator.header == ["序号", "区县", "年度目标·项目数", "年度目标·投资额", "1—9月完成·投资额", "截至", "完成率", "排名"]
     assert [c.text for c in indicator.cells[0]] == ["1", "东岭区", "12", "5000", "4210.50", "2025-09-30", "84.2%", "2"]
     assert [c.text for c in indicator.cells[-1]] == ["", "合计", "30", "12300", "10380.75", "", "84.4%", ""]
@@ -187,7 +187,8 @@ def test_the_sheet_is_built_into_the_bulletin_end_to_end(series, sheets):
     document = render(editions[0], load_templates(templates))
     texts = [b.text for b in document.blocks if isinstance(b, Paragraph)]
     table = next(b for b in document.blocks if isinstance(b, DataTable))
-    assert "重点民生项目投资（单位：万元）" in texts and "注：完成率为1—9月完成投资额÷年度目标投资额。数据来源：市发展改革委。" in texts
+    assert texts[texts.index("重点民生项目投资") + 1] == "单位：万元"  # its own line, above the table
+    assert "注：完成率为1—9月完成投资额÷年度目标投资额。数据来源：市发展改革委。" in texts
     assert table.header == ["区县", "目标", "完成", "完成率"]
     assert [t for t, _ in table.rows[-1]] == ["合计", "12300", "10380.75", "84.4%"]
     assert any("完成投资10380.75万元。" in t for t in texts)
@@ -215,7 +216,7 @@ def test_the_built_document_prints_the_sheets_table_with_one_rate_column(series,
     assert tables[0][0] == ["序号", "区县", "年度目标·项目数", "年度目标·投资额", "1—9月完成·投资额", "截至", "完成率"]
     assert tables[0][1] == ["1", "东岭区", "12", "5000", "4210.50", "2025-09-30", "84.2%"]  # the sheet's 84.2% once
     assert [row[1] for row in tables[0][1:]] == ["东岭区", "溪口区", "青禾县", "合计"]  # no title, unit, note row
-    assert "重点民生项目投资（单位：万元）" in paragraphs
+    assert paragraphs[paragraphs.index("重点民生项目投资") + 1] == "单位：万元"
     assert "注：完成率为1—9月完成投资额÷年度目标投资额。数据来源：市发展改革委。" in paragraphs
     assert not any("填表人" in p for p in paragraphs)
 
@@ -257,7 +258,8 @@ def test_the_example_workbook_script_makes_a_sheet_the_example_issue_builds(seri
     assert tables[0][2] == ["溪口区", "3200", "3300.00", "103.1%", "已完成", "1"]
     assert tables[0][-1][:4] == ["合计", "24190", "19984.50", "82.6%"]  # 19984.50 ÷ 24190, by hand
     assert any(p.endswith("1—9月完成投资19984.50万元，完成82.6%。") for p in paragraphs)
-    assert "2025年1—9月各区县（市）重点民生项目投资完成情况（单位：万元）" in paragraphs
+    title = paragraphs.index("2025年1—9月各区县（市）重点民生项目投资完成情况")
+    assert paragraphs[title + 1] == "单位：万元"
 
 
 # --- where the header is: found, or said in issue.yaml -------------------------------------------------------

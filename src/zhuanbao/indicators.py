@@ -61,6 +61,7 @@ class Indicator:
     progress: Decimal | None = None
     total: dict | None = None
     sheet_note: str | None = None  # the notes under the sheet's table (注：…, 数据来源：…), joined
+    unit: str | None = None  # the sheet's unit line (单位：万元), printed right-aligned above the table
 
     @property
     def chart(self) -> str | None:
@@ -187,8 +188,11 @@ def compute(spec: TableSpec, raw: RawTable) -> Indicator:
     raise_all(errors)
 
     unit = raw.unit.split("：", 1)[-1].split(":", 1)[-1].strip() if raw.unit else ""
-    title = spec.title if not unit or unit in spec.title else f"{spec.title}（{raw.unit.replace(':', '：')}）"
-    indicator = Indicator(spec.id, title, spec, [], [], [], rows=rows, count=len(rows), sheet_note=note_text(raw.notes))
+    # the unit on its own line above the table's right edge, as tables in documents carry it (a title that
+    # already names it does not get it twice); in the title it would wrap at any character of （单位：万元）
+    unit_line = f"单位：{unit}" if unit and unit not in spec.title else None
+    indicator = Indicator(spec.id, spec.title, spec, [], [], [], rows=rows, count=len(rows),
+                          sheet_note=note_text(raw.notes), unit=unit_line)  # fmt: skip
     if has_rate:
         _status_and_rank(indicator, spec)
 

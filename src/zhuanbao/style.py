@@ -264,15 +264,18 @@ def _find(data, value: str, key: tuple = ()) -> tuple | None:
     return None
 
 
-#: the paragraph styles of items' pictures, for a style.yaml copied before items could show pictures: made from
-#: its body style as templates/style.yaml makes them (仿宋 小四, centred, no indent), so its pictures print alike
-_PICTURE_STYLES = {
+#: the paragraph styles of items' pictures and of a table's unit line, for a style.yaml copied before they
+#: existed: made from its body style as templates/style.yaml makes them (仿宋 小四, no indent), so they print alike
+_ADDED_STYLES = {
     "picture": ParagraphStyle(name="专报图片", base="body", size="小四", line="auto", space_before="0.5line",
                               space_after="3pt", indent_first="0pt", indent_left="0pt", indent_right="0pt",
                               align="center", grid=False, widow_chars=0),
     "picture-caption": ParagraphStyle(name="专报图片说明", base="body", size="小四", line="18pt", space_before="0pt",
                                       space_after="0.5line", indent_first="0pt", indent_left="0pt",
                                       indent_right="0pt", align="center", grid=False, widow_chars=0),
+    "table-unit": ParagraphStyle(name="专报表格单位", base="body", size="小四", line="18pt", space_before="0pt",
+                                 space_after="0pt", indent_first="0pt", indent_left="0pt", indent_right="0pt",
+                                 align="right", grid=False, widow_chars=0, keep_next=True),
 }  # fmt: skip
 
 
@@ -446,7 +449,7 @@ class _Resolver:
             line_pitch=self.pitch,
             chars=p.chars,
         )
-        missing = {sid: style for sid, style in _PICTURE_STYLES.items() if sid not in self.sheet.paragraph}
+        missing = {sid: style for sid, style in _ADDED_STYLES.items() if sid not in self.sheet.paragraph}
         if missing and "body" in self.sheet.paragraph:
             self.sheet = self.sheet.model_copy(update={"paragraph": {**self.sheet.paragraph, **missing}})
         paragraphs = {sid: self.paragraph(sid) for sid in self.sheet.paragraph}
