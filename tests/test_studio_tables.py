@@ -572,3 +572,16 @@ def test_a_tables_page_says_a_hand_written_mistake_as_its_form_does_with_its_lin
     assert "完成率小数位应不大于 4" in problems and "第 8 行" in problems and "decimals" not in problems
     beside = text(client.get(f"{ISSUE}/table/t/edit")).split('id="t-decimals"')[1].split('<div class="pair')[0]
     assert "完成率小数位应不大于 4" in beside
+
+
+def test_an_issue_with_a_database_table_takes_uploads_and_shows_where_its_data_comes_from(studio):
+    """A query table has no file: the upload's form once listed it as using the uploaded file's name (a 500),
+    and its page said 数据文件 None."""
+    query = ("number: 3\ndate: 2024-03-15\ntables:\n  - id: jobs\n    query: SELECT 1 AS 区县\n"
+             "    database: sqlite:///数据/统计.sqlite\n    title: 就业表\n    section: 附件\n")  # fmt: skip
+    client, session, root = studio({"2024-03/issue.yaml": query})
+    response = upload(client, session, "进度.csv", CSV.encode("utf-8"))
+    assert response.status_code == 200 and 'id="upload-done"' in response.text
+    assert 'id="replace-choice"' not in response.text
+    page = client.get(f"{ISSUE}/table/jobs").text
+    assert "数据来自数据库查询" in page and "None" not in page

@@ -129,14 +129,15 @@ def routes(studio: Studio) -> list[Route]:
         if values.get("file") and values["file"] not in files:
             files.append(values["file"])
         values, columns = with_sheet(folder, values)
+        clash = request.query_params.get("clash", "")  # a file of the upload's name kept: the tables that use it
         by_field, others = field_findings(errors, studio.series_dir, _field_of(index), LABELS)
         return studio.render("table_form.html", status, issue=folder.name, heading=heading(folder), values=values,
                              loaded=hidden_base(base), sha256=sha, table_id=table_id or "", unsaved=status >= 400,
                              files=files, columns=columns, sections=[*(series.sections if series else []), ANNEX],
                              by_field=by_field, others=others,
-                             uploaded=request.query_params.get("uploaded", ""), clash=request.query_params.get("clash", ""),
+                             uploaded=request.query_params.get("uploaded", ""), clash=clash,
                              same=bool(request.query_params.get("same")),
-                             using_clash=[t for t in tables if t.get("file") == request.query_params.get("clash")])  # fmt: skip
+                             using_clash=[t for t in tables if clash and t.get("file") == clash])  # fmt: skip
 
     async def new_table_page(request: Request):
         folder = folder_of(request)
@@ -256,7 +257,7 @@ def routes(studio: Studio) -> list[Route]:
         sent = posted.get("file")
         try:
             if not isinstance(sent, UploadFile) or not sent.filename:
-                raise UserError("请先选择要上传的表格文件（CSV 或 .xlsx）")
+                raise UserError("请先选择要上传的表格文件（CSV、.xlsx、.xls、.et 或 .ods）")
             uploaded = services.upload_table(folder, sent.filename, await sent.read())
         except UserError as exc:
             return studio.render("table_upload.html", 400, issue=folder.name, heading=heading(folder),
