@@ -585,3 +585,12 @@ def test_an_issue_with_a_database_table_takes_uploads_and_shows_where_its_data_c
     assert 'id="replace-choice"' not in response.text
     page = client.get(f"{ISSUE}/table/jobs").text
     assert "数据来自数据库查询" in page and "None" not in page
+
+
+def test_a_sheet_s_unit_line_is_shown_over_the_table_as_it_prints(studio):
+    rows = [["各区县投资完成情况"], ["单位：万元"], ["区县", "目标", "完成"], ["东岭区", 10, 8], ["溪口区", 20, 19]]
+    entry = ("number: 3\ndate: 2024-03-15\ntables:\n  - id: invest\n    file: tables/投资.xlsx\n    title: 投资表\n"
+             "    section: 附件\n    target: 目标\n    actual: 完成\n")  # fmt: skip
+    client, _, _ = studio({"2024-03/issue.yaml": entry, "2024-03/tables/投资.xlsx": xlsx({"表": rows})})
+    page = client.get(f"{ISSUE}/table/invest").text
+    assert '<caption class="table-unit">单位：万元</caption>' in page and "投资表（单位" not in page
