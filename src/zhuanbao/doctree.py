@@ -146,8 +146,9 @@ class PrintedTable(NamedTuple):
     rows: tuple[tuple[str, ...], ...]
     note: str  # the note under it as printed (注：…), or ""
     chart: str  # its chart's picture in the document (chart-jobs.png), or ""
+    align: tuple[tuple[str, ...], ...] = ()  # each cell's alignment (left, center, right), as ``rows``
 
     def as_json(self) -> dict:
         return {"id": self.id, "section": self.section, "label": self.label, "title": self.title,
                 "unit": self.unit, "header": list(self.header), "rows": [list(row) for row in self.rows],
-                "note": self.note, "chart": self.chart}  # fmt: skip
+                "align": [list(row) for row in self.align], "note": self.note, "chart": self.chart}  # fmt: skip

@@ -52,14 +52,14 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
     id INTEGER PRIMARY KEY, series_key TEXT, series TEXT, folder TEXT, name TEXT,
     year INTEGER, number INTEGER, total INTEGER, date TEXT, version INTEGER, current INTEGER,
-    path TEXT, documents TEXT, UNIQUE (series_key, folder, version));
+    path TEXT, documents TEXT, program TEXT, UNIQUE (series_key, folder, version));
 CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY, issue_id INTEGER REFERENCES issues(id), position INTEGER,
     section TEXT, title TEXT, source TEXT, text TEXT, file TEXT,
     folded_title TEXT, folded_text TEXT, folded_source TEXT);
 CREATE TABLE IF NOT EXISTS data_tables (
     id INTEGER PRIMARY KEY, issue_id INTEGER REFERENCES issues(id), position INTEGER,
-    section TEXT, label TEXT, title TEXT, unit TEXT, header TEXT, rows TEXT, note TEXT, chart TEXT,
+    section TEXT, label TEXT, title TEXT, unit TEXT, header TEXT, rows TEXT, align TEXT, note TEXT, chart TEXT,
     folded_title TEXT, folded_text TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(title, text, tokenize = 'unicode61');
 CREATE VIRTUAL TABLE IF NOT EXISTS data_tables_fts USING fts5(title, text, tokenize = 'unicode61');
@@ -670,7 +670,7 @@ class Catalogue:
     def _issues(self) -> list[dict]:
         out = []
         for row in self.db.execute(
-            "SELECT id, series_key, series, folder, name, year, number, total, date, version, path, documents "
+            "SELECT id, series_key, series, folder, name, year, number, total, date, version, path, documents, program "
             "FROM issues WHERE current = 1 ORDER BY series, date DESC"
         ).fetchall():
             items = [
@@ -680,7 +680,7 @@ class Catalogue:
                 )
             ]
             keys = ("id", "series_key", "series", "folder", "name", "year", "number", "total", "date", "version",
-                    "path", "documents")  # fmt: skip
+                    "path", "documents", "program")  # fmt: skip
             issue = dict(zip(keys, row))
             try:
                 issue["documents"] = json.loads(issue["documents"])
@@ -689,10 +689,10 @@ class Catalogue:
             issue["items"] = items
             issue["tables"] = [
                 {"section": r[0], "label": r[1], "title": r[2], "unit": r[3], "header": _json_list(r[4]),
-                 "rows": _json_list(r[5]), "note": r[6], "chart": r[7]}
+                 "rows": _json_list(r[5]), "align": _json_list(r[6]), "note": r[7], "chart": r[8]}
                 for r in self.db.execute(
-                    "SELECT section, label, title, unit, header, rows, note, chart FROM data_tables WHERE issue_id=? "
-                    "ORDER BY position", (row[0],)
+                    "SELECT section, label, title, unit, header, rows, align, note, chart FROM data_tables "
+                    "WHERE issue_id=? ORDER BY position", (row[0],)
                 )
             ]  # fmt: skip
             out.append(issue)
@@ -816,6 +816,9 @@ def checked_manifest(folder: Path) -> dict:
     total = manifest.get("total")
     if total is not None and not _is_int(total):
         problems.append("total 应是整数")
+    program = manifest.get("program")  # the masthead's line above the title (since tables were archived)
+    if program is not None and not _is_text(program):
+        problems.append("program 应是文本")
     documents = manifest.get("documents", [])
     if not isinstance(documents, list) or not all(_is_text(d) for d in documents):
         problems.append("documents 应是文件名的列表")
@@ -838,7 +841,7 @@ def checked_manifest(folder: Path) -> dict:
     fields = {key: manifest[key] for key in _MANIFEST_FIELDS}
     published_at = manifest.get("published_at")
     files = manifest.get("files")
-    return fields | {"total": total, "documents": documents, "date": date,
+    return fields | {"total": total, "documents": documents, "date": date, "program": program or "",
                      "published_at": published_at if _is_text(published_at) else "",
                      "files": sorted(f for f in files if _is_text(f)) if isinstance(files, dict) else []}  # fmt: skip
 
@@ -874,7 +877,7 @@ def _checked_items(folder: Path, issue_folder: str) -> list[dict]:
 
 #: the columns of ``issues`` a version's files decide (``id`` is SQLite's, ``current`` the issue folder's)
 ISSUE_COLUMNS = ("series_key", "series", "folder", "name", "year", "number", "total", "date", "version", "path",
-                 "documents")  # fmt: skip
+                 "documents", "program")  # fmt: skip
 #: the columns of ``items`` one item decides (``issue_id`` is its issue's row)
 ITEM_COLUMNS = ("position", "section", "title", "source", "text", "file", "folded_title", "folded_text",
                 "folded_source")  # fmt: skip
@@ -895,7 +898,7 @@ def issue_row(archive: Path, folder: Path, manifest: dict) -> dict:
     same = ("name", "year", "number", "total", "date", "version")  # as the manifest names them
     return {"series_key": manifest["series_key"], "series": manifest["series"], "folder": manifest["issue"],
             **{key: manifest[key] for key in same}, "path": folder.relative_to(archive).as_posix(),
-            "documents": json.dumps(manifest["documents"])}  # fmt: skip
+            "documents": json.dumps(manifest["documents"]), "program": manifest["program"]}  # fmt: skip
 
 
 def item_row(position: int, item: dict) -> dict:
@@ -911,8 +914,9 @@ def index_row(row: dict) -> dict:
 
 
 #: the columns of ``data_tables`` one indicator table decides (``issue_id`` is its issue's row)
-TABLE_COLUMNS = ("position", "section", "label", "title", "unit", "header", "rows", "note", "chart", "folded_title",
-                 "folded_text")  # fmt: skip
+TABLE_COLUMNS = ("position", "section", "label", "title", "unit", "header", "rows", "align", "note", "chart",
+                 "folded_title", "folded_text")  # fmt: skip
+ALIGNS = ("left", "center", "right")
 _TABLE_TEXT = ("id", "section", "label", "title", "unit", "note", "chart")
 
 
@@ -932,14 +936,16 @@ def read_tables(folder: Path) -> list[dict]:
     for number, table in enumerate(tables, start=1):
         checked = {key: "" if table.get(key) is None else table[key] for key in _TABLE_TEXT}
         wrong = [key for key, value in checked.items() if not _is_text(value)]
-        header, rows = table.get("header", []), table.get("rows", [])
+        header, rows, align = table.get("header", []), table.get("rows", []), table.get("align", [])
         if not isinstance(header, list) or not all(_is_text(cell) for cell in header):
             wrong.append("header")
         if not isinstance(rows, list) or not all(isinstance(row, list) and all(_is_text(c) for c in row) for row in rows):
             wrong.append("rows")
+        if not isinstance(align, list) or not all(isinstance(row, list) and all(a in ALIGNS for a in row) for row in align):
+            wrong.append("align")
         if wrong:
             raise _unusable(path, f"表格文件格式不对：第 {number} 个表的 {'、'.join(wrong)} 应是文本")
-        checked |= {"header": header, "rows": rows}
+        checked |= {"header": header, "rows": rows, "align": align}
         if len(table_text(checked)) > MAX_ITEM_CHARS:
             raise _unusable(path, f"表格文件格式不对：第 {number} 个表太长（超过 {MAX_ITEM_CHARS} 个字符），不是发布时写下的")
         out.append(checked)
@@ -958,7 +964,7 @@ def table_row(position: int, table: dict) -> dict:
     :func:`index_row` makes its ``data_tables_fts`` row)."""
     return {"position": position, **{key: table[key] for key in ("section", "label", "title", "unit", "note", "chart")},
             "header": json.dumps(table["header"], ensure_ascii=False),
-            "rows": json.dumps(table["rows"], ensure_ascii=False),
+            "rows": json.dumps(table["rows"], ensure_ascii=False), "align": json.dumps(table["align"]),
             "folded_title": fold(table["title"]), "folded_text": fold(table_text(table))}  # fmt: skip
 
 

@@ -394,6 +394,7 @@ def _publish_version(edition, document, printed, templates, sources, home: Path,
         files = {p.relative_to(work).as_posix(): sha256(p) for p in sorted(work.rglob("*")) if p.is_file()}
         manifest = {
             "series": edition.series.title,
+            "program": edition.setting("program"),  # the masthead's line above the title, or None
             "series_key": home.parent.name,
             "issue": home.name,
             "name": edition.name,

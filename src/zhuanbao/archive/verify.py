@@ -385,7 +385,7 @@ def _check_rows(archive: Path, found: _Found, db, path: Path, rows: list) -> lis
 
 #: how a message names a column of the catalogue (the column's own name follows in brackets)
 _ISSUE_LABELS = {"series": "刊物名", "name": "期名", "year": "年份", "number": "期号", "total": "总期号", "date": "日期",
-                 "documents": "文档"}  # fmt: skip
+                 "documents": "文档", "program": "报头工作名称"}  # fmt: skip
 _ITEM_LABELS = {"section": "栏目", "title": "标题", "source": "供稿单位", "text": "正文", "file": "稿件文件",
                 "folded_title": "检索用标题", "folded_text": "检索用正文", "folded_source": "检索用供稿单位"}  # fmt: skip
 

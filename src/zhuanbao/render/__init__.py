@@ -270,7 +270,7 @@ def printed_tables(context: dict) -> tuple[PrintedTable, ...]:
         out.append(PrintedTable(table.id, table.section, label, table.title, table.unit or "",
                                 tuple(plain(h) for h in table.header),
                                 tuple(tuple(plain(cell.text) for cell in row) for row in table.cells),
-                                note, table.chart or ""))  # fmt: skip
+                                note, table.chart or "", tuple(tuple(cell.align for cell in row) for row in table.cells)))  # fmt: skip
     return tuple(out)
 
 
