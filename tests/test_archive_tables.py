@@ -171,11 +171,41 @@ def test_a_catalogue_made_before_tables_were_indexed_is_rebuilt_and_finds_them(p
         assert db.execute("PRAGMA user_version").fetchone()[0] == catalogue_module.SCHEMA_VERSION == 3
 
 
-def test_a_version_published_before_tables_json_is_still_indexed_by_its_items(published, tmp_path):
-    archive = _copy(published[0], tmp_path)
+def _as_published_before_tables_json(archive):
+    """The version as zhuanbao published it before it kept tables: no tables.json, no charts/, not listed."""
     folder = next(archive.glob("*/2025-09/v1"))
-    (folder / "tables.json").chmod(0o644)
+    for name in ("tables.json", "charts/chart-towns.png", "charts", "manifest.json"):
+        (folder / name).chmod(0o755 if name == "charts" else 0o644)
     (folder / "tables.json").unlink()
+    shutil.rmtree(folder / "charts")
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    for name in ("tables.json", "charts/chart-towns.png"):
+        del manifest["files"][name]
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    return folder
+
+
+def test_a_version_published_before_tables_json_has_its_tables_read_from_its_document(published, tmp_path):
+    archive = _copy(published[0], tmp_path)
+    kept = json.loads((published[1] / "tables.json").read_text("utf-8"))
+    _as_published_before_tables_json(archive)
+    with Catalogue(archive) as catalogue:
+        assert catalogue.rebuild() == 1 and not catalogue.warnings
+        hits = catalogue.search("城关镇")
+        assert [(h.title, h.row, h.section) for h in hits] == [("2025年1—9月各乡镇固投完成情况", "城关镇", "工作简讯")]
+        assert [(h.section, h.row) for h in catalogue.search("溪口区")] == [("附件1", "溪口区")]
+        tables = catalogue.issues()[0]["tables"]
+    for got, printed in zip(tables, kept, strict=True):  # the same tables, but the chart the version never kept
+        assert {k: got[k] for k in got} == {k: printed[k] for k in got} | {"chart": ""}
+    assert not verify(archive).problems  # the catalogue's rows are what the document says
+
+
+def test_a_version_whose_document_has_no_indicator_tables_is_indexed_by_its_items(published, tmp_path):
+    archive = _copy(published[0], tmp_path)
+    folder = _as_published_before_tables_json(archive)
+    document = next(folder.glob("*.docx"))
+    document.chmod(0o644)
+    document.write_bytes(b"not a zip")  # what the catalogue cannot read: no tables, the items still found
     with Catalogue(archive) as catalogue:
         assert catalogue.rebuild() == 1 and not catalogue.warnings
         assert catalogue.search("城关镇") == [] and [h.title for h in catalogue.search("固投")] == ["全市固投稳步增长"]

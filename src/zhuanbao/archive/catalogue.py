@@ -922,10 +922,18 @@ _TABLE_TEXT = ("id", "section", "label", "title", "unit", "note", "chart")
 
 def read_tables(folder: Path) -> list[dict]:
     """A version's indicator tables as printed (tables.json), each checked: text fields, a header of texts,
-    rows of texts; [] for a version published before tables.json. VersionUnusable naming it otherwise."""
+    rows of texts; for a version published before tables.json, the tables of its archived .docx
+    (:mod:`.docx_tables`). VersionUnusable naming tables.json when it is damaged."""
     path = folder / TABLES
-    if not path.is_file() or path.is_symlink():
+    if path.is_symlink():
         return []
+    if not path.is_file():
+        from .docx_tables import tables_from_document
+
+        documents = [name for name in checked_manifest(folder)["documents"] if name.lower().endswith(".docx")]
+        document = folder / documents[0] if documents else None
+        tables = tables_from_document(document) if document and document.is_file() and not document.is_symlink() else []
+        return [{key: table[key] for key in (*_TABLE_TEXT, "header", "rows", "align")} for table in tables]
     try:
         tables = read_json(path)
     except (OSError, ValueError):

@@ -452,6 +452,7 @@ def _check_tables(folder: Path, db, path: Path, issue_id: int) -> list[Diagnosti
     except VersionUnusable:
         return []  # said by the walk of the archive (this version's files)
     problems = []
+    source = f" {TABLES} " if (folder / TABLES).is_file() else "存档的 Word 文档"  # (published before tables.json)
 
     def differs(message: str) -> None:
         problems.append(_problem(path, f"检索目录中{folder.parent.name}/{folder.name}的{message}（{REINDEX}）"))
@@ -459,16 +460,16 @@ def _check_tables(folder: Path, db, path: Path, issue_id: int) -> list[Diagnosti
     rows = db.execute(f"SELECT id, {', '.join(TABLE_COLUMNS)} FROM data_tables WHERE issue_id=? ORDER BY position, id",
                       (issue_id,)).fetchall()  # fmt: skip
     if len(rows) != len(tables):
-        differs(f"指标表有 {len(rows)} 个，{TABLES} 中有 {len(tables)} 个")
+        differs(f"指标表有 {len(rows)} 个，{source.lstrip()}中有 {len(tables)} 个")
         return problems
     for position, (table_id, *got_row) in enumerate(rows):
         expected = table_row(position, tables[position])
         wrong = [column for column, got in zip(TABLE_COLUMNS, got_row) if not _same(got, expected[column])]
         if wrong:
-            differs(f"第 {position + 1} 个指标表的 {'、'.join(wrong)} 与 {TABLES} 不符")
+            differs(f"第 {position + 1} 个指标表的 {'、'.join(wrong)} 与{source}不符")
         index = db.execute(f"SELECT {', '.join(INDEX_COLUMNS)} FROM data_tables_fts WHERE rowid=?", (table_id,)).fetchone()
         if index is None or list(index) != [index_row(expected)[column] for column in INDEX_COLUMNS]:
-            differs(f"第 {position + 1} 个指标表的全文索引（data_tables_fts）与 {TABLES} 不符，检索找不到它")
+            differs(f"第 {position + 1} 个指标表的全文索引（data_tables_fts）与{source}不符，检索找不到它")
     return problems
 
 
