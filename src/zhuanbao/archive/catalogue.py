@@ -470,27 +470,10 @@ class Catalogue:
                 (*(issue[column] for column in ISSUE_COLUMNS), int(current)),
             )
             issue_id = cursor.lastrowid
-            for position, item in enumerate(items):
-                row = item_row(position, item)  # one item at a time: a long text is held once, not per item
-                columns = ("issue_id", *ITEM_COLUMNS)
-                cursor = self.db.execute(
-                    f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                    (issue_id, *(row[column] for column in ITEM_COLUMNS)),
-                )
-                index = index_row(row)
-                self.db.execute(f"INSERT INTO items_fts (rowid, {', '.join(INDEX_COLUMNS)}) VALUES (?,?,?)",
-                                (cursor.lastrowid, *(index[column] for column in INDEX_COLUMNS)))  # fmt: skip
-                del row, index
+            for position, item in enumerate(items):  # one at a time: a long text is held once, not per item
+                self._insert("items", ITEM_COLUMNS, issue_id, item_row(position, item))
             for position, table in enumerate(tables):
-                row = table_row(position, table)
-                columns = ("issue_id", *TABLE_COLUMNS)
-                cursor = self.db.execute(
-                    f"INSERT INTO data_tables ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                    (issue_id, *(row[column] for column in TABLE_COLUMNS)),
-                )
-                index = index_row(row)
-                self.db.execute(f"INSERT INTO data_tables_fts (rowid, {', '.join(INDEX_COLUMNS)}) VALUES (?,?,?)",
-                                (cursor.lastrowid, *(index[column] for column in INDEX_COLUMNS)))  # fmt: skip
+                self._insert("data_tables", TABLE_COLUMNS, issue_id, table_row(position, table))
         except BaseException as exc:
             if not self.db.in_transaction:  # SQLite rolled the whole transaction back (out of memory, full disk)
                 if isinstance(exc, MemoryError):
@@ -504,6 +487,15 @@ class Catalogue:
                 raise _unusable(folder / ITEMS, "稿件太大，索引时内存不足") from None
             raise
         self.db.execute("RELEASE version")
+
+    def _insert(self, table: str, columns: tuple[str, ...], issue_id: int, row: dict) -> None:
+        """One row of ``items`` or ``data_tables`` and its row in the full-text index (``<table>_fts``)."""
+        names = ("issue_id", *columns)
+        cursor = self.db.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                                 (issue_id, *(row[column] for column in columns)))  # fmt: skip
+        index = index_row(row)
+        self.db.execute(f"INSERT INTO {table}_fts (rowid, {', '.join(INDEX_COLUMNS)}) VALUES (?,?,?)",
+                        (cursor.lastrowid, *(index[column] for column in INDEX_COLUMNS)))  # fmt: skip
 
     def _drop(self, issue_id: int) -> None:
         ids = [r[0] for r in self.db.execute("SELECT id FROM items WHERE issue_id=?", (issue_id,))]
