@@ -232,3 +232,15 @@ def test_verify_finds_a_table_row_edited_in_the_catalogue(published, tmp_path):
     messages = [p.message for p in verify(archive).problems]
     assert any("第 1 个指标表的 rows 与 tables.json 不符" in m for m in messages), messages
     assert any("第 2 个指标表的全文索引（data_tables_fts）与 tables.json 不符" in m for m in messages), messages
+
+
+def test_a_version_whose_manifest_does_not_record_the_program_line_takes_it_from_its_sources(published, tmp_path):
+    archive = _copy(published[0], tmp_path)
+    folder = _as_published_before_tables_json(archive)
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest.pop("program") == "青石市打好重点民生保障仗"
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    with Catalogue(archive) as catalogue:
+        catalogue.rebuild()
+        assert [i["program"] for i in catalogue.issues()] == ["青石市打好重点民生保障仗"]  # the archived series.yaml's
+    assert not verify(archive).problems

@@ -811,6 +811,8 @@ def checked_manifest(folder: Path) -> dict:
     program = manifest.get("program")  # the masthead's line above the title (since tables were archived)
     if program is not None and not _is_text(program):
         problems.append("program 应是文本")
+    if "program" not in manifest:  # published before the manifest said: see issue_row
+        program = None
     documents = manifest.get("documents", [])
     if not isinstance(documents, list) or not all(_is_text(d) for d in documents):
         problems.append("documents 应是文件名的列表")
@@ -833,7 +835,8 @@ def checked_manifest(folder: Path) -> dict:
     fields = {key: manifest[key] for key in _MANIFEST_FIELDS}
     published_at = manifest.get("published_at")
     files = manifest.get("files")
-    return fields | {"total": total, "documents": documents, "date": date, "program": program or "",
+    return fields | {"total": total, "documents": documents, "date": date,
+                     "program": None if "program" not in manifest else program or "",
                      "published_at": published_at if _is_text(published_at) else "",
                      "files": sorted(f for f in files if _is_text(f)) if isinstance(files, dict) else []}  # fmt: skip
 
@@ -890,7 +893,24 @@ def issue_row(archive: Path, folder: Path, manifest: dict) -> dict:
     same = ("name", "year", "number", "total", "date", "version")  # as the manifest names them
     return {"series_key": manifest["series_key"], "series": manifest["series"], "folder": manifest["issue"],
             **{key: manifest[key] for key in same}, "path": folder.relative_to(archive).as_posix(),
-            "documents": json.dumps(manifest["documents"]), "program": manifest["program"]}  # fmt: skip
+            "documents": json.dumps(manifest["documents"]),
+            "program": archived_program(folder, manifest["issue"]) if manifest["program"] is None else manifest["program"]}  # fmt: skip
+
+
+def archived_program(folder: Path, issue_folder: str) -> str:
+    """The masthead's program line of a version whose manifest does not record it (published before it
+    did): issue.yaml's ``program:``, else series.yaml's, as archived in its sources; "" when neither says."""
+    from ..load.content import ISSUE_FILE, SERIES_FILE
+    from ..load.yamlfile import load_yaml
+
+    for path in (folder / SOURCES / issue_folder / ISSUE_FILE, folder / SOURCES / SERIES_FILE):
+        try:
+            data = load_yaml(path).data if path.is_file() and not path.is_symlink() else None
+        except (UserError, OSError, ValueError, RecursionError):
+            continue
+        if isinstance(data, dict) and _is_text(data.get("program")) and data["program"].strip():
+            return data["program"].strip()
+    return ""
 
 
 def item_row(position: int, item: dict) -> dict:
