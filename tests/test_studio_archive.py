@@ -338,8 +338,12 @@ def test_a_search_hit_in_an_indicator_table_names_the_table_and_row(studio):
     page = text(client.get("/archive/search", params={"q": "城关镇"}))
     assert "找到 1 条" in page and '<a class="title" href="/issue/2024-03">表：各乡镇固投完成情况 · 城关镇</a>' in page
     assert "<mark>城关镇</mark>：年度目标 12000，累计完成 9800" in page
-    shutil.rmtree(root / "2024-03")  # leads to the archived version (which lists items, not tables: no #item anchor)
-    assert '<a class="title" href="/archive/series/2024-03/v1">表：' in client.get("/archive/search?q=城关镇").text
+    shutil.rmtree(root / "2024-03")  # the issue folder gone: the hit leads to the table on the archived version's page
+    assert '<a class="title" href="/archive/series/2024-03/v1#table1">表：' in client.get("/archive/search?q=城关镇").text
+    version = text(client.get("/archive/series/2024-03/v1"))
+    shown = version.split('id="table1"', 1)[1]
+    assert '<p class="note">【工作简讯】</p>' in shown and '<p class="table-title">各乡镇固投完成情况</p>' in shown
+    assert '<td class="left">城关镇</td><td class="right">12000</td><td class="right">9800</td>' in shown
 
 
 def test_search_filters_are_the_commands_options(studio):

@@ -41,8 +41,7 @@ def routes(studio: Studio) -> list[Route]:
     def hit_row(hit, numbers: dict) -> dict:
         parts = hit.path.split("/")  # the catalogue's, so checked before it becomes an address
         version = len(parts) == 3 and all(is_plain_name(part) for part in parts)
-        # (the archived version's page lists items; a table hit opens the page, the table is in its files)
-        archived = version_url(*parts) + ("" if hit.table else f"#{hit.anchor}") if version else ""
+        archived = version_url(*parts) + f"#{hit.anchor}" if version else ""
         local = numbers.get((hit.year, hit.number)) if version and is_own(studio.series_dir, parts[0]) else None
         title = f"表：{hit.title}" + (f" · {hit.row}" if hit.row else "") if hit.table else hit.title or "（无标题）"
         return {"title": title, "name": hit.name, "section": hit.section, "source": hit.source,
