@@ -29,7 +29,7 @@ LAYERS = [
     ["zhuanbao.export"],  # .docx → PDF, PNG
     ["zhuanbao.workspace"],  # warm state of a long-running process
     ["zhuanbao.build"],  # the driver
-    ["zhuanbao.archive.layout"],  # where everything in an archive lives
+    ["zhuanbao.archive.layout", "zhuanbao.archive.docx_tables"],  # where everything in an archive lives; its .docx read
     ["zhuanbao.archive.catalogue"],  # derived from the layout's files
     ["zhuanbao.archive"],  # publish, verify, site, stats
     ["zhuanbao.lint", "zhuanbao.scaffold", "zhuanbao.importer", "zhuanbao.wordtable", "zhuanbao.watch", "zhuanbao.itemfile",

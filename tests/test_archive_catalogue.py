@@ -74,7 +74,7 @@ def test_single_character_query_still_works(series, tmp_path):
 
 
 def _items_containing(archive, terms):
-    """Ground truth from the published files: current items holding every term."""
+    """Ground truth from the published files: current items and indicator tables holding every term."""
     found = set()
     for current in archive.glob("*/*/current"):
         folder = current.parent / current.read_text("utf-8").strip()
@@ -82,6 +82,11 @@ def _items_containing(archive, terms):
             text = (item["title"] + "\n" + item["text"]).lower()
             if all(term.lower() in text for term in terms):
                 found.add((folder.parent.name, item["title"]))
+        for table in json.loads((folder / "tables.json").read_text("utf-8")):
+            cells = [table["title"], table["unit"], *table["header"], *(c for row in table["rows"] for c in row)]
+            text = "\n".join([*cells, table["note"]]).lower()
+            if all(term.lower() in text for term in terms):
+                found.add((folder.parent.name, table["title"]))
     return found
 
 
@@ -197,7 +202,7 @@ def _hold_exclusively(path, seconds):
     """Another run writing: an exclusive transaction on the catalogue, released after ``seconds``."""
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     db.execute("BEGIN EXCLUSIVE")
-    db.execute("INSERT INTO data_tables (issue_id, id) VALUES (0, 'sentinel')")  # a row a rebuild would drop
+    db.execute("INSERT INTO data_tables (issue_id, title) VALUES (0, 'sentinel')")  # a row a rebuild would drop
     held = threading.Event()
 
     def release():
@@ -214,7 +219,7 @@ def _hold_exclusively(path, seconds):
 
 def _sentinel(path) -> list:
     with sqlite3.connect(path) as db:
-        return db.execute("SELECT id FROM data_tables").fetchall()
+        return db.execute("SELECT title FROM data_tables WHERE title = 'sentinel'").fetchall()
 
 
 def test_a_busy_catalogue_is_waited_for_and_never_rebuilt(two_series, tmp_path):

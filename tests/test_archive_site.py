@@ -230,3 +230,131 @@ def test_offline_search_folds_like_zhuanbao_search(series, tmp_path, browser):
     assert "找到 1 条" in compat and "<mark>⼈民</mark>" in compat
     circled = browser(search + "?q=%E7%AC%AC1%E6%89%B9")  # 第1批 finds 第①批
     assert "找到 1 条" in circled and "<mark>第①批</mark>" in circled
+
+
+# --- tables, the series' masthead and the PDF (issue 18, items 5 and 6) ------------------------------
+
+
+def _office_site(tmp_path, pdf=False):
+    """The office's issue (GBK CSV with a chart, a real-shaped .xlsx as 附件1) published and made a site."""
+    from .test_archive_tables import office_series
+
+    root = office_series(tmp_path / "series")
+    archive = tmp_path / "archive"
+    publish(root / "2025-09", archive, pdf=pdf)
+    site = tmp_path / "site"
+    build_site(archive, site)
+    return archive, site
+
+
+def _cells(html: str, table_id: str) -> list[list[tuple[str, str]]]:
+    """(class, text) of each cell of the table in the block ``table_id``, row by row (header: class th)."""
+    block = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", block):
+        cells = re.findall(r'<(th|td)(?: class="([a-z]+)")?[^>]*>(.*?)</t[hd]>', row)
+        rows.append([(cls or tag, text) for tag, cls, text in cells])
+    return rows
+
+
+def test_the_issue_page_shows_the_tables_and_charts_as_printed(tmp_path):
+    archive, site = _office_site(tmp_path)
+    folder = next(archive.glob("*/2025-09/v1"))
+    tables = json.loads((folder / "tables.json").read_text("utf-8"))
+    page = site / "issues" / "series" / "2025-09.html"
+    html = page.read_text("utf-8")
+    # in the printed order: the section, its item, its table with note and chart, then 附件1
+    order = ["【工作简讯】", 'id="item1"', 'id="table1"', "2025年1—9月各乡镇固投完成情况", "注：统计截至2025年9月30日",
+             "<img", 'id="table2"', '<p class="annex">附件1</p>', "2025年1—9月各区县重点民生项目投资完成情况",
+             '<p class="table-unit">单位：万元</p>']  # fmt: skip
+    at = [html.index(mark) for mark in order]
+    assert at == sorted(at), order
+    towns = _cells(html, "table1")
+    assert towns[0] == [("th", h) for h in ["乡镇", "年度目标", "累计完成", "完成率", "状态", "排名"]]
+    assert towns[1] == [("left", "城关镇"), ("right", "12000"), ("right", "9800"), ("right", "81.7%"),
+                        ("center", "正常"), ("center", "1")]  # fmt: skip
+    assert [[text for _, text in row] for row in towns[1:]] == tables[0]["rows"]  # as printed
+    invest = _cells(html, "table2")
+    assert [text for _, text in invest[0]] == tables[1]["header"] and "年度目标·投资额" in tables[1]["header"]
+    assert [[text for _, text in row] for row in invest[1:]] == tables[1]["rows"]
+    chart = re.search(r'<img src="([^"]+)" alt="2025年1—9月各乡镇固投完成情况（完成率图）">', html).group(1)
+    assert (page.parent / chart).resolve() == (folder / "charts" / "chart-towns.png").resolve()
+    assert html.count("<img") == 1  # the annex asks for no chart
+    script = (site / "search-index.js").read_text("utf-8")
+    data = json.loads(script.removeprefix("var SEARCH_INDEX = ").removesuffix(";\n"))
+    entry = next(e for e in data if e["title"] == "表：2025年1—9月各乡镇固投完成情况")
+    assert entry["url"].endswith("2025-09.html#table1") and entry["section"] == "工作简讯"
+    assert "城关镇：年度目标 12000，累计完成 9800，完成率 81.7%" in entry["text"]
+
+
+def test_the_offline_search_finds_a_county_named_only_in_a_table(tmp_path, browser):
+    _, site = _office_site(tmp_path)
+    found = browser((site / "search.html").as_uri() + "?q=城关镇")
+    assert "找到 1 条" in found and "表：2025年1—9月各乡镇固投完成情况" in found
+    assert "<mark>城关镇</mark>：年度目标 12000" in found and "#table1" in found
+
+
+def test_the_site_carries_the_series_masthead_not_a_fixed_title(tmp_path):
+    _, site = _office_site(tmp_path)
+    index = (site / "index.html").read_text("utf-8")
+    issue = (site / "issues" / "series" / "2025-09.html").read_text("utf-8")
+    search = (site / "search.html").read_text("utf-8")
+    masthead = '<h1><span class="program">青石市打好重点民生保障仗</span>工作专报</h1>'
+    assert masthead in index and masthead in issue and "<title>工作专报 · 归档</title>" in index
+    assert "<title>检索 · 工作专报</title>" in search
+    for html in (index, issue, search):
+        assert "专报归档" not in html
+    assert "（2025年10月10日，1篇，2个表）" in index
+    assert "PDF" not in index and "PDF" not in issue  # published without one: no link to a file that is not there
+
+
+def test_a_site_of_two_series_names_both(two_series, tmp_path):
+    _, archive = two_series
+    build_site(archive, tmp_path / "site")
+    index = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert "<title>工作专报、民政简报 · 归档</title>" in index
+    assert '<h2><span class="program">云溪市打好重点民生保障仗</span>工作专报</h2>' in index
+    assert "<h2>民政简报</h2>" in index and "专报归档" not in index
+
+
+def test_the_site_links_the_archived_pdf(tmp_path, libreoffice):
+    archive, site = _office_site(tmp_path, pdf=True)
+    pdf = next(archive.glob("*/2025-09/v1/*.pdf"))
+    index = site / "index.html"
+    link = re.search(r'<a class="pdf" href="([^"]+)">PDF</a>', index.read_text("utf-8")).group(1)
+    assert (index.parent / link).resolve() == pdf.resolve()
+    page = site / "issues" / "series" / "2025-09.html"
+    link = re.search(r'<a class="pdf" href="([^"]+)">查看印发的 PDF', page.read_text("utf-8")).group(1)
+    assert (page.parent / link).resolve() == pdf.resolve()
+
+
+def test_table_fields_from_an_edited_catalogue_are_escaped_and_a_chart_outside_is_not_shown(tmp_path):
+    archive, site = _office_site(tmp_path)
+    with sqlite3.connect(archive / "catalogue.sqlite") as db:
+        db.execute("UPDATE data_tables SET title = ?, unit = ?, note = ?, header = ?, rows = ?, align = ?, chart = ?",
+                   (TITLE, NAME, TEXT, json.dumps([NAME]), json.dumps([[TITLE, 1], "x"]),
+                    json.dumps([['right" onclick="alert(4)']]), "../../../../etc/passwd"))  # fmt: skip
+    build_site(archive, site)
+    html = (site / "issues" / "series" / "2025-09.html").read_text("utf-8")
+    tags = _tags(html)
+    assert not [t for t, _ in tags if t in ("img", "script")] and "<img" not in html
+    assert not [(t, k) for t, a in tags for k in a if k.startswith("on")]
+    assert escape(TITLE) in html and escape(NAME) in html
+    assert _cells(html, "table1")[1] == [("left", escape(TITLE)), ("left", "1")]
+
+
+def test_the_issue_page_in_chromium_shows_each_table_whole_and_the_chart_drawn(tmp_path, chromium_browser):
+    _, site = _office_site(tmp_path)
+    for width, height in ((1366, 768), (1920, 1080)):
+        page = chromium_browser.new_page(viewport={"width": width, "height": height})
+        try:
+            page.goto((site / "issues" / "series" / "2025-09.html").as_uri())
+            body = page.locator("body").bounding_box()
+            for table in ("#table1 table", "#table2 table"):
+                box = page.locator(table).bounding_box()
+                assert box["x"] >= body["x"] and box["x"] + box["width"] <= body["x"] + body["width"] + 1, (table, width)
+            assert page.locator("#table1 td.right").first.evaluate("e => getComputedStyle(e).textAlign") == "right"
+            assert page.locator("#table1 img").evaluate("e => e.complete && e.naturalWidth") > 300  # drawn, not broken
+            page.screenshot(path=str(tmp_path / f"issue-{width}.png"), full_page=True)
+        finally:
+            page.close()

@@ -277,8 +277,17 @@ def test_publish(monkeypatch):
 
     fake = replace(monkeypatch, "publish", Published(Path("a/c/2025-08/v2"), 2, [Path("a/c/2025-08/v2/专报.docx")]))
     result = invoke("publish", "2025-08", "-a", "归档", "--revise")
-    assert fake.calls == [((Path("2025-08"), Path("归档"), True, None), {})]
+    assert fake.calls == [((Path("2025-08"), Path("归档"), True, None), {"pdf": None})]
     assert result.stdout.splitlines() == [f"已发布第2版：{Path('a/c/2025-08/v2')}", "  专报.docx"]
+
+
+@pytest.mark.parametrize(("option", "pdf"), [("--pdf", True), ("--no-pdf", False)])
+def test_publish_with_or_without_a_pdf(monkeypatch, option, pdf):
+    from zhuanbao.archive.publish import Published
+
+    fake = replace(monkeypatch, "publish", Published(Path("a/c/2025-08/v1"), 1, [Path("a/c/2025-08/v1/专报.docx")]))
+    assert invoke("publish", "2025-08", option).exit_code == 0
+    assert fake.calls == [((Path("2025-08"), None, False, None), {"pdf": pdf})]
 
 
 def test_publish_says_when_the_catalogue_was_not_updated(monkeypatch):

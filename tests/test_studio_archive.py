@@ -328,6 +328,24 @@ def test_search_finds_a_two_character_term_and_leads_to_the_issue(studio):
     assert '<a class="title" href="/archive/series/2024-03/v1#item1">' in client.get("/archive/search?q=就业").text
 
 
+def test_a_search_hit_in_an_indicator_table_names_the_table_and_row(studio):
+    towns = "乡镇,年度目标,累计完成\r\n城关镇,12000,9800\r\n白石乡,8000,5100\r\n".encode("gbk")  # as Excel saves it
+    tables = ("tables:\n  - {id: towns, file: tables/乡镇固投.csv, title: 各乡镇固投完成情况, section: 工作简讯,"
+              " target: 年度目标, actual: 累计完成}\n")  # fmt: skip
+    client, _, root = studio({"2024-03/issue.yaml": "number: 3\ndate: 2024-03-15\ntotal: 20\n" + tables,
+                              "2024-03/tables/乡镇固投.csv": towns})  # fmt: skip
+    assert publish(client).status_code in (200, 303)
+    page = text(client.get("/archive/search", params={"q": "城关镇"}))
+    assert "找到 1 条" in page and '<a class="title" href="/issue/2024-03">表：各乡镇固投完成情况 · 城关镇</a>' in page
+    assert "<mark>城关镇</mark>：年度目标 12000，累计完成 9800" in page
+    shutil.rmtree(root / "2024-03")  # the issue folder gone: the hit leads to the table on the archived version's page
+    assert '<a class="title" href="/archive/series/2024-03/v1#table1">表：' in client.get("/archive/search?q=城关镇").text
+    version = text(client.get("/archive/series/2024-03/v1"))
+    shown = version.split('id="table1"', 1)[1]
+    assert '<p class="note">【工作简讯】</p>' in shown and '<p class="table-title">各乡镇固投完成情况</p>' in shown
+    assert '<td class="left">城关镇</td><td class="right">12000</td><td class="right">9800</td>' in shown
+
+
 def test_search_filters_are_the_commands_options(studio):
     client, _, _ = studio({"2024-03/items/02-jiuye.md": WARNED})
     publish(client)

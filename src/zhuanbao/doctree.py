@@ -115,6 +115,8 @@ class Document:
     media: dict[str, bytes] = field(default_factory=dict)
     #: the items as printed, in order (not written into the document: what the archive indexes)
     items: tuple[PrintedItem, ...] = ()
+    #: the indicator tables as printed, in order (the archive indexes and shows them)
+    tables: tuple[PrintedTable, ...] = ()
 
 
 class PrintedItem(NamedTuple):
@@ -129,3 +131,24 @@ class PrintedItem(NamedTuple):
     def as_json(self) -> dict:
         return {"file": self.file, "section": self.section, "title": self.title, "source": self.source,
                 "text": self.text}  # fmt: skip
+
+
+class PrintedTable(NamedTuple):
+    """One indicator table as the bulletin prints it, every cell as printed text: what the archive
+    keeps beside the document, so search finds a county named only in a table and the site shows it."""
+
+    id: str
+    section: str  # the section it is printed in, or 附件
+    label: str  # 附件1 … for an annex, else ""
+    title: str
+    unit: str  # the sheet's unit line (单位：万元), or ""
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    note: str  # the note under it as printed (注：…), or ""
+    chart: str  # its chart's picture in the document (chart-jobs.png), or ""
+    align: tuple[tuple[str, ...], ...] = ()  # each cell's alignment (left, center, right), as ``rows``
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "section": self.section, "label": self.label, "title": self.title,
+                "unit": self.unit, "header": list(self.header), "rows": [list(row) for row in self.rows],
+                "align": [list(row) for row in self.align], "note": self.note, "chart": self.chart}  # fmt: skip

@@ -430,12 +430,20 @@ def publish(path: Path, archive: Path | None = None, revise: bool = False, templ
     (``expect``: the fingerprint of the :class:`PublishPlan` confirmed; another plan by then is refused)."""
     from .archive.publish import publish as freeze
 
-    edition, data, items, template_set = _rendered(path, templates, workspace)
-    return freeze(edition, data, items, template_set, archive, revise, pdf, now, expect)
+    edition, data, document, template_set = _rendered(path, templates, workspace)
+    return freeze(edition, data, document.items, template_set, archive, revise, pdf, now, expect,
+                  tables=document.tables, charts=_table_charts(document))
+
+
+def _table_charts(document) -> dict[str, bytes]:
+    """The indicator tables' charts as the document prints them (PNG bytes by name), archived beside it."""
+    names = {table.chart for table in document.tables if table.chart}
+    return {name: data for name, data in document.media.items() if name in names}
 
 
 def _rendered(path: Path, templates: Path | None, workspace: Workspace | None):
-    """The one issue ``path`` names, rendered as publish freezes it: (edition, .docx bytes, items, template set)."""
+    """The one issue ``path`` names, rendered as publish freezes it: (edition, .docx bytes, the document, template
+    set); the document's ``items`` and ``tables`` are what the archive indexes."""
     from .build import document_bytes, load
     from .load.content import locate
     from .workspace import Workspace
@@ -447,7 +455,7 @@ def _rendered(path: Path, templates: Path | None, workspace: Workspace | None):
     editions, series_templates = load(series_dir, issue_dirs)
     template_set = workspace.templates(templates or series_templates)
     data, document = document_bytes(editions[0], workspace.renderer(template_set))
-    return editions[0], data, document.items, template_set
+    return editions[0], data, document, template_set
 
 
 class PublishPlan(NamedTuple):
@@ -469,8 +477,8 @@ def publish_plan(path: Path, archive: Path | None = None, templates: Path | None
     from .archive.publish import plan
 
     findings = check(path).findings
-    edition, data, items, template_set = _rendered(path, templates, workspace)
-    return PublishPlan(plan(edition, data, items, template_set, archive), findings)
+    edition, data, document, template_set = _rendered(path, templates, workspace)
+    return PublishPlan(plan(edition, data, document.items, template_set, archive), findings)
 
 
 def publish_checked(path: Path, expect: str, revise: bool = False, archive: Path | None = None,

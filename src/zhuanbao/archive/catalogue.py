@@ -43,27 +43,31 @@ from typing import TypeVar
 from ..cn import cn_month
 from ..diagnostics import BusyError, ContentError, Diagnostic, OutputError, UserError, os_reason
 from ..load.text import MAX_TEXT_BYTES
-from .layout import CATALOGUE, ITEMS, MANIFEST, SOURCES, is_current, read_json, versions
+from .layout import CATALOGUE, ITEMS, MANIFEST, SOURCES, TABLES, is_current, read_json, versions
 
 #: bumped whenever the tables change: a catalogue made by another version is rebuilt from the files
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
     id INTEGER PRIMARY KEY, series_key TEXT, series TEXT, folder TEXT, name TEXT,
     year INTEGER, number INTEGER, total INTEGER, date TEXT, version INTEGER, current INTEGER,
-    path TEXT, documents TEXT, UNIQUE (series_key, folder, version));
+    path TEXT, documents TEXT, program TEXT, UNIQUE (series_key, folder, version));
 CREATE TABLE IF NOT EXISTS items (
     id INTEGER PRIMARY KEY, issue_id INTEGER REFERENCES issues(id), position INTEGER,
     section TEXT, title TEXT, source TEXT, text TEXT, file TEXT,
     folded_title TEXT, folded_text TEXT, folded_source TEXT);
-CREATE TABLE IF NOT EXISTS data_tables (issue_id INTEGER REFERENCES issues(id), id TEXT, title TEXT, section TEXT);
+CREATE TABLE IF NOT EXISTS data_tables (
+    id INTEGER PRIMARY KEY, issue_id INTEGER REFERENCES issues(id), position INTEGER,
+    section TEXT, label TEXT, title TEXT, unit TEXT, header TEXT, rows TEXT, align TEXT, note TEXT, chart TEXT,
+    folded_title TEXT, folded_text TEXT);
 CREATE VIRTUAL TABLE IF NOT EXISTS items_fts USING fts5(title, text, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE IF NOT EXISTS data_tables_fts USING fts5(title, text, tokenize = 'unicode61');
 """
 
 DROP = (
-    "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS data_tables;"
-    "DROP TABLE IF EXISTS issues;"
+    "DROP TABLE IF EXISTS items_fts; DROP TABLE IF EXISTS items; DROP TABLE IF EXISTS data_tables_fts;"
+    "DROP TABLE IF EXISTS data_tables; DROP TABLE IF EXISTS issues;"
 )
 
 #: seconds a reader or writer waits for another run (a publish, a reindex) to finish with the file
@@ -171,14 +175,24 @@ class Hit:
     year: int | None = None
     number: int | None = None
     file: str = ""  # the item's file in the issue's items/ when it was published
-    position: int = 0  # the item's place in the issue, from 0
+    position: int = 0  # the item's (or the table's) place in the issue, from 0
+    table: bool = False  # a hit in an indicator table: ``title`` is the table's, ``row`` the row found
+    row: str = ""  # the name (first cell) of the table's row where a term was found; "" when in its title or note
 
     @property
     def snippet(self) -> str:
         """The passage with every term marked 【so】, as a terminal shows it."""
         return join_snippet(self.marked)
 
+    @property
+    def anchor(self) -> str:
+        """The hit's place on the issue's page (the site's, the studio's archived version): item3, table1."""
+        return f"{'table' if self.table else 'item'}{self.position + 1}"
+
     def line(self) -> str:
+        if self.table:
+            row = f" · {self.row}" if self.row else ""
+            return f"{self.name} · {self.section} · 表：{self.title}{row}"
         title = self.title or "（无标题）"
         return f"{self.name} · {self.section} · {title}"
 
@@ -435,6 +449,7 @@ class Catalogue:
 
     def _add(self, folder: Path) -> None:
         issue, items = read_version(self.archive, folder)
+        tables = read_tables(folder)
         key, issue_folder, version = issue["series_key"], issue["folder"], issue["version"]
         try:
             current = is_current(folder)
@@ -455,17 +470,10 @@ class Catalogue:
                 (*(issue[column] for column in ISSUE_COLUMNS), int(current)),
             )
             issue_id = cursor.lastrowid
-            for position, item in enumerate(items):
-                row = item_row(position, item)  # one item at a time: a long text is held once, not per item
-                columns = ("issue_id", *ITEM_COLUMNS)
-                cursor = self.db.execute(
-                    f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                    (issue_id, *(row[column] for column in ITEM_COLUMNS)),
-                )
-                index = index_row(row)
-                self.db.execute(f"INSERT INTO items_fts (rowid, {', '.join(INDEX_COLUMNS)}) VALUES (?,?,?)",
-                                (cursor.lastrowid, *(index[column] for column in INDEX_COLUMNS)))  # fmt: skip
-                del row, index
+            for position, item in enumerate(items):  # one at a time: a long text is held once, not per item
+                self._insert("items", ITEM_COLUMNS, issue_id, item_row(position, item))
+            for position, table in enumerate(tables):
+                self._insert("data_tables", TABLE_COLUMNS, issue_id, table_row(position, table))
         except BaseException as exc:
             if not self.db.in_transaction:  # SQLite rolled the whole transaction back (out of memory, full disk)
                 if isinstance(exc, MemoryError):
@@ -480,10 +488,22 @@ class Catalogue:
             raise
         self.db.execute("RELEASE version")
 
+    def _insert(self, table: str, columns: tuple[str, ...], issue_id: int, row: dict) -> None:
+        """One row of ``items`` or ``data_tables`` and its row in the full-text index (``<table>_fts``)."""
+        names = ("issue_id", *columns)
+        cursor = self.db.execute(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                                 (issue_id, *(row[column] for column in columns)))  # fmt: skip
+        index = index_row(row)
+        self.db.execute(f"INSERT INTO {table}_fts (rowid, {', '.join(INDEX_COLUMNS)}) VALUES (?,?,?)",
+                        (cursor.lastrowid, *(index[column] for column in INDEX_COLUMNS)))  # fmt: skip
+
     def _drop(self, issue_id: int) -> None:
         ids = [r[0] for r in self.db.execute("SELECT id FROM items WHERE issue_id=?", (issue_id,))]
         self.db.executemany("DELETE FROM items_fts WHERE rowid=?", [(i,) for i in ids])
         self.db.execute("DELETE FROM items WHERE issue_id=?", (issue_id,))
+        ids = [r[0] for r in self.db.execute("SELECT id FROM data_tables WHERE issue_id=?", (issue_id,))]
+        self.db.executemany("DELETE FROM data_tables_fts WHERE rowid=?", [(i,) for i in ids])
+        self.db.execute("DELETE FROM data_tables WHERE issue_id=?", (issue_id,))
         self.db.execute("DELETE FROM issues WHERE id=?", (issue_id,))
 
     def rebuild(self) -> int:
@@ -539,7 +559,8 @@ class Catalogue:
 
     def search(self, query: str, series: str | None = None, year: int | None = None,
                source: str | None = None) -> list[Hit]:  # fmt: skip
-        """Every item matching every term of ``query`` in current versions, best first.
+        """Every item, and every indicator table, matching every term of ``query`` in current versions, best
+        first (a table has no contributing unit: a search by ``source`` finds items only).
 
         Terms are compared folded (:func:`fold`): ＡＰＰ and ２０２５ typed by a
         Chinese input method find APP and 2025, and ⼈ or ① in a text is found by 人 or 1."""
@@ -551,19 +572,30 @@ class Catalogue:
 
     def _search(self, terms: list[str], query: str, series, year, source) -> list[Hit]:
         self._known_series(series)
+        found = self._matching("items", terms, series, year, source)
+        if not source:
+            found += self._matching("data_tables", terms, series, year, None)
+        found.sort(key=lambda hit: hit[1], reverse=True)  # newest first, then by rank (a stable sort keeps it)
+        found.sort(key=lambda hit: hit[0])
+        return [self._hit(table, row, terms, query) for _, _, table, row in found]
+
+    def _matching(self, rows: str, terms: list[str], series, year, source) -> list[tuple]:
+        """(rank, date, is a table, row) of every row of ``rows`` (items or data_tables) holding every term
+        in its folded title or text; rank is bm25 when the pair index can answer, else 0."""
+        index = f"{rows}_fts"
         where = ["issues.current = 1"]
         args: list = []
         for term in terms:  # every term, literally (instr: no LIKE wildcards), in the folded text
-            where.append("(instr(items.folded_text, ?) > 0 OR instr(items.folded_title, ?) > 0)")
+            where.append(f"(instr({rows}.folded_text, ?) > 0 OR instr({rows}.folded_title, ?) > 0)")
             args += [term, term]
         match = fts_query(" ".join(terms))
         if match is None:
-            join, order = "", "issues.date DESC"
+            join, rank = "", "0"
         else:
-            join = "JOIN items_fts ON items_fts.rowid = items.id"
-            where.append("items_fts MATCH ?")
+            join = f"JOIN {index} ON {index}.rowid = {rows}.id"
+            where.append(f"{index} MATCH ?")
             args.append(match)
-            order = "bm25(items_fts, 5.0, 1.0), issues.date DESC"
+            rank = f"bm25({index}, 5.0, 1.0)"
         if series:
             where.append("(issues.series = ? OR issues.series_key = ?)")
             args += [series, series]
@@ -573,15 +605,27 @@ class Catalogue:
         if source:
             where.append("instr(items.folded_source, ?) > 0")
             args.append(fold(source))
-        rows = self.db.execute(
-            f"SELECT issues.name, items.section, items.title, items.source, items.text, issues.series, issues.date, "
-            f"issues.path, issues.year, issues.number, items.file, items.position "
-            f"FROM items JOIN issues ON issues.id = items.issue_id {join} WHERE {' AND '.join(where)} "
-            f"ORDER BY {order}",
+        own = ("items.section, items.title, items.source, items.text, items.file" if rows == "items" else
+               "CASE WHEN data_tables.label = '' THEN data_tables.section ELSE data_tables.label END, "
+               "data_tables.title, '', data_tables.rows, data_tables.header")  # fmt: skip
+        found = self.db.execute(
+            f"SELECT {rank}, issues.date, issues.name, {own}, issues.series, issues.date, issues.path, issues.year, "
+            f"issues.number, {rows}.position FROM {rows} JOIN issues ON issues.id = {rows}.issue_id {join} "
+            f"WHERE {' AND '.join(where)}",
             args,
         ).fetchall()
-        return [Hit(*(_text(v) for v in r[:4]), snippet_runs(_text(r[4]), query), _text(r[5]), _text(r[6]),
-                    _text(r[7]), _int(r[8]), _int(r[9]), _text(r[10]), _int(r[11]) or 0) for r in rows]  # fmt: skip
+        return [(r[0] if isinstance(r[0], (int, float)) else 0, _text(r[1]), rows == "data_tables", r[2:])
+                for r in found]  # fmt: skip
+
+    @staticmethod
+    def _hit(table: bool, r: tuple, terms: list[str], query: str) -> Hit:
+        name, section, title, source, text, file = (_text(v) for v in r[:6])
+        where = (_text(r[6]), _text(r[7]), _text(r[8]), _int(r[9]), _int(r[10]))
+        if not table:
+            return Hit(name, section, title, source, snippet_runs(text, query), *where, file, _int(r[11]) or 0)
+        row, passage = found_row(_json_list(file), _json_list(text), terms)
+        marked = snippet_runs(passage or title, query, width=60)
+        return Hit(name, section, title, "", marked, *where, "", _int(r[11]) or 0, table=True, row=row)
 
     def stats(self, year: int | None = None, series: str | None = None) -> dict[str, list[tuple[str, int]]]:
         """Items per contributing unit (供稿统计), per section and per month, in current versions."""
@@ -618,7 +662,7 @@ class Catalogue:
     def _issues(self) -> list[dict]:
         out = []
         for row in self.db.execute(
-            "SELECT id, series_key, series, folder, name, year, number, total, date, version, path, documents "
+            "SELECT id, series_key, series, folder, name, year, number, total, date, version, path, documents, program "
             "FROM issues WHERE current = 1 ORDER BY series, date DESC"
         ).fetchall():
             items = [
@@ -628,13 +672,21 @@ class Catalogue:
                 )
             ]
             keys = ("id", "series_key", "series", "folder", "name", "year", "number", "total", "date", "version",
-                    "path", "documents")  # fmt: skip
+                    "path", "documents", "program")  # fmt: skip
             issue = dict(zip(keys, row))
             try:
                 issue["documents"] = json.loads(issue["documents"])
             except (TypeError, ValueError, RecursionError, MemoryError):  # edited by hand: [[[[…]]]] too
                 issue["documents"] = None
             issue["items"] = items
+            issue["tables"] = [
+                {"section": r[0], "label": r[1], "title": r[2], "unit": r[3], "header": _json_list(r[4]),
+                 "rows": _json_list(r[5]), "align": _json_list(r[6]), "note": r[7], "chart": r[8]}
+                for r in self.db.execute(
+                    "SELECT section, label, title, unit, header, rows, align, note, chart FROM data_tables "
+                    "WHERE issue_id=? ORDER BY position", (row[0],)
+                )
+            ]  # fmt: skip
             out.append(issue)
         return out
 
@@ -642,6 +694,40 @@ class Catalogue:
 def _text(value) -> str:
     """A text column as text (a hand-edited catalogue may hold NULL or a number)."""
     return "" if value is None else str(value)
+
+
+def _json_list(value) -> list:
+    """A JSON column (a table's header or rows) as a list, [] when it is not one (edited by hand)."""
+    try:
+        value = json.loads(value)
+    except (TypeError, ValueError, RecursionError, MemoryError):
+        return []
+    return value if isinstance(value, list) else []
+
+
+def row_text(header: list, row: list) -> str:
+    """A table row as a sentence to read in a search hit: 城关镇：年度目标 1200，1—9月完成 980，完成率 81.7%."""
+    cells = [str(cell) for cell in row]
+    if not cells:
+        return ""
+    pairs_ = [f"{name} {cell}" if name else cell for name, cell in zip([str(h) for h in header[1:]], cells[1:])]
+    return f"{cells[0]}：{'，'.join(pairs_)}" if pairs_ else cells[0]
+
+
+def found_row(header: list, rows: list, terms: list[str]) -> tuple[str, str]:
+    """(the row's name, the row as a sentence) of the table row holding the most of ``terms`` (folded),
+    the first such; ("", "") when no row holds any (the terms are in the title, header or note)."""
+    best, best_count = None, 0
+    for row in rows:
+        if not isinstance(row, list):
+            continue
+        text = fold(" ".join(str(cell) for cell in row))
+        count = sum(term in text for term in terms)
+        if count > best_count:
+            best, best_count = row, count
+    if best is None or not best:
+        return "", ""
+    return str(best[0]), row_text(header, best)
 
 
 def _int(value) -> int | None:
@@ -722,6 +808,11 @@ def checked_manifest(folder: Path) -> dict:
     total = manifest.get("total")
     if total is not None and not _is_int(total):
         problems.append("total 应是整数")
+    program = manifest.get("program")  # the masthead's line above the title (since tables were archived)
+    if program is not None and not _is_text(program):
+        problems.append("program 应是文本")
+    if "program" not in manifest:  # published before the manifest said: see issue_row
+        program = None
     documents = manifest.get("documents", [])
     if not isinstance(documents, list) or not all(_is_text(d) for d in documents):
         problems.append("documents 应是文件名的列表")
@@ -745,6 +836,7 @@ def checked_manifest(folder: Path) -> dict:
     published_at = manifest.get("published_at")
     files = manifest.get("files")
     return fields | {"total": total, "documents": documents, "date": date,
+                     "program": None if "program" not in manifest else program or "",
                      "published_at": published_at if _is_text(published_at) else "",
                      "files": sorted(f for f in files if _is_text(f)) if isinstance(files, dict) else []}  # fmt: skip
 
@@ -780,7 +872,7 @@ def _checked_items(folder: Path, issue_folder: str) -> list[dict]:
 
 #: the columns of ``issues`` a version's files decide (``id`` is SQLite's, ``current`` the issue folder's)
 ISSUE_COLUMNS = ("series_key", "series", "folder", "name", "year", "number", "total", "date", "version", "path",
-                 "documents")  # fmt: skip
+                 "documents", "program")  # fmt: skip
 #: the columns of ``items`` one item decides (``issue_id`` is its issue's row)
 ITEM_COLUMNS = ("position", "section", "title", "source", "text", "file", "folded_title", "folded_text",
                 "folded_source")  # fmt: skip
@@ -801,7 +893,24 @@ def issue_row(archive: Path, folder: Path, manifest: dict) -> dict:
     same = ("name", "year", "number", "total", "date", "version")  # as the manifest names them
     return {"series_key": manifest["series_key"], "series": manifest["series"], "folder": manifest["issue"],
             **{key: manifest[key] for key in same}, "path": folder.relative_to(archive).as_posix(),
-            "documents": json.dumps(manifest["documents"])}  # fmt: skip
+            "documents": json.dumps(manifest["documents"]),
+            "program": archived_program(folder, manifest["issue"]) if manifest["program"] is None else manifest["program"]}  # fmt: skip
+
+
+def archived_program(folder: Path, issue_folder: str) -> str:
+    """The masthead's program line of a version whose manifest does not record it (published before it
+    did): issue.yaml's ``program:``, else series.yaml's, as archived in its sources; "" when neither says."""
+    from ..load.content import ISSUE_FILE, SERIES_FILE
+    from ..load.yamlfile import load_yaml
+
+    for path in (folder / SOURCES / issue_folder / ISSUE_FILE, folder / SOURCES / SERIES_FILE):
+        try:
+            data = load_yaml(path).data if path.is_file() and not path.is_symlink() else None
+        except (UserError, OSError, ValueError, RecursionError):
+            continue
+        if isinstance(data, dict) and _is_text(data.get("program")) and data["program"].strip():
+            return data["program"].strip()
+    return ""
 
 
 def item_row(position: int, item: dict) -> dict:
@@ -814,6 +923,69 @@ def item_row(position: int, item: dict) -> dict:
 def index_row(row: dict) -> dict:
     """The ``items_fts`` row of an ``items`` row (:func:`item_row`): its folded title and text as pairs."""
     return {"title": pairs(row["folded_title"]), "text": pairs(row["folded_text"])}
+
+
+#: the columns of ``data_tables`` one indicator table decides (``issue_id`` is its issue's row)
+TABLE_COLUMNS = ("position", "section", "label", "title", "unit", "header", "rows", "align", "note", "chart",
+                 "folded_title", "folded_text")  # fmt: skip
+ALIGNS = ("left", "center", "right")
+_TABLE_TEXT = ("id", "section", "label", "title", "unit", "note", "chart")
+
+
+def read_tables(folder: Path) -> list[dict]:
+    """A version's indicator tables as printed (tables.json), each checked: text fields, a header of texts,
+    rows of texts; for a version published before tables.json, the tables of its archived .docx
+    (:mod:`.docx_tables`). VersionUnusable naming tables.json when it is damaged."""
+    path = folder / TABLES
+    if path.is_symlink():
+        return []
+    if not path.is_file():
+        from .docx_tables import tables_from_document
+
+        documents = [name for name in checked_manifest(folder)["documents"] if name.lower().endswith(".docx")]
+        document = folder / documents[0] if documents else None
+        tables = tables_from_document(document) if document and document.is_file() and not document.is_symlink() else []
+        return [{key: table[key] for key in (*_TABLE_TEXT, "header", "rows", "align")} for table in tables]
+    try:
+        tables = read_json(path)
+    except (OSError, ValueError):
+        raise _unusable(path, "表格文件无法读取（不是有效的 JSON，或大得不像表格文件）") from None
+    if not isinstance(tables, list) or not all(isinstance(table, dict) for table in tables):
+        raise _unusable(path, "表格文件格式不对（应是表格的列表）")
+    out = []
+    for number, table in enumerate(tables, start=1):
+        checked = {key: "" if table.get(key) is None else table[key] for key in _TABLE_TEXT}
+        wrong = [key for key, value in checked.items() if not _is_text(value)]
+        header, rows, align = table.get("header", []), table.get("rows", []), table.get("align", [])
+        if not isinstance(header, list) or not all(_is_text(cell) for cell in header):
+            wrong.append("header")
+        if not isinstance(rows, list) or not all(isinstance(row, list) and all(_is_text(c) for c in row) for row in rows):
+            wrong.append("rows")
+        if not isinstance(align, list) or not all(isinstance(row, list) and all(a in ALIGNS for a in row) for row in align):
+            wrong.append("align")
+        if wrong:
+            raise _unusable(path, f"表格文件格式不对：第 {number} 个表的 {'、'.join(wrong)} 应是文本")
+        checked |= {"header": header, "rows": rows, "align": align}
+        if len(table_text(checked)) > MAX_ITEM_CHARS:
+            raise _unusable(path, f"表格文件格式不对：第 {number} 个表太长（超过 {MAX_ITEM_CHARS} 个字符），不是发布时写下的")
+        out.append(checked)
+    return out
+
+
+def table_text(table: dict) -> str:
+    """What search looks for in a table besides its title: unit, header, every cell (a row a line), note."""
+    lines = [table["unit"], " ".join(table["header"]), *(" ".join(row) for row in table["rows"]), table["note"]]
+    return "\n".join(line for line in lines if line)
+
+
+def table_row(position: int, table: dict) -> dict:
+    """The ``data_tables`` row of one checked table (but ``issue_id``): as printed (header and rows as JSON),
+    and its title and text folded for search (an ``items`` row's ``folded_title`` and ``folded_text``, so
+    :func:`index_row` makes its ``data_tables_fts`` row)."""
+    return {"position": position, **{key: table[key] for key in ("section", "label", "title", "unit", "note", "chart")},
+            "header": json.dumps(table["header"], ensure_ascii=False),
+            "rows": json.dumps(table["rows"], ensure_ascii=False), "align": json.dumps(table["align"]),
+            "folded_title": fold(table["title"]), "folded_text": fold(table_text(table))}  # fmt: skip
 
 
 def _items(folder: Path, issue_folder: str) -> list[dict]:

@@ -11,11 +11,11 @@ its file; no link is followed (:func:`layout.versions`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import ContentError, Diagnostic
-from .catalogue import VersionUnusable, checked_manifest, read_version
+from .catalogue import VersionUnusable, checked_manifest, read_tables, read_version
 from .layout import current_name, version_number, versions
 
 
@@ -55,6 +55,7 @@ class VersionRecord:
     version: Version
     items: list[dict]  # section, title, source, text, file: text each
     files: list[str]
+    tables: list[dict] = field(default_factory=list)  # the indicator tables as printed (catalogue.read_tables)
 
 
 def holdings(archive: Path) -> tuple[list[Issue], list[Diagnostic]]:
@@ -77,14 +78,15 @@ def holdings(archive: Path) -> tuple[list[Issue], list[Diagnostic]]:
 
 def version_record(archive: Path, folder: Path) -> VersionRecord:
     """One version folder of the archive (found by the caller, inside it); ContentError naming
-    its manifest or items.json when they cannot be read."""
+    its manifest, items.json or tables.json when they cannot be read."""
     _, items = read_version(archive, folder)
+    tables = read_tables(folder)
     warnings: list[Diagnostic] = []
     found = [(f, m) for f in versions(archive) if f.parent == folder.parent
              if (m := _manifest(f, warnings)) is not None]  # fmt: skip
     issue = _issue(folder.parent, found)
     version = next(v for v in issue.versions if v.folder == folder)
-    return VersionRecord(issue, version, items, checked_manifest(folder)["files"])
+    return VersionRecord(issue, version, items, checked_manifest(folder)["files"], tables)
 
 
 def _manifest(folder: Path, warnings: list[Diagnostic]) -> dict | None:

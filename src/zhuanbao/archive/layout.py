@@ -16,6 +16,8 @@ once::
             工作专报2025年第8期.pdf     (when LibreOffice is installed)
             sources/                   issue folder, series.yaml and the templates used
             items.json                 the items' text as printed
+            tables.json                the indicator tables as printed: title, unit, header, rows, note, chart
+            charts/                    the tables' charts as printed (chart-<id>.png)
             manifest.json              sha256 of every file, zhuanbao version, publish time
 """
 
@@ -31,6 +33,8 @@ from ..diagnostics import ContentError
 
 MANIFEST = "manifest.json"
 ITEMS = "items.json"  # the items' text as printed: what the catalogue indexes
+TABLES = "tables.json"  # the indicator tables as printed: indexed too, and shown by the site
+CHARTS = "charts"  # the tables' charts as printed, for the site
 CURRENT = "current"
 CATALOGUE = "catalogue.sqlite"
 SOURCES = "sources"

@@ -54,18 +54,20 @@ from pathlib import Path
 
 from .. import __version__
 from ..diagnostics import ContentError, Diagnostic, Location, OutputError, UserError, os_reason
-from ..doctree import PrintedItem
+from ..doctree import PrintedItem, PrintedTable
 from ..fsio import LOCK_FILE, locked, usual_mode
 from ..load.content import LINK_HINT, SERIES_FILE
 from ..model import Edition
 from .layout import (
     CATALOGUE,
+    CHARTS,
     CURRENT,
     CURRENT_LIMIT,
     ITEMS,
     MANIFEST,
     PENDING,
     SOURCES,
+    TABLES,
     TEMPLATES,
     TEMPORARY,
     current_name,
@@ -198,8 +200,13 @@ def publish(
     pdf: bool | None = None,
     now: dt.datetime | None = None,
     expect: str | None = None,
+    tables: tuple[PrintedTable, ...] = (),
+    charts: dict[str, bytes] | None = None,
 ) -> Published:
     """Freeze ``document`` (the rendered edition) with its sources in the archive as a new version.
+
+    ``tables``: the indicator tables as printed (tables.json), ``charts``: their charts' PNGs by name
+    (charts/), both from the same rendering as ``document``.
 
     ``pdf``: None makes a PDF when LibreOffice is installed, True requires one.
     ``expect``: the fingerprint of the :class:`Plan` the editor confirmed; when the
@@ -228,7 +235,8 @@ def publish(
             if expect is not None and planned.fingerprint != expect:
                 raise PlanChanged(f"{edition.name}在确认之后有了改动（稿件、表格、模板，或归档中已有了新的版本），这次没有发布",
                                   edition.issue_dir, hint="请重新打开发布页面，核对将要归档的内容后再发布。")  # fmt: skip
-            published = _publish_version(edition, document, items, templates, sources, planned.home, revise, pdf, now)
+            printed = (items, tables, charts or {})
+            published = _publish_version(edition, document, printed, templates, sources, planned.home, revise, pdf, now)
             notes += _catalogue(archive, series_home, published.folder)
     except BaseException:
         _drop_if_empty(series_home)
@@ -347,8 +355,10 @@ def _refuse_link_out(path: Path, root: Path, issue_dir: Path) -> None:
 # --- the transaction -----------------------------------------------------------------------------
 
 
-def _publish_version(edition, document, items, templates, sources, home: Path, revise: bool, pdf, now) -> Published:
-    """Write the next version folder and point ``current`` at it — both or neither."""
+def _publish_version(edition, document, printed, templates, sources, home: Path, revise: bool, pdf, now) -> Published:
+    """Write the next version folder and point ``current`` at it — both or neither.
+    ``printed``: (items, tables, charts) as the document prints them."""
+    items, tables, charts = printed
     numbers = version_numbers(home)
     if numbers and not revise:
         where = "" if home.name == edition.issue_dir.name else f"，归档中的文件夹是“{home.name}”"
@@ -376,9 +386,15 @@ def _publish_version(edition, document, items, templates, sources, home: Path, r
         _copy_sources(sources, templates, work / SOURCES / home.name)
         _freeze_held_tables(edition, work / SOURCES / HELD_TABLES)
         (work / ITEMS).write_text(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=1) + "\n", "utf-8")
+        (work / TABLES).write_text(json.dumps([t.as_json() for t in tables], ensure_ascii=False, indent=1) + "\n",
+                                   "utf-8")  # fmt: skip
+        for name, data in sorted(charts.items()):
+            (work / CHARTS).mkdir(exist_ok=True)
+            (work / CHARTS / name).write_bytes(data)
         files = {p.relative_to(work).as_posix(): sha256(p) for p in sorted(work.rglob("*")) if p.is_file()}
         manifest = {
             "series": edition.series.title,
+            "program": edition.setting("program"),  # the masthead's line above the title, or None
             "series_key": home.parent.name,
             "issue": home.name,
             "name": edition.name,

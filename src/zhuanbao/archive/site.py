@@ -1,7 +1,9 @@
 """``zhuanbao site``: a static HTML archive that opens from disk or any web server.
 
-An index by series and year, a page per issue with its items and links to
-the .docx and .pdf, and a search page that works offline: the index is a
+An index by series and year under the series' own masthead (its program line
+and title, as series.yaml gives them), a page per issue with its items, its
+indicator tables and charts as printed and links to the .docx and .pdf, and a
+search page that works offline: the index is a
 JavaScript file (browsers refuse to fetch() JSON from file://), searched by
 substring, so two-character terms such as 低保 are found like any other.
 Text and query are folded alike (NFKC, then case), so ＡＰＰ, ⼈ or ① in a
@@ -28,8 +30,8 @@ from urllib.parse import quote
 
 from ..cn import cn_iso
 from ..diagnostics import Diagnostic, Location, OutputError, os_reason
-from .catalogue import Catalogue
-from .layout import CATALOGUE
+from .catalogue import Catalogue, row_text
+from .layout import CATALOGUE, CHARTS
 
 SITE_DIR = "site"
 
@@ -52,6 +54,19 @@ ul.issues li { padding: .3em 0; border-bottom: 1px solid #eee; }
 input[type=search] { width: 100%; font-size: 1.1em; padding: .5em; }
 mark { background: #ffe08a; }
 .hit { padding: .6em 0; border-bottom: 1px solid #eee; }
+h1 .program { display: block; font-size: .75em; }
+.pdf { font-weight: bold; }
+.data { margin: 1.2em 0; }
+.data .table-title { text-align: center; font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; margin: .3em 0; }
+.data .table-unit { text-align: right; font-size: .85em; margin: 0; }
+.data .annex { font-family: "SimHei", "黑体", "Noto Sans CJK SC", sans-serif; margin: 1.6em 0 .3em; }
+.data .scroll { overflow-x: auto; }
+.data table { border-collapse: collapse; width: 100%; font-size: .8em; line-height: 1.5; }
+.data th, .data td { border: 1px solid #444; padding: .15em .4em; }
+.data th { font-weight: bold; text-align: center; }
+.data .left { text-align: left; } .data .center { text-align: center; } .data .right { text-align: right; }
+.data .table-note { font-size: .85em; margin: .3em 0; }
+.data img { display: block; max-width: 100%; margin: .6em auto; }
 @media (max-width: 600px) { body { font-size: 17px; padding: .6em .8em 2em; } }
 """
 
@@ -210,10 +225,29 @@ def _checked(issue: dict) -> str | None:
     documents = issue["documents"]
     if not isinstance(documents, list) or not all(plain_name(d) for d in documents):
         return "文档列表不是单纯的文件名"
+    issue["program"] = "" if issue.get("program") is None else str(issue["program"])
     for item in issue["items"]:
         for key, value in item.items():
             item[key] = "" if value is None else str(value)
+    for table in issue.get("tables", []):  # (header, rows, align: lists, [] when not JSON)
+        for key in ("section", "label", "title", "unit", "note", "chart"):
+            table[key] = "" if table[key] is None else str(table[key])
+        table["header"] = [str(cell) for cell in table["header"]]
+        table["rows"] = [[str(cell) for cell in row] for row in table["rows"] if isinstance(row, list)]
+        if not plain_name(table["chart"]):
+            table["chart"] = ""
     return None
+
+
+def masthead(issue: dict) -> str:
+    """The series' name as its masthead prints it: the program line, then the title."""
+    program = f'<span class="program">{escape(issue["program"])}</span>' if issue["program"] else ""
+    return f"{program}{escape(issue['series'])}"
+
+
+def _pdf(issue: dict) -> str | None:
+    """The issue's PDF as archived (publish made one, or it was archived as the issued document), if any."""
+    return next((name for name in issue["documents"] if name.lower().endswith(".pdf")), None)
 
 
 def build_site(archive: Path, outdir: Path | None = None, warnings: list[Diagnostic] | None = None) -> Path:
@@ -230,7 +264,7 @@ def build_site(archive: Path, outdir: Path | None = None, warnings: list[Diagnos
     except OSError as exc:
         raise OutputError(f"无法写入网站文件夹：{os_reason(exc)}", outdir) from None
     _write(outdir / "style.css", CSS)
-    index: list[str] = ["<h1>专报归档</h1>"]
+    index: list[str] = []
     search_index = []
     by_series: dict[str, dict[int, list[dict]]] = {}
     for issue in issues:
@@ -245,29 +279,46 @@ def build_site(archive: Path, outdir: Path | None = None, warnings: list[Diagnos
             continue
         issue["target"] = target
         by_series.setdefault(issue["series"], {}).setdefault(issue["year"], []).append(issue)
+    title = "、".join(by_series) or "归档"  # the series' own titles: the site is theirs
     for series, years in by_series.items():
-        index.append(f"<h2>{escape(series)}</h2>")
+        newest = max((i for issues_of_year in years.values() for i in issues_of_year), key=lambda i: i["date"])
+        count = sum(len(issues_of_year) for issues_of_year in years.values())
+        if len(by_series) == 1:
+            index.append(f'<h1>{masthead(newest)}</h1><p class="meta">归档 · 共{count}期</p>')
+        else:
+            index.append(f'<h2>{masthead(newest)}</h2><p class="meta">共{count}期</p>')
         for year in sorted(years, reverse=True):
             index.append(f'<h3>{escape(str(year))}年</h3><ul class="issues">')
             for issue in sorted(years[year], key=lambda i: i["number"], reverse=True):
                 url = _url("issues", issue["series_key"], f"{issue['folder']}.html")
+                version = archive.joinpath(*issue["path"].split("/"))
+                pdf = _pdf(issue)
+                pdf_link = (f' · <a class="pdf" href="{_attr(_link(version / pdf, outdir))}">PDF</a>' if pdf else "")
+                tables = f"，{len(issue['tables'])}个表" if issue.get("tables") else ""
                 index.append(
                     f'<li><a href="{_attr(url)}">{escape(issue["name"])}</a>'
-                    f"（{escape(cn_iso(issue['date']))}，{len(issue['items'])}篇）</li>"
+                    f"（{escape(cn_iso(issue['date']))}，{len(issue['items'])}篇{tables}）{pdf_link}</li>"
                 )
                 _issue_page(archive, issue["target"], issue)
                 for position, item in enumerate(issue["items"]):
                     search_index.append({"issue": issue["name"], "section": item["section"], "title": item["title"],
                                          "text": item["text"], "url": f"{url}#item{position + 1}"})  # fmt: skip
+                for position, table in enumerate(issue.get("tables", [])):
+                    lines = [row_text(table["header"], row) for row in table["rows"]]
+                    search_index.append({"issue": issue["name"], "section": table["label"] or table["section"],
+                                         "title": f"表：{table['title']}", "url": f"{url}#table{position + 1}",
+                                         "text": "\n".join(line for line in (table["unit"], *lines, table["note"]) if line)})  # fmt: skip
             index.append("</ul>")
-    _write(outdir / "index.html", _page("专报归档", "\n".join(index)))
+    if not by_series:
+        index.append('<h1>归档</h1><p class="meta">归档中还没有发布过任何一期。</p>')
+    _write(outdir / "index.html", _page(f"{title} · 归档", "\n".join(index)))
     _write(outdir / "search-index.js", f"var SEARCH_INDEX = {script_json(search_index)};\n")
     _write(outdir / "search.js", SEARCH_JS)
     body = (
         '<h1>检索</h1><input type="search" id="q" placeholder="输入词语，如：低保、敬老院（多个词用空格分开）" autofocus>'
         '<div id="results"></div><script src="search-index.js"></script><script src="search.js"></script>'
     )
-    _write(outdir / "search.html", _page("检索 · 专报归档", body))
+    _write(outdir / "search.html", _page(f"检索 · {title}", body))
     return outdir / "index.html"
 
 
@@ -296,19 +347,79 @@ def _issue_page(archive: Path, target: Path, issue: dict) -> None:
     )
     total = f"（总第{issue['total']}期）" if issue["total"] else ""
     meta = f"{issue['year']}年第{issue['number']}期{total} · {cn_iso(issue['date'])} · 第{issue['version']}版"
+    pdf = _pdf(issue)
     body = [
-        f"<h1>{escape(issue['series'])}</h1>",
+        f"<h1>{masthead(issue)}</h1>",
         f'<p class="meta">{escape(meta)}</p>',
         f'<p class="meta">下载：{links}</p>',
     ]
-    section = None
-    for position, item in enumerate(issue["items"], start=1):
-        if item["section"] != section:
-            section = item["section"]
-            body.append(f'<h2 class="section">【{escape(section)}】</h2>')
-        paragraphs = item["text"].split("\n")
-        title = f'<span class="title">{escape(item["title"])}。</span>' if item["title"] else ""
-        html = [f"<p>{title}{escape(paragraphs[0])}</p>"] + [f"<p>{escape(p)}</p>" for p in paragraphs[1:]]
-        source = f'<p class="source">[{escape(item["source"])}供稿]</p>' if item["source"] else ""
-        body.append(f'<div class="item" id="item{position}">{"".join(html)}{source}</div>')
+    if pdf:
+        body.append(f'<p class="meta"><a class="pdf" href="{_attr(_link(version / pdf, target.parent))}">'
+                    f"查看印发的 PDF（与打印的版面相同）</a></p>")  # fmt: skip
+    tables = list(enumerate(issue.get("tables", []), start=1))
+    in_sections = [(n, t) for n, t in tables if not t["label"]]
+    for section in _sections([i["section"] for i in issue["items"]], [t["section"] for _, t in in_sections]):
+        body.append(f'<h2 class="section">【{escape(section)}】</h2>')
+        for position, item in enumerate(issue["items"], start=1):
+            if item["section"] == section:
+                body.append(_item_html(position, item))
+        body += [_table_html(n, t, version, target) for n, t in in_sections if t["section"] == section]
+    body += [_table_html(n, t, version, target) for n, t in tables if t["label"]]  # 附件1 … after the body
     _write(target, _page(issue["name"], "\n".join(body), depth=2))
+
+
+def _sections(of_items: list[str], of_tables: list[str]) -> list[str]:
+    """The issue's sections in printed order, from the sections of its items and of its tables (each in
+    printed order); a section holding only tables goes before the next section with items."""
+    items, tables = list(dict.fromkeys(of_items)), list(dict.fromkeys(of_tables))
+    out: list[str] = []
+    while items or tables:
+        if items and tables and items[0] == tables[0]:
+            out.append(items.pop(0))
+            tables.pop(0)
+        elif tables and (not items or tables[0] not in items):
+            out.append(tables.pop(0))
+        else:
+            out.append(items.pop(0))
+    return out
+
+
+def _item_html(position: int, item: dict) -> str:
+    paragraphs = item["text"].split("\n")
+    title = f'<span class="title">{escape(item["title"])}。</span>' if item["title"] else ""
+    html = [f"<p>{title}{escape(paragraphs[0])}</p>"] + [f"<p>{escape(p)}</p>" for p in paragraphs[1:]]
+    source = f'<p class="source">[{escape(item["source"])}供稿]</p>' if item["source"] else ""
+    return f'<div class="item" id="item{position}">{"".join(html)}{source}</div>'
+
+
+def _table_html(position: int, table: dict, version: Path, page: Path) -> str:
+    """An indicator table as the bulletin prints it: label (附件1), title, unit, header, rows aligned as
+    printed, note, chart."""
+    html = [f'<div class="data" id="table{position}">']
+    if table["label"]:
+        html.append(f'<p class="annex">{escape(table["label"])}</p>')
+    html.append(f'<p class="table-title">{escape(table["title"])}</p>')
+    if table["unit"]:
+        html.append(f'<p class="table-unit">{escape(table["unit"])}</p>')
+    html.append('<div class="scroll"><table><thead><tr>')
+    html += [f'<th scope="col">{escape(cell)}</th>' for cell in table["header"]]
+    html.append("</tr></thead><tbody>")
+    aligns = table.get("align") or []
+    for number, row in enumerate(table["rows"]):
+        align = aligns[number] if number < len(aligns) and isinstance(aligns[number], list) else []
+        cells = [f'<td class="{_align(align, k)}">{escape(cell)}</td>' for k, cell in enumerate(row)]
+        html.append(f"<tr>{''.join(cells)}</tr>")
+    html.append("</tbody></table></div>")
+    if table["note"]:
+        html.append(f'<p class="table-note">{escape(table["note"])}</p>')
+    chart = version / CHARTS / table["chart"] if table["chart"] else None
+    if chart is not None and chart.is_file() and not chart.is_symlink():
+        html.append(f'<img src="{_attr(_link(chart, page.parent))}" alt="{_attr(table["title"])}（完成率图）">')
+    html.append("</div>")
+    return "".join(html)
+
+
+def _align(aligns: list, column: int) -> str:
+    """A cell's alignment as printed (a class name: only the three known), left when not recorded."""
+    value = aligns[column] if column < len(aligns) else "left"
+    return value if value in ("left", "center", "right") else "left"

@@ -34,6 +34,7 @@ from .layout import (
     MANIFEST,
     PENDING,
     SOURCES,
+    TABLES,
     TEMPORARY,
     issue_identity,
     normal_key,
@@ -210,20 +211,21 @@ def _check_version(folder: Path) -> tuple[int, list[Diagnostic], dict | None]:
 
 def _read_by_the_catalogue(folder: Path, path: Path | None) -> bool:
     """Whether ``path`` is a file the catalogue indexes a version from: its manifest, its
-    items.json, or (a version published before items.json) its sources."""
+    items.json, its tables.json, or (a version published before items.json) its sources."""
     if path is None:
         return True
-    if path in (folder / MANIFEST, folder / ITEMS):
+    if path in (folder / MANIFEST, folder / ITEMS, folder / TABLES):
         return True
     return not (folder / ITEMS).is_file() and (folder / SOURCES) in (path, *path.parents)
 
 
 def _catalogue_reads(archive: Path, folder: Path) -> list[Diagnostic]:
     """The problem the catalogue would have indexing this version (reindex leaves it out with a warning)."""
-    from .catalogue import VersionUnusable, read_version
+    from .catalogue import VersionUnusable, read_tables, read_version
 
     try:
         read_version(archive, folder)
+        read_tables(folder)
     except VersionUnusable as exc:
         return [_problem(exc.path or folder, f"{exc.detail}（运行 zhuanbao reindex 时这一版会被跳过，检索和统计找不到它）")]
     return []
@@ -366,6 +368,7 @@ def _check_rows(archive: Path, found: _Found, db, path: Path, rows: list) -> lis
                 problems.append(_problem(version_folder, f"检索目录把{name}的这一版{wrong}（{REINDEX}）"))
             if where in found.readable:  # (else its files are reported already)
                 problems += _check_fields(archive, version_folder, db, path, issue_id)
+                problems += _check_tables(version_folder, db, path, issue_id)
             continue
         parts = where.split("/")
         canonical = len(parts) == 3 and all(p and not p.startswith(".") for p in parts) and version_number(parts[2])
@@ -382,7 +385,7 @@ def _check_rows(archive: Path, found: _Found, db, path: Path, rows: list) -> lis
 
 #: how a message names a column of the catalogue (the column's own name follows in brackets)
 _ISSUE_LABELS = {"series": "刊物名", "name": "期名", "year": "年份", "number": "期号", "total": "总期号", "date": "日期",
-                 "documents": "文档"}  # fmt: skip
+                 "documents": "文档", "program": "报头工作名称"}  # fmt: skip
 _ITEM_LABELS = {"section": "栏目", "title": "标题", "source": "供稿单位", "text": "正文", "file": "稿件文件",
                 "folded_title": "检索用标题", "folded_text": "检索用正文", "folded_source": "检索用供稿单位"}  # fmt: skip
 
@@ -436,6 +439,37 @@ def _check_fields(archive: Path, folder: Path, db, path: Path, issue_id: int) ->
         for column, got in zip(INDEX_COLUMNS, index):
             if not _same(got, expected_index[column]):
                 differs(f"{number}的全文索引（items_fts.{column}）与{source}不符")
+    return problems
+
+
+def _check_tables(folder: Path, db, path: Path, issue_id: int) -> list[Diagnostic]:
+    """A version's indicator tables in the catalogue (data_tables, data_tables_fts) against what reindex
+    would write from its tables.json: a row edited by hand hides a table from search or shows a wrong one."""
+    from .catalogue import INDEX_COLUMNS, TABLE_COLUMNS, VersionUnusable, index_row, read_tables, table_row
+
+    try:
+        tables = read_tables(folder)
+    except VersionUnusable:
+        return []  # said by the walk of the archive (this version's files)
+    problems = []
+    source = f" {TABLES} " if (folder / TABLES).is_file() else "存档的 Word 文档"  # (published before tables.json)
+
+    def differs(message: str) -> None:
+        problems.append(_problem(path, f"检索目录中{folder.parent.name}/{folder.name}的{message}（{REINDEX}）"))
+
+    rows = db.execute(f"SELECT id, {', '.join(TABLE_COLUMNS)} FROM data_tables WHERE issue_id=? ORDER BY position, id",
+                      (issue_id,)).fetchall()  # fmt: skip
+    if len(rows) != len(tables):
+        differs(f"指标表有 {len(rows)} 个，{source.lstrip()}中有 {len(tables)} 个")
+        return problems
+    for position, (table_id, *got_row) in enumerate(rows):
+        expected = table_row(position, tables[position])
+        wrong = [column for column, got in zip(TABLE_COLUMNS, got_row) if not _same(got, expected[column])]
+        if wrong:
+            differs(f"第 {position + 1} 个指标表的 {'、'.join(wrong)} 与{source}不符")
+        index = db.execute(f"SELECT {', '.join(INDEX_COLUMNS)} FROM data_tables_fts WHERE rowid=?", (table_id,)).fetchone()
+        if index is None or list(index) != [index_row(expected)[column] for column in INDEX_COLUMNS]:
+            differs(f"第 {position + 1} 个指标表的全文索引（data_tables_fts）与{source}不符，检索找不到它")
     return problems
 
 

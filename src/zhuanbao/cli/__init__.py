@@ -279,9 +279,11 @@ def publish(
     archive: PublishArchive = None,
     revise: Annotated[bool, typer.Option("--revise", help="已发布的期再发布一个新版本（旧版本保留）。")] = False,
     templates: Templates = None,
+    pdf: Annotated[bool | None, typer.Option("--pdf/--no-pdf", help="一定同时存入 PDF（没有 LibreOffice 时报错）/ 不存 PDF；"
+                                             "默认装有 LibreOffice 时存入。归档网站链接存入的 PDF。")] = None,
 ) -> None:
     """发布一期：生成 Word（和 PDF）并连同源文件、校验值一起存入归档；已发布的期不会被覆盖。"""
-    _execute(lambda: services.publish(path, archive, revise, templates), present.published)
+    _execute(lambda: services.publish(path, archive, revise, templates, pdf=pdf), present.published)
 
 
 @app.command(short_help="核对归档的校验值；有问题时退出码为 1。")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import ContentError, Location, TemplateError, raise_all, suggest
-from ..doctree import Document, Origin, PrintedItem, Table
+from ..doctree import Document, Origin, PrintedItem, PrintedTable, Table, plain
 from ..load.templates import MAIN_TEMPLATE, Templates
 from ..markdown import Block, to_blocks
 from ..model import ANNEX, Edition, Item
@@ -132,6 +132,7 @@ class Renderer:
             keywords="、".join(edition.series.sections),
             media=media,
             items=_printed(edition, context),
+            tables=printed_tables(context),
         )
 
 
@@ -251,6 +252,26 @@ def _printed(edition: Edition, context: dict) -> tuple[PrintedItem, ...]:
         for section in context["sections"]
         for view in section["items"]
     )
+
+
+def printed_tables(context: dict) -> tuple[PrintedTable, ...]:
+    """Each indicator table as the shipped templates print it (a section's tables after its items, then
+    the annexes, 附件1 …), its cells as printed text: what the archive indexes and its site shows."""
+    from .. import cn
+
+    placed = [(table, "") for section in context["sections"] for table in section["tables"]]
+    placed += [(table, f"附件{number}") for number, table in enumerate(context["annexes"], start=1)]
+    out = []
+    for table, label in placed:
+        if table.as_of:
+            note = f"注：统计截至{cn.cn_date(table.as_of)}，时间进度{table.progress_text}。{table.note or ''}"
+        else:
+            note = f"注：{table.note}" if table.note else ""
+        out.append(PrintedTable(table.id, table.section, label, table.title, table.unit or "",
+                                tuple(plain(h) for h in table.header),
+                                tuple(tuple(plain(cell.text) for cell in row) for row in table.cells),
+                                note, table.chart or "", tuple(tuple(cell.align for cell in row) for row in table.cells)))  # fmt: skip
+    return tuple(out)
 
 
 def item_data(edition: Edition) -> dict:

@@ -77,8 +77,11 @@ def routes(studio: Studio) -> list[Route]:
         sections: dict[str, list] = {}
         for position, item in enumerate(found.items, start=1):
             sections.setdefault(item["section"], []).append({**item, "anchor": f"item{position}"})
+        tables = [{**table, "anchor": f"table{position}", "cells": _aligned(table)}
+                  for position, table in enumerate(found.tables, start=1)]  # fmt: skip
         return studio.render("archive_version.html", issue=issue, version=version_row(issue, found.version),
                              versions=[version_row(issue, v) for v in issue.versions], sections=sections,
+                             tables=tables,
                              files=found.files, folder=str(folder), date=day(issue.date),
                              studio_href=in_studio(issue, issue_folders_by_number(studio.series_dir)))  # fmt: skip
 
@@ -91,6 +94,12 @@ def routes(studio: Studio) -> list[Route]:
         issue = found.issue
         fallback = ascii_name(f"{issue.year}-{issue.number}-v{found.version.number}{path.suffix.lower()}")
         return FileResponse(path, media_type=kind, headers={"Content-Disposition": attachment(path.name, fallback)})
+
+    def _aligned(table: dict) -> list[list[tuple[str, str]]]:
+        """Each row's cells as (text, alignment as printed; left where the version did not record it)."""
+        aligns = table["align"]
+        return [[(text, aligns[r][c] if r < len(aligns) and c < len(aligns[r]) else "left") for c, text in enumerate(row)]
+                for r, row in enumerate(table["rows"])]  # fmt: skip
 
     return [
         Route("/archive", archive_page),

@@ -41,9 +41,10 @@ def routes(studio: Studio) -> list[Route]:
     def hit_row(hit, numbers: dict) -> dict:
         parts = hit.path.split("/")  # the catalogue's, so checked before it becomes an address
         version = len(parts) == 3 and all(is_plain_name(part) for part in parts)
-        archived = version_url(*parts) + f"#item{hit.position + 1}" if version else ""
+        archived = version_url(*parts) + f"#{hit.anchor}" if version else ""
         local = numbers.get((hit.year, hit.number)) if version and is_own(studio.series_dir, parts[0]) else None
-        return {"title": hit.title or "（无标题）", "name": hit.name, "section": hit.section, "source": hit.source,
+        title = f"表：{hit.title}" + (f" · {hit.row}" if hit.row else "") if hit.table else hit.title or "（无标题）"
+        return {"title": title, "name": hit.name, "section": hit.section, "source": hit.source,
                 "series": hit.series, "date": day(hit.date), "runs": hit.marked,
                 "href": f"/issue/{quote(local, safe='')}" if local else archived,
                 "archived": archived if local else "", "in_studio": bool(local)}  # fmt: skip
