@@ -402,6 +402,27 @@ class ItemMeta(_Strict):
     _blank = field_validator("title", "source", "section")(_no_blank)
 
 
+RECORDED_LEVELS = LEVELS[1:]  # the levels recorded after publication (被采用 is publication itself)
+
+
+class Uptake(_Strict):
+    """One record of how far a published item went after it was printed."""
+
+    item: str = Field(description="稿件的文件名，如 03-xiangzhen.md（发布时 items/ 中的名字）")
+    level: Literal["被上级刊物采用", "领导批示"] = Field(description="级别：被上级刊物采用 或 领导批示")
+    by: str = Field(description="采用的刊物（及期号），或作批示的领导")
+    date: dt.date = Field(description="采用或批示的日期，计入这一年的统计")
+    note: str | None = Field(None, description="备注（可选），如批示的要点")
+
+    _blank = field_validator("item", "by", "note")(_no_blank)
+
+
+class UptakeFile(_Strict):
+    """An archived issue's 采用记录.yaml: the records of its items, added after publication."""
+
+    records: list[Uptake] = Field(default_factory=list, description="采用和批示的记录，每条一项")
+
+
 @dataclass
 class Item:
     """One news item: its front matter, Markdown body and where it came from."""

@@ -10,6 +10,7 @@ once::
         .zhuanbao.lock                 held by publish: one publish per series at a time
         2025-08/                       one folder per issue (series + year + number), named as first published
           current                      "v2": the version in force (written last: what makes a version published)
+          采用记录.yaml                 records added after publication: 被上级刊物采用, 领导批示 (archive/uptake.py)
           .publish-*                   only while a publish runs, or after one was killed (the next publish cleans up)
           v1/  v2/                     one folder per published version, never rewritten
             工作专报2025年第8期.docx
@@ -33,6 +34,7 @@ MANIFEST = "manifest.json"
 ITEMS = "items.json"  # the items' text as printed: what the catalogue indexes
 CURRENT = "current"
 CATALOGUE = "catalogue.sqlite"
+UPTAKE = "采用记录.yaml"  # in an issue's folder, beside its versions: not frozen, records are added to it
 SOURCES = "sources"
 TEMPLATES = "templates"  # under sources/
 DEFAULT_NAME = "archive"

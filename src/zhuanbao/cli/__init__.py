@@ -284,6 +284,20 @@ def publish(
     _execute(lambda: services.publish(path, archive, revise, templates), present.published)
 
 
+@app.command(short_help="记录已发布的稿件被上级刊物采用、得到领导批示（供稿统计据此计分）。")
+def record(
+    path: Annotated[Path, typer.Argument(metavar="路径", help="稿件所在那一期的文件夹（已发布）。")],
+    item: Annotated[str, typer.Argument(metavar="稿件", help="稿件的文件名、序号（第几篇）或标题中的词。")],
+    level: Annotated[str, typer.Option("--level", "-l", metavar="级别", help="被上级刊物采用 或 领导批示（可简写为 批示）。")],
+    by: Annotated[str, typer.Option("--by", metavar="刊物或领导", help="采用的刊物及期号，或作批示的领导。")],
+    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="采用或批示的日期，默认今天。")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="备注", help="备注（可选），如批示的要点。")] = None,
+    archive: PublishArchive = None,
+) -> None:
+    """记录已发布的稿件被上级刊物采用或得到领导批示：写入归档中这一期的 采用记录.yaml，已发布的版本不变。"""
+    _execute(lambda: services.record(path, item, level, by, date, note, archive), present.recorded)
+
+
 @app.command(short_help="核对归档的校验值；有问题时退出码为 1。")
 def verify(archive: ArchiveOption = None) -> None:
     """核对归档中每个文件的校验值，列出被改动、缺失或多出的文件。有问题时退出码为 1。"""
