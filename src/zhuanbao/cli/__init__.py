@@ -284,7 +284,7 @@ def publish(
     _execute(lambda: services.publish(path, archive, revise, templates), present.published)
 
 
-@app.command(short_help="记录已发布的稿件被上级刊物采用、得到领导批示（供稿统计据此计分）。")
+@app.command(short_help="记录已发布的稿件被上级刊物采用、得到领导批示。")
 def record(
     path: Annotated[Path, typer.Argument(metavar="路径", help="稿件所在那一期的文件夹（已发布）。")],
     item: Annotated[str, typer.Argument(metavar="稿件", help="稿件的文件名、序号（第几篇）或标题中的词。")],
@@ -323,15 +323,15 @@ def reindex(archive: ArchiveOption = None) -> None:
     _execute(lambda: services.reindex(archive), present.reindexed)
 
 
-@app.command()
+@app.command(short_help="供稿统计：各单位的稿件数，采用、批示按级别计分。")
 def stats(
     archive: ArchiveOption = None,
     year: Annotated[int | None, typer.Option("--year", metavar="年", min=1900, max=2100, help="只统计某一年。")] = None,
     series: Annotated[str | None, typer.Option("--series", metavar="刊名", help="只统计某个刊物。")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", metavar="文件", help="另存为 CSV（Excel 可直接打开）。")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件。")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件（每年一个计分表）。")] = None,
 ) -> None:
-    """供稿统计：各单位、各栏目、各月份的稿件数（按现行版本）。"""
+    """供稿统计：各单位、各栏目、各月份的稿件数（按现行版本），以及每年各单位被采用、被上级刊物采用、领导批示的条数和得分（分数见 series.yaml 的 contribution_weights）。--xlsx 每年一个工作表，可直接打印上报。"""  # noqa: E501
     _execute(lambda: services.stats(archive, year, series, csv, xlsx), present.stats)
 
 
