@@ -394,6 +394,22 @@ def test_the_stats_page_counts_items_per_unit_section_and_month(studio):
     assert wrong.status_code == 400 and 'id="error-year"' in wrong.text
 
 
+def test_the_stats_page_shows_each_year_s_scores_with_the_records(studio):
+    import datetime as dt
+
+    client, root = stats_series(studio)
+    (root / "series.yaml").write_text((root / "series.yaml").read_text("utf-8") + "contribution_weights: {领导批示: 4}\n",
+                                      "utf-8")  # fmt: skip  # after publishing: the archived series.yaml counts
+    services.record(root / "2024-03", "02-jiuye", "批示", "市长", "2024-03-20", today=dt.date(2024, 12, 1))
+    page = text(client.get("/archive/stats"))
+    scores = page.split('id="scores-2024"')[1].split("</table>")[0]
+    assert "<caption>2024年度计分" in scores
+    cells = re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", scores)
+    assert [(unit, re.findall(r'"count">([\d.]+)<', rest)) for unit, rest in cells] == [
+        ("东岭区人社局", ["1", "1", "0", "0", "1", "5", "6"]), ("测试区住建局", ["3", "3", "0", "0", "0", "0", "3"])]
+    assert re.findall(r'"count">([\d.]+)<', scores.split("<tfoot>")[1]) == ["4", "4", "0", "0", "1", "5", "9"]
+
+
 def test_the_stats_download_as_xlsx_holds_the_counts(studio):
     from openpyxl import load_workbook
 

@@ -48,7 +48,12 @@ class UnitScore:
 
     @property
     def total(self) -> Decimal:
-        return sum(self.scores, Decimal(0))
+        return tidy(sum(self.scores, Decimal(0)))
+
+
+def tidy(value: Decimal) -> Decimal:
+    """A score as people write it: 5, not 5.0; 2.5, not 2.50."""
+    return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
 
 
 @dataclass(frozen=True)
@@ -68,11 +73,11 @@ class YearScores:
 
     @property
     def scores(self) -> tuple[Decimal, ...]:
-        return tuple(sum((row.scores[i] for row in self.rows), Decimal(0)) for i in range(len(LEVELS)))
+        return tuple(tidy(sum((row.scores[i] for row in self.rows), Decimal(0))) for i in range(len(LEVELS)))
 
     @property
     def total(self) -> Decimal:
-        return sum(self.scores, Decimal(0))
+        return tidy(sum(self.scores, Decimal(0)))
 
     @property
     def same_weights(self) -> tuple[Decimal, ...] | None:
@@ -158,7 +163,7 @@ def _year(year: int, events, latest, rules: _Rules, today: dt.date) -> YearScore
     for _, level, unit, key in events:
         counts.setdefault(unit, [0] * len(LEVELS))[level] += 1
         points.setdefault(unit, [Decimal(0)] * len(LEVELS))[level] += weights[key][2][level]
-    rows = [UnitScore(unit, tuple(counts[unit]), tuple(points[unit])) for unit in counts]
+    rows = [UnitScore(unit, tuple(counts[unit]), tuple(tidy(p) for p in points[unit])) for unit in counts]
     rows.sort(key=lambda row: (-row.total, -sum(row.counts), row.unit))
     end = dt.date(year, 12, 31)
     period = (dt.date(year, 1, 1), today if dt.date(year, 1, 1) <= today < end else end)
@@ -310,7 +315,7 @@ def _rules(year: YearScores) -> str:
 
 
 def _shown(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral_value() else format(value, "f").rstrip("0")
+    return format(tidy(value), "f")
 
 
 def _number(value):
