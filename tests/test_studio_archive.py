@@ -410,6 +410,66 @@ def test_the_stats_page_shows_each_year_s_scores_with_the_records(studio):
     assert re.findall(r'"count">([\d.]+)<', scores.split("<tfoot>")[1]) == ["4", "4", "0", "0", "1", "5", "9"]
 
 
+# --- 采用与批示 (issue 18, item 7) ---------------------------------------------------------------------------
+
+
+def record_form(client, page: str, **values) -> dict:
+    csrf = re.search(r'name="csrf" value="([^"]*)"', client.get(page).text).group(1)
+    return {"csrf": csrf, "item": "01-gaizao.md", "level": "领导批示", "by": "区长", "date": "2024-03-20", **values}
+
+
+def test_a_record_is_added_on_the_version_in_force_and_listed(studio):
+    client, _, root = studio()
+    publish(client)
+    page = client.get("/archive/series/2024-03/v1")
+    assert 'id="record-form"' in page.text and 'id="record-none"' in page.text
+    assert 'action="/archive/series/2024-03/record"' in page.text
+    posted = client.post("/archive/series/2024-03/record", data=record_form(client, "/archive/series/2024-03/v1",
+                         by="省政府办公厅《政务信息》第45期", level="被上级刊物采用", note="全文采用"),
+                         follow_redirects=False)  # fmt: skip
+    assert posted.status_code == 303 and posted.headers["location"] == "/archive/series/2024-03/v1?recorded=1#records"
+    shown = text(client.get(posted.headers["location"]))
+    assert 'id="record-done"' in shown
+    row = shown.split('id="record-list"')[1].split("</tbody>")[0]
+    assert re.findall(r"<td>(.*?)</td>", row) == [
+        '测试区完成老旧小区改造 <span class="file">01-gaizao.md</span>', "测试区住建局", "被上级刊物采用",
+        "省政府办公厅《政务信息》第45期", "2024年3月20日", "全文采用"]  # fmt: skip
+    records = (archive_of(root) / "series" / "2024-03" / "采用记录.yaml").read_text("utf-8")
+    assert "level: 被上级刊物采用" in records and "by: 省政府办公厅《政务信息》第45期" in records
+    assert services.stats(archive_of(root), 2024).scores[0].rows[0].counts == (1, 1, 0)
+    publish(client)  # a revision: the records stay with the issue, the form moves to v2
+    assert 'id="record-form"' not in client.get("/archive/series/2024-03/v1").text
+    assert 'id="record-list"' in client.get("/archive/series/2024-03/v2").text
+
+
+def test_a_record_that_cannot_count_is_refused_with_the_form_as_typed(studio):
+    client, _, root = studio()
+    publish(client)
+    refused = client.post("/archive/series/2024-03/record",
+                          data=record_form(client, "/archive/series/2024-03/v1", date="2024-03-01", by="区长<b>"))
+    assert refused.status_code == 400 and 'id="record-refused"' in refused.text
+    assert "日期 2024-03-01 早于工作专报2024年第3期的印发日期 2024-03-15" in refused.text
+    assert 'value="区长&lt;b&gt;"' in refused.text and 'value="2024-03-01"' in refused.text  # kept, escaped
+    assert not (archive_of(root) / "series" / "2024-03" / "采用记录.yaml").exists()
+    form = record_form(client, "/archive/series/2024-03/v1")
+    assert client.post("/archive/series/2024-09/record", data=form).status_code == 404  # never published
+    assert client.post("/archive/..%2F..%2Fetc/2024-03/record", data=form).status_code == 404
+
+
+@pytest.mark.parametrize("csrf", [None, "", "0" * 64, Session(port=8765).csrf])
+def test_recording_needs_this_sessions_csrf_token(studio, csrf):
+    client, _, root = studio()
+    publish(client)
+    form = record_form(client, "/archive/series/2024-03/v1")
+    if csrf is None:
+        del form["csrf"]
+    else:
+        form["csrf"] = csrf
+    response = client.post("/archive/series/2024-03/record", data=form)
+    assert response.status_code == 403 and "校验码" in response.text
+    assert not (archive_of(root) / "series" / "2024-03" / "采用记录.yaml").exists()
+
+
 def test_the_stats_download_as_xlsx_holds_the_counts(studio):
     from openpyxl import load_workbook
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # annotations only: importing them would slow every command's
     from .archive.publish import Plan, Published
     from .archive.stats import YearScores
     from .archive.uptake import Recorded
+    from .archive.uptake import Records as IssueRecords
     from .archive.verify import VerifyReport
     from .build import BuildResult
     from .export.resident import Converter
@@ -523,7 +524,7 @@ def record(path: Path, item: str, level: str, by: str, date: str | dt.date | Non
     import unicodedata
 
     from .archive.layout import default_archive
-    from .archive.uptake import add
+    from .archive.uptake import home_of
     from .cn import issue_name
     from .load.content import ISSUE_FILE, load_series, locate
     from .load.validate import validate
@@ -537,10 +538,29 @@ def record(path: Path, item: str, level: str, by: str, date: str | dt.date | Non
     issue = validate(Issue, load_yaml(issue_dirs[0] / ISSUE_FILE), ISSUE_FILE)
     archive = archive or default_archive(series_dir, series.archive)
     key = unicodedata.normalize("NFC", series_dir.resolve().name)  # the archive's name of the series, as publish's
-    today = today or dt.date.today()
     year = issue.date.year
-    return add(archive, key, year, issue.number, issue_name(series.title, year, issue.number), item, level, by,
-               _date(date) or today, note, today)  # fmt: skip
+    home = home_of(archive, key, year, issue.number)
+    if home is None:
+        raise ContentError(f"{issue_name(series.title, year, issue.number)}还没有发布，归档“{archive}”中没有它",
+                           hint="发布之后才能记录采用和批示。")  # fmt: skip
+    return record_archived(archive, home, item, level, by, date, note, today)
+
+
+def record_archived(archive: Path, home: Path, item: str, level: str, by: str, date: str | dt.date | None = None,
+                    note: str | None = None, today: dt.date | None = None) -> Recorded:  # fmt: skip
+    """:func:`record` for an issue found in the archive (``home``: its folder there, as the studio's page names it)."""
+    from .archive.uptake import add
+
+    today = today or dt.date.today()
+    return add(archive, home, item, level, by, _date(date) or today, note, today)
+
+
+def issue_records(archive: Path, home: Path) -> IssueRecords:
+    """An archived issue's 采用记录 with the items they name, the problems of those that cannot count, and the
+    items of its version in force (to choose from); a file that does not read is one of the problems."""
+    from .archive.uptake import listed
+
+    return listed(archive, home)
 
 
 class SearchHits(NamedTuple):

@@ -198,12 +198,12 @@ def pick_item(items: list[dict], wanted: str, issue: str) -> dict:
     raise ContentError(f"{issue}的现行版本中没有稿件“{wanted}”（可写文件名、序号或标题中的词）", hint=hint)
 
 
-def add(archive: Path, series_key: str, year: int, number: int, name: str, item: str, level: str, by: str,
-        date: dt.date, note: str | None = None, today: dt.date | None = None) -> Recorded:  # fmt: skip
-    """Add one record to an archived issue's 采用记录.yaml (made when it is the first), under the series'
-    lock; refused, with nothing written, when the issue was never published, the item is not in its version
-    in force, the date is before the issue or after today, the record is there already, or the file as it
-    is does not read (its errors said at their lines: fix them first)."""
+def add(archive: Path, home: Path, item: str, level: str, by: str, date: dt.date, note: str | None = None,
+        today: dt.date | None = None) -> Recorded:  # fmt: skip
+    """Add one record to the 采用记录.yaml of the archived issue in ``home`` (made when it is the first),
+    under the series' lock; refused, with nothing written, when the item is not in its version in force, the
+    date is before the issue or after today, the record is there already, or the file as it is does not
+    read or holds a record that cannot count (said at their lines: fix them first)."""
     from ..fsio import locked
 
     level = pick_level(level)
@@ -211,11 +211,9 @@ def add(archive: Path, series_key: str, year: int, number: int, name: str, item:
     if not by:
         raise ContentError(f"请写明{_by(level)}（--by）")
     note = note.strip() if note and note.strip() else None
-    home = home_of(archive, series_key, year, number)
-    if home is None:
-        raise ContentError(f"{name}还没有发布，归档“{archive}”中没有它", hint="发布之后才能记录采用和批示。")
     with locked(home.parent, wait=30, hint=BUSY_HINT):
         manifest, items = current_items(archive, home)
+        name = manifest["name"]
         chosen = pick_item(items, item, name)
         issued = dt.date.fromisoformat(manifest["date"])
         if date < issued:
@@ -232,6 +230,31 @@ def add(archive: Path, series_key: str, year: int, number: int, name: str, item:
         _write(home / UPTAKE, records, record)
     count = sum(r.item == record.item for r in records) + 1
     return Recorded(home / UPTAKE, record, name, chosen, count)
+
+
+@dataclass(frozen=True)
+class Records:
+    """An archived issue's records as a page lists them: each with the item it names (None when the version
+    in force has no such item), and the problems of those that cannot count."""
+
+    records: list[tuple[Uptake, dict | None]]
+    problems: list[Diagnostic]
+    items: list[dict]  # the version in force's items, to choose from
+
+
+def listed(archive: Path, home: Path) -> Records:
+    """What the studio's version page shows of the issue's records; a file that does not read is a problem."""
+    try:
+        manifest, items = current_items(archive, home)
+    except UserError as exc:
+        return Records([], list(exc.diagnostics), [])
+    try:
+        records, doc = read(home)
+    except UserError as exc:
+        return Records([], list(exc.diagnostics), items)
+    by_file = {item["file"]: item for item in items}
+    wrong = problems(records, doc, items, dt.date.fromisoformat(manifest["date"]))
+    return Records([(r, by_file.get(r.item)) for r in records], wrong, items)
 
 
 def _write(path: Path, records: list[Uptake], record: Uptake) -> None:
