@@ -260,3 +260,16 @@ def test_a_record_that_cannot_count_is_left_out_with_a_warning(scored):
     damaged = stats(archive, year=2025, series="工作专报")
     assert damaged.scores[0].rows[0].counts == (3, 1, 0)  # 2025-01's March adoption not counted, 2024-12's January one is
     assert any(w.message == "工作专报2025年第1期的采用记录无法读取，未计入" for w in damaged.warnings)
+
+
+def test_a_year_of_records_only_is_still_scored_and_shown(scored):
+    """January's adoption of a December item: 2026 has no issue yet, its sheet has the adoption."""
+    root, archive = scored
+    result = runner.invoke(app, ["record", str(root / "gongzuo/2025-02"), "1", "-l", "批示", "--by", "市长", "--date",
+                                 "2026-01-05", "-a", str(archive)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shown = runner.invoke(app, ["stats", "-a", str(archive), "--year", "2026", "--series", "工作专报"])
+    assert shown.exit_code == 0 and "没有符合条件" not in shown.output and "【按供稿单位】" not in shown.output
+    lines = shown.output.splitlines()
+    assert lines[0] == "【2026年度计分】计分标准：被采用每条1分，被上级刊物采用每条2.5分，领导批示每条4分。"
+    assert lines[2].split() == ["市专班办公室", "0", "0", "1", "4"]

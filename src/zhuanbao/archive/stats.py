@@ -261,7 +261,7 @@ def _year_sheet(sheet, year: YearScores) -> None:
         count, score = get_column_letter(3 + 2 * index), get_column_letter(4 + 2 * index)
         merge(count, 3, level, bold, centre, to=score)
         put(4, 3 + 2 * index, "条数", bold)
-        put(4, 4 + 2 * index, f"得分（每条{_shown(same[index])}分）" if same else "得分", bold)
+        put(4, 4 + 2 * index, f"得分（每条{score_text(same[index])}分）" if same else "得分", bold)
     merge(last, 3, "合计得分", bold, centre, down=1)
     sheet.row_dimensions[3].height = 24
     sheet.row_dimensions[4].height = 36  # 得分（每条1分） on two lines
@@ -284,7 +284,7 @@ def _year_sheet(sheet, year: YearScores) -> None:
     for line in sheet.iter_rows(min_row=3, max_row=row, max_col=_COLUMNS):
         for cell in line:
             cell.border = box
-    notes = [_rules(year), f"统计范围：{'、'.join(f'《{t}》' for t in year.series) or '（无）'}各期的现行版本；"
+    notes = [rules_text(year), f"统计范围：{'、'.join(f'《{t}》' for t in year.series) or '（无）'}各期的现行版本；"
              "被采用按各期印发日期计入年度，被上级刊物采用、领导批示按记录的日期计入年度。",
              "填表人：　　　　　　　审核人：　　　　　　　填报日期：　　　年　　月　　日"]  # fmt: skip
     for offset, note in enumerate(notes, start=1):
@@ -304,17 +304,18 @@ def _year_sheet(sheet, year: YearScores) -> None:
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
-def _rules(year: YearScores) -> str:
+def rules_text(year: YearScores) -> str:
     """The scoring rules as the sheet's note says them: one line, or one per series when they differ."""
     def said(weights: tuple[Decimal, ...]) -> str:
-        return "，".join(f"{level}每条{_shown(w)}分" for level, w in zip(LEVELS, weights))
+        return "，".join(f"{level}每条{score_text(w)}分" for level, w in zip(LEVELS, weights))
 
     if year.same_weights or not year.weights:
         return f"计分标准：{said(year.same_weights or tuple(DEFAULT_WEIGHTS.values()))}。"
     return "计分标准：" + "；".join(f"《{title}》{said(w)}" for title, w in year.weights) + "。"
 
 
-def _shown(value: Decimal) -> str:
+def score_text(value: Decimal) -> str:
+    """A score as a note or a terminal writes it: 5, 2.5."""
     return format(tidy(value), "f")
 
 
