@@ -51,6 +51,11 @@ def confirm(client, issue: str = "2024-03") -> dict:
     return {"csrf": value("csrf"), "fingerprint": value("fingerprint"), "revise": value("revise")}
 
 
+def with_token(form: dict, csrf: str | None) -> dict:
+    """The form with another CSRF token (None: without one), as a stale page or another site would post it."""
+    return {key: value for key, value in form.items() if key != "csrf"} | ({} if csrf is None else {"csrf": csrf})
+
+
 def publish(client, issue: str = "2024-03"):
     return client.post(f"/issue/{issue}/publish", data=confirm(client, issue))
 
@@ -167,12 +172,7 @@ def test_another_publish_running_is_said_in_chinese_and_nothing_is_written(studi
 @pytest.mark.parametrize("csrf", [None, "", "0" * 64, Session(port=8765).csrf])
 def test_publishing_needs_this_sessions_csrf_token(studio, csrf):
     client, _, root = studio()
-    form = confirm(client)
-    if csrf is None:
-        del form["csrf"]
-    else:
-        form["csrf"] = csrf
-    response = client.post("/issue/2024-03/publish", data=form)
+    response = client.post("/issue/2024-03/publish", data=with_token(confirm(client), csrf))
     assert response.status_code == 403 and "校验码" in response.text
     assert not archive_of(root).exists()
 
@@ -460,11 +460,7 @@ def test_a_record_that_cannot_count_is_refused_with_the_form_as_typed(studio):
 def test_recording_needs_this_sessions_csrf_token(studio, csrf):
     client, _, root = studio()
     publish(client)
-    form = record_form(client, "/archive/series/2024-03/v1")
-    if csrf is None:
-        del form["csrf"]
-    else:
-        form["csrf"] = csrf
+    form = with_token(record_form(client, "/archive/series/2024-03/v1"), csrf)
     response = client.post("/archive/series/2024-03/record", data=form)
     assert response.status_code == 403 and "校验码" in response.text
     assert not (archive_of(root) / "series" / "2024-03" / "采用记录.yaml").exists()

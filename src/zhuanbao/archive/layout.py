@@ -113,7 +113,8 @@ def is_real_folder(path: Path) -> bool:
     return not path.is_symlink() and path.is_dir()
 
 
-def _subfolders(folder: Path) -> list[Path]:
+def subfolders(folder: Path) -> list[Path]:
+    """The folders in ``folder`` (not links to folders, not hidden ones), sorted; none when it cannot be read."""
     try:
         return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and is_real_folder(p))
     except OSError:
@@ -122,14 +123,14 @@ def _subfolders(folder: Path) -> list[Path]:
 
 def issue_homes(archive: Path) -> list[Path]:
     """Every issue folder of every series in the archive (links to folders are not followed)."""
-    return [home for series in _subfolders(archive) for home in _subfolders(series)]
+    return [home for series in subfolders(archive) for home in subfolders(series)]
 
 
 def versions(archive: Path) -> list[Path]:
     """Every published version folder in the archive (those with a manifest);
     a version, issue or series folder that is a link is not one (verify reports it)."""
     return sorted(
-        p for home in issue_homes(archive) for p in _subfolders(home)
+        p for home in issue_homes(archive) for p in subfolders(home)
         if version_number(p.name) is not None and (p / MANIFEST).is_file() and not (p / MANIFEST).is_symlink()
     )  # fmt: skip
 

@@ -32,7 +32,7 @@ from pathlib import Path
 from ..diagnostics import ContentError, Diagnostic, OutputError, UserError, os_reason, suggest
 from ..located import YamlDoc
 from ..model import LEVELS, RECORDED_LEVELS, Uptake, UptakeFile
-from .layout import MANIFEST, UPTAKE, current_name, is_real_folder, issue_identity, normal_key, read_json
+from .layout import MANIFEST, UPTAKE, current_name, is_real_folder, issue_identity, normal_key, read_json, subfolders
 
 HEADER = (
     "# 采用记录：本期稿件发布之后被上级刊物采用、得到领导批示，记在这里（供稿统计按此计分）。\n"
@@ -59,10 +59,10 @@ def home_of(archive: Path, series_key: str, year: int, number: int) -> Path | No
     if not archive.is_dir():
         return None
     wanted = normal_key(series_key)
-    for series in _folders(archive):
+    for series in subfolders(archive):
         if normal_key(series.name) != wanted:
             continue
-        for home in _folders(series):
+        for home in subfolders(series):
             folder = _current_folder(home)
             if folder is None:
                 continue
@@ -72,13 +72,6 @@ def home_of(archive: Path, series_key: str, year: int, number: int) -> Path | No
             except (OSError, ValueError):
                 continue  # a damaged manifest: verify reports it
     return None
-
-
-def _folders(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and is_real_folder(p))
-    except OSError:
-        return []
 
 
 def _current_folder(home: Path) -> Path | None:
