@@ -273,3 +273,22 @@ def test_a_year_of_records_only_is_still_scored_and_shown(scored):
     lines = shown.output.splitlines()
     assert lines[0] == "【2026年度计分】计分标准：被采用每条1分，被上级刊物采用每条2.5分，领导批示每条4分。"
     assert lines[2].split() == ["市专班办公室", "0", "0", "1", "4"]
+
+
+def test_a_catalogue_row_edited_to_lead_out_of_the_archive_is_not_followed(scored):
+    import sqlite3
+
+    from zhuanbao.services import stats
+
+    _, archive = scored
+    (archive.parent / "elsewhere").mkdir()
+    (archive.parent / "elsewhere" / "采用记录.yaml").write_text(
+        "records:\n  - {item: 01.md, level: 领导批示, by: 伪造, date: 2025-05-01}\n", "utf-8")
+    db = sqlite3.connect(archive / "catalogue.sqlite")
+    db.execute("UPDATE issues SET folder = '../../elsewhere' WHERE folder = '2025-02'")
+    db.execute("UPDATE issues SET date = '2025-13-01' WHERE folder = '2025-01'")
+    db.commit()
+    db.close()
+    result = stats(archive, year=2025, series="工作专报")
+    assert [(r.unit, r.counts) for r in result.scores[0].rows] == [("市专班办公室", (0, 1, 0))]  # 2024-12's adoption
+    assert sum("检索目录中" in w.message and "未计入" in w.message for w in result.warnings) == 2

@@ -122,6 +122,8 @@ def scores(archive: Path, items, year: int | None = None, today: dt.date | None 
     ``items``: the current versions' items (:meth:`Catalogue.contributions`). A records file that does not
     read, or a record that cannot count (:func:`uptake.sift`), is left out with a warning in ``warnings``."""
     from . import uptake
+    from .layout import CATALOGUE
+    from .site import plain_name
 
     warnings = warnings if warnings is not None else []
     today = today or dt.date.today()
@@ -132,7 +134,14 @@ def scores(archive: Path, items, year: int | None = None, today: dt.date | None 
     latest: dict[str, list[tuple[dt.date, str, str]]] = {}  # series_key → (issue date, version path, title)
     for (key, folder), printed in issues.items():
         first = printed[0]
-        issued = dt.date.fromisoformat(first.date)
+        try:
+            issued = dt.date.fromisoformat(first.date)
+            if not (plain_name(key) and plain_name(folder) and all(plain_name(p) for p in first.path.split("/"))):
+                raise ValueError
+        except ValueError:  # a catalogue row edited by hand (verify says which): not followed out of the archive
+            warnings.append(Diagnostic(f"检索目录中{first.name}的记录不对（日期或文件夹），未计入；运行 zhuanbao reindex 可重建",
+                                       archive / CATALOGUE, severity="warning"))  # fmt: skip
+            continue
         latest.setdefault(key, []).append((issued, first.path, first.series))
         unit = {item.file: item.source or UNSIGNED for item in printed}
         events += [(issued, 0, item.source or UNSIGNED, key) for item in printed]
