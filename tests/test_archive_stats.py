@@ -292,3 +292,22 @@ def test_a_catalogue_row_edited_to_lead_out_of_the_archive_is_not_followed(score
     result = stats(archive, year=2025, series="工作专报")
     assert [(r.unit, r.counts) for r in result.scores[0].rows] == [("市专班办公室", (0, 1, 0))]  # 2024-12's adoption
     assert sum("检索目录中" in w.message and "未计入" in w.message for w in result.warnings) == 2
+
+
+def test_weights_set_after_the_year_s_last_issue_are_used_when_asked(scored, tmp_path):
+    """January: the assessment's points come out after 2025's last issue; --weights takes them from series.yaml now."""
+    root, archive = scored
+    (root / "gongzuo/series.yaml").write_text(SERIES_YAML + "contribution_weights: {被上级刊物采用: 10, 领导批示: 20}\n",
+                                              "utf-8")  # fmt: skip
+    target = tmp_path / "s.xlsx"
+    result = runner.invoke(app, ["stats", "-a", str(archive), "--year", "2025", "--series", "工作专报", "--xlsx",
+                                 str(target), "--weights", str(root / "gongzuo/series.yaml")])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(target)["2025年"]
+    assert [c.value for c in sheet[5]] == [1, "东岭区住建局", 1, 1, 1, 10, 1, 20, 31]  # 1 + 10 + 20
+    assert [c.value for c in sheet[6]] == [2, "市专班办公室", 3, 3, 2, 20, 0, 0, 23]
+    (root / "gongzuo/series.yaml").write_text(SERIES_YAML + "contribution_weights: {领导批示: 很多}\n", "utf-8")
+    wrong = runner.invoke(app, ["stats", "-a", str(archive), "--weights", str(root / "gongzuo")])
+    assert wrong.exit_code == 2 and "series.yaml:13:" in wrong.output and "应是一个数" in wrong.output

@@ -337,7 +337,7 @@ def test_stats_prints_the_tables_and_what_it_saved(monkeypatch):
     tables = {"供稿单位": [("东岭区", 3), ("（未署名）", 1)], "栏目": [("工作简讯", 4)], "月份": [("2025年8月", 4)]}
     fake = replace(monkeypatch, "stats", services.StatsTables(tables, [Path("统计.csv")]))
     result = invoke("stats", "--year", "2025", "--series", "专报", "--csv", "统计.csv")
-    assert fake.calls == [((None, 2025, "专报", Path("统计.csv"), None), {})]
+    assert fake.calls == [((None, 2025, "专报", Path("统计.csv"), None), {"weights": None})]
     lines = result.stdout.splitlines()
     assert lines[0] == "【按供稿单位】" and lines[1].startswith("  东岭区") and lines[1].endswith("   3")
     assert lines[3].startswith("  合计") and lines[3].endswith("   4") and lines[-1] == "已保存：统计.csv"

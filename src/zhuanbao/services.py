@@ -606,10 +606,11 @@ class StatsTables(NamedTuple):
 
 
 def stats(archive: Path | None = None, year: int | None = None, series: str | None = None,
-          csv: Path | None = None, xlsx: Path | None = None, today: dt.date | None = None) -> StatsTables:  # fmt: skip
+          csv: Path | None = None, xlsx: Path | None = None, today: dt.date | None = None,
+          weights: Path | None = None) -> StatsTables:  # fmt: skip
     """Count the current versions' items and score each year's (被采用, and the records of 采用记录.yaml
-    weighted by series.yaml's contribution_weights); save the counts as CSV and the scores as .xlsx, one
-    sheet per year, when asked."""
+    weighted by series.yaml's contribution_weights as archived that year, or as the series.yaml ``weights``
+    names says them now); save the counts as CSV and the scores as .xlsx, one sheet per year, when asked."""
     from .archive.catalogue import Catalogue
     from .archive.layout import archive_to_read
     from .archive.stats import check_name, scores, write_csv, write_xlsx
@@ -617,12 +618,18 @@ def stats(archive: Path | None = None, year: int | None = None, series: str | No
     for target, suffix in ((csv, ".csv"), (xlsx, ".xlsx")):
         if target is not None:
             check_name(target, suffix)  # before counting: a slip in a name must not cost the run
+    points = None
+    if weights is not None:  # read first: a slip in it must not cost the count
+        from .load.content import SERIES_FILE, load_series
+
+        given = load_series(weights.parent if weights.name == SERIES_FILE else weights)
+        points = tuple(given.weights.values())
     folder = archive_to_read(archive)
     with Catalogue(folder) as catalogue:
         tables = catalogue.stats(year, series)
         items = catalogue.contributions(series)
         warnings = list(catalogue.warnings)
-    scored = scores(folder, items, year, today, warnings)
+    scored = scores(folder, items, year, today, warnings, points)
     saved, failed = [], []
     for target, write, data in ((csv, write_csv, tables), (xlsx, write_xlsx, scored)):
         if target is not None:

@@ -88,17 +88,20 @@ class YearScores:
 
 @dataclass
 class _Rules:
-    """What each series' archived series.yaml says, read once per version."""
+    """What each series' archived series.yaml says, read once per version; ``points``, when given (stats
+    --weights), replaces every series' points."""
 
     archive: Path
     warnings: list[Diagnostic]
+    points: tuple[Decimal, ...] | None = None
     read: dict[str, tuple[str, tuple[Decimal, ...]]] = field(default_factory=dict)
 
     def of(self, path: str, title: str) -> tuple[str, tuple[Decimal, ...]]:
         """(issuer, points per level) from the series.yaml archived in the version at ``path``."""
         if path not in self.read:
             self.read[path] = self._read(self.archive / path, title)
-        return self.read[path]
+        issuer, points = self.read[path]
+        return issuer, self.points or points
 
     def _read(self, version: Path, title: str) -> tuple[str, tuple[Decimal, ...]]:
         from ..load.content import SERIES_FILE, load_series
@@ -116,8 +119,9 @@ class _Rules:
 
 
 def scores(archive: Path, items, year: int | None = None, today: dt.date | None = None,
-           warnings: list[Diagnostic] | None = None) -> list[YearScores]:  # fmt: skip
-    """Each year's scores (only ``year``'s when given, even with nothing in it), the latest year first.
+           warnings: list[Diagnostic] | None = None, points: tuple[Decimal, ...] | None = None) -> list[YearScores]:  # fmt: skip
+    """Each year's scores (only ``year``'s when given, even with nothing in it), the latest year first;
+    ``points`` (per level) instead of what each series.yaml archived says.
 
     ``items``: the current versions' items (:meth:`Catalogue.contributions`). A records file that does not
     read, or a record that cannot count (:func:`uptake.sift`), is left out with a warning in ``warnings``."""
@@ -156,7 +160,7 @@ def scores(archive: Path, items, year: int | None = None, today: dt.date | None 
         counted, wrong = uptake.sift(records, doc, as_printed, issued)
         warnings += [d.at(severity="warning", message=f"{d.message}，未计入") for d in wrong]
         events += [(r.date, LEVELS.index(r.level), unit[r.item], key) for r in counted]
-    rules = _Rules(archive, warnings)
+    rules = _Rules(archive, warnings, points)
     years = sorted({date.year for date, *_ in events} | ({year} if year else set()), reverse=True)
     return [_year(y, [e for e in events if e[0].year == y], latest, rules, today) for y in years if not year or y == year]
 

@@ -330,9 +330,10 @@ def stats(
     series: Annotated[str | None, typer.Option("--series", metavar="刊名", help="只统计某个刊物。")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", metavar="文件", help="另存为 CSV（Excel 可直接打开）。")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件（每年一个计分表）。")] = None,
+    weights: Annotated[Path | None, typer.Option("--weights", metavar="series.yaml", help="按这个 series.yaml 的 contribution_weights 计分（不写则按各年存档的 series.yaml）。")] = None,
 ) -> None:
     """供稿统计：各单位、各栏目、各月份的稿件数（按现行版本），以及每年各单位被采用、被上级刊物采用、领导批示的条数和得分（分数见 series.yaml 的 contribution_weights）。--xlsx 每年一个工作表，可直接打印上报。"""  # noqa: E501
-    _execute(lambda: services.stats(archive, year, series, csv, xlsx), present.stats)
+    _execute(lambda: services.stats(archive, year, series, csv, xlsx, weights=weights), present.stats)
 
 
 @app.command(short_help="生成可离线浏览和检索的归档网站。")
