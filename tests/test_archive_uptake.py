@@ -122,6 +122,9 @@ def test_a_hand_edited_file_keeps_its_comments_and_a_broken_one_is_said_at_its_l
     text = path.read_text("utf-8")
     assert text.startswith("# 办公室自己的说明\n") and "# 书记批示" in text
     assert [r["item"] for r in yaml.safe_load(text)["records"]] == ["01-duchahui.md", "03-xikou.md"]
+    path.write_text("# 办公室自己的说明\nrecords:\n", "utf-8")  # every record deleted by hand
+    assert record(root, archive, "3", "-l", "上级刊物", "--by", "省委办公厅《每日要情》", "--date", "2025-09-05").exit_code == 0
+    assert [r["item"] for r in yaml.safe_load(path.read_text("utf-8"))["records"]] == ["03-xikou.md"]
     path.write_text(text.replace("level: 领导批示", "level: 表扬"), "utf-8")
     broken = record(root, archive, "2", "-l", "批示", "--by", "市长", "--date", "2025-09-06")
     assert broken.exit_code == 2 and f"{UPTAKE}:4:" in broken.output and "应为 被上级刊物采用、领导批示 之一" in broken.output

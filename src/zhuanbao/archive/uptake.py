@@ -95,6 +95,8 @@ def read(home: Path) -> tuple[list[Uptake], YamlDoc | None]:
     doc = load_yaml(path)
     if doc.data is None:  # emptied (or only the header left): no records
         return [], doc
+    if isinstance(doc.data, dict) and "records" in doc.data and doc.data["records"] is None:
+        doc.data["records"] = []  # every record deleted by hand, "records:" left
     return list(validate(UptakeFile, doc, UPTAKE).records), doc
 
 
