@@ -311,3 +311,32 @@ def test_weights_set_after_the_year_s_last_issue_are_used_when_asked(scored, tmp
     (root / "gongzuo/series.yaml").write_text(SERIES_YAML + "contribution_weights: {领导批示: 很多}\n", "utf-8")
     wrong = runner.invoke(app, ["stats", "-a", str(archive), "--weights", str(root / "gongzuo")])
     assert wrong.exit_code == 2 and "series.yaml:13:" in wrong.output and "应是一个数" in wrong.output
+
+
+@pytest.mark.libreoffice
+def test_the_sheet_prints_on_a4_fitted_to_width_with_the_header_on_every_page(tmp_path, libreoffice):
+    """Printed as an office prints it (LibreOffice Calc to PDF): 60 units take two A4 pages, both with the header."""
+    import subprocess
+
+    import pypdfium2
+
+    from zhuanbao.export import find_soffice
+
+    units = tuple(UnitScore(f"第{n}号乡镇人民政府办公室", (n, 0, 0), (Decimal(n), Decimal(0), Decimal(0)))
+                  for n in range(60, 0, -1))  # fmt: skip
+    year = YearScores(2025, (dt.date(2025, 1, 1), dt.date(2025, 12, 31)), ("青石市打好重点民生保障仗工作专班",),
+                      ("工作专报",), (("工作专报", (Decimal(1), Decimal(3), Decimal(5))),), units)  # fmt: skip
+    write_xlsx([year], tmp_path / "s.xlsx")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([find_soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(tmp_path / "s.xlsx")], check=True, capture_output=True, timeout=180)
+    pdf = pypdfium2.PdfDocument(tmp_path / "s.pdf")
+    pages = [pdf[i] for i in range(len(pdf))]
+    assert len(pages) == 2
+    width, height = pages[0].get_size()
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 portrait
+    texts = [page.get_textpage().get_text_range() for page in pages]
+    assert "2025年度信息工作供稿统计表" in texts[0] and "2025年度信息工作供稿统计表" not in texts[1]
+    # the header repeated, and every column on each page (fitted to width: 合计得分 is the last)
+    assert all("供稿单位" in text and "领导批示" in text and "合计得分" in text for text in texts)
+    assert "第1号乡镇人民政府办公室" in texts[1] and "填表人" in texts[1]
