@@ -38,7 +38,7 @@ def test_the_command_list_fits_an_80_column_terminal():
     commands = result.stdout.split("─ 命令 ─")[1]
     assert "…" not in commands  # no summary cut off
     rows = [line for line in commands.splitlines() if line.startswith("│")]
-    assert len(rows) == 15 and all(line[2] != " " for line in rows), commands  # one line per command
+    assert len(rows) == 16 and all(line[2] != " " for line in rows), commands  # one line per command
 
 
 def test_build_help_explains_the_arguments():
@@ -346,10 +346,44 @@ def test_stats_prints_the_tables_and_what_it_saved(monkeypatch):
     tables = {"供稿单位": [("东岭区", 3), ("（未署名）", 1)], "栏目": [("工作简讯", 4)], "月份": [("2025年8月", 4)]}
     fake = replace(monkeypatch, "stats", services.StatsTables(tables, [Path("统计.csv")]))
     result = invoke("stats", "--year", "2025", "--series", "专报", "--csv", "统计.csv")
-    assert fake.calls == [((None, 2025, "专报", Path("统计.csv"), None), {})]
+    assert fake.calls == [((None, 2025, "专报", Path("统计.csv"), None), {"weights": None})]
     lines = result.stdout.splitlines()
     assert lines[0] == "【按供稿单位】" and lines[1].startswith("  东岭区") and lines[1].endswith("   3")
     assert lines[3].startswith("  合计") and lines[3].endswith("   4") and lines[-1] == "已保存：统计.csv"
+
+
+def test_stats_prints_each_year_s_scores(monkeypatch):
+    import datetime as dt
+    from decimal import Decimal
+
+    from zhuanbao.archive.stats import UnitScore, YearScores
+
+    points = (Decimal(1), Decimal("2.5"), Decimal(4))
+    year = YearScores(2025, (dt.date(2025, 1, 1), dt.date(2025, 12, 31)), ("专班",), ("工作专报",), (("工作专报", points),),
+                      (UnitScore("东岭区", (3, 1, 1), (Decimal(3), Decimal("2.5"), Decimal(4))),))  # fmt: skip
+    tables = {"供稿单位": [("东岭区", 3)], "栏目": [("工作简讯", 3)], "月份": [("2025年8月", 3)]}
+    replace(monkeypatch, "stats", services.StatsTables(tables, scores=[year]))
+    lines = invoke("stats").stdout.splitlines()
+    at = lines.index("【2025年度计分】计分标准：被采用每条1分，被上级刊物采用每条2.5分，领导批示每条4分。")
+    assert lines[at + 1].split() == ["单位", "被采用", "上级采用", "批示", "得分"]
+    assert lines[at + 2].split() == ["东岭区", "3", "1", "1", "9.5"] and lines[at + 3].split() == ["合计", "3", "1", "1", "9.5"]
+
+
+def test_record_passes_what_was_typed_and_says_what_it_recorded(monkeypatch):
+    import datetime as dt
+
+    from zhuanbao.archive.uptake import Recorded
+    from zhuanbao.model import Uptake
+
+    done = Recorded(Path("归档/content/2025-08/采用记录.yaml"),
+                    Uptake(item="02-yanglao.md", level="领导批示", by="市长", date=dt.date(2025, 9, 3)), "工作专报2025年第8期",
+                    {"file": "02-yanglao.md", "title": "我市启动敬老院改造", "source": "市民政局"}, 2)  # fmt: skip
+    fake = replace(monkeypatch, "record", done)
+    result = invoke("record", "2025-08", "敬老院", "-l", "批示", "--by", "市长", "--date", "2025-09-03", "-a", "归档")
+    assert fake.calls == [((Path("2025-08"), "敬老院", "批示", "市长", "2025-09-03", None, Path("归档")), {})]
+    assert result.stdout.splitlines() == [
+        "已记录：工作专报2025年第8期 02-yanglao.md《我市启动敬老院改造》（市民政局）领导批示，市长，2025年9月3日",
+        f"  这篇稿件共有 2 条采用、批示记录：{Path('归档/content/2025-08/采用记录.yaml')}"]  # fmt: skip
 
 
 def test_stats_with_nothing_published_says_what_to_check(monkeypatch):

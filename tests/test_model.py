@@ -362,3 +362,34 @@ def test_item_sort_key_order_before_file_name(items, expected):
 def test_an_empty_settings_key_is_said_in_chinese():
     [(message, line, _)] = errors(Series, SERIES + "lint:\n")
     assert message == "“lint”（检查规则设置）应为“键: 值”的设置（写了键却没写内容？），现在是空" and line == 4
+
+
+# --- contribution_weights: 供稿统计's points per level (issue 18, item 7) ------------------------------------
+
+
+def test_contribution_weights_default_per_level_and_are_replaced_one_by_one():
+    from decimal import Decimal
+
+    assert check(Series, SERIES).weights == {"被采用": 1, "被上级刊物采用": 3, "领导批示": 5}
+    series = check(Series, SERIES + "contribution_weights: {领导批示: 10, 被上级刊物采用: 2.5}\n")
+    assert series.weights == {"被采用": 1, "被上级刊物采用": Decimal("2.5"), "领导批示": 10}
+    assert list(series.weights) == ["被采用", "被上级刊物采用", "领导批示"]  # the levels' order, not the file's
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "line"),
+    [
+        ("contribution_weights:\n  被采用: 1\n  上级采用: 3\n",
+         "“contribution_weights”（供稿统计每条稿件的分数）：“上级采用”不是计分的级别，只能写 被采用、被上级刊物采用、领导批示"
+         "（是否想写“被上级刊物采用”？）", 4),
+        ("contribution_weights:\n  被采用: 1\n  领导批示: 两分\n",
+         "“contribution_weights.领导批示”：应是一个数，如 3 或 0.5，现在是“两分”", 6),
+        ("contribution_weights:\n  领导批示: -1\n", "“contribution_weights.领导批示”：应在 0 到 1000 之间，现在是“-1”", 5),
+        ("contribution_weights:\n  被采用: 0.333\n", "“contribution_weights.被采用”：最多两位小数，现在是“0.333”", 5),
+        ("contribution_weights:\n  被采用: yes\n",
+         "“contribution_weights.被采用”：应是一个数，如 3 或 0.5，现在是 true（YAML 把 yes、no 读作真假值）", 5),
+        ("contribution_weights: 3\n", "“contribution_weights”（供稿统计每条稿件的分数）应为“键: 值”的映射，现在是“3”", 4),
+    ],
+)  # fmt: skip
+def test_contribution_weights_are_checked_at_their_line(source, message, line):
+    assert [(m, n) for m, n, _ in errors(Series, SERIES + source)] == [(message, line)]

@@ -51,6 +51,11 @@ def confirm(client, issue: str = "2024-03") -> dict:
     return {"csrf": value("csrf"), "fingerprint": value("fingerprint"), "revise": value("revise")}
 
 
+def with_token(form: dict, csrf: str | None) -> dict:
+    """The form with another CSRF token (None: without one), as a stale page or another site would post it."""
+    return {key: value for key, value in form.items() if key != "csrf"} | ({} if csrf is None else {"csrf": csrf})
+
+
 def publish(client, issue: str = "2024-03"):
     return client.post(f"/issue/{issue}/publish", data=confirm(client, issue))
 
@@ -167,12 +172,7 @@ def test_another_publish_running_is_said_in_chinese_and_nothing_is_written(studi
 @pytest.mark.parametrize("csrf", [None, "", "0" * 64, Session(port=8765).csrf])
 def test_publishing_needs_this_sessions_csrf_token(studio, csrf):
     client, _, root = studio()
-    form = confirm(client)
-    if csrf is None:
-        del form["csrf"]
-    else:
-        form["csrf"] = csrf
-    response = client.post("/issue/2024-03/publish", data=form)
+    response = client.post("/issue/2024-03/publish", data=with_token(confirm(client), csrf))
     assert response.status_code == 403 and "校验码" in response.text
     assert not archive_of(root).exists()
 
@@ -412,6 +412,78 @@ def test_the_stats_page_counts_items_per_unit_section_and_month(studio):
     assert wrong.status_code == 400 and 'id="error-year"' in wrong.text
 
 
+def test_the_stats_page_shows_each_year_s_scores_with_the_records(studio):
+    import datetime as dt
+
+    client, root = stats_series(studio)
+    (root / "series.yaml").write_text((root / "series.yaml").read_text("utf-8") + "contribution_weights: {领导批示: 4}\n",
+                                      "utf-8")  # fmt: skip  # after publishing: the archived series.yaml counts
+    services.record(root / "2024-03", "02-jiuye", "批示", "市长", "2024-03-20", today=dt.date(2024, 12, 1))
+    page = text(client.get("/archive/stats"))
+    scores = page.split('id="scores-2024"')[1].split("</table>")[0]
+    assert "<caption>2024年度计分" in scores
+    cells = re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", scores)
+    assert [(unit, re.findall(r'"count">([\d.]+)<', rest)) for unit, rest in cells] == [
+        ("东岭区人社局", ["1", "1", "0", "0", "1", "5", "6"]), ("测试区住建局", ["3", "3", "0", "0", "0", "0", "3"])]
+    assert re.findall(r'"count">([\d.]+)<', scores.split("<tfoot>")[1]) == ["4", "4", "0", "0", "1", "5", "9"]
+
+
+# --- 采用与批示 (issue 18, item 7) ---------------------------------------------------------------------------
+
+
+def record_form(client, page: str, **values) -> dict:
+    csrf = re.search(r'name="csrf" value="([^"]*)"', client.get(page).text).group(1)
+    return {"csrf": csrf, "item": "01-gaizao.md", "level": "领导批示", "by": "区长", "date": "2024-03-20", **values}
+
+
+def test_a_record_is_added_on_the_version_in_force_and_listed(studio):
+    client, _, root = studio()
+    publish(client)
+    page = client.get("/archive/series/2024-03/v1")
+    assert 'id="record-form"' in page.text and 'id="record-none"' in page.text
+    assert 'action="/archive/series/2024-03/record"' in page.text
+    posted = client.post("/archive/series/2024-03/record", data=record_form(client, "/archive/series/2024-03/v1",
+                         by="省政府办公厅《政务信息》第45期", level="被上级刊物采用", note="全文采用"),
+                         follow_redirects=False)  # fmt: skip
+    assert posted.status_code == 303 and posted.headers["location"] == "/archive/series/2024-03/v1?recorded=1#records"
+    shown = text(client.get(posted.headers["location"]))
+    assert 'id="record-done"' in shown
+    row = shown.split('id="record-list"')[1].split("</tbody>")[0]
+    assert re.findall(r"<td>(.*?)</td>", row) == [
+        '测试区完成老旧小区改造 <span class="file">01-gaizao.md</span>', "测试区住建局", "被上级刊物采用",
+        "省政府办公厅《政务信息》第45期", "2024年3月20日", "全文采用"]  # fmt: skip
+    records = (archive_of(root) / "series" / "2024-03" / "采用记录.yaml").read_text("utf-8")
+    assert "level: 被上级刊物采用" in records and "by: 省政府办公厅《政务信息》第45期" in records
+    assert services.stats(archive_of(root), 2024).scores[0].rows[0].counts == (1, 1, 0)
+    publish(client)  # a revision: the records stay with the issue, the form moves to v2
+    assert 'id="record-form"' not in client.get("/archive/series/2024-03/v1").text
+    assert 'id="record-list"' in client.get("/archive/series/2024-03/v2").text
+
+
+def test_a_record_that_cannot_count_is_refused_with_the_form_as_typed(studio):
+    client, _, root = studio()
+    publish(client)
+    refused = client.post("/archive/series/2024-03/record",
+                          data=record_form(client, "/archive/series/2024-03/v1", date="2024-03-01", by="区长<b>"))
+    assert refused.status_code == 400 and 'id="record-refused"' in refused.text
+    assert "日期 2024-03-01 早于工作专报2024年第3期的印发日期 2024-03-15" in refused.text
+    assert 'value="区长&lt;b&gt;"' in refused.text and 'value="2024-03-01"' in refused.text  # kept, escaped
+    assert not (archive_of(root) / "series" / "2024-03" / "采用记录.yaml").exists()
+    form = record_form(client, "/archive/series/2024-03/v1")
+    assert client.post("/archive/series/2024-09/record", data=form).status_code == 404  # never published
+    assert client.post("/archive/..%2F..%2Fetc/2024-03/record", data=form).status_code == 404
+
+
+@pytest.mark.parametrize("csrf", [None, "", "0" * 64, Session(port=8765).csrf])
+def test_recording_needs_this_sessions_csrf_token(studio, csrf):
+    client, _, root = studio()
+    publish(client)
+    form = with_token(record_form(client, "/archive/series/2024-03/v1"), csrf)
+    response = client.post("/archive/series/2024-03/record", data=form)
+    assert response.status_code == 403 and "校验码" in response.text
+    assert not (archive_of(root) / "series" / "2024-03" / "采用记录.yaml").exists()
+
+
 def test_the_stats_download_as_xlsx_holds_the_counts(studio):
     from openpyxl import load_workbook
 
@@ -424,9 +496,9 @@ def test_the_stats_download_as_xlsx_holds_the_counts(studio):
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == "供稿统计（2024年，工作专报）.xlsx"
     assert 'filename="stats-2024.xlsx"' in disposition
     book = load_workbook(io.BytesIO(response.content))
-    rows = [tuple(row) for row in book["按供稿单位"].iter_rows(values_only=True)]
-    assert rows == [("供稿单位", "稿件数"), ("测试区住建局", 3), ("东岭区人社局", 1), ("合计", 4)]
-    assert [tuple(r) for r in book["按栏目"].iter_rows(values_only=True)][1:] == [("工作简讯", 3), ("区县动态", 1), ("合计", 4)]
+    assert book.sheetnames == ["2024年"]  # the assessment table of the year shown
+    rows = [row[:4] for row in book["2024年"].iter_rows(min_row=5, max_row=7, values_only=True)]
+    assert rows == [(1, "测试区住建局", 3, 3), (2, "东岭区人社局", 1, 1), ("合计", None, 4, 4)]
 
 
 def test_the_stats_download_as_csv_opens_in_excel(studio):
@@ -447,7 +519,7 @@ def test_a_unit_written_as_a_formula_stays_text_in_the_download(studio):
     (root / ITEM_PATH).write_text(ITEM.replace("source: 测试区住建局", "source: '=HYPERLINK(\"http://x\")'"), "utf-8")
     publish(client)
     book = load_workbook(io.BytesIO(client.get("/archive/stats.xlsx?year=2024").content))
-    cell = book["按供稿单位"]["A2"]
+    cell = book["2024年"]["B5"]
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
 
 

@@ -125,7 +125,7 @@ def test_every_post_route_is_one_that_checks_csrf(studio):
         "/issue/{issue}/new", "/issue/{issue}/move", "/issue/{issue}/delete", "/issue/{issue}/bin/restore",
         "/issue/{issue}/upload",
         # tests/test_studio_archive.py
-        "/issue/{issue}/publish",
+        "/issue/{issue}/publish", "/archive/{series}/{issue}/record",
     ])  # a new POST route needs its CSRF test
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator, model_validator
@@ -55,6 +56,33 @@ Severity = Annotated[Literal["error", "warning", "off"], BeforeValidator(_off)]
 
 ANNEX = "附件"  # where a table may go instead of a section: after the body, each on a page of its own
 
+#: how far an item went after it was printed, lowest first (供稿统计 scores each): every published item was
+#: 被采用; the other two are recorded beside the archived issue (zhuanbao.archive.uptake)
+LEVELS = ("被采用", "被上级刊物采用", "领导批示")
+#: points per item at each level when series.yaml has no ``contribution_weights`` (or leaves a level out)
+DEFAULT_WEIGHTS = {"被采用": Decimal(1), "被上级刊物采用": Decimal(3), "领导批示": Decimal(5)}
+MAX_WEIGHT = Decimal(1000)
+
+
+def _weight(value: Any) -> Decimal:
+    """A level's points: a number of at most two decimals (0.5, 3), as an assessment scheme writes it."""
+    if isinstance(value, bool):
+        raise ValueError(f"应是一个数，如 3 或 0.5，现在是 {str(value).lower()}（YAML 把 yes、no 读作真假值）")
+    if not isinstance(value, (int, float, str, Decimal)):
+        raise ValueError("应是一个数，如 3 或 0.5")
+    try:
+        weight = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"应是一个数，如 3 或 0.5，现在是“{value}”") from None
+    if not weight.is_finite() or weight < 0 or weight > MAX_WEIGHT:
+        raise ValueError(f"应在 0 到 {MAX_WEIGHT} 之间，现在是“{value}”")
+    if weight != weight.quantize(Decimal("0.01")):
+        raise ValueError(f"最多两位小数，现在是“{value}”")
+    return weight
+
+
+Weight = Annotated[Decimal, BeforeValidator(_weight)]
+
 
 class LintConfig(_Strict):
     """series.yaml ``lint:``: how strict ``zhuanbao check`` is for this series."""
@@ -86,6 +114,9 @@ class Series(_Strict):
     database_passwords: dict[str, str] = Field(
         default_factory=dict, description="数据库密码所在的环境变量（可选）：主机名或 用户名@主机名 → 环境变量名"
     )
+    contribution_weights: dict[str, Weight] = Field(
+        default_factory=dict, description="供稿统计每条稿件的分数（可选）：被采用、被上级刊物采用、领导批示 → 分数"
+    )
 
     _blank_title = field_validator("title", "issuer", "program")(_no_blank)
 
@@ -103,6 +134,20 @@ class Series(_Strict):
                 hint = suggest(name, sections)
                 raise ValueError(f"“{name}”不是本刊的栏目（sections 中没有）" + (f"，{hint}" if hint else ""))
         return names
+
+    @field_validator("contribution_weights")
+    @classmethod
+    def _known_levels(cls, weights: dict[str, Decimal]) -> dict[str, Decimal]:
+        for level in weights:
+            if level not in LEVELS:
+                hint = suggest(level, LEVELS)
+                raise ValueError(f"“{level}”不是计分的级别，只能写 {'、'.join(LEVELS)}" + (f"（{hint}）" if hint else ""))
+        return weights
+
+    @property
+    def weights(self) -> dict[str, Decimal]:
+        """Points per item at each level, in :data:`LEVELS` order: series.yaml's, else the defaults."""
+        return {level: self.contribution_weights.get(level, DEFAULT_WEIGHTS[level]) for level in LEVELS}
 
     @field_validator("database_passwords")
     @classmethod
@@ -355,6 +400,27 @@ class ItemMeta(_Strict):
     order: Count | None = Field(None, description="栏目内排序（可选），默认按文件名")
 
     _blank = field_validator("title", "source", "section")(_no_blank)
+
+
+RECORDED_LEVELS = LEVELS[1:]  # the levels recorded after publication (被采用 is publication itself)
+
+
+class Uptake(_Strict):
+    """One record of how far a published item went after it was printed."""
+
+    item: str = Field(description="稿件的文件名，如 03-xiangzhen.md（发布时 items/ 中的名字）")
+    level: Literal["被上级刊物采用", "领导批示"] = Field(description="级别：被上级刊物采用 或 领导批示")
+    by: str = Field(description="采用的刊物（及期号），或作批示的领导")
+    date: dt.date = Field(description="采用或批示的日期，计入这一年的统计")
+    note: str | None = Field(None, description="备注（可选），如批示的要点")
+
+    _blank = field_validator("item", "by", "note")(_no_blank)
+
+
+class UptakeFile(_Strict):
+    """An archived issue's 采用记录.yaml: the records of its items, added after publication."""
+
+    records: list[Uptake] = Field(default_factory=list, description="采用和批示的记录，每条一项")
 
 
 @dataclass

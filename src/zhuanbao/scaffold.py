@@ -217,6 +217,8 @@ headline_sections: {headline}
 # templates: 模板
 # 归档文件夹（可选），默认为本文件夹旁的 archive/
 # archive: ../归档
+# 供稿统计每条稿件的分数（可选），不写即按此计
+# contribution_weights: {{被采用: 1, 被上级刊物采用: 3, 领导批示: 5}}
 # 检查规则（可选），如把某条规则改为警告或关闭：
 # lint:
 #   rules: {{date-padding: warning}}

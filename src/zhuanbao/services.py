@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # annotations only: importing them would slow every command's
     from .archive.holdings import Issue as ArchivedIssue
     from .archive.holdings import VersionRecord
     from .archive.publish import Plan, Published
+    from .archive.stats import YearScores
+    from .archive.uptake import Recorded
+    from .archive.uptake import Records as IssueRecords
     from .archive.verify import VerifyReport
     from .build import BuildResult
     from .export.resident import Converter
@@ -522,6 +525,52 @@ def verify(archive: Path | None = None) -> VerifyReport:
     return check_archive(archive_to_read(archive))
 
 
+def record(path: Path, item: str, level: str, by: str, date: str | dt.date | None = None, note: str | None = None,
+           archive: Path | None = None, today: dt.date | None = None) -> Recorded:  # fmt: skip
+    """Record that an item of the published issue ``path`` was adopted by a superior's publication or given
+    a leader's instruction (``level``), on ``date`` (default today), in the issue's 采用记录.yaml in the archive."""
+    import unicodedata
+
+    from .archive.layout import default_archive
+    from .archive.uptake import home_of
+    from .cn import issue_name
+    from .load.content import ISSUE_FILE, load_series, locate
+    from .load.validate import validate
+    from .load.yamlfile import load_yaml
+    from .model import Issue
+
+    series_dir, issue_dirs = locate(path)
+    if len(issue_dirs) != 1:
+        raise ContentError("record 记录某一期中的一篇稿件：请给出那一期的文件夹", path)
+    series = load_series(series_dir)
+    issue = validate(Issue, load_yaml(issue_dirs[0] / ISSUE_FILE), ISSUE_FILE)
+    archive = archive or default_archive(series_dir, series.archive)
+    key = unicodedata.normalize("NFC", series_dir.resolve().name)  # the archive's name of the series, as publish's
+    year = issue.date.year
+    home = home_of(archive, key, year, issue.number)
+    if home is None:
+        raise ContentError(f"{issue_name(series.title, year, issue.number)}还没有发布，归档“{archive}”中没有它",
+                           hint="发布之后才能记录采用和批示。")  # fmt: skip
+    return record_archived(archive, home, item, level, by, date, note, today)
+
+
+def record_archived(archive: Path, home: Path, item: str, level: str, by: str, date: str | dt.date | None = None,
+                    note: str | None = None, today: dt.date | None = None) -> Recorded:  # fmt: skip
+    """:func:`record` for an issue found in the archive (``home``: its folder there, as the studio's page names it)."""
+    from .archive.uptake import add
+
+    today = today or dt.date.today()
+    return add(archive, home, item, level, by, _date(date) or today, note, today)
+
+
+def issue_records(archive: Path, home: Path) -> IssueRecords:
+    """An archived issue's 采用记录 with the items they name, the problems of those that cannot count, and the
+    items of its version in force (to choose from); a file that does not read is one of the problems."""
+    from .archive.uptake import listed
+
+    return listed(archive, home)
+
+
 class SearchHits(NamedTuple):
     """Every item found, best first."""
 
@@ -554,36 +603,50 @@ def reindex(archive: Path | None = None) -> Reindexed:
 
 
 class StatsTables(NamedTuple):
-    """供稿统计: items per unit, section and month, and the files the tables were saved as."""
+    """供稿统计: items per unit, section and month, each year's scores per unit and level, and the files
+    the tables were saved as."""
 
     tables: dict[str, list[tuple[str, int]]]
     saved: Sequence[Path] = ()
     failed: Sequence[Diagnostic] = ()  # a file that could not be saved (the run ends with 2)
     warnings: Sequence[Diagnostic] = ()
+    scores: Sequence[YearScores] = ()  # the latest year first
 
 
 def stats(archive: Path | None = None, year: int | None = None, series: str | None = None,
-          csv: Path | None = None, xlsx: Path | None = None) -> StatsTables:  # fmt: skip
-    """Count the current versions' items, and save the counts as CSV and/or .xlsx when asked."""
+          csv: Path | None = None, xlsx: Path | None = None, today: dt.date | None = None,
+          weights: Path | None = None) -> StatsTables:  # fmt: skip
+    """Count the current versions' items and score each year's (被采用, and the records of 采用记录.yaml
+    weighted by series.yaml's contribution_weights as archived that year, or as the series.yaml ``weights``
+    names says them now); save the counts as CSV and the scores as .xlsx, one sheet per year, when asked."""
     from .archive.catalogue import Catalogue
     from .archive.layout import archive_to_read
-    from .archive.stats import check_name, write_csv, write_xlsx
+    from .archive.stats import check_name, scores, write_csv, write_xlsx
 
     for target, suffix in ((csv, ".csv"), (xlsx, ".xlsx")):
         if target is not None:
             check_name(target, suffix)  # before counting: a slip in a name must not cost the run
-    with Catalogue(archive_to_read(archive)) as catalogue:
+    points = None
+    if weights is not None:  # read first: a slip in it must not cost the count
+        from .load.content import SERIES_FILE, load_series
+
+        given = load_series(weights.parent if weights.name == SERIES_FILE else weights)
+        points = tuple(given.weights.values())
+    folder = archive_to_read(archive)
+    with Catalogue(folder) as catalogue:
         tables = catalogue.stats(year, series)
+        items = catalogue.contributions(series)
         warnings = list(catalogue.warnings)
+    scored = scores(folder, items, year, today, warnings, points)
     saved, failed = [], []
-    for target, write in ((csv, write_csv), (xlsx, write_xlsx)):
+    for target, write, data in ((csv, write_csv, tables), (xlsx, write_xlsx, scored)):
         if target is not None:
             try:
-                write(tables, target)
+                write(data, target)
                 saved.append(target)
             except UserError as exc:  # the counts are still worth showing, and the other file saved
                 failed.extend(exc.diagnostics)
-    return StatsTables(tables, saved, failed, warnings)
+    return StatsTables(tables, saved, failed, warnings, scored)
 
 
 class Site(NamedTuple):

@@ -38,7 +38,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ..cn import cn_month
 from ..diagnostics import BusyError, ContentError, Diagnostic, OutputError, UserError, os_reason
@@ -160,6 +160,20 @@ def check_query(query: str) -> list[str]:
     if not terms:
         raise ContentError("请给出要找的词（多个词用空格分开）")
     return terms
+
+
+class Contribution(NamedTuple):
+    """One item of a current version as 供稿统计 scores it (text fields, as the catalogue holds them)."""
+
+    series_key: str
+    series: str
+    folder: str  # the issue's folder in the archive
+    name: str  # 工作专报2025年第8期
+    path: str  # the version's folder, from the archive
+    date: str  # the issue's date, ISO
+    file: str
+    title: str
+    source: str
 
 
 @dataclass
@@ -651,6 +665,25 @@ class Catalogue:
         tables = {name: [(_text(r[0]), r[1]) for r in self.db.execute(sql, args)] for name, sql in queries.items()}
         tables["月份"] = [(_month(m), count) for m, count in tables["月份"]]  # in date order
         return tables
+
+    def contributions(self, series: str | None = None) -> list[Contribution]:
+        """Every item of the current versions, with its issue (供稿统计's scores: an item counts as 被采用
+        in its issue's year, and its records in theirs, so no year is filtered here)."""
+        return self._guarded(lambda: self._contributions(series))
+
+    def _contributions(self, series: str | None) -> list[Contribution]:
+        self._known_series(series)
+        where, args = "issues.current = 1", []
+        if series:
+            where += " AND (issues.series = ? OR issues.series_key = ?)"
+            args = [series, series]
+        rows = self.db.execute(
+            "SELECT issues.series_key, issues.series, issues.folder, issues.name, issues.path, issues.date, items.file, "
+            f"items.title, items.source FROM items JOIN issues ON issues.id = items.issue_id WHERE {where} "
+            "ORDER BY issues.date, issues.series_key, issues.folder, items.position",
+            args,
+        ).fetchall()
+        return [Contribution(*(_text(v) for v in row)) for row in rows]
 
     def issues(self) -> list[dict]:
         """Current versions of all issues, newest first, with their items, as the catalogue holds them.

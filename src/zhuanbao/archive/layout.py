@@ -10,6 +10,7 @@ once::
         .zhuanbao.lock                 held by publish: one publish per series at a time
         2025-08/                       one folder per issue (series + year + number), named as first published
           current                      "v2": the version in force (written last: what makes a version published)
+          采用记录.yaml                 records added after publication: 被上级刊物采用, 领导批示 (archive/uptake.py)
           .publish-*                   only while a publish runs, or after one was killed (the next publish cleans up)
           v1/  v2/                     one folder per published version, never rewritten
             工作专报2025年第8期.docx
@@ -37,6 +38,7 @@ TABLES = "tables.json"  # the indicator tables as printed: indexed too, and show
 CHARTS = "charts"  # the tables' charts as printed, for the site
 CURRENT = "current"
 CATALOGUE = "catalogue.sqlite"
+UPTAKE = "采用记录.yaml"  # in an issue's folder, beside its versions: not frozen, records are added to it
 SOURCES = "sources"
 TEMPLATES = "templates"  # under sources/
 DEFAULT_NAME = "archive"
@@ -115,7 +117,8 @@ def is_real_folder(path: Path) -> bool:
     return not path.is_symlink() and path.is_dir()
 
 
-def _subfolders(folder: Path) -> list[Path]:
+def subfolders(folder: Path) -> list[Path]:
+    """The folders in ``folder`` (not links to folders, not hidden ones), sorted; none when it cannot be read."""
     try:
         return sorted(p for p in folder.iterdir() if not p.name.startswith(".") and is_real_folder(p))
     except OSError:
@@ -124,14 +127,14 @@ def _subfolders(folder: Path) -> list[Path]:
 
 def issue_homes(archive: Path) -> list[Path]:
     """Every issue folder of every series in the archive (links to folders are not followed)."""
-    return [home for series in _subfolders(archive) for home in _subfolders(series)]
+    return [home for series in subfolders(archive) for home in subfolders(series)]
 
 
 def versions(archive: Path) -> list[Path]:
     """Every published version folder in the archive (those with a manifest);
     a version, issue or series folder that is a link is not one (verify reports it)."""
     return sorted(
-        p for home in issue_homes(archive) for p in _subfolders(home)
+        p for home in issue_homes(archive) for p in subfolders(home)
         if version_number(p.name) is not None and (p / MANIFEST).is_file() and not (p / MANIFEST).is_symlink()
     )  # fmt: skip
 

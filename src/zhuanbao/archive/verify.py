@@ -13,7 +13,10 @@ row against items.json: search, 供稿统计 and the site print them); an
 items.json the catalogue cannot read (too large, too deep, a text no item
 has) is reported; the same issue (series, year, number) in two folders is
 reported; and what a killed publish left (``.publish-*``) is reported until
-the next publish cleans it up.
+the next publish cleans it up. An issue's 采用记录.yaml, which grows after
+publishing and so has no checksum, must read and each of its records must
+name an item of the version in force, dated no earlier than the issue, once
+(:func:`uptake.check`): 供稿统计 scores them.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from ..diagnostics import ContentError, Diagnostic, Location, UserError
 from ..load.content import ISSUE_FILE, SERIES_FILE
+from . import uptake
 from .layout import (
     CATALOGUE,
     CURRENT,
@@ -146,7 +150,10 @@ def _check_home(archive: Path, home: Path, report: VerifyReport, found: _Found) 
     numbers.sort()
     problems += [_problem(home / f"v{n}", f"第{n}版缺失（已有更新的版本）") for n in range(1, max(numbers, default=0))
                  if n not in numbers]  # fmt: skip
-    problems += _check_current(home, numbers)
+    current = _check_current(home, numbers)
+    problems += current
+    if not current:  # the records are checked against the version in force
+        problems += [d.at(rule=RULE) for d in uptake.check(archive, home)]
 
 
 def _check_current(home: Path, numbers: list[int]) -> list[Diagnostic]:

@@ -286,6 +286,20 @@ def publish(
     _execute(lambda: services.publish(path, archive, revise, templates, pdf=pdf), present.published)
 
 
+@app.command(short_help="记录已发布的稿件被上级刊物采用、得到领导批示。")
+def record(
+    path: Annotated[Path, typer.Argument(metavar="路径", help="稿件所在那一期的文件夹（已发布）。")],
+    item: Annotated[str, typer.Argument(metavar="稿件", help="稿件的文件名、序号（第几篇）或标题中的词。")],
+    level: Annotated[str, typer.Option("--level", "-l", metavar="级别", help="被上级刊物采用 或 领导批示（可简写为 批示）。")],
+    by: Annotated[str, typer.Option("--by", metavar="刊物或领导", help="采用的刊物及期号，或作批示的领导。")],
+    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="采用或批示的日期，默认今天。")] = None,
+    note: Annotated[str | None, typer.Option("--note", metavar="备注", help="备注（可选），如批示的要点。")] = None,
+    archive: PublishArchive = None,
+) -> None:
+    """记录已发布的稿件被上级刊物采用或得到领导批示：写入归档中这一期的 采用记录.yaml，已发布的版本不变。"""
+    _execute(lambda: services.record(path, item, level, by, date, note, archive), present.recorded)
+
+
 @app.command(short_help="核对归档的校验值；有问题时退出码为 1。")
 def verify(archive: ArchiveOption = None) -> None:
     """核对归档中每个文件的校验值，列出被改动、缺失或多出的文件。有问题时退出码为 1。"""
@@ -311,16 +325,17 @@ def reindex(archive: ArchiveOption = None) -> None:
     _execute(lambda: services.reindex(archive), present.reindexed)
 
 
-@app.command()
+@app.command(short_help="供稿统计：各单位的稿件数，采用、批示按级别计分。")
 def stats(
     archive: ArchiveOption = None,
     year: Annotated[int | None, typer.Option("--year", metavar="年", min=1900, max=2100, help="只统计某一年。")] = None,
     series: Annotated[str | None, typer.Option("--series", metavar="刊名", help="只统计某个刊物。")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", metavar="文件", help="另存为 CSV（Excel 可直接打开）。")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件。")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="另存为 Excel 文件（每年一个计分表）。")] = None,
+    weights: Annotated[Path | None, typer.Option("--weights", metavar="series.yaml", help="按这个 series.yaml 的 contribution_weights 计分（不写则按各年存档的 series.yaml）。")] = None,
 ) -> None:
-    """供稿统计：各单位、各栏目、各月份的稿件数（按现行版本）。"""
-    _execute(lambda: services.stats(archive, year, series, csv, xlsx), present.stats)
+    """供稿统计：各单位、各栏目、各月份的稿件数（按现行版本），以及每年各单位被采用、被上级刊物采用、领导批示的条数和得分（分数见 series.yaml 的 contribution_weights）。--xlsx 每年一个工作表，可直接打印上报。"""  # noqa: E501
+    _execute(lambda: services.stats(archive, year, series, csv, xlsx, weights=weights), present.stats)
 
 
 @app.command(short_help="生成可离线浏览和检索的归档网站。")

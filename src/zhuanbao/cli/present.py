@@ -134,6 +134,16 @@ def published(result) -> Shown:
                  err=[str(w) for w in result.warnings])  # fmt: skip
 
 
+def recorded(result) -> Shown:
+    from ..cn import cn_date
+
+    record, item = result.record, result.item
+    title = f"《{item['title']}》" if item["title"] else "（无标题）"
+    unit = item["source"] or "未署名"
+    return Shown(out=[f"已记录：{result.issue} {record.item}{title}（{unit}）{record.level}，{record.by}，{cn_date(record.date)}",
+                      f"  这篇稿件共有 {result.count} 条采用、批示记录：{result.path}"])  # fmt: skip
+
+
 def verified(report) -> Shown:
     if report.problems:
         lines = [_problem(p) for p in report.problems]
@@ -142,7 +152,7 @@ def verified(report) -> Shown:
 
 
 def _problem(problem: Diagnostic) -> str:
-    return f"{problem.path}: {problem.message}"
+    return f"{problem.location}: {problem.message}"  # file:line where a line is known (采用记录.yaml)
 
 
 def found(result, limit: int) -> Shown:
@@ -173,9 +183,11 @@ def stats(result) -> Shown:
 
     tables = result.tables
     shown = Shown()
-    if not any(rows for rows in tables.values()):
+    counted = any(rows for rows in tables.values())
+    scored = [year for year in result.scores if year.rows]  # a year may score only records (of last year's items)
+    if not counted and not scored:
         shown.out.append("没有符合条件的已发布稿件（检查 --year、--series 是否写对）。")
-    else:
+    if counted:
         for name, rows in tables.items():
             shown.out.append(f"【按{name}】")
             width = max([em_width(name)] + [em_width(str(label)) for label, _ in rows]) + 2
@@ -183,10 +195,27 @@ def stats(result) -> Shown:
                 label = str(label)
                 shown.out.append(f"  {label}{' ' * int((width - em_width(label)) * 2)}{count:>4}")
             shown.out.append(f"  合计{' ' * int((width - 2) * 2)}{sum(c for _, c in rows):>4}")
+    for year in scored:
+        shown.out += _scores(year)
     shown.out += [f"已保存：{path}" for path in result.saved]
     shown.err = _warnings(result) + [str(failure) for failure in result.failed]
     shown.code = EXIT_USER if result.failed else EXIT_OK
     return shown
+
+
+def _scores(year) -> list[str]:
+    """One year's scores as a terminal table: each level's count, then the points (the .xlsx has both per level)."""
+    from ..archive.stats import rules_text, score_text
+    from ..cjk import em_width
+
+    heads = ["被采用", "上级采用", "批示", "得分"]
+    rows = [(row.unit, *row.counts, score_text(row.total)) for row in year.rows]
+    rows.append(("合计", *year.counts, score_text(year.total)))
+    width = max([2] + [em_width(str(r[0])) for r in rows]) + 1
+    lines = [f"【{year.year}年度计分】{rules_text(year)}", "  单位" + " " * int((width - 2) * 2) + "".join(" " * (10 - 2 * len(h)) + h for h in heads)]
+    for unit, *cells in rows:
+        lines.append(f"  {unit}{' ' * int((width - em_width(unit)) * 2)}" + "".join(f"{c:>10}" for c in cells))
+    return lines
 
 
 def site(result) -> Shown:

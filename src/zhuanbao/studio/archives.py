@@ -75,6 +75,15 @@ def version_folder(archive: Path, series_key: str, issue: str, version: str) -> 
     return folder
 
 
+def issue_home(archive: Path, series_key: str, issue: str) -> Path:
+    """An issue's folder of the archive named by the browser (where its 采用记录.yaml is): plain names,
+    inside the archive, no link at either level."""
+    home = inside(archive, series_key, issue)
+    if not all(is_real_folder(p) for p in (home.parent, home)):
+        raise NotFound("归档中的这一期")
+    return home
+
+
 def archived_file(folder: Path, name: str, documents: tuple[str, ...]) -> Path:
     """A document of a version (only those its manifest lists as documents): a plain file, not a link."""
     if name not in documents:

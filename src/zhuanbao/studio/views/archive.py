@@ -8,15 +8,18 @@ several bulletins in one archive, and 检索 finds items of all of them.
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import FileResponse
+from starlette.responses import FileResponse, RedirectResponse
 from starlette.routing import Route
 
 from ... import services
+from ...archive.layout import current_name, version_number
 from ...diagnostics import UserError
+from ...model import RECORDED_LEVELS
 from ..archives import (
     archived_file,
     ascii_name,
@@ -24,14 +27,18 @@ from ..archives import (
     day,
     is_own,
     issue_folders_by_number,
+    issue_home,
     place,
     read_holdings,
     said,
     series_choices,
+    status_of,
     version_folder,
     version_row,
+    version_url,
 )
 from ..pages import finding
+from ..paths import NotFound
 from ..state import Studio
 
 DOCUMENT_KINDS = {
@@ -69,7 +76,7 @@ def routes(studio: Studio) -> list[Route]:
         except UserError as exc:
             return folder, None, studio.render("error.html", 400, title="这一版无法读取", reason=said(exc))
 
-    async def version_page(request: Request):
+    async def version_page(request: Request, posted: dict | None = None, refusal: str = "", status: int = 200):
         folder, found, refused = await record(request)
         if found is None:
             return refused
@@ -79,11 +86,39 @@ def routes(studio: Studio) -> list[Route]:
             sections.setdefault(item["section"], []).append({**item, "anchor": f"item{position}"})
         tables = [{**table, "anchor": f"table{position}", "cells": _aligned(table)}
                   for position, table in enumerate(found.tables, start=1)]  # fmt: skip
-        return studio.render("archive_version.html", issue=issue, version=version_row(issue, found.version),
+        records = None
+        if found.version.current:  # 采用与批示 belong to the issue, listed and added on its version in force
+            records = await run_in_threadpool(services.issue_records, place(studio.series_dir).path, folder.parent)
+        form = posted or {"item": "", "level": RECORDED_LEVELS[0], "by": "", "date": dt.date.today().isoformat(),
+                          "note": ""}  # fmt: skip
+        return studio.render("archive_version.html", status, issue=issue, version=version_row(issue, found.version),
                              versions=[version_row(issue, v) for v in issue.versions], sections=sections,
                              tables=tables,
                              files=found.files, folder=str(folder), date=day(issue.date),
-                             studio_href=in_studio(issue, issue_folders_by_number(studio.series_dir)))  # fmt: skip
+                             studio_href=in_studio(issue, issue_folders_by_number(studio.series_dir)),
+                             records=records, levels=RECORDED_LEVELS, record_form=form, record_refusal=refusal,
+                             recorded=request.query_params.get("recorded") == "1",
+                             record_action=version_url(issue.series_key, issue.folder, "record"))  # fmt: skip
+
+    async def add_record(request: Request):
+        """采用与批示: one record added to the issue's 采用记录.yaml (services.record_archived), then its
+        version in force's page again (303, so a reload does not post twice); refused, the form as typed."""
+        posted = await studio.form(request)
+        here = place(studio.series_dir)
+        p = request.path_params
+        home = issue_home(here.path, p["series"], p["issue"])
+        current = current_name(home)
+        if current is None or version_number(current) is None:
+            raise NotFound("归档中这一期的现行版本")
+        version_folder(here.path, p["series"], p["issue"], current)  # a version, with its manifest, no link
+        values = {key: str(posted.get(key, "")).strip() for key in ("item", "level", "by", "date", "note")}
+        request.path_params["version"] = current
+        try:
+            await run_in_threadpool(services.record_archived, here.path, home, values["item"], values["level"],
+                                    values["by"], values["date"] or None, values["note"] or None)  # fmt: skip
+        except UserError as exc:
+            return await version_page(request, values, said(exc), status_of(exc))
+        return RedirectResponse(version_url(p["series"], p["issue"], current) + "?recorded=1#records", status_code=303)
 
     async def document(request: Request):
         folder, found, refused = await record(request)
@@ -104,5 +139,6 @@ def routes(studio: Studio) -> list[Route]:
     return [
         Route("/archive", archive_page),
         Route("/archive/{series}/{issue}/{version}", version_page),
+        Route("/archive/{series}/{issue}/record", add_record, methods=["POST"]),
         Route("/archive/{series}/{issue}/{version}/{name}", document),
     ]

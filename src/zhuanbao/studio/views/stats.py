@@ -1,4 +1,5 @@
-"""供稿统计: ``zhuanbao stats`` for a chosen year and series, as tables, and the .xlsx and .csv it saves.
+"""供稿统计: ``zhuanbao stats`` for a chosen year and series, as tables (the counts, and each year's scores per
+unit and level), and the .xlsx (one assessment sheet per year) and .csv it saves.
 
 By default this series and its latest year: 供稿统计 is the office's yearly
 count for one bulletin (the form offers 全部刊物 and 全部年份). The files are
@@ -20,6 +21,7 @@ from starlette.routing import Route
 from ... import services
 from ...diagnostics import UserError
 from ...fsio import safe_name
+from ...model import LEVELS
 from ..archives import absent, ascii_name, attachment, parse_year, place, read_holdings, said, series_choices, status_of
 from ..pages import finding
 from ..state import Studio
@@ -53,7 +55,8 @@ def routes(studio: Studio) -> list[Route]:
         year, series, errors = asked(request, issues)
         values = {"where": here, "year": year, "series": series, "years": sorted({i.year for i in issues}, reverse=True),
                   "series_choices": series_choices(studio.series_dir, issues), "field_errors": errors, "tables": None,
-                  "notes": warnings, "problem": None, "downloads": {}}  # fmt: skip
+                  "notes": warnings, "problem": None, "downloads": {}, "scores": [],
+                  "levels": LEVELS}  # fmt: skip
         if problem is not None or not issues:
             values["problem"] = said(problem) if problem else absent(here.path)
             return studio.render("stats.html", 400 if problem else 200, **values)
@@ -65,7 +68,7 @@ def routes(studio: Studio) -> list[Route]:
             values["problem"] = said(exc)
             return studio.render("stats.html", status_of(exc), **values)
         query = urlencode({"year": "" if year is None else year, "series": series})
-        values.update(tables=counted.tables, notes=warnings + [finding(w, studio.series_dir) for w in counted.warnings],
+        values.update(tables=counted.tables, scores=counted.scores, notes=warnings + [finding(w, studio.series_dir) for w in counted.warnings],
                       downloads={kind: f"/archive/stats.{kind}?{query}" for kind in FILE_KINDS})  # fmt: skip
         return studio.render("stats.html", **values)
 
