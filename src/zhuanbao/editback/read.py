@@ -1,0 +1,208 @@
+"""An edited bulletin (.docx) read as Word shows it after 接受所有修订 (Accept All Changes).
+
+The leaders' copy comes back with or without Track Changes: insertions (w:ins, w:moveTo) are text,
+deletions (w:del, w:moveFrom) are not, a deleted paragraph mark joins the paragraph to the next one
+and a deleted table row is gone — what Word prints once every revision is accepted. Each paragraph and
+table comes out as a :class:`Line`: its text (``\\n`` a manual line break, ``\\t`` a tab), its bold
+pieces, whether it holds a picture, and what was set by hand that an item's Markdown cannot hold
+(a font, a size, a colour …). load/word.py reads submissions the same way but keeps less: it
+has no use for hand formatting or deleted paragraph marks.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import ContentError
+from ..load.word import _DAMAGED, _MC_FALLBACK, MAX_PARAGRAPHS, W, unpacked
+
+_NOT_SHOWN = {W + "del", W + "moveFrom", _MC_FALLBACK}
+_PICTURES = {W + "drawing", W + "pict", W + "object"}
+#: run properties set by hand (Word's font, size, colour … buttons), as the editor reads them
+HAND_FORMAT = {
+    "rFonts": "字体",
+    "sz": "字号",
+    "color": "文字颜色",
+    "highlight": "突出显示",
+    "u": "下划线",
+    "strike": "删除线",
+    "dstrike": "双删除线",
+    "shd": "底纹",
+    "vertAlign": "上标或下标",
+    "em": "着重号",
+    "w": "字符缩放",
+    "position": "字符位置",
+    "caps": "大写",
+    "vanish": "隐藏文字",
+}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Line:
+    """A paragraph or a table of the document, as shown."""
+
+    text: str
+    kind: str = "p"  # p | table
+    style: str | None = None  # the paragraph style's id (zhuanbao writes its style.yaml ids)
+    pieces: list[tuple[str, bool]] = field(default_factory=list)  # (text, bold), a paragraph's
+    picture: bool = False
+    rows: list[list[str]] = field(default_factory=list)  # a table's cells
+    #: formatting set by hand, each (what, the text it was set on)
+    hand: list[tuple[str, str]] = field(default_factory=list)
+    page_break: bool = False
+
+    @property
+    def key(self) -> str:
+        """What is compared: the text without spaces, tabs and line breaks (layout, not words)."""
+        return _SPACE.sub("", self.text) + ("\x00图" if self.picture else "")
+
+    @property
+    def empty(self) -> bool:
+        return not self.key
+
+
+def read_edited(path: Path) -> list[Line]:
+    """The non-empty paragraphs and tables of the .docx at ``path``, in reading order (a table as one Line)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError, XMLSyntaxError
+
+    package = unpacked(path)  # size and zip checks, ContentError naming the file
+    try:
+        document = docx.Document(package)
+    except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile, zlib.error, EOFError):
+        raise ContentError(_DAMAGED, path) from None
+    except LxmlError:
+        raise ContentError(_DAMAGED, path) from None
+    if "wordprocessingml" not in document.part.content_type:
+        raise ContentError(_DAMAGED, path)
+    return lines_of(document, path)
+
+
+def lines_of(document, path: Path | None = None) -> list[Line]:
+    """:func:`read_edited` of a python-docx Document."""
+    body = document.element.body
+    lines: list[Line] = []
+    carried: Line | None = None  # a paragraph whose mark was deleted: it runs on into the next
+    count = 0
+    for element in body.iter(W + "p", W + "tbl"):
+        if any(a.tag in _NOT_SHOWN or a.tag == W + "tbl" for a in _ancestors(element, body)):
+            continue
+        if element.tag == W + "tbl":
+            if carried is not None:
+                lines.append(carried)
+                carried = None
+            lines.append(_table(element))
+            continue
+        count += 1
+        if count > MAX_PARAGRAPHS:
+            raise ContentError(f"Word 文件的段落太多（超过 {MAX_PARAGRAPHS:,} 段），不像是一期专报", path)
+        line = _paragraph(element)
+        if carried is not None:
+            line = _joined(carried, line)
+            carried = None
+        mark = element.find(f"{W}pPr/{W}rPr")
+        if mark is not None and (mark.find(W + "del") is not None or mark.find(W + "moveFrom") is not None):
+            carried = line
+            continue
+        lines.append(line)
+    if carried is not None:
+        lines.append(carried)
+    return [line for line in lines if not line.empty]
+
+
+def _ancestors(element, stop):
+    for ancestor in element.iterancestors():
+        if ancestor is stop:
+            return
+        yield ancestor
+
+
+def _joined(first: Line, second: Line) -> Line:
+    return Line(first.text + second.text, "p", first.style or second.style, first.pieces + second.pieces,
+                first.picture or second.picture, hand=first.hand + second.hand,
+                page_break=first.page_break or second.page_break)  # fmt: skip
+
+
+def _paragraph(p) -> Line:
+    style = p.find(f"{W}pPr/{W}pStyle")
+    line = Line("", style=style.get(W + "val") if style is not None else None)
+    if p.find(f"{W}pPr/{W}pageBreakBefore") is not None:
+        line.page_break = True
+    texts = []
+    for r in p.iter(W + "r"):
+        if any(a.tag in _NOT_SHOWN or a.tag == W + "txbxContent" for a in _ancestors(r, p)):
+            continue
+        text = _run_text(r, line)
+        if any(r.find(tag) is not None for tag in _PICTURES) or r.find(f"{_MC}AlternateContent") is not None:
+            line.picture = True
+        if not text:
+            continue
+        texts.append(text)
+        props = r.find(W + "rPr")
+        bold = _on(props, "b")
+        line.pieces.append((text, bold))
+        if props is not None:
+            for child in props:
+                name = child.tag[len(W):] if child.tag.startswith(W) else ""
+                if name in HAND_FORMAT:
+                    line.hand.append((HAND_FORMAT[name], text))
+    line.text = "".join(texts)
+    return line
+
+
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+
+
+def _run_text(r, line: Line) -> str:
+    out = []
+    for child in r:
+        tag = child.tag
+        if tag == W + "t":
+            out.append(child.text or "")
+        elif tag == W + "tab":
+            out.append("\t")
+        elif tag in (W + "br", W + "cr"):
+            if child.get(W + "type") == "page":
+                line.page_break = True
+            else:
+                out.append("\n")
+        elif tag == W + "noBreakHyphen":
+            out.append("-")
+        elif tag == W + "sym":
+            out.append(chr(int(child.get(W + "char", "20"), 16)) if child.get(W + "char") else "")
+    return "".join(out)
+
+
+def _on(props, name: str) -> bool:
+    if props is None:
+        return False
+    found = props.find(W + name)
+    return found is not None and found.get(W + "val", "1") not in ("0", "false", "off")
+
+
+def _table(tbl) -> Line:
+    """A table's rows of cell texts (rows deleted with Track Changes left out; a nested table's text is its cell's)."""
+    rows: list[list[str]] = []
+    hand: list[tuple[str, str]] = []
+    for tr in tbl.iter(W + "tr"):
+        if any(a.tag == W + "tbl" for a in _ancestors(tr, tbl)) or any(a.tag in _NOT_SHOWN for a in _ancestors(tr, tbl)):
+            continue
+        props = tr.find(W + "trPr")
+        if props is not None and props.find(W + "del") is not None:
+            continue
+        cells = []
+        for tc in tr.iter(W + "tc"):
+            if any(a.tag == W + "tc" for a in _ancestors(tc, tr)):
+                continue
+            paragraphs = [_paragraph(p) for p in tc.iter(W + "p")
+                          if not any(a.tag in _NOT_SHOWN for a in _ancestors(p, tc))]  # fmt: skip
+            cells.append("\n".join(p.text for p in paragraphs).strip())
+            hand += [found for p in paragraphs for found in p.hand]
+        rows.append(cells)
+    return Line("\n".join("\t".join(row) for row in rows), "table", rows=rows, hand=hand)
