@@ -121,3 +121,64 @@ def test_unchanged_document_changes_nothing(issue, tmp_path):
     assert review.unchanged
     assert write(review) == ([], [])
     assert before == {p: p.read_bytes() for p in (issue / "items").iterdir()}
+
+
+@pytest.fixture
+def example(tmp_path) -> Path:
+    """The shipped example series (indicator tables from a CSV, an .xlsx and a database)."""
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    return tmp_path / "content" / "2025-10"
+
+
+def reported_edits(leader: Leader) -> None:
+    # writable: a title, a credit, a paragraph typed inside an item, a paragraph deleted inside one
+    leader.replace("东岭区：老旧小区改造同步加装电梯。", "东岭区：老旧小区改造同步加装电梯46部。")
+    leader.replace("[市民政局供稿]", "[市民政局社会救助科供稿]")
+    leader.insert_after("今年已签约加装电梯46部", "区住建局对加装电梯项目实行“一梯一档”管理。")
+    leader.delete_paragraph("该县还组织县内企业到乡镇开展")
+    # reported: the masthead's date, the 版记's copies, a table cell, a figure an expression prints
+    leader.replace("2025年10月24日", "2025年10月25日")
+    leader.replace("（共印80份）", "（共印100份）")
+    leader.cell("5520", "5530")
+    leader.replace("全市城镇新增就业28330人", "全市城镇新增就业28340人")
+    # reported: a paragraph typed between two items, a font and a line break set by hand
+    leader.insert_after("[市民政局", "市医保局完成年度医保基金审计。")
+    leader.font("市人社局开展")
+    leader.line_break("9月底，白沙洲县", "9月底，")
+
+
+@pytest.mark.parametrize("tracked", [False, True], ids=["typed", "track-changes"])
+def test_what_no_item_holds_is_reported_with_where_to_change_it(example, tmp_path, tracked):
+    review, written, edited, rebuilt = round_trip(example, tmp_path, reported_edits, tracked)
+    report = "\n".join([*review.elsewhere, *review.to_place, *review.unheld,
+                        *(p for change in review.items for p in change.problems)])  # fmt: skip
+    assert "报头" in report and "issue.yaml 的 date" in report
+    assert "版记：“签发：刘建国　审核：陈晓梅　编辑：周宁（共印80份）”中“80”改为“100”" in report and "series.yaml 的 distribution" in report
+    assert "表《2025年1—9月各区县（市）城镇新增就业完成情况》" in report and "“东岭区”行“累计完成（人）”列：“5520”改为“5530”" in report
+    assert "数据库" in report
+    assert "第 1 段的“28330”不是稿件中原样写的文字" in report
+    assert "市医保局完成年度医保基金审计。" in "\n".join(review.to_place)
+    assert "市民政局完成城乡低保年度核查" in "\n".join(review.to_place)  # after which item
+    assert any("字体" in line and "市人社局开展" in line for line in review.unheld)
+    assert any("手动换行" in line and "白沙洲县" in line for line in review.unheld)
+
+    items = example / "items"
+    dongling = (items / "04-dongling.md").read_text("utf-8")
+    assert "title: 东岭区：老旧小区改造同步加装电梯46部\n" in dongling
+    assert "惠及居民1100余户。\n\n区住建局对加装电梯项目实行“一梯一档”管理。\n\n**北门街道：**" in dongling
+    assert "source: 市民政局社会救助科\n" in (items / "03-dibao.md").read_text("utf-8")
+    assert "该县还组织县内企业" not in (items / "05-fenglin.md").read_text("utf-8")
+
+    # the rebuilt document is the edited one but for the lines reported
+    rebuilt_lines, edited_lines = texts(rebuilt), texts(edited)
+    differ = [line for line in edited_lines if line not in rebuilt_lines]
+    assert "“[枫林县人社局供稿]”也删去了" in report  # the credit went with the last paragraph: kept, said
+    assert len(differ) == 6, differ
+    assert any(line.startswith("枫林县：") for line in differ)
+    assert any(line.startswith("枫林县：") and line.endswith("[枫林县人社局供稿]") for line in rebuilt_lines)
+    assert any("2025年10月25日" in line for line in differ)
+    assert any("共印100份" in line for line in differ)
+    assert any("5530" in line for line in differ)
+    assert any("28340" in line for line in differ)
+    assert any(line == "市医保局完成年度医保基金审计。" for line in differ)
+    assert len(rebuilt_lines) == len(edited_lines) - 1  # the paragraph to place

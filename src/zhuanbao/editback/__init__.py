@@ -274,12 +274,15 @@ def _reorder(printed: Printed, first: dict[int, int], section_of: dict[int, str]
 
 def _deleted_line(slot: Slot, change, body, elsewhere: list[str]) -> None:
     if slot.part != "item":
-        elsewhere.append(f"{slot.label}：删去了“{_cut(flat(slot.line.text))}”。这部分不在稿件中，请在{slot.where}中修改")
+        elsewhere.append(f"{slot.label}：删去了“{_cut(flat(slot.line.text))}”。这部分不在稿件中，请在 {slot.where} 中修改")
         return
     index = slot.item
     if slot.role == "body":
         body(index).delete(slot.block)
         change(index).changes.append(f"删去第 {slot.block + 1} 段：“{_cut(slot.body)}”")
+        if slot.tail:
+            change(index).problems.append(f"末段删去时其中的“{slot.tail}”也删去了：供稿单位仍保留，重新生成时印在新的末段后；"
+                                          "确要去掉时请删去头信息中的 source")  # fmt: skip
     elif slot.role == "credit":
         change(index).fields["source"] = ""
         change(index).changes.append(f"删去供稿单位“{slot.tail}”")
@@ -297,8 +300,7 @@ def _changed_line(slot: Slot, line: Line, printed: Printed, change, body) -> Non
         if lead != slot.lead:
             _title(index, item, slot.lead, lead, change)
         if text != flat(slot.body) and slot.role == "body":
-            body(index).edit(slot.block, text)
-            for described in _described(flat(slot.body), text):
+            for described in _described(body(index).edit(slot.block, text)):
                 change(index).changes.append(f"第 {slot.block + 1} 段：{described}")
         elif text.strip() and slot.role != "body":
             change(index).problems.append(f"在{'标题' if slot.role == 'lead' else '供稿单位'}旁加入了“{_cut(text)}”：请在稿件中写入")
@@ -365,9 +367,9 @@ def split_like(parts: list[str], new: str) -> list[str]:
     return [new[:a], new[a:b], new[b:]]
 
 
-def _described(old: str, new: str) -> list[str]:
+def _described(taken: list[tuple[str, str, str]]) -> list[str]:
     out = []
-    for kind, was, now in readable(old, new):
+    for kind, was, now in taken:
         if kind == "改":
             out.append(f"“{_cut(was)}”改为“{_cut(now)}”")
         elif kind == "删":
@@ -397,8 +399,9 @@ def _elsewhere(slot: Slot, line: Line) -> str:
     if slot.line.kind == "table" and line.kind == "table":
         what = _cell_changes(slot.line.rows, line.rows)
     else:
-        what = f"“{_cut(flat(slot.line.text), 60)}”改为“{_cut(flat(line.text), 60)}”"
-    return f"{slot.label}：{what}。这部分不在稿件中，请在{slot.where}中修改，再重新生成"
+        what = "，".join(_described(readable(flat(slot.line.text), flat(line.text))))
+        what = f"“{_cut(flat(slot.line.text))}”中{what}"
+    return f"{slot.label}：{what}。这部分不在稿件中，请在 {slot.where} 中修改，再重新生成"
 
 
 def _formatting(slot: Slot | None, line: Line, unheld: list[str]) -> None:

@@ -16,7 +16,7 @@ import re
 from difflib import SequenceMatcher
 
 _EMPTY_EMPHASIS = re.compile(r"(\*\*|__)\1")
-_FIGURE = re.compile(r"[0-9.%A-Za-z]")
+_FIGURE = re.compile(r"[0-9.%A-Za-z年月日]")
 _MARKDOWN_START = re.compile(r"^(?:[#>+\-*|]|\d+[.)]\s)")
 _MARKDOWN_CHARS = re.compile(r"([\\*_`\[\]<])")
 
@@ -31,14 +31,18 @@ def readable(old: str, new: str) -> list[tuple[str, str, str]]:
     with two characters or fewer between them are one change, as a reader sees them."""
     shown = []
     for kind, i1, i2, j1, j2 in changes(old, new):
-        # a figure is shown whole: 12 改为 15, not 2 改为 5
-        while i1 > 0 and j1 > 0 and old[i1 - 1] == new[j1 - 1] and _FIGURE.match(old[i1 - 1]):
-            i1, j1 = i1 - 1, j1 - 1
-        while i2 < len(old) and j2 < len(new) and old[i2] == new[j2] and _FIGURE.match(old[i2]):
-            i2, j2 = i2 + 1, j2 + 1
-        kind = "改" if i1 < i2 and j1 < j2 else kind
-        shown.append((kind, old[i1:i2], new[j1:j2]))
+        i1, i2, j1, j2 = _widened(old, new, i1, i2, j1, j2)
+        shown.append(("改" if i1 < i2 and j1 < j2 else kind, old[i1:i2], new[j1:j2]))
     return shown
+
+
+def _widened(old: str, new: str, i1: int, i2: int, j1: int, j2: int) -> tuple[int, int, int, int]:
+    """A change as a reader names it: a figure whole (12 改为 15, not 2 改为 5)."""
+    while i1 > 0 and j1 > 0 and old[i1 - 1] == new[j1 - 1] and _FIGURE.match(old[i1 - 1]):
+        i1, j1 = i1 - 1, j1 - 1
+    while i2 < len(old) and j2 < len(new) and old[i2] == new[j2] and _FIGURE.match(old[i2]):
+        i2, j2 = i2 + 1, j2 + 1
+    return i1, i2, j1, j2
 
 
 def changes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
@@ -95,22 +99,27 @@ class Body:
         start = self.starts[block]
         return [m for m in self.map[start:start + len(self.texts[block])] if m >= 0]
 
-    def edit(self, block: int, new: str) -> None:
-        """The block's printed text becomes ``new`` (flat)."""
+    def edit(self, block: int, new: str) -> list[tuple[str, str, str]]:
+        """The block's printed text becomes ``new`` (flat); returns the changes taken, as :func:`readable`."""
         old = self.texts[block]
         base = self.starts[block]
+        taken = []
         for kind, i1, i2, j1, j2 in changes(old, new):
             replacement = new[j1:j2]
+            w1, w2, v1, v2 = _widened(old, new, i1, i2, j1, j2)
+            shown = ("改" if w1 < w2 and v1 < v2 else kind, old[w1:w2], new[v1:v2])
             if i1 < i2:
                 mapped = self.map[base + i1:base + i2]
                 if any(m < 0 for m in mapped):
-                    self.problems.append(f"“{old[i1:i2]}”不是稿件中原样写的文字（由数据或 {{{{ }}}} 生成），没有改为“{replacement}”")
+                    self.problems.append(f"第 {block + 1} 段的“{old[w1:w2]}”不是稿件中原样写的文字（由数据或 {{{{ }}}} 生成），"
+                                         f"没有改为“{new[v1:v2]}”：请改数据，或在稿件中改写这句")
                     continue
                 start, end = mapped[0], mapped[-1] + 1
-                taken = set(mapped)
-                kept = "".join(self.body[y] for y in range(start, end) if y not in taken)
+                own = set(mapped)
+                kept = "".join(self.body[y] for y in range(start, end) if y not in own)
                 kept = _EMPTY_EMPHASIS.sub("", kept)
                 self.ops.append((start, end, replacement + kept))
+                taken.append(shown)
             else:
                 before = self.map[base + i1 - 1] if i1 > 0 else -1
                 after = self.map[base + i1] if i1 < len(old) else -1
@@ -120,6 +129,9 @@ class Body:
                     self.ops.append((after, after, replacement))
                 else:
                     self.problems.append(f"加入的“{replacement}”紧挨着由数据生成的文字，没有写入")
+                    continue
+                taken.append(shown)
+        return taken
 
     def delete(self, block: int) -> None:
         """The block is gone: its lines go, with the blank line after them."""
