@@ -182,3 +182,73 @@ def test_what_no_item_holds_is_reported_with_where_to_change_it(example, tmp_pat
     assert any("28340" in line for line in differ)
     assert any(line == "市医保局完成年度医保基金审计。" for line in differ)
     assert len(rebuilt_lines) == len(edited_lines) - 1  # the paragraph to place
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+def invoke(*args: str):
+    from typer.testing import CliRunner
+
+    from zhuanbao.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_apply_lists_the_changes_per_item_and_writes_only_when_asked(issue, tmp_path):
+    built = build(issue, tmp_path / "out")
+    leader = Leader(built, tracked=True)
+    leader.replace("改造12个", "改造15个")
+    leader.replace("全区共投入资金4200万元。", "")
+    edited = leader.save(tmp_path / "修改稿.docx")
+    before = (issue / "items/01-gaizao.md").read_bytes()
+
+    shown = invoke("apply", str(edited), str(issue))
+    assert shown.exit_code == 0, shown.output
+    lines = shown.stdout.splitlines()
+    assert "01-gaizao.md《测试区完成老旧小区改造》：改动 2 处" in lines
+    assert "  · 第 1 段：“12”改为“15”" in lines
+    assert "  · 第 1 段：删去“全区共投入资金4200万元。”" in lines
+    assert lines[-1] == "以上 1 篇稿件的改动尚未写入；确认后加 --write 写入稿件。"
+    assert (issue / "items/01-gaizao.md").read_bytes() == before
+
+    shown = invoke("apply", str(edited), str(issue), "--write")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[-1].startswith("已写入 1 篇稿件；请重新生成并核对：zhuanbao build")
+    assert "改造15个，惠及居民1860户。\n" in (issue / "items/01-gaizao.md").read_text("utf-8")
+    again = invoke("apply", str(build(issue, tmp_path / "out2")), str(issue))
+    assert again.stdout.splitlines()[-1] == "文档与本期的源文件一致，没有改动。"
+
+
+def test_a_file_that_is_not_a_word_document_is_refused_naming_it(issue, tmp_path):
+    fake = tmp_path / "修改稿.docx"
+    fake.write_text("这不是 Word 文件", "utf-8")
+    shown = invoke("apply", str(fake), str(issue), "--write")
+    assert shown.exit_code == 2
+    assert str(fake) in shown.stderr and "无法打开 Word 文件" in shown.stderr
+    assert "Traceback" not in shown.output
+
+
+def test_the_document_of_another_issue_is_refused_and_nothing_is_written(series, tmp_path):
+    root = series({
+        "2024-04/issue.yaml": "number: 4\ndate: 2024-04-15\n",
+        "2024-04/items/01-other.md": "---\nsection: 工作简讯\ntitle: 青石市开展防汛演练\n---\n4月10日，青石市在河东区开展防汛应急演练，参演人员300余人。\n",
+    })  # fmt: skip
+    other = build(root / "2024-04", tmp_path / "out")
+    before = {p: p.read_bytes() for p in (root / "2024-03/items").iterdir()}
+    shown = invoke("apply", str(other), str(root / "2024-03"), "--write")
+    assert shown.exit_code == 2
+    assert str(other) in shown.stderr
+    assert "这份文档是2024年第4期的专报，不是本期（工作专报2024年第3期）的修改稿" in shown.stderr
+    assert before == {p: p.read_bytes() for p in (root / "2024-03/items").iterdir()}
+
+
+def test_nothing_is_written_over_an_item_changed_since_the_comparison(issue, tmp_path):
+    leader = Leader(build(issue, tmp_path / "out"))
+    leader.replace("改造12个", "改造15个")
+    review = compare(leader.save(tmp_path / "修改稿.docx"), issue)
+    item = issue / "items/01-gaizao.md"
+    item.write_text(item.read_text("utf-8").replace("1860户", "1870户"), "utf-8")
+    with pytest.raises(UserError, match="被修改过，没有写入任何稿件"):
+        write(review)
+    assert "改造12个" in item.read_text("utf-8") and "1870户" in item.read_text("utf-8")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # annotations only: importing them would slow every command's
     from .archive.publish import Plan, Published
     from .archive.verify import VerifyReport
     from .build import BuildResult
+    from .editback import Review, Written
     from .export.resident import Converter
     from .lint import CheckReport
     from .tablefile import TableView, Uploaded
@@ -365,6 +366,25 @@ def fix_item_text(path: Path, fields: Mapping[str, str] | None, body: str) -> It
     text = form_text(path, fields, body)
     found = check_item(path, text, fix=True)
     return ItemFix(text, with_lines(text, found.fixed_lines), [f for f in found.findings if f.fixed])
+
+class Applied(NamedTuple):
+    """An edited document compared with its issue (``zhuanbao apply``), and what was written, if asked."""
+
+    review: Review
+    written: Written | None = None
+
+
+def apply_edits(document: Path, issue: Path, write: bool = False, templates: Path | None = None,
+                workspace: Workspace | None = None) -> Applied:  # fmt: skip
+    """Compare the edited ``document`` (a .docx, with or without tracked changes) with ``issue`` as it builds
+    now: per item what changed, and what no item holds or the sources cannot hold. ``write``: the items'
+    Markdown rewritten (only over the bytes compared), items deleted in the document moved to the bin."""
+    from .editback import compare
+    from .editback import write as write_review
+
+    review = compare(document, issue, templates, workspace)
+    return Applied(review, write_review(review) if write else None)
+
 
 # --- issue.yaml's settings and tables (the studio's forms) ----------------------------------------------
 
