@@ -94,6 +94,38 @@ class Leader:
             _mark(new, "w:ins")
         p.addnext(new)
 
+    def join_with_next(self, containing: str) -> None:
+        """The paragraph holding ``containing`` and the next made one (Delete pressed at its end)."""
+        p = self.paragraph(containing)
+        if self.tracked:
+            _mark(p, "w:del")
+            return
+        following = p.getnext()
+        for child in list(following):
+            if child.tag != qn("w:pPr"):
+                p.append(child)
+        following.getparent().remove(following)
+
+    def split(self, containing: str, after: str) -> None:
+        """Enter typed after ``after`` in the run holding ``containing``: the rest of the paragraph
+        goes into a new one, in the same style."""
+        p = self.paragraph(containing)
+        r = self.run_with(containing)
+        t = next(t for t in r.iter(qn("w:t")) if after in (t.text or ""))
+        head, rest = t.text.split(after, 1)
+        t.text = head + after
+        new = copy.deepcopy(p)
+        for child in list(new):
+            if child.tag != qn("w:pPr"):
+                new.remove(child)
+        moved = _run(r, rest)
+        new.append(moved)
+        for sibling in list(r.itersiblings()):  # the runs after it (the credit) go along
+            new.append(sibling)
+        if self.tracked:
+            _mark(p, "w:ins")
+        p.addnext(new)
+
     def move_before(self, moving: list[str], before: str) -> None:
         """The paragraphs holding ``moving`` put before the one holding ``before`` (cut and paste)."""
         target = self.paragraph(before)
@@ -119,13 +151,15 @@ class Leader:
 
     def font(self, containing: str, name: str = "宋体") -> None:
         """A font set by hand on the run holding ``containing``."""
+        self.run_property(containing, "w:rFonts", {"w:ascii": name, "w:eastAsia": name, "w:hAnsi": name})
+
+    def run_property(self, containing: str, tag: str, attributes: dict[str, str]) -> None:
         r = self.run_with(containing)
         rpr = r.find(qn("w:rPr"))
         if rpr is None:
             rpr = r.makeelement(qn("w:rPr"), {})
             r.insert(0, rpr)
-        fonts = rpr.makeelement(qn("w:rFonts"), {qn("w:ascii"): name, qn("w:eastAsia"): name, qn("w:hAnsi"): name})
-        rpr.insert(0, fonts)
+        rpr.insert(0, rpr.makeelement(qn(tag), {k if k.startswith("{") else qn(k): v for k, v in attributes.items()}))
 
     def line_break(self, containing: str, after: str) -> None:
         """A manual line break (Shift+Enter) typed after ``after`` in the run holding ``containing``."""

@@ -252,3 +252,41 @@ def test_nothing_is_written_over_an_item_changed_since_the_comparison(issue, tmp
     with pytest.raises(UserError, match="被修改过，没有写入任何稿件"):
         write(review)
     assert "改造12个" in item.read_text("utf-8") and "1870户" in item.read_text("utf-8")
+
+
+@pytest.mark.parametrize("tracked", [False, True], ids=["typed", "track-changes"])
+def test_a_headline_an_item_moved_to_another_section_a_split_and_a_joined_paragraph(example, tmp_path, tracked):
+    def edit(leader: Leader) -> None:
+        leader.replace("市政府常务会议部署重点民生实事四季度攻坚", "市政府常务会议部署四季度重点民生实事攻坚")
+        leader.move_before(["市民政局完成城乡低保年度核查"], "东岭区：老旧小区改造同步加装电梯")  # to 【区县动态】
+        leader.split("10月16日，市政府召开常务会议", "10月16日，市政府召开常务会议，")
+        leader.join_with_next("每周在村务群发布一次岗位信息")
+
+    review, written, edited, rebuilt = round_trip(example, tmp_path, edit, tracked)
+    items = example / "items"
+    assert "title: 市政府常务会议部署四季度重点民生实事攻坚\n" in (items / "01-changwuhui.md").read_text("utf-8")
+    dibao = (items / "03-dibao.md").read_text("utf-8")
+    assert "section: 区县动态\n" in dibao and "order: 10\n" in dibao
+    assert any("从【部门动态】移到【区县动态】" in line for change in review.items for line in change.changes)
+    changwuhui = (items / "01-changwuhui.md").read_text("utf-8")
+    assert "10月16日，市政府召开常务会议，\n\n" in changwuhui
+    fenglin = (items / "05-fenglin.md").read_text("utf-8")
+    assert "每周在村务群发布一次岗位信息，今年已帮助1380名农村劳动力在县内就近就业。该县还组织" in fenglin
+    assert texts(rebuilt) == texts(edited)
+
+
+def test_comments_and_a_restated_style_are_told_apart_from_hand_formatting(issue, tmp_path):
+    from docx.oxml.ns import qn
+
+    leader = Leader(build(issue, tmp_path / "out"))
+    body_font = leader.doc.styles.element.xpath('//w:style[@w:styleId="body"]/w:rPr/w:rFonts')[0]
+    leader.run_property("3月10日", "w:rFonts", dict(body_font.attrib))  # the style's own fonts, restated as WPS writes them
+    leader.run_property("东岭区举办", "w:rFonts", {"w:hint": "eastAsia"})  # Word's note of the script
+    leader.font("市民政局对全市", "黑体")
+    paragraph = leader.doc.paragraphs[[p.text for p in leader.doc.paragraphs].index(
+        next(p.text for p in leader.doc.paragraphs if p.text.startswith("东岭区开展春风行动")))]
+    leader.doc.add_comment(paragraph.runs, "岗位数请再核实", author="张明")
+    review = compare(leader.save(tmp_path / "修改稿.docx"), issue)
+    assert len(review.unheld) == 1 and "市民政局对全市" in review.unheld[0] and "字体" in review.unheld[0]
+    assert review.comments == ["张明：岗位数请再核实（在“东岭区开展春风行动。东岭区举办招聘会5场，提供岗位3200……”处）"]
+    assert not review.items

@@ -137,7 +137,8 @@ def applied(result) -> Shown:
         out += [f"  ！ {line}" for line in item.problems]
     for title, lines in (("文档中新加、要由编辑放进稿件的段落", review.to_place),
                          ("稿件之外的改动（报头、版记、栏目、表格：请在所说的文件中修改）", review.elsewhere),
-                         ("源文件不能保存的改动（手工格式、手动换行：重新生成后不保留）", review.unheld)):  # fmt: skip
+                         ("源文件不能保存的改动（手工格式、手动换行：重新生成后不保留）", review.unheld),
+                         ("文档中的批注（请编辑处理）", review.comments)):  # fmt: skip
         if lines:
             out.append(f"{title}，共 {len(lines)} 处：")
             out += [f"  · {line}" for line in lines]

@@ -62,10 +62,11 @@ class Review:
     to_place: list[str]  # paragraphs typed between items
     elsewhere: list[str]  # masthead, 版记, tables, sections: where to change them
     unheld: list[str]  # what the sources cannot hold
+    comments: list[str] = field(default_factory=list)  # the leaders' comments (批注), for the editor
 
     @property
     def unchanged(self) -> bool:
-        return not (self.items or self.to_place or self.elsewhere or self.unheld)
+        return not (self.items or self.to_place or self.elsewhere or self.unheld or self.comments)
 
 
 def review(document: Path, printed: Printed, lines: list[Line]) -> Review:
@@ -130,7 +131,7 @@ def review(document: Path, printed: Printed, lines: list[Line]) -> Review:
         if j is None:
             if slot.part == "section" and _SECTION.sub(r"\1", flat(slot.line.text).strip()) not in section_of.values():
                 continue  # its items are gone too: the rebuilt issue leaves the section out
-            _deleted_line(slot, change, body, elsewhere)
+            _deleted_line(slot, printed, change, body, elsewhere)
             continue
         line = lines[j]
         _formatting(slot, line, unheld)
@@ -272,7 +273,7 @@ def _reorder(printed: Printed, first: dict[int, int], section_of: dict[int, str]
                 change(index).changes.append(f"在【{name}】中的位置：第 {was.index(index) + 1} 篇改为第 {position} 篇")
 
 
-def _deleted_line(slot: Slot, change, body, elsewhere: list[str]) -> None:
+def _deleted_line(slot: Slot, printed: Printed, change, body, elsewhere: list[str]) -> None:
     if slot.part != "item":
         elsewhere.append(f"{slot.label}：删去了“{_cut(flat(slot.line.text))}”。这部分不在稿件中，请在 {slot.where} 中修改")
         return
@@ -280,7 +281,7 @@ def _deleted_line(slot: Slot, change, body, elsewhere: list[str]) -> None:
     if slot.role == "body":
         body(index).delete(slot.block)
         change(index).changes.append(f"删去第 {slot.block + 1} 段：“{_cut(slot.body)}”")
-        if slot.tail:
+        if slot.tail and not printed.items[index].credit_moved:
             change(index).problems.append(f"末段删去时其中的“{slot.tail}”也删去了：供稿单位仍保留，重新生成时印在新的末段后；"
                                           "确要去掉时请删去头信息中的 source")  # fmt: skip
     elif slot.role == "credit":
@@ -297,6 +298,10 @@ def _changed_line(slot: Slot, line: Line, printed: Printed, change, body) -> Non
     new = flat(line.text)
     if slot.role in ("body", "lead", "credit"):
         lead, text, tail = split_like([slot.lead, flat(slot.body), slot.tail], new)
+        credit = f"[{item.item.meta.source}供稿]" if item.item.meta.source else ""
+        if not slot.tail and credit and text.endswith(credit):  # the paragraph after it joined on, credit and all
+            text, tail = text[: -len(credit)], ""
+            item.credit_moved = True
         if lead != slot.lead:
             _title(index, item, slot.lead, lead, change)
         if text != flat(slot.body) and slot.role == "body":
@@ -439,7 +444,7 @@ def compare(document: Path, issue_dir: Path, templates_dir: Path | None = None, 
     from ..load.content import locate
     from ..workspace import Workspace
     from .printed import printed
-    from .read import read_edited
+    from .read import comments_of, read_edited
 
     document = Path(document)
     if not document.is_file():
@@ -451,7 +456,10 @@ def compare(document: Path, issue_dir: Path, templates_dir: Path | None = None, 
     editions, series_templates = load(series_dir, issue_dirs)
     workspace = workspace or Workspace()
     renderer = workspace.renderer(workspace.templates(templates_dir or series_templates))
-    return review(document, printed(editions[0], renderer), lines)
+    result = review(document, printed(editions[0], renderer), lines)
+    result.comments = [f"{author or '批注'}：{text}" + (f"（在“{_cut(flat(on))}”处）" if on else "")
+                       for author, text, on in comments_of(document)]  # fmt: skip
+    return result
 
 
 class Written(NamedTuple):

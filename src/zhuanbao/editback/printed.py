@@ -58,6 +58,7 @@ class PrintedItem:
     blocks: list  # markdown.Block
     title: str
     headline: bool
+    credit_moved: bool = False  # the comparison found its credit at the end of an earlier paragraph
 
 
 @dataclass

@@ -87,6 +87,7 @@ def read_edited(path: Path) -> list[Line]:
 def lines_of(document, path: Path | None = None) -> list[Line]:
     """:func:`read_edited` of a python-docx Document."""
     body = document.element.body
+    styles = _StyleFacts(document)
     lines: list[Line] = []
     carried: Line | None = None  # a paragraph whose mark was deleted: it runs on into the next
     count = 0
@@ -97,12 +98,12 @@ def lines_of(document, path: Path | None = None) -> list[Line]:
             if carried is not None:
                 lines.append(carried)
                 carried = None
-            lines.append(_table(element))
+            lines.append(_table(element, styles))
             continue
         count += 1
         if count > MAX_PARAGRAPHS:
             raise ContentError(f"Word 文件的段落太多（超过 {MAX_PARAGRAPHS:,} 段），不像是一期专报", path)
-        line = _paragraph(element)
+        line = _paragraph(element, styles)
         if carried is not None:
             line = _joined(carried, line)
             carried = None
@@ -129,7 +130,7 @@ def _joined(first: Line, second: Line) -> Line:
                 page_break=first.page_break or second.page_break)  # fmt: skip
 
 
-def _paragraph(p) -> Line:
+def _paragraph(p, styles: _StyleFacts) -> Line:
     style = p.find(f"{W}pPr/{W}pStyle")
     line = Line("", style=style.get(W + "val") if style is not None else None)
     if p.find(f"{W}pPr/{W}pageBreakBefore") is not None:
@@ -148,9 +149,10 @@ def _paragraph(p) -> Line:
         bold = _on(props, "b")
         line.pieces.append((text, bold))
         if props is not None:
+            own = props.find(W + "rStyle")
             for child in props:
                 name = child.tag[len(W):] if child.tag.startswith(W) else ""
-                if name in HAND_FORMAT:
+                if name in HAND_FORMAT and not styles.holds(child, line.style, own.get(W + "val") if own is not None else None):
                     line.hand.append((HAND_FORMAT[name], text))
     line.text = "".join(texts)
     return line
@@ -186,7 +188,7 @@ def _on(props, name: str) -> bool:
     return found is not None and found.get(W + "val", "1") not in ("0", "false", "off")
 
 
-def _table(tbl) -> Line:
+def _table(tbl, styles: _StyleFacts) -> Line:
     """A table's rows of cell texts (rows deleted with Track Changes left out; a nested table's text is its cell's)."""
     rows: list[list[str]] = []
     hand: list[tuple[str, str]] = []
@@ -200,9 +202,83 @@ def _table(tbl) -> Line:
         for tc in tr.iter(W + "tc"):
             if any(a.tag == W + "tc" for a in _ancestors(tc, tr)):
                 continue
-            paragraphs = [_paragraph(p) for p in tc.iter(W + "p")
+            paragraphs = [_paragraph(p, styles) for p in tc.iter(W + "p")
                           if not any(a.tag in _NOT_SHOWN for a in _ancestors(p, tc))]  # fmt: skip
             cells.append("\n".join(p.text for p in paragraphs).strip())
             hand += [found for p in paragraphs for found in p.hand]
         rows.append(cells)
     return Line("\n".join("\t".join(row) for row in rows), "table", rows=rows, hand=hand)
+
+
+#: attributes that say nothing about the look: Word's hint of the script typed, theme links
+_NO_LOOK = {W + "hint", W + "asciiTheme", W + "hAnsiTheme", W + "eastAsiaTheme", W + "cstheme"}
+
+
+class _StyleFacts:
+    """Run properties each style sets (through basedOn), so that a run that restates its style's font or
+    size — as WPS and Word write on runs they saved — is not taken for a change by hand."""
+
+    def __init__(self, document) -> None:
+        self.props: dict[str, dict[str, dict[str, str]]] = {}
+        based: dict[str, str] = {}
+        try:
+            root = document.styles.element
+        except (KeyError, ValueError, AttributeError):
+            return
+        for style in root.iter(W + "style"):
+            sid = style.get(W + "styleId")
+            if not sid:
+                continue
+            based_on = style.find(W + "basedOn")
+            if based_on is not None and based_on.get(W + "val"):
+                based[sid] = based_on.get(W + "val")
+            rpr = style.find(W + "rPr")
+            self.props[sid] = {child.tag: dict(child.attrib) for child in rpr} if rpr is not None else {}
+        for sid in list(self.props):  # merged with what it is based on (a chain of a few)
+            chain, seen = sid, set()
+            merged: dict[str, dict[str, str]] = {}
+            while chain in based and chain not in seen:
+                seen.add(chain)
+                chain = based[chain]
+                merged = {**self.props.get(chain, {}), **merged}
+            self.props[sid] = {**merged, **self.props[sid]}
+
+    def holds(self, prop, paragraph_style: str | None, run_style: str | None) -> bool:
+        """Whether ``prop`` (a run property element) only restates what the run's styles set."""
+        given = {k: v for k, v in prop.attrib.items() if k not in _NO_LOOK}
+        if not given:
+            return True  # <w:rFonts w:hint="eastAsia"/>: Word's note of the script, no font
+        for sid in (run_style, paragraph_style):
+            if sid is None:
+                continue
+            known = self.props.get(sid, {}).get(prop.tag)
+            if known is not None and all(known.get(k) == v for k, v in given.items()):
+                return True
+        return False
+
+
+def comments_of(path: Path) -> list[tuple[str, str, str]]:
+    """The document's comments (批注) as (author, text, the paragraph they are on): notes for the editor,
+    which no source holds."""
+    import docx
+    from lxml import etree
+
+    document = docx.Document(unpacked(path))
+    part = next((p for p in document.part.package.iter_parts() if p.partname == "/word/comments.xml"), None)
+    if part is None:
+        return []
+    try:
+        root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return []
+    anchored: dict[str, str] = {}
+    for reference in document.element.body.iter(W + "commentReference", W + "commentRangeStart"):
+        p = next((a for a in reference.iterancestors(W + "p")), None)
+        if p is not None:
+            anchored.setdefault(reference.get(W + "id", ""), "".join(t.text or "" for t in p.iter(W + "t")))
+    found = []
+    for comment in root.iter(W + "comment"):
+        text = "".join(t.text or "" for t in comment.iter(W + "t")).strip()
+        if text:
+            found.append((comment.get(W + "author", ""), text, anchored.get(comment.get(W + "id", ""), "")))
+    return found
