@@ -229,6 +229,14 @@ def test_a_file_that_is_not_a_word_document_is_refused_naming_it(issue, tmp_path
     assert "Traceback" not in shown.output
 
 
+def test_a_word_97_document_is_refused_with_what_to_do(issue, tmp_path):
+    old = tmp_path / "修改稿.doc"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    shown = invoke("apply", str(old), str(issue))
+    assert shown.exit_code == 2
+    assert str(old) in shown.stderr and "另存为 .docx" in shown.stderr
+
+
 def test_the_document_of_another_issue_is_refused_and_nothing_is_written(series, tmp_path):
     root = series({
         "2024-04/issue.yaml": "number: 4\ndate: 2024-04-15\n",

@@ -17,8 +17,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import ContentError
-from ..load.word import _DAMAGED, _MC_FALLBACK, MAX_PARAGRAPHS, W, unpacked
+from ..diagnostics import ContentError, os_reason
+from ..load.word import _DAMAGED, _MC_FALLBACK, _OLE, MAX_PARAGRAPHS, W, unpacked
 
 _NOT_SHOWN = {W + "del", W + "moveFrom", _MC_FALLBACK}
 _PICTURES = {W + "drawing", W + "pict", W + "object"}
@@ -72,6 +72,14 @@ def read_edited(path: Path) -> list[Line]:
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import LxmlError, XMLSyntaxError
 
+    try:
+        with open(path, "rb") as file:
+            head = file.read(len(_OLE))
+    except OSError as exc:
+        raise ContentError(f"无法读取：{os_reason(exc)}", path) from None
+    if head == _OLE:
+        raise ContentError("这是 .doc 或 .wps 格式的文件，或设了打开密码：请在 Word 或 WPS 中另存为 .docx（去掉密码）后再比对",
+                           path)  # fmt: skip
     package = unpacked(path)  # size and zip checks, ContentError naming the file
     try:
         document = docx.Document(package)
