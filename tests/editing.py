@@ -66,13 +66,7 @@ class Leader:
         if not self.tracked:
             p.getparent().remove(p)
             return
-        for r in list(p.iter(qn("w:r"))):
-            for t in r.iter(qn("w:t")):
-                t.tag = qn("w:delText")
-            wrapper = _revision("w:del", None)
-            r.addprevious(wrapper)
-            wrapper.append(r)
-        _mark(p, "w:del")
+        _strike(p, "w:del")
 
     def insert_after(self, containing: str, text: str, bold: str = "") -> None:
         """A new paragraph after the one holding ``containing``, in its style; ``bold`` a bold lead-in."""
@@ -135,19 +129,10 @@ class Leader:
                 target.addprevious(p)
                 continue
             copied = copy.deepcopy(p)
-            for r in list(copied.iter(qn("w:r"))):
-                wrapper = _revision("w:moveTo", None)
-                r.addprevious(wrapper)
-                wrapper.append(r)
+            _wrap_runs(copied, "w:moveTo")
             _mark(copied, "w:ins")
             target.addprevious(copied)
-            for r in list(p.iter(qn("w:r"))):
-                for t in r.iter(qn("w:t")):
-                    t.tag = qn("w:delText")
-                wrapper = _revision("w:moveFrom", None)
-                r.addprevious(wrapper)
-                wrapper.append(r)
-            _mark(p, "w:del")
+            _strike(p, "w:moveFrom")
 
     def font(self, containing: str, name: str = "宋体") -> None:
         """A font set by hand on the run holding ``containing``."""
@@ -179,6 +164,22 @@ class Leader:
                 t.text = new
                 return
         raise AssertionError(f"no cell holds {old!r}")
+
+
+def _strike(p, tag: str) -> None:
+    """Every run of ``p`` tracked as deleted (w:del) or moved away (w:moveFrom), and its mark deleted."""
+    for r in p.iter(qn("w:r")):
+        for t in r.iter(qn("w:t")):
+            t.tag = qn("w:delText")
+    _wrap_runs(p, tag)
+    _mark(p, "w:del")
+
+
+def _wrap_runs(p, tag: str) -> None:
+    for r in list(p.iter(qn("w:r"))):
+        wrapper = _revision(tag, None)
+        r.addprevious(wrapper)
+        wrapper.append(r)
 
 
 def _text(p) -> str:
