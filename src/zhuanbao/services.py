@@ -386,6 +386,43 @@ def apply_edits(document: Path, issue: Path, write: bool = False, templates: Pat
     return Applied(review, write_review(review) if write else None)
 
 
+class AppliedUpload(NamedTuple):
+    """:class:`Applied` for a document sent from the browser, with the digest of the changes shown."""
+
+    review: Review
+    written: Written | None
+    seen: str  # editback.fingerprint: what a write of this review would change
+
+
+def apply_upload(data: bytes, name: str, issue: Path, write: bool = False, seen: str | None = None,
+                 workspace: Workspace | None = None) -> AppliedUpload:  # fmt: skip
+    """An edited document dropped on the issue page (``name`` as the browser gave it), compared as ``apply``
+    does; ``write``: written only if the changes are still those the editor was shown (``seen``), else a
+    ConflictError and nothing written. The bytes are checked by content (a .docx) and compared from a private
+    temporary file named like the upload, so messages name the file the editor dropped."""
+    import tempfile
+
+    from .diagnostics import ConflictError
+    from .editback import compare, fingerprint
+    from .editback import write as write_review
+    from .fsio import safe_name
+    from .load.upload import browser_name, checked_upload
+
+    checked_upload(data, name, (".docx",))
+    with tempfile.TemporaryDirectory(prefix="zhuanbao-apply-") as folder:
+        file = Path(folder) / (safe_name(browser_name(name)) or "修改稿.docx")
+        file.write_bytes(data)
+        review = compare(file, issue, workspace=workspace)
+    review.document = Path(browser_name(name))
+    digest = fingerprint(review)
+    if not write:
+        return AppliedUpload(review, None, digest)
+    if seen != digest:
+        raise ConflictError("稿件或文档在你看过比对结果之后有了变化，这次没有写入任何稿件。请看过新的比对结果后再写入。",
+                            issue)  # fmt: skip
+    return AppliedUpload(review, write_review(review), digest)
+
+
 # --- issue.yaml's settings and tables (the studio's forms) ----------------------------------------------
 
 def edit_issue(issue: Path, expected_sha: str, values: dict[str, str], base: dict[str, str] | None = None) -> None:

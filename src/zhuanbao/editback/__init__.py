@@ -492,6 +492,19 @@ def new_bytes(change: ItemChange) -> bytes | None:
     return data
 
 
+def fingerprint(result: Review) -> str:
+    """A digest of what :func:`write` would do with ``result`` (each file's bytes now and after), so that a
+    page can ask to write exactly the changes it showed."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for change in result.items:
+        after = new_bytes(change)
+        for part in (change.path.name.encode(), change.data, b"deleted" if change.deleted else after or b""):
+            digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
 def write(result: Review) -> Written:
     """Write the review's changes: every file checked first (unchanged since the review, not a link), then
     each rewritten only over the bytes the review read, deleted items moved to the issue's bin."""
