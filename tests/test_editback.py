@@ -298,3 +298,29 @@ def test_comments_and_a_restated_style_are_told_apart_from_hand_formatting(issue
     assert len(review.unheld) == 1 and "市民政局对全市" in review.unheld[0] and "字体" in review.unheld[0]
     assert review.comments == ["张明：岗位数请再核实（在“东岭区开展春风行动。东岭区举办招聘会5场，提供岗位3200……”处）"]
     assert not review.items
+
+
+@pytest.mark.libreoffice
+def test_a_document_saved_again_by_another_word_processor_is_read_alike(libreoffice, example, tmp_path):
+    """LibreOffice rewrites every run, style id and page break of the document (as WPS or Word do when a
+    leader saves it): nothing of that is a change; the tracked edits it keeps are."""
+    import subprocess
+
+    from zhuanbao.export import find_soffice
+
+    built = build(example, tmp_path / "out")
+    leader = Leader(built, tracked=True)
+    leader.replace("今年已签约加装电梯46部", "今年已签约加装电梯48部")
+    leader.delete_paragraph("该县还组织县内企业到乡镇开展")
+    edited = leader.save(tmp_path / "修改稿.docx")
+    for source in (built, edited):
+        subprocess.run([find_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                        "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "resaved"), str(source)],
+                       capture_output=True, timeout=180, check=True)  # fmt: skip
+    assert compare(tmp_path / "resaved" / built.name, example).unchanged
+    review = compare(tmp_path / "resaved" / "修改稿.docx", example)
+    assert not review.elsewhere and not review.unheld and not review.to_place
+    assert {change.path.name: change.changes for change in review.items} == {
+        "04-dongling.md": ["第 1 段：“46”改为“48”"],
+        "05-fenglin.md": ["删去第 2 段：“该县还组织县内企业到乡镇开展“送岗下乡”活动18场，针对留……”"],
+    }

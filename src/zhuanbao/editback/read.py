@@ -54,7 +54,8 @@ class Line:
     rows: list[list[str]] = field(default_factory=list)  # a table's cells
     #: formatting set by hand, each (what, the text it was set on)
     hand: list[tuple[str, str]] = field(default_factory=list)
-    page_break: bool = False
+    page_break: bool = False  # a page starts with it
+    break_after: bool = False  # it ends with a page break: the next line starts a page (LibreOffice writes it so)
 
     @property
     def key(self) -> str:
@@ -98,6 +99,7 @@ def lines_of(document, path: Path | None = None) -> list[Line]:
     styles = _StyleFacts(document)
     lines: list[Line] = []
     carried: Line | None = None  # a paragraph whose mark was deleted: it runs on into the next
+    pending = False  # the line before ended with a page break
     count = 0
     for element in body.iter(W + "p", W + "tbl"):
         if any(a.tag in _NOT_SHOWN or a.tag == W + "tbl" for a in _ancestors(element, body)):
@@ -107,6 +109,7 @@ def lines_of(document, path: Path | None = None) -> list[Line]:
                 lines.append(carried)
                 carried = None
             lines.append(_table(element, styles))
+            pending = False
             continue
         count += 1
         if count > MAX_PARAGRAPHS:
@@ -119,6 +122,9 @@ def lines_of(document, path: Path | None = None) -> list[Line]:
         if mark is not None and (mark.find(W + "del") is not None or mark.find(W + "moveFrom") is not None):
             carried = line
             continue
+        if pending and not line.empty:
+            line.page_break = True
+        pending = line.break_after or (pending and line.empty)
         lines.append(line)
     if carried is not None:
         lines.append(carried)
@@ -135,7 +141,7 @@ def _ancestors(element, stop):
 def _joined(first: Line, second: Line) -> Line:
     return Line(first.text + second.text, "p", first.style or second.style, first.pieces + second.pieces,
                 first.picture or second.picture, hand=first.hand + second.hand,
-                page_break=first.page_break or second.page_break)  # fmt: skip
+                page_break=first.page_break or second.page_break, break_after=second.break_after)  # fmt: skip
 
 
 def _paragraph(p, styles: _StyleFacts) -> Line:
@@ -147,7 +153,7 @@ def _paragraph(p, styles: _StyleFacts) -> Line:
     for r in p.iter(W + "r"):
         if any(a.tag in _NOT_SHOWN or a.tag == W + "txbxContent" for a in _ancestors(r, p)):
             continue
-        text = _run_text(r, line)
+        text = _run_text(r)
         if any(r.find(tag) is not None for tag in _PICTURES) or r.find(f"{_MC}AlternateContent") is not None:
             line.picture = True
         if not text:
@@ -162,14 +168,21 @@ def _paragraph(p, styles: _StyleFacts) -> Line:
                 name = child.tag[len(W):] if child.tag.startswith(W) else ""
                 if name in HAND_FORMAT and not styles.holds(child, line.style, own.get(W + "val") if own is not None else None):
                     line.hand.append((HAND_FORMAT[name], text))
-    line.text = "".join(texts)
+    text = "".join(texts)
+    if "\f" in text:  # page breaks: one at the end starts the next line's page
+        kept = text.rstrip(" \t\n\f")
+        line.break_after = "\f" in text[len(kept):]
+        line.page_break = line.page_break or "\f" in kept
+        text = text.replace("\f", "")
+        line.pieces = [(piece.replace("\f", ""), bold) for piece, bold in line.pieces if piece.replace("\f", "")]
+    line.text = text
     return line
 
 
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 
-def _run_text(r, line: Line) -> str:
+def _run_text(r) -> str:
     out = []
     for child in r:
         tag = child.tag
@@ -179,7 +192,7 @@ def _run_text(r, line: Line) -> str:
             out.append("\t")
         elif tag in (W + "br", W + "cr"):
             if child.get(W + "type") == "page":
-                line.page_break = True
+                out.append("\f")
             else:
                 out.append("\n")
         elif tag == W + "noBreakHyphen":
