@@ -324,3 +324,29 @@ def test_a_document_saved_again_by_another_word_processor_is_read_alike(libreoff
         "04-dongling.md": ["第 1 段：“46”改为“48”"],
         "05-fenglin.md": ["删去第 2 段：“该县还组织县内企业到乡镇开展“送岗下乡”活动18场，针对留……”"],
     }
+
+
+def test_a_gbk_item_with_windows_line_ends_keeps_both(issue, tmp_path):
+    item = issue / "items/02-jiuye.md"
+    item.write_bytes(ITEMS["2024-03/items/02-jiuye.md"].replace("\n", "\r\n").encode("gbk"))
+    leader = Leader(build(issue, tmp_path / "out"))
+    leader.replace("招聘会5场", "招聘会6场")
+    write(compare(leader.save(tmp_path / "修改稿.docx"), issue))
+    data = item.read_bytes()
+    assert data.decode("gbk") == ITEMS["2024-03/items/02-jiuye.md"].replace("5场", "6场").replace("\n", "\r\n")
+
+
+def test_an_item_that_is_a_link_is_not_written_and_nothing_else_is(issue, tmp_path):
+    shared = issue.parent / "共用"
+    shared.mkdir()
+    target = shared / "dibao.md"
+    (issue / "items/03-dibao.md").rename(target)
+    (issue / "items/03-dibao.md").symlink_to(target)
+    leader = Leader(build(issue, tmp_path / "out"))
+    leader.replace("改造12个", "改造15个")
+    leader.replace("清退不符合条件对象212户", "清退不符合条件对象213户")
+    review = compare(leader.save(tmp_path / "修改稿.docx"), issue)
+    with pytest.raises(UserError, match="是一个链接"):
+        write(review)
+    assert "212户" in target.read_text("utf-8")
+    assert "改造12个" in (issue / "items/01-gaizao.md").read_text("utf-8")
