@@ -94,24 +94,7 @@ def review(document: Path, printed: Printed, lines: list[Line]) -> Review:
     unheld: list[str] = []
     to_place: list[str] = []
 
-    # items deleted whole, and where the others now are
-    by_item: dict[int, list[int]] = {}
-    for i, slot in enumerate(slots):
-        if slot.item is not None:
-            by_item.setdefault(slot.item, []).append(i)
-    deleted = {index for index, own in by_item.items() if all(new_of[i] is None for i in own)}
-    first: dict[int, int] = {}
-    section_of: dict[int, str] = {}
-    current = None
-    for j, line in enumerate(lines):
-        i = old_of[j]
-        if i is not None and slots[i].part == "section":
-            current = _SECTION.sub(r"\1", flat(slots[i].line.text).strip())
-        elif i is None and _SECTION.match(line.key) and _SECTION.sub(r"\1", line.key) in edition.series.sections:
-            current = _SECTION.sub(r"\1", line.key)
-        elif i is not None and slots[i].item is not None and slots[i].item not in first:
-            first[slots[i].item] = j
-            section_of[slots[i].item] = current or printed.items[slots[i].item].section
+    deleted, first, section_of = _placed(printed, lines, new_of, old_of)
     for index in sorted(deleted):
         item = change(index)
         item.deleted = True
@@ -142,27 +125,10 @@ def review(document: Path, printed: Printed, lines: list[Line]) -> Review:
         else:
             _changed_line(slot, line, printed, change, body)
 
-    # lines typed anew
-    for j, line in enumerate(lines):
-        if old_of[j] is not None:
-            continue
-        _formatting(None, line, unheld)
-        if _SECTION.match(line.key) and _SECTION.sub(r"\1", line.key) in edition.series.sections:
-            continue  # a section marker: items after it went there (see above)
-        before = next((old_of[b] for b in range(j - 1, -1, -1) if old_of[b] is not None), None)
-        after = next((old_of[b] for b in range(j + 1, len(lines)) if old_of[b] is not None), None)
-        prev, following = (slots[before] if before is not None else None), (slots[after] if after is not None else None)
-        if prev is not None and following is not None and prev.item is not None and prev.item == following.item \
-                and prev.role in ("headline", "lead", "body", "picture", "caption", "table"):  # fmt: skip
-            anchor = prev.block if prev.role in ("body", "picture", "caption", "table") else None
-            if line.kind == "table":
-                change(prev.item).problems.append(f"加入了一个表格（“{_cut(line.text)}”）：请在稿件中用 Markdown 表格写入")
-                continue
-            body(prev.item).insert_after(anchor, line.pieces)
-            change(prev.item).changes.append(f"加入一段：“{_cut(flat(line.text))}”")
-        else:
-            where = _between(prev, following)
-            to_place.append(f"{where}加入了一段：“{_cut(flat(line.text), 60)}”——请放进相应的稿件（或用 zhuanbao import 作为新稿件）")
+    for j, line in enumerate(lines):  # lines typed anew
+        if old_of[j] is None:
+            _formatting(None, line, unheld)
+            _typed(j, line, slots, old_of, edition.series.sections, change, body, to_place)
 
     for index, text in bodies.items():
         new = text.result()
@@ -173,6 +139,50 @@ def review(document: Path, printed: Printed, lines: list[Line]) -> Review:
     return Review(document, edition.issue_dir, edition.name,
                   [c for c in items if c.changes or c.problems or c.keys or c.fields or c.body is not None or c.deleted],
                   to_place, elsewhere, unheld)  # fmt: skip
+
+
+def _placed(printed: Printed, lines: list[Line], new_of: list, old_of: list) -> tuple[set, dict, dict]:
+    """Items deleted whole (none of their lines found), and for the others the first edited line they are on
+    and the section they are in there (after which section marker)."""
+    slots = printed.slots
+    by_item: dict[int, list[int]] = {}
+    for i, slot in enumerate(slots):
+        if slot.item is not None:
+            by_item.setdefault(slot.item, []).append(i)
+    deleted = {index for index, own in by_item.items() if all(new_of[i] is None for i in own)}
+    first: dict[int, int] = {}
+    section_of: dict[int, str] = {}
+    current = None
+    for j, line in enumerate(lines):
+        i = old_of[j]
+        if i is not None and slots[i].part == "section":
+            current = _SECTION.sub(r"\1", flat(slots[i].line.text).strip())
+        elif i is None and _SECTION.match(line.key) and _SECTION.sub(r"\1", line.key) in printed.edition.series.sections:
+            current = _SECTION.sub(r"\1", line.key)  # a marker typed anew: the items after it go there
+        elif i is not None and slots[i].item is not None and slots[i].item not in first:
+            first[slots[i].item] = j
+            section_of[slots[i].item] = current or printed.items[slots[i].item].section
+    return deleted, first, section_of
+
+
+def _typed(j: int, line: Line, slots: list[Slot], old_of: list, sections: list[str], change, body,
+           to_place: list[str]) -> None:  # fmt: skip
+    """A line typed anew: a paragraph of the item around it, or one for the editor to place."""
+    if _SECTION.match(line.key) and _SECTION.sub(r"\1", line.key) in sections:
+        return  # a section marker: items after it went there (_placed)
+    before = next((old_of[b] for b in range(j - 1, -1, -1) if old_of[b] is not None), None)
+    after = next((old_of[b] for b in range(j + 1, len(old_of)) if old_of[b] is not None), None)
+    prev = slots[before] if before is not None else None
+    following = slots[after] if after is not None else None
+    if prev is None or following is None or prev.item is None or prev.item != following.item:
+        to_place.append(f"{_between(prev, following)}加入了一段：“{_cut(flat(line.text), 60)}”——请放进相应的稿件"
+                        "（或用 zhuanbao import 作为新稿件）")  # fmt: skip
+    elif line.kind == "table":
+        change(prev.item).problems.append(f"加入了一个表格（“{_cut(line.text)}”）：请在稿件中用 Markdown 表格写入")
+    else:
+        anchor = prev.block if prev.role in ("body", "picture", "caption", "table") else None  # None: before the first
+        body(prev.item).insert_after(anchor, line.pieces)
+        change(prev.item).changes.append(f"加入一段：“{_cut(flat(line.text))}”")
 
 
 def align(old: list[str], new: list[str]) -> tuple[list[int | None], list[int | None]]:
