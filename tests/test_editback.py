@@ -141,6 +141,7 @@ def reported_edits(leader: Leader) -> None:
     leader.replace("（共印80份）", "（共印100份）")
     leader.cell("5520", "5530")
     leader.replace("全市城镇新增就业28330人", "全市城镇新增就业28340人")
+    leader.replace("个进度滞后于时间进度", "个进度慢于时间进度")  # … while the words around it are written
     # reported: a paragraph typed between two items, a font and a line break set by hand
     leader.insert_after("[市民政局", "市医保局完成年度医保基金审计。")
     leader.font("市人社局开展")
@@ -168,6 +169,9 @@ def test_what_no_item_holds_is_reported_with_where_to_change_it(example, tmp_pat
     assert "惠及居民1100余户。\n\n区住建局对加装电梯项目实行“一梯一档”管理。\n\n**北门街道：**" in dongling
     assert "source: 市民政局社会救助科\n" in (items / "03-dibao.md").read_text("utf-8")
     assert "该县还组织县内企业" not in (items / "05-fenglin.md").read_text("utf-8")
+    shuju = (items / "09-shuju.md").read_text("utf-8")
+    assert "{{ tables.jobs.lagging | length }}个进度慢于时间进度（{{ tables.jobs.progress | pct }}）" in shuju
+    assert "全市城镇新增就业{{ tables.jobs.total.actual }}人" in shuju
 
     # the rebuilt document is the edited one but for the lines reported
     rebuilt_lines, edited_lines = texts(rebuilt), texts(edited)
