@@ -38,7 +38,7 @@ def test_the_command_list_fits_an_80_column_terminal():
     commands = result.stdout.split("─ 命令 ─")[1]
     assert "…" not in commands  # no summary cut off
     rows = [line for line in commands.splitlines() if line.startswith("│")]
-    assert len(rows) == 15 and all(line[2] != " " for line in rows), commands  # one line per command
+    assert len(rows) == 16 and all(line[2] != " " for line in rows), commands  # one line per command
 
 
 def test_build_help_explains_the_arguments():
