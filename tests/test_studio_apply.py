@@ -48,7 +48,8 @@ def test_a_dropped_document_is_compared_and_written_only_when_asked(studio, tmp_
     assert shown.status_code == 200
     page = shown.text
     assert "比对修改稿：修改稿.docx" in page
-    assert "01-gaizao.md《测试区完成老旧小区改造》：" in page and "改动 1 处" in page
+    assert ">01-gaizao.md</a>《测试区完成老旧小区改造》：" in page and "改动 1 处" in page
+    assert 'href="/issue/2024-03/item/01-gaizao.md"' in page
     assert "第 1 段：“12”改为“15”" in page
     assert 'id="apply-elsewhere"' in page and "“60”改为“80”" in page and "series.yaml" in page
     assert item.read_bytes() == before  # comparing writes nothing

@@ -405,12 +405,13 @@ def apply_upload(data: bytes, name: str, issue: Path, write: bool = False, seen:
     from .diagnostics import ConflictError
     from .editback import compare, fingerprint
     from .editback import write as write_review
-    from .fsio import safe_name
+    from .fsio import safe_name, windows_device
     from .load.upload import browser_name, checked_upload
 
     checked_upload(data, name, (".docx",))
+    shown = safe_name(browser_name(name))
     with tempfile.TemporaryDirectory(prefix="zhuanbao-apply-") as folder:
-        file = Path(folder) / (safe_name(browser_name(name)) or "修改稿.docx")
+        file = Path(folder) / (shown if shown and not windows_device(shown) else "修改稿.docx")
         file.write_bytes(data)
         review = compare(file, issue, workspace=workspace)
     review.document = Path(browser_name(name))

@@ -31,6 +31,9 @@ from .source import Body, flat, readable
 SIMILAR = 0.5
 #: below this share of the items' paragraphs found in it, a document is not an edit of this issue
 SAME_ISSUE = 0.5
+#: at most this many pairs of lines are weighed for likeness in one step (a bulletin has a few hundred
+#: lines; a long unrelated document must not take minutes before it is refused)
+MAX_WEIGHED = 40_000
 _ISSUE_LINE = re.compile(r"\d{4}年第\d+期")
 _CREDIT = re.compile(r"^\[(.+)供稿\]$")
 _SECTION = re.compile(r"^【(.+)】$")
@@ -198,13 +201,16 @@ def align(old: list[str], new: list[str]) -> tuple[list[int | None], list[int | 
         if tag == "equal":
             for d in range(i2 - i1):
                 pair(i1 + d, j1 + d)
-        elif tag == "replace":
+        elif tag == "replace" and (i2 - i1) * (j2 - j1) <= MAX_WEIGHED:
             for i, j in _pair_in_order(old[i1:i2], new[j1:j2]):
                 pair(i1 + i, j1 + j)
     # moved: an unpaired printed line found elsewhere, same or alike
     free_new = [j for j in range(len(new)) if old_of[j] is None]
+    free_old = [i for i in range(len(old)) if new_of[i] is None]
+    if len(free_old) * len(free_new) > MAX_WEIGHED:
+        return new_of, old_of
     candidates = []
-    for i in (i for i in range(len(old)) if new_of[i] is None):
+    for i in free_old:
         for j in free_new:
             score = _likeness(old[i], new[j])
             if score >= SIMILAR:
