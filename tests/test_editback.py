@@ -354,3 +354,16 @@ def test_an_item_that_is_a_link_is_not_written_and_nothing_else_is(issue, tmp_pa
         write(review)
     assert "212户" in target.read_text("utf-8")
     assert "改造12个" in (issue / "items/01-gaizao.md").read_text("utf-8")
+
+
+def test_an_item_added_after_the_document_was_sent_is_not_taken_for_deleted(issue, tmp_path):
+    leader = Leader(build(issue, tmp_path / "out"), tracked=True)
+    leader.replace("改造12个", "改造15个")
+    edited = leader.save(tmp_path / "修改稿.docx")
+    later = issue / "items/05-houlai.md"  # written by the editor after sending the document for sign-off
+    later.write_text("---\nsection: 工作简讯\ntitle: 后来加的稿件\n---\n这是送审之后才写的稿件。\n", "utf-8")
+    review = compare(edited, issue)
+    change = next(c for c in review.items if c.path == later)
+    assert not change.deleted and "多半是送审之后才加的，没有移入回收站" in change.problems[0]
+    write(review)
+    assert later.is_file()

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from ..diagnostics import ContentError
 from .printed import Printed, Slot
-from .read import Line
+from .read import Edited, Line
 from .source import Body, flat, readable
 
 #: a paragraph changed by a leader is still paired with the printed one when this much of it is the same
@@ -72,9 +72,10 @@ class Review:
         return not (self.items or self.to_place or self.elsewhere or self.unheld or self.comments)
 
 
-def review(document: Path, printed: Printed, lines: list[Line]) -> Review:
-    """Compare the edited document's ``lines`` with the issue as ``printed``; raises ContentError when the
+def review(document: Path, printed: Printed, edited: Edited) -> Review:
+    """Compare the ``edited`` document with the issue as ``printed``; raises ContentError when the
     document is not an edit of this issue."""
+    lines = edited.lines
     slots = printed.slots
     new_of, old_of = align([s.line.key for s in slots], [line.key for line in lines])
     _same_issue(document, printed, lines, new_of)
@@ -99,9 +100,15 @@ def review(document: Path, printed: Printed, lines: list[Line]) -> Review:
 
     deleted, first, section_of = _placed(printed, lines, new_of, old_of)
     for index in sorted(deleted):
+        own = [slot for slot in slots if slot.item == index and slot.role in ("body", "headline", "lead")]
+        if edited.tracked and own and not any(flat(s.line.key)[:20] in edited.deleted for s in own):
+            # revisions tracked, yet none deleted this item: it is newer than the document the leaders had
+            change(index).problems.append("这篇稿件不在文档中，文档的修订中也没有删除它：多半是送审之后才加的，没有移入回收站")
+            continue
         item = change(index)
         item.deleted = True
         item.changes.append("整篇已在文档中删除：移入回收站")
+    deleted = {index for index in deleted if changes[index].deleted}
     _reorder(printed, first, section_of, deleted, change)
     for i, slot in enumerate(slots):
         name = _SECTION.sub(r"\1", flat(slot.line.text).strip())
@@ -139,9 +146,11 @@ def review(document: Path, printed: Printed, lines: list[Line]) -> Review:
             change(index).body = new
         change(index).problems += text.problems
     items = [changes[index] for index in sorted(changes)]
+    comments = [f"{author or '批注'}：{text}" + (f"（在“{_cut(flat(on))}”处）" if on else "")
+                for author, text, on in edited.comments]  # fmt: skip
     return Review(document, edition.issue_dir, edition.name,
                   [c for c in items if c.changes or c.problems or c.keys or c.fields or c.body is not None or c.deleted],
-                  to_place, elsewhere, unheld)  # fmt: skip
+                  to_place, elsewhere, unheld, comments)  # fmt: skip
 
 
 def _placed(printed: Printed, lines: list[Line], new_of: list, old_of: list) -> tuple[set, dict, dict]:
@@ -460,22 +469,19 @@ def compare(document: Path, issue_dir: Path, templates_dir: Path | None = None, 
     from ..load.content import locate
     from ..workspace import Workspace
     from .printed import printed
-    from .read import comments_of, read_edited
+    from .read import read_document
 
     document = Path(document)
     if not document.is_file():
         raise ContentError("找不到这个文件", document)
-    lines = read_edited(document)
+    edited = read_document(document)
     series_dir, issue_dirs = locate(Path(issue_dir))
     if len(issue_dirs) != 1:
         raise ContentError("请给出修改稿对应的那一期的文件夹（含 issue.yaml），而不是整个刊物", Path(issue_dir))
     editions, series_templates = load(series_dir, issue_dirs)
     workspace = workspace or Workspace()
     renderer = workspace.renderer(workspace.templates(templates_dir or series_templates))
-    result = review(document, printed(editions[0], renderer), lines)
-    result.comments = [f"{author or '批注'}：{text}" + (f"（在“{_cut(flat(on))}”处）" if on else "")
-                       for author, text, on in comments_of(document)]  # fmt: skip
-    return result
+    return review(document, printed(editions[0], renderer), edited)
 
 
 class Written(NamedTuple):

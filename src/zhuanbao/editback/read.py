@@ -67,8 +67,23 @@ class Line:
         return not self.key
 
 
+@dataclass
+class Edited:
+    """An edited document as read: its lines, its comments, and what its revisions deleted."""
+
+    lines: list[Line]
+    comments: list[tuple[str, str, str]]  # (author, text, the paragraph it is on)
+    tracked: bool  # it holds tracked changes (w:ins, w:del, moves)
+    deleted: str  # the text its tracked deletions removed, without spaces
+
+
 def read_edited(path: Path) -> list[Line]:
     """The non-empty paragraphs and tables of the .docx at ``path``, in reading order (a table as one Line)."""
+    return read_document(path).lines
+
+
+def read_document(path: Path) -> Edited:
+    """The .docx at ``path`` as :class:`Edited`; a file that is no .docx refused naming it."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
     from lxml.etree import LxmlError, XMLSyntaxError
@@ -90,7 +105,11 @@ def read_edited(path: Path) -> list[Line]:
         raise ContentError(_DAMAGED, path) from None
     if "wordprocessingml" not in document.part.content_type:
         raise ContentError(_DAMAGED, path)
-    return lines_of(document, path)
+    body = document.element.body
+    tracked = next(body.iter(W + "ins", W + "del", W + "moveFrom", W + "moveTo"), None) is not None
+    deleted = "".join(t.text or "" for t in body.iter(W + "delText"))
+    deleted += "".join(t.text or "" for move in body.iter(W + "moveFrom") for t in move.iter(W + "t"))
+    return Edited(lines_of(document, path), _comments(document), tracked, _SPACE.sub("", deleted))
 
 
 def lines_of(document, path: Path | None = None) -> list[Line]:
@@ -278,13 +297,11 @@ class _StyleFacts:
         return False
 
 
-def comments_of(path: Path) -> list[tuple[str, str, str]]:
+def _comments(document) -> list[tuple[str, str, str]]:
     """The document's comments (批注) as (author, text, the paragraph they are on): notes for the editor,
     which no source holds."""
-    import docx
     from lxml import etree
 
-    document = docx.Document(unpacked(path))
     part = next((p for p in document.part.package.iter_parts() if p.partname == "/word/comments.xml"), None)
     if part is None:
         return []
