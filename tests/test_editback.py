@@ -367,3 +367,16 @@ def test_an_item_added_after_the_document_was_sent_is_not_taken_for_deleted(issu
     assert not change.deleted and "多半是送审之后才加的，没有移入回收站" in change.problems[0]
     write(review)
     assert later.is_file()
+
+
+def test_bold_switched_by_hand_is_listed_not_lost(issue, tmp_path):
+    from docx.oxml.ns import qn
+
+    leader = Leader(build(issue, tmp_path / "out"))
+    bold = leader.run_with("北门街道：").find(qn("w:rPr")).find(qn("w:b"))
+    bold.set(qn("w:val"), "0")  # 取消加粗
+    leader.run_property("清退不符合条件对象212户", "w:b", {})  # 加粗
+    review = compare(leader.save(tmp_path / "修改稿.docx"), issue)
+    assert any("“北门街道：”取消了加粗" in line for line in review.unheld)
+    assert any("设为加粗" in line and "清退不符合条件对象212户" in line for line in review.unheld)
+    assert not review.items

@@ -448,6 +448,37 @@ def _formatting(slot: Slot | None, line: Line, unheld: list[str]) -> None:
         unheld.append(f"{label}：“{_cut(flat(line.text))}”中加了 {breaks} 处手动换行（Shift+Enter）；重新生成时按段落自然换行")
     if line.page_break and not (slot is not None and slot.line.page_break):
         unheld.append(f"{label}：“{_cut(flat(line.text))}”前加了分页；重新生成时按排版规则分页")
+    if slot is not None and line.kind == "p":
+        for text, bold in _bold_changes(slot.line, line):
+            how = "设为加粗" if bold else "取消了加粗"
+            hint = "要印成加粗，请在稿件中写成 **…**" if bold else "要取消，请去掉稿件中它两边的 **"
+            unheld.append(f"{label}：“{_cut(text)}”{how}，没有写入；{hint}")
+
+
+def _bold_changes(old: Line, new: Line) -> list[tuple[str, bool]]:
+    """Text kept from ``old`` whose bold was switched in ``new`` (text typed anew is not counted): each
+    stretch with whether it is bold now."""
+
+    def chars(line: Line) -> tuple[str, list[bool]]:
+        text, flags = "", []
+        for piece, bold in line.pieces:
+            piece = "".join(piece.split())
+            text += piece
+            flags += [bold] * len(piece)
+        return text, flags
+
+    (a, was), (b, now) = chars(old), chars(new)
+    found: list[tuple[str, bool]] = []
+    last = -2
+    for i, j, n in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for d in range(n):
+            if was[i + d] != now[j + d]:
+                if found and last == j + d - 1 and found[-1][1] == now[j + d]:
+                    found[-1] = (found[-1][0] + b[j + d], now[j + d])
+                else:
+                    found.append((b[j + d], now[j + d]))
+                last = j + d
+    return found
 
 
 def _between(prev: Slot | None, following: Slot | None) -> str:
