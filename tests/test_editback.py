@@ -376,7 +376,10 @@ def test_bold_switched_by_hand_is_listed_not_lost(issue, tmp_path):
     bold = leader.run_with("北门街道：").find(qn("w:rPr")).find(qn("w:b"))
     bold.set(qn("w:val"), "0")  # 取消加粗
     leader.run_property("清退不符合条件对象212户", "w:b", {})  # 加粗
+    numbered = leader.paragraph("东岭区举办招聘会").find(qn("w:pPr"))  # Word's numbering put on a paragraph
+    numbered.append(numbered.makeelement(qn("w:numPr"), {}))
     review = compare(leader.save(tmp_path / "修改稿.docx"), issue)
     assert any("“北门街道：”取消了加粗" in line for line in review.unheld)
+    assert any("自动编号" in line and "东岭区举办招聘会" in line for line in review.unheld)
     assert any("设为加粗" in line and "清退不符合条件对象212户" in line for line in review.unheld)
     assert not review.items

@@ -188,6 +188,8 @@ def _paragraph(p, styles: _StyleFacts) -> Line:
                 if name in HAND_FORMAT and not styles.holds(child, line.style, own.get(W + "val") if own is not None else None):
                     line.hand.append((HAND_FORMAT[name], text))
     text = "".join(texts)
+    if p.find(f"{W}pPr/{W}numPr") is not None:  # Word's own numbering: a number the text does not hold
+        line.hand.append(("自动编号或项目符号", text))
     if "\f" in text:  # page breaks: one at the end starts the next line's page
         kept = text.rstrip(" \t\n\f")
         line.break_after = "\f" in text[len(kept):]
