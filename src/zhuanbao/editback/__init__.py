@@ -31,6 +31,8 @@ from .source import Body, flat, readable
 SIMILAR = 0.5
 #: below this share of the items' paragraphs found in it, a document is not an edit of this issue
 SAME_ISSUE = 0.5
+#: a paragraph with more changes than this is shown as rewritten, with its new text
+REWRITTEN = 5
 #: at most this many pairs of lines are weighed for likeness in one step (a bulletin has a few hundred
 #: lines; a long unrelated document must not take minutes before it is refused)
 MAX_WEIGHED = 40_000
@@ -330,8 +332,12 @@ def _changed_line(slot: Slot, line: Line, printed: Printed, change, body) -> Non
         if lead != slot.lead:
             _title(index, item, slot.lead, lead, change)
         if text != flat(slot.body) and slot.role == "body":
-            for described in _described(body(index).edit(slot.block, text)):
-                change(index).changes.append(f"第 {slot.block + 1} 段：{described}")
+            taken = body(index).edit(slot.block, text)
+            if len(taken) > REWRITTEN:  # a paragraph rewritten: its new text says more than its pieces
+                change(index).changes.append(f"第 {slot.block + 1} 段改写（{len(taken)} 处），现为：“{_cut(text, 80)}”")
+            else:
+                for described in _described(taken):
+                    change(index).changes.append(f"第 {slot.block + 1} 段：{described}")
         elif text.strip() and slot.role != "body":
             change(index).problems.append(f"在{'标题' if slot.role == 'lead' else '供稿单位'}旁加入了“{_cut(text)}”：请在稿件中写入")
         if tail != slot.tail:
