@@ -109,3 +109,28 @@ def test_both_apply_posts_refuse_a_missing_or_wrong_csrf_token(studio, tmp_path,
                           data={**token, "document": hidden(page, "document"), "seen": hidden(page, "seen")})  # fmt: skip
     assert refused.status_code == 403
     assert (root / ITEM_PATH).read_bytes() == before
+
+
+def test_in_the_browser_a_chosen_document_is_compared_at_once_and_written(studio_page, series, tmp_path):
+    from tests.conftest import ITEM
+
+    root = series({ITEM_PATH: ITEM})
+    data = edited(root, tmp_path)
+    document = tmp_path / "领导修改稿.docx"
+    document.write_bytes(data)
+    page, base, _, errors = studio_page(root)
+    page.goto(f"{base}/issue/2024-03")
+    shots = __import__("os").environ.get("ZHUANBAO_SCREENSHOTS")
+    if shots:
+        page.screenshot(path=f"{shots}/apply-issue.png")
+    page.set_input_files("#apply-file", str(document))  # apply.js sends it without a click
+    page.wait_for_selector("#apply-items")
+    assert "改动 1 处" in page.inner_text("#apply-items")
+    assert "“60”改为“80”" in page.inner_text("#apply-elsewhere")
+    if shots:
+        page.screenshot(path=f"{shots}/apply-review.png", full_page=True)
+    page.click("#apply-write")
+    page.wait_for_selector("#apply-written")
+    assert "已写入 1 篇稿件" in page.inner_text("#apply-written")
+    assert "改造15个" in (root / ITEM_PATH).read_text("utf-8")
+    assert not errors
