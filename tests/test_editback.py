@@ -383,3 +383,32 @@ def test_bold_switched_by_hand_is_listed_not_lost(issue, tmp_path):
     assert any("自动编号" in line and "东岭区举办招聘会" in line for line in review.unheld)
     assert any("设为加粗" in line and "清退不符合条件对象212户" in line for line in review.unheld)
     assert not review.items
+
+
+TABLE_ITEM = """\
+---
+section: 工作简讯
+title: 各街道加装电梯进度
+source: 东岭区住建局
+---
+截至3月10日，各街道加装电梯进度如下。
+
+| 街道 | 签约（部） | 建成（部） |
+| --- | ---: | ---: |
+| 北门街道 | 26 | 12 |
+| **南关街道** | 18 | 9 |
+"""
+
+
+@pytest.mark.parametrize("tracked", [False, True], ids=["typed", "track-changes"])
+def test_a_cell_of_a_table_in_an_item_is_written_into_its_markdown_table(issue, tmp_path, tracked):
+    item = issue / "items/06-dianti.md"
+    item.write_text(TABLE_ITEM, "utf-8")
+
+    def edit(leader: Leader) -> None:
+        leader.cell("18", "19")
+
+    review, written, edited, rebuilt = round_trip(issue, tmp_path, edit, tracked)
+    assert item.read_text("utf-8") == TABLE_ITEM.replace("| **南关街道** | 18 |", "| **南关街道** | 19 |")
+    assert review.items[0].changes == ["第 8 行的表格：“南关街道”行“签约（部）”列：“18”改为“19”"]
+    assert texts(rebuilt) == texts(edited)

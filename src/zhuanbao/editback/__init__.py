@@ -353,7 +353,15 @@ def _changed_line(slot: Slot, line: Line, printed: Printed, change, body) -> Non
         change(index).problems.append(f"图片说明“{_cut(flat(slot.line.text))}”改为“{_cut(new)}”：请在稿件中图片的说明里修改")
     elif slot.role == "table":
         cells = _cell_changes(slot.line.rows, line.rows)
-        change(index).problems.append(f"稿件中的表格（第 {item.blocks[slot.block].line} 行）改了：{cells}；请在稿件的表格中修改")
+        at = item.blocks[slot.block].line
+        same_shape = [len(row) for row in slot.line.rows] == [len(row) for row in line.rows]
+        if not same_shape or any("|" in cell for row in line.rows for cell in row):
+            change(index).problems.append(f"稿件中的表格（第 {at} 行）改了行列：{cells}；请在稿件的表格中修改")
+            return
+        problems = len(body(index).problems)
+        body(index).edit(slot.block, "|".join(cell for row in line.rows for cell in row))
+        if len(body(index).problems) == problems:
+            change(index).changes.append(f"第 {at} 行的表格：{cells}")
 
 
 def _title(index: int, item, printed_title: str, new: str, change) -> None:

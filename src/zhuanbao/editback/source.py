@@ -18,7 +18,7 @@ from difflib import SequenceMatcher
 _EMPTY_EMPHASIS = re.compile(r"(\*\*|__)\1")
 _FIGURE = re.compile(r"[0-9.%A-Za-z年月日]")
 _MARKDOWN_START = re.compile(r"^(?:[#>+\-*|]|\d+[.)]\s)")
-_MARKDOWN_CHARS = re.compile(r"([\\*_`\[\]<])")
+_MARKDOWN_CHARS = re.compile(r"([\\*_`\[\]<|])")
 
 
 def flat(text: str) -> str:
@@ -45,11 +45,17 @@ def _widened(old: str, new: str, i1: int, i2: int, j1: int, j2: int) -> tuple[in
     return i1, i2, j1, j2
 
 
-def changes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+def table_text(text: str) -> str:
+    """A table's text (cells parted by tabs, rows by line ends) as compared: cells parted by |."""
+    return "|".join(cell.replace("\n", "") for row in text.split("\n") for cell in row.split("\t"))
+
+
+def changes(old: str, new: str, merge: bool = True) -> list[tuple[str, int, int, int, int]]:
     ops = [op for op in SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
     merged: list[list] = []
     for _, i1, i2, j1, j2 in ops:
-        if merged and i1 - merged[-1][2] <= 2 and j1 - merged[-1][4] <= 2:
+        if merge and merged and i1 - merged[-1][2] <= 2 and j1 - merged[-1][4] <= 2 \
+                and "|" not in old[merged[-1][2]:i1]:  # fmt: skip
             merged[-1][2], merged[-1][4] = i2, j2
         else:
             merged.append(["", i1, i2, j1, j2])
@@ -80,7 +86,9 @@ class Body:
 
     def __init__(self, body: str, blocks: list) -> None:
         self.body = body
-        self.texts = [flat(block.text) if block.kind not in ("picture", "table") else "" for block in blocks]
+        # a table's cells between the | that part them in the Markdown too, so an edit stays in its cell
+        self.texts = [table_text(block.text) if block.kind == "table" else flat(block.text) if block.kind != "picture"
+                      else "" for block in blocks]  # fmt: skip
         self.starts: list[int] = []
         printed = ""
         for text in self.texts:
