@@ -105,15 +105,22 @@ def _attribute(edition: Edition, document: Document, context: dict, lines: list[
     indicators = [(specs.get(t.id), t) for t in order]
 
     slots: list[Slot] = []
-    shown = iter(lines)
+    at = 0  # the next line of the written document
     k = 0  # the next item entry expected
     current: int | None = None  # the item printed last
     table = 0  # the next indicator table
 
-    def take(part: str, label: str, where: str = "", **item) -> None:
-        line = next(shown, None)
-        if line is not None:
-            slots.append(Slot(line, part, label, where, **item))
+    def take(written, part: str, label: str, where: str = "", **item) -> None:
+        """The line ``written`` (a block of the tree) became: the next one, or one of the next few whose text is
+        the block's (lines written for nothing in the tree are passed over as the template's)."""
+        nonlocal at
+        key = _key(written)
+        ahead = next((n for n in range(at, min(at + WINDOW, len(lines))) if lines[n].key == key), at)
+        for extra in lines[at:ahead]:
+            slots.append(Slot(extra, "template", extra.text[:20], "模板文件"))
+        if ahead < len(lines):
+            slots.append(Slot(lines[ahead], part, label, where, **item))
+        at = ahead + 1
 
     for block in document.blocks:
         if isinstance(block, Table):
@@ -123,32 +130,32 @@ def _attribute(edition: Edition, document: Document, context: dict, lines: list[
                 where = f"{origin.location.path.name} 的 distribution（报、送、发）、contact、signoff、copies"
                 for para in paragraphs:
                     if _shown(para):
-                        take("distribution", "版记", where)
+                        take(para, "distribution", "版记", where)
             else:
-                take("template", "模板中的表格", "模板文件")
+                take(block, "template", "模板中的表格", "模板文件")
             continue
         if isinstance(block, DataTable):
             if k < len(entries) and entries[k][1] == "table" and _same_table(block, items[entries[k][0]].blocks[entries[k][2]]):
                 index, _, number, _ = entries[k]
-                take("item", _title(items[index]), item=index, role="table", block=number)
+                take(block, "item", _title(items[index]), item=index, role="table", block=number)
                 k, current = k + 1, index
             else:
-                take("table", _table_label(indicators, table), _table_where(edition, indicators, table))
+                take(block, "table", _table_label(indicators, table), _table_where(edition, indicators, table))
                 table += 1
             continue
         if not _shown(block):
             continue
         style = block.style
         if style.startswith("masthead"):
-            take("masthead", "报头", _MASTHEAD_WHERE.get(style, "series.yaml 和 issue.yaml"))
+            take(block, "masthead", "报头", _MASTHEAD_WHERE.get(style, "series.yaml 和 issue.yaml"))
         elif style == "section":
-            take("section", block.text, "series.yaml 的 sections（栏目）")
+            take(block, "section", block.text, "series.yaml 的 sections（栏目）")
         elif style in _TABLE_BEFORE or style in _TABLE_AFTER:
-            at = table if style in _TABLE_BEFORE else table - 1
+            near = table if style in _TABLE_BEFORE else table - 1
             if style == "annex-label":
-                take("template", block.text, "模板 bulletin.xml.j2（附件编号按顺序生成）")
+                take(block, "template", block.text, "模板 bulletin.xml.j2（附件编号按顺序生成）")
             else:
-                take("table", _table_label(indicators, at), _table_where(edition, indicators, at, style))
+                take(block, "table", _table_label(indicators, near), _table_where(edition, indicators, near, style))
         else:
             lead = "".join(r.text for r in block.runs if r.style in _LEAD_STYLES)
             body = "".join(r.text for r in block.runs if r.style not in _LEAD_STYLES)
@@ -156,19 +163,35 @@ def _attribute(edition: Edition, document: Document, context: dict, lines: list[
             found = _entry(entries, k, block, body)
             if found is not None:
                 index, role, number, _ = entries[found]
-                take("item", _title(items[index]), item=index, role=role, block=number, lead=lead, body=body, tail=tail)
+                take(block, "item", _title(items[index]), item=index, role=role, block=number, lead=lead, body=body,
+                     tail=tail)  # fmt: skip
                 k, current = found + 1, index
             elif lead and not body.strip() and k < len(entries):  # a lead title alone, before a table
                 index = entries[k][0]
-                take("item", _title(items[index]), item=index, role="lead", lead=lead, tail=tail)
+                take(block, "item", _title(items[index]), item=index, role="lead", lead=lead, tail=tail)
             elif tail and not body.strip() and current is not None:  # a credit on a line of its own
-                take("item", _title(items[current]), item=current, role="credit", tail=tail)
+                take(block, "item", _title(items[current]), item=current, role="credit", tail=tail)
             else:
-                take("template", block.text[:20], "模板文件")
-    rest = list(shown)
-    for line in rest:  # the writer made more lines than the tree holds: nothing to attribute them to
+                take(block, "template", block.text[:20], "模板文件")
+    for line in lines[at:]:  # the writer made more lines than the tree holds: nothing to attribute them to
         slots.append(Slot(line, "template", line.text[:20], "模板文件"))
     return Printed(edition, slots, items, [s["name"] for s in context["sections"]], indicators)
+
+
+#: how far ahead a block's written line is looked for
+WINDOW = 4
+
+
+def _key(block) -> str:
+    """A block's text as read.Line.key has it."""
+    if isinstance(block, Paragraph):
+        text = "".join(r.text for r in block.runs) + "".join(r.text for r in block.tail)
+        return re.sub(r"\s", "", text) + ("\x00图" if any(r.image for r in block.runs) else "")
+    if isinstance(block, DataTable):
+        cells = [plain(h) for h in block.header] + [plain(text) for row in block.rows for text, _ in row]
+    else:
+        cells = ["".join(r.text for r in p.runs) for row in block.rows for c in row.cells for p in c.paragraphs]
+    return re.sub(r"\s", "", "".join(cells))
 
 
 def _shown(para: Paragraph) -> bool:

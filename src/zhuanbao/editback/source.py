@@ -50,12 +50,13 @@ def table_text(text: str) -> str:
     return "|".join(cell.replace("\n", "") for row in text.split("\n") for cell in row.split("\t"))
 
 
-def changes(old: str, new: str, merge: bool = True) -> list[tuple[str, int, int, int, int]]:
+def changes(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+    """difflib's changes from ``old`` to ``new`` as (改|删|加, i1, i2, j1, j2), those two characters or fewer
+    apart made one (as a reader sees 由12个增至15个), but never across a table's | (one cell each)."""
     ops = [op for op in SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
     merged: list[list] = []
     for _, i1, i2, j1, j2 in ops:
-        if merge and merged and i1 - merged[-1][2] <= 2 and j1 - merged[-1][4] <= 2 \
-                and "|" not in old[merged[-1][2]:i1]:  # fmt: skip
+        if merged and i1 - merged[-1][2] <= 2 and j1 - merged[-1][4] <= 2 and "|" not in old[merged[-1][2]:i1]:
             merged[-1][2], merged[-1][4] = i2, j2
         else:
             merged.append(["", i1, i2, j1, j2])
