@@ -34,7 +34,7 @@ LAYERS = [
     ["zhuanbao.archive"],  # publish, verify, site, stats
     ["zhuanbao.lint", "zhuanbao.scaffold", "zhuanbao.importer", "zhuanbao.wordtable", "zhuanbao.watch", "zhuanbao.itemfile",
      "zhuanbao.yamledit", "zhuanbao.issuefile", "zhuanbao.tablefile", "zhuanbao.arrange", "zhuanbao.recyclebin",
-     "zhuanbao.printed"],  # the editor's tools
+     "zhuanbao.printed", "zhuanbao.editback"],  # the editor's tools
     ["zhuanbao.services"],  # the use cases
     ["zhuanbao.cli", "zhuanbao.studio", "zhuanbao.__main__", "zhuanbao.api"],  # the faces (api: for Python scripts)
 ]  # fmt: skip

@@ -126,6 +126,8 @@ def test_every_post_route_is_one_that_checks_csrf(studio):
         "/issue/{issue}/upload",
         # tests/test_studio_archive.py
         "/issue/{issue}/publish", "/archive/{series}/{issue}/record",
+        # tests/test_studio_apply.py
+        "/issue/{issue}/apply", "/issue/{issue}/apply/write",
     ])  # a new POST route needs its CSRF test
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # annotations only: importing them would slow every command's
     from .archive.uptake import Records as IssueRecords
     from .archive.verify import VerifyReport
     from .build import BuildResult
+    from .editback import Review, Written
     from .export.resident import Converter
     from .lint import CheckReport
     from .tablefile import TableView, Uploaded
@@ -368,6 +369,63 @@ def fix_item_text(path: Path, fields: Mapping[str, str] | None, body: str) -> It
     text = form_text(path, fields, body)
     found = check_item(path, text, fix=True)
     return ItemFix(text, with_lines(text, found.fixed_lines), [f for f in found.findings if f.fixed])
+
+class Applied(NamedTuple):
+    """An edited document compared with its issue (``zhuanbao apply``), and what was written, if asked."""
+
+    review: Review
+    written: Written | None = None
+
+
+def apply_edits(document: Path, issue: Path, write: bool = False, templates: Path | None = None,
+                workspace: Workspace | None = None) -> Applied:  # fmt: skip
+    """Compare the edited ``document`` (a .docx, with or without tracked changes) with ``issue`` as it builds
+    now: per item what changed, and what no item holds or the sources cannot hold. ``write``: the items'
+    Markdown rewritten (only over the bytes compared), items deleted in the document moved to the bin."""
+    from .editback import compare
+    from .editback import write as write_review
+
+    review = compare(document, issue, templates, workspace)
+    return Applied(review, write_review(review) if write else None)
+
+
+class AppliedUpload(NamedTuple):
+    """:class:`Applied` for a document sent from the browser, with the digest of the changes shown."""
+
+    review: Review
+    written: Written | None
+    seen: str  # editback.fingerprint: what a write of this review would change
+
+
+def apply_upload(data: bytes, name: str, issue: Path, write: bool = False, seen: str | None = None,
+                 workspace: Workspace | None = None) -> AppliedUpload:  # fmt: skip
+    """An edited document dropped on the issue page (``name`` as the browser gave it), compared as ``apply``
+    does; ``write``: written only if the changes are still those the editor was shown (``seen``), else a
+    ConflictError and nothing written. The bytes are checked by content (a .docx) and compared from a private
+    temporary file named like the upload, so messages name the file the editor dropped."""
+    import tempfile
+
+    from .diagnostics import ConflictError
+    from .editback import compare, fingerprint
+    from .editback import write as write_review
+    from .fsio import safe_name, windows_device
+    from .load.upload import browser_name, checked_upload
+
+    checked_upload(data, name, (".docx",))
+    shown = safe_name(browser_name(name))
+    with tempfile.TemporaryDirectory(prefix="zhuanbao-apply-") as folder:
+        file = Path(folder) / (shown if shown and not windows_device(shown) else "修改稿.docx")
+        file.write_bytes(data)
+        review = compare(file, issue, workspace=workspace)
+    review.document = Path(browser_name(name))
+    digest = fingerprint(review)
+    if not write:
+        return AppliedUpload(review, None, digest)
+    if seen != digest:
+        raise ConflictError("稿件或文档在你看过比对结果之后有了变化，这次没有写入任何稿件。请看过新的比对结果后再写入。",
+                            issue)  # fmt: skip
+    return AppliedUpload(review, write_review(review), digest)
+
 
 # --- issue.yaml's settings and tables (the studio's forms) ----------------------------------------------
 

@@ -258,6 +258,18 @@ def import_(
     _execute(lambda: services.import_submission(file, issue, section, source, title), present.imported)
 
 
+@app.command(short_help="把领导在 Word 中的修改（含修订）写回本期稿件。")
+def apply(
+    document: Annotated[Path, typer.Argument(metavar="修改稿", help="改过的专报 Word 文档（.docx，可带修订）。")],
+    issue: Annotated[Path, typer.Argument(metavar="期文件夹", help="这份文档是哪一期（含 issue.yaml 的文件夹）。")],
+    write: Annotated[bool, typer.Option("--write", help="把改动写入稿件（不加时只列出改动）。")] = False,
+    templates: Templates = None,
+) -> None:
+    """比对改过的专报与本期稿件，逐篇列出改动（修订按“接受所有修订”后的样子读）；加 --write 写入稿件的 Markdown，
+    整篇删除的稿件移入回收站。报头、版记、表格的改动和手工格式只列出，并说明到哪里修改。"""
+    _execute(lambda: services.apply_edits(document, issue, write, templates), present.applied)
+
+
 @app.command(short_help="边改边看：每次保存稿件都重新生成。")
 def watch(
     path: Annotated[Path, typer.Argument(metavar="路径", help="某一期的文件夹。")],

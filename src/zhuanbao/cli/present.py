@@ -119,6 +119,39 @@ def imported(result) -> Shown:
     return shown
 
 
+def applied(result) -> Shown:
+    """``apply``: per item what the edited document changed, then what the editor must do by hand."""
+    review, written = result.review, result.written
+    out = [f"比对：{review.document.name} 与 {review.name}（{review.issue_dir}）"]
+    if review.unchanged:
+        out.append("文档与本期的源文件一致，没有改动。")
+        return Shown(out=out)
+    for item in review.items:
+        name = f"{item.path.name}《{item.title}》" if item.title else item.path.name
+        counted = f"改动 {len(item.changes)} 处" if item.changes and not item.deleted else ""
+        other = "整篇删除" if item.deleted else "有改动没有写入" if item.problems and not item.keys else "顺序号随栏目重排"
+        out.append(f"{name}：{counted or other}")
+        out += [f"  · {line}" for line in item.changes if not item.deleted]
+        if item.deleted:
+            out.append("  · 已在文档中整篇删除，写入时移入本期的回收站（.回收站/）")
+        out += [f"  ！ {line}" for line in item.problems]
+    for title, lines in (("文档中新加、要由编辑放进稿件的段落", review.to_place),
+                         ("稿件之外的改动（报头、版记、栏目、表格：请在所说的文件中修改）", review.elsewhere),
+                         ("源文件不能保存的改动（手工格式、手动换行：重新生成后不保留）", review.unheld),
+                         ("文档中的批注（请编辑处理）", review.comments)):  # fmt: skip
+        if lines:
+            out.append(f"{title}，共 {len(lines)} 处：")
+            out += [f"  · {line}" for line in lines]
+    writable = [item for item in review.items if item.changes or item.keys or item.fields or item.body is not None]
+    if written is None:
+        if writable:
+            out.append(f"以上 {len(writable)} 篇稿件的改动尚未写入；确认后加 --write 写入稿件。")
+    else:
+        out.append(f"已写入 {len(written.rewritten)} 篇稿件" + (f"，{len(written.binned)} 篇移入回收站" if written.binned else "")
+                   + "；请重新生成并核对：zhuanbao build " + str(review.issue_dir))  # fmt: skip
+    return Shown(out=out)
+
+
 def rebuilt(result) -> Shown:
     """One rebuild of ``watch``."""
     if result.error is not None:

@@ -27,6 +27,7 @@ from .pages import STATIC, page
 from .paths import LinkOut, NotFound
 from .state import Studio
 from .views import (
+    apply,
     archive,
     arrange,
     bin,
@@ -47,7 +48,7 @@ from .views import (
 
 log = logging.getLogger("zhuanbao.studio")
 VIEWS = (series, issue, items, check, newitem, arrange, bin, upload, settings, tables, preview, publish, archive,
-         search, stats, live)  # fmt: skip
+         search, stats, live, apply)  # fmt: skip
 
 
 def refused(request: Request, reason: str, status: int = 403):
