@@ -288,8 +288,6 @@ def test_a_headline_an_item_moved_to_another_section_a_split_and_a_joined_paragr
 
 
 def test_comments_and_a_restated_style_are_told_apart_from_hand_formatting(issue, tmp_path):
-    from docx.oxml.ns import qn
-
     leader = Leader(build(issue, tmp_path / "out"))
     body_font = leader.doc.styles.element.xpath('//w:style[@w:styleId="body"]/w:rPr/w:rFonts')[0]
     leader.run_property("3月10日", "w:rFonts", dict(body_font.attrib))  # the style's own fonts, restated as WPS writes them
