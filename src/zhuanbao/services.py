@@ -486,14 +486,62 @@ def table_view(issue: Path, table_id: str) -> TableView:
 
 def publish(path: Path, archive: Path | None = None, revise: bool = False, templates: Path | None = None,
             pdf: bool | None = None, now: dt.datetime | None = None, workspace: Workspace | None = None,
-            expect: str | None = None) -> Published:  # fmt: skip
+            expect: str | None = None, document: Path | None = None, as_sent: bool = False) -> Published:  # fmt: skip
     """Render one issue and freeze exactly that document, with its sources, as a new archive version
-    (``expect``: the fingerprint of the :class:`PublishPlan` confirmed; another plan by then is refused)."""
-    from .archive.publish import publish as freeze
+    (``expect``: the fingerprint of the :class:`PublishPlan` confirmed; another plan by then is refused).
 
-    edition, data, document, template_set = _rendered(path, templates, workspace)
-    return freeze(edition, data, document.items, template_set, archive, revise, pdf, now, expect,
-                  tables=document.tables, charts=_table_charts(document))
+    ``document``: the .docx as issued (signed, printed, sent). Its text must match the rebuild, else a
+    :class:`DocumentDiffers` listing the differences per item and nothing archived — unless ``as_sent``:
+    then it is archived as the issued document beside the rebuilt one, and its text is what is indexed."""
+    from .archive.publish import publish as freeze
+    from .workspace import Workspace
+
+    if as_sent and document is None:
+        raise ContentError("--as-sent 要和 --document 一起用：请用 --document 给出印发的文档", path)
+    workspace = workspace or Workspace()
+    edition, data, rendered, template_set = _rendered(path, templates, workspace)
+    items, sent = rendered.items, None
+    if document is not None:
+        sent = _sent_document(Path(document), Path(path), edition, workspace.renderer(template_set), rendered.items, as_sent)
+        items = sent[1]
+    published = freeze(edition, data, items, template_set, archive, revise, pdf, now, expect,
+                       tables=rendered.tables, charts=_table_charts(rendered), issued=sent[0] if sent else None)
+    if sent is None or not sent[0].notes:
+        return published
+    from dataclasses import replace
+
+    from .diagnostics import Location
+
+    notes = tuple(Diagnostic(note, Location(Path(document)), severity="warning", rule="publish") for note in sent[0].notes)
+    return replace(published, warnings=published.warnings + notes)
+
+
+class DocumentDiffers(ContentError):
+    """The document given as issued does not say what the sources build: nothing was published."""
+
+
+def _sent_document(document: Path, issue: Path, edition, renderer, rebuilt, as_sent: bool):
+    """The document as issued compared with the rebuild: (the archive's SentDocument, the items to index).
+    DocumentDiffers when they differ and ``as_sent`` is not given."""
+    from .archive.publish import SentDocument
+    from .diagnostics import os_reason
+    from .editback.issued import compare_issued
+    from .editback.printed import printed
+    from .editback.read import read_document
+
+    edited = read_document(document)  # a file that is no .docx is refused naming it
+    issued = compare_issued(document, printed(edition, renderer), edited, rebuilt)
+    if not issued.matches and not as_sent:
+        shown = "\n".join(issued.differences())
+        raise DocumentDiffers(f"印发的文档与稿件重新生成的文档文字不一致，没有发布。不一致之处：\n{shown}", document,
+                              hint=f"请用 zhuanbao apply {document} {issue} --write 把改动写回稿件后再发布；"
+                                   "确要按印发的文档归档，加 --as-sent。")  # fmt: skip
+    try:
+        data = document.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"无法读取：{os_reason(exc)}", document) from None
+    notes = tuple(issued.notes) if not issued.matches else ()
+    return SentDocument(document.name, data, issued.matches, notes), (rebuilt if issued.matches else issued.items)
 
 
 def _table_charts(document) -> dict[str, bytes]:

@@ -1,0 +1,118 @@
+"""publish --document: the archive holds the document as issued (issue 18, item 4).
+
+The issue is built, edited in Word as the 签发 leader would (tests/editing.py), and handed to publish as the
+document that was sent: refused with the differences while the sources say otherwise, accepted once apply has
+brought the edits back, and archived as sent with --as-sent, its text then what search and 供稿统计 read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.editing import Leader
+from tests.test_editback import build, issue  # noqa: F401 - the fixture of the leaders' edits
+from zhuanbao import services
+from zhuanbao.archive.layout import MANIFEST
+from zhuanbao.cli import app
+from zhuanbao.diagnostics import ContentError
+
+
+def signed(issue: Path, tmp_path: Path, tracked: bool = False) -> Path:  # noqa: F811
+    """The issue built, then edited as the 签发 leader does: a figure changed, a sentence added, an item deleted."""
+    leader = Leader(build(issue, tmp_path / "built"), tracked)
+    leader.replace("改造12个", "改造15个")
+    leader.replace("已签约电梯26部。", "已签约电梯26部，年内全部完工。")
+    leader.delete_paragraph("溪口区启动流感疫苗接种")
+    leader.delete_paragraph("【工作简讯】")
+    return leader.save(tmp_path / "签发稿.docx")
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("tracked", [False, True], ids=["typed", "track-changes"])
+def test_a_document_that_differs_is_refused_with_its_differences_and_nothing_is_archived(issue, tmp_path, tracked):  # noqa: F811
+    document = signed(issue, tmp_path, tracked)
+    archive = tmp_path / "archive"
+    result = run("publish", issue, "--archive", archive, "--no-pdf", "--document", document)
+    assert result.exit_code == 2
+    said = result.output
+    assert "签发稿.docx" in said and "不一致" in said and "没有发布" in said
+    assert "01-gaizao.md《测试区完成老旧小区改造》：改动 2 处" in said
+    assert "“12”改为“15”" in said or "“12个”改为“15个”" in said
+    assert "年内全部完工" in said
+    assert "04-yimiao.md《溪口区启动流感疫苗接种》：在文档中整篇删去" in said
+    assert "--as-sent" in said and "zhuanbao apply" in said
+    assert not any(p.name.startswith("v") for p in archive.rglob("*") if p.is_dir())
+
+
+def test_after_apply_the_document_matches_and_is_archived_as_issued(issue, tmp_path):  # noqa: F811
+    document = signed(issue, tmp_path)
+    services.apply_edits(document, issue, write=True)
+    archive = tmp_path / "archive"
+    published = services.publish(issue, archive, pdf=False, document=document)
+    manifest = json.loads((published.folder / MANIFEST).read_text("utf-8"))
+    issued = manifest["issued"]
+    assert issued["matches"] is True and issued["text"] == "rebuilt" and issued["sent_as"] == "签发稿.docx"
+    assert (published.folder / issued["document"]).read_bytes() == document.read_bytes()
+    assert issued["document"] == manifest["documents"][0] and issued["rebuilt"] in manifest["documents"]
+    assert [h.file for h in services.search("年内全部完工", archive).hits] == ["01-gaizao.md"]
+    assert not services.verify(archive).problems
+
+
+def test_as_sent_archives_both_and_search_and_stats_read_the_sent_text(issue, tmp_path):  # noqa: F811
+    document = signed(issue, tmp_path)
+    archive = tmp_path / "archive"
+    result = run("publish", issue, "--archive", archive, "--no-pdf", "--document", document, "--as-sent")
+    assert result.exit_code == 0, result.output
+    folder = next(archive.rglob(MANIFEST)).parent
+    manifest = json.loads((folder / MANIFEST).read_text("utf-8"))
+    issued = manifest["issued"]
+    assert issued["document"] == "工作专报2024年第3期（印发稿）.docx" and issued["sent_as"] == "签发稿.docx"
+    assert issued["rebuilt"] == "工作专报2024年第3期.docx"
+    assert issued["text"] == "issued" and issued["matches"] is False
+    assert (folder / issued["document"]).read_bytes() == document.read_bytes()
+    assert (folder / issued["rebuilt"]).is_file() and issued["rebuilt"] != issued["document"]
+    assert set(manifest["documents"]) == {issued["document"], issued["rebuilt"]}
+    # the deleted item was not issued: said, and neither found nor counted
+    assert any("04-yimiao.md" in note and "没有印发" in note for note in issued["notes"])
+    assert "没有印发" in result.output
+    hits = services.search("年内全部完工", archive).hits
+    assert [h.file for h in hits] == ["01-gaizao.md"]
+    assert not services.search("流感疫苗", archive).hits
+    assert not services.search("改造12个", archive).hits and services.search("改造15个", archive).hits
+    items = json.loads((folder / "items.json").read_text("utf-8"))
+    assert [i["file"] for i in items] == ["03-dibao.md", "01-gaizao.md", "02-jiuye.md"]  # as printed
+    assert items[1]["text"] == ("3月10日，测试区完成老旧小区改造15个，惠及居民1860户。全区共投入资金4200万元。\n"
+                                "北门街道：街道成立加装电梯议事协调小组，已签约电梯26部，年内全部完工。")
+    assert services.stats(archive).tables["栏目"] == [("区县动态", 2), ("部门动态", 1)]  # no 工作简讯: not issued
+    assert not services.verify(archive).problems
+
+
+def test_verify_finds_a_sent_document_changed_after_publishing(issue, tmp_path):  # noqa: F811
+    document = signed(issue, tmp_path)
+    archive = tmp_path / "archive"
+    published = services.publish(issue, archive, pdf=False, document=document, as_sent=True)
+    manifest = json.loads((published.folder / MANIFEST).read_text("utf-8"))
+    sent = published.folder / manifest["issued"]["document"]
+    os.chmod(sent, stat.S_IRUSR | stat.S_IWUSR)
+    sent.write_bytes(sent.read_bytes() + b"\0")
+    problems = services.verify(archive).problems
+    assert any(p.path == sent for p in problems), [str(p) for p in problems]
+
+
+def test_as_sent_needs_a_document_and_a_document_must_be_a_docx(issue, tmp_path):  # noqa: F811
+    with pytest.raises(ContentError, match="--document"):
+        services.publish(issue, tmp_path / "archive", pdf=False, as_sent=True)
+    not_word = tmp_path / "签发稿.docx"
+    not_word.write_text("不是 Word 文件", "utf-8")
+    result = run("publish", issue, "--archive", tmp_path / "archive", "--no-pdf", "--document", not_word)
+    assert result.exit_code == 2 and "签发稿.docx" in result.output
+    assert not (tmp_path / "archive").exists() or not list((tmp_path / "archive").rglob(MANIFEST))
