@@ -116,3 +116,16 @@ def test_as_sent_needs_a_document_and_a_document_must_be_a_docx(issue, tmp_path)
     result = run("publish", issue, "--archive", tmp_path / "archive", "--no-pdf", "--document", not_word)
     assert result.exit_code == 2 and "签发稿.docx" in result.output
     assert not (tmp_path / "archive").exists() or not list((tmp_path / "archive").rglob(MANIFEST))
+
+
+def test_verify_finds_a_manifest_naming_another_issued_document(issue, tmp_path):  # noqa: F811
+    document = signed(issue, tmp_path)
+    archive = tmp_path / "archive"
+    published = services.publish(issue, archive, pdf=False, document=document, as_sent=True)
+    path = published.folder / MANIFEST
+    manifest = json.loads(path.read_text("utf-8"))
+    manifest["issued"]["document"] = "别的文档.docx"
+    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
+    path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    problems = [str(p) for p in services.verify(archive).problems]
+    assert any("印发稿“别的文档.docx”不在这一版的文档中" in p for p in problems), problems
