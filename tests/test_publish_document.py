@@ -129,3 +129,20 @@ def test_verify_finds_a_manifest_naming_another_issued_document(issue, tmp_path)
     path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
     problems = [str(p) for p in services.verify(archive).problems]
     assert any("印发稿“别的文档.docx”不在这一版的文档中" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("tracked", [False, True], ids=["typed", "track-changes"])
+def test_as_sent_indexes_a_new_title_a_new_paragraph_and_one_typed_between_items(issue, tmp_path, tracked):  # noqa: F811
+    leader = Leader(build(issue, tmp_path / "built"), tracked)
+    leader.replace("东岭区开展春风行动", "东岭区春风行动招聘会")  # the headline
+    leader.insert_after("东岭区举办招聘会5场", "其中城关镇专场招聘会1场。")  # in the item
+    leader.insert_after("[市民政局", "市医保局完成年度医保基金审计。")  # between two items
+    document = leader.save(tmp_path / "签发稿.docx")
+    archive = tmp_path / "archive"
+    published = services.publish(issue, archive, pdf=False, document=document, as_sent=True)
+    jiuye = services.search("城关镇", archive).hits
+    assert [(h.file, h.title) for h in jiuye] == [("02-jiuye.md", "东岭区春风行动招聘会")]
+    audit = services.search("医保基金审计", archive).hits
+    assert [h.file for h in audit] == ["03-dibao.md"]  # indexed with the item printed before it, as said
+    assert any("稿件之间新加的 2 段编入了文档中它前面那篇稿件" in str(w) for w in published.warnings)
+    assert not services.verify(archive).problems
