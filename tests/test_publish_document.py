@@ -146,3 +146,14 @@ def test_as_sent_indexes_a_new_title_a_new_paragraph_and_one_typed_between_items
     assert [h.file for h in audit] == ["03-dibao.md"]  # indexed with the item printed before it, as said
     assert any("稿件之间新加的 2 段编入了文档中它前面那篇稿件" in str(w) for w in published.warnings)
     assert not services.verify(archive).problems
+
+
+def test_the_pdf_archived_is_made_of_the_issued_document(issue, tmp_path, libreoffice):  # noqa: F811
+    from tests.conftest import read_pdf
+
+    document = signed(issue, tmp_path)
+    published = services.publish(issue, tmp_path / "archive", pdf=True, document=document, as_sent=True)
+    assert [p.name for p in published.documents] == ["工作专报2024年第3期（印发稿）.docx", "工作专报2024年第3期（印发稿）.pdf",
+                                                     "工作专报2024年第3期.docx"]  # fmt: skip
+    printed = "".join(read_pdf(published.documents[1]).text().split())
+    assert "年内全部完工" in printed and "流感疫苗" not in printed
