@@ -591,14 +591,31 @@ def publish_plan(path: Path, archive: Path | None = None, templates: Path | None
 
 
 def publish_checked(path: Path, expect: str, revise: bool = False, archive: Path | None = None,
-                    templates: Path | None = None, workspace: Workspace | None = None) -> Published:  # fmt: skip
+                    templates: Path | None = None, workspace: Workspace | None = None,
+                    sent: tuple[bytes, str] | None = None, as_sent: bool = False) -> Published:  # fmt: skip
     """Publish an issue as an editor confirmed it: refused while check finds errors in it (a ContentError
     carrying each error at its file and line, nothing written), and when what would be archived is no
-    longer the plan whose fingerprint is ``expect`` (:class:`~zhuanbao.archive.publish.PlanChanged`)."""
+    longer the plan whose fingerprint is ``expect`` (:class:`~zhuanbao.archive.publish.PlanChanged`).
+    ``sent``: the document as issued, (bytes, the name the browser gave), checked by content and then
+    taken as ``publish --document`` takes a file (``as_sent`` as ``--as-sent``)."""
+    import tempfile
+
+    from .fsio import safe_name, windows_device
+    from .load.upload import browser_name, checked_upload
+
     errors = [f for f in check(path).findings if f.severity == "error" and not f.fixed]
     if errors:
         raise ContentError.of(errors)
-    return publish(path, archive, revise, templates, workspace=workspace, expect=expect)
+    if sent is None:
+        return publish(path, archive, revise, templates, workspace=workspace, expect=expect)
+    data, name = sent
+    checked_upload(data, name, (".docx",))
+    shown = safe_name(browser_name(name))
+    with tempfile.TemporaryDirectory(prefix="zhuanbao-publish-") as folder:  # named like the upload: messages say it
+        file = Path(folder) / (shown if shown and not windows_device(shown) else "印发稿.docx")
+        file.write_bytes(data)
+        return publish(path, archive, revise, templates, workspace=workspace, expect=expect, document=file,
+                       as_sent=as_sent)  # fmt: skip
 
 
 class Holdings(NamedTuple):
