@@ -157,3 +157,17 @@ def test_the_pdf_archived_is_made_of_the_issued_document(issue, tmp_path, libreo
                                                      "工作专报2024年第3期.docx"]  # fmt: skip
     printed = "".join(read_pdf(published.documents[1]).text().split())
     assert "年内全部完工" in printed and "流感疫苗" not in printed
+
+
+def test_two_items_swapped_are_a_difference_said_of_each(issue, tmp_path):  # noqa: F811
+    leader = Leader(build(issue, tmp_path / "built"))
+    leader.move_before(["东岭区开展春风行动"], "测试区完成老旧小区改造")
+    document = leader.save(tmp_path / "签发稿.docx")
+    with pytest.raises(services.DocumentDiffers) as refused:
+        services.publish(issue, tmp_path / "archive", pdf=False, document=document)
+    said = refused.value.message
+    assert "第 1 篇改为第 2 篇" in said and "02-jiuye.md《东岭区开展春风行动》：" in said
+    assert not (tmp_path / "archive").exists() or not list((tmp_path / "archive").rglob(MANIFEST))
+    published = services.publish(issue, tmp_path / "archive", pdf=False, document=document, as_sent=True)
+    items = json.loads((published.folder / "items.json").read_text("utf-8"))
+    assert [i["file"] for i in items] == ["03-dibao.md", "02-jiuye.md", "01-gaizao.md", "04-yimiao.md"]  # as sent

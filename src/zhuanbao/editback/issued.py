@@ -53,7 +53,8 @@ def differences(result: Review) -> list[str]:
         if item.deleted:
             out.append(f"{name}：在文档中整篇删去")
             continue
-        out.append(f"{name}：改动 {len(item.changes)} 处" if item.changes else f"{name}：")
+        out.append(f"{name}：改动 {len(item.changes)} 处" if item.changes else
+                   f"{name}：" + ("有改动" if item.problems else "在栏目中的顺序随别的稿件变了"))
         out += [f"  · {line}" for line in item.changes]
         out += [f"  ！ {line}" for line in item.problems]
     for title, lines in (("稿件之间新加的段落", result.to_place), ("稿件之外（报头、版记、栏目、表格）", result.elsewhere)):
