@@ -42,6 +42,7 @@ def test_ticked_as_sent_the_signed_document_is_archived_and_searched(studio, tmp
                        files={"document": ("签发稿.docx", data, DOCX)})  # fmt: skip
     assert done.status_code == 200, done.text
     assert "工作专报2024年第3期（印发稿）.docx" in done.text
+    assert "稿件之外的 1 处改动（报头、版记、栏目、表格）没有编入检索" in done.text  # the 版记's copies, said
     archive = archive_of(root)
     folder = next(archive.rglob(MANIFEST)).parent
     issued = json.loads((folder / MANIFEST).read_text("utf-8"))["issued"]

@@ -10,9 +10,10 @@ When it does not match and is archived as sent all the same, search and 供稿�
 :func:`issued_items` takes each item's text from the document through apply's alignment — the lines
 paired with the item's printed lines (an unchanged line keeps the printed block's text, a changed one the
 document's, without its lead title and credit), and lines typed after one of them, in the document's
-order; title, unit and section as the review reads them from the document. An item the document deleted
-was not issued and is left out; an item none of whose lines is found otherwise keeps the rebuilt text.
-Each such decision is said in a note.
+order (a line typed between two items goes with the item before it); title, unit and section as the
+review reads them from the document. An item the document deleted was not issued and is left out; an item
+none of whose lines is found otherwise keeps the rebuilt text. The indicator tables stay as rebuilt
+(tables.json). Each such decision is said in a note.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def issued_items(printed: Printed, lines: list[Line], result: Review,
     first: dict[int, int] = {}
     shown: set[tuple[int, int]] = set()  # (item, block) of a picture already given its caption
     owner: int | None = None  # the item the last paired line belongs to
-    unowned: list[str] = []  # lines typed where no item is before them (the masthead, the 版记)
+    unowned: list[str] = []  # lines typed before the first item (in the masthead)
     for j, line in enumerate(lines):
         i = old_of[j]
         if i is None:
@@ -96,9 +97,9 @@ def issued_items(printed: Printed, lines: list[Line], result: Review,
                 unowned.append(_line_text(line))
             continue
         slot = slots[i]
+        if slot.item is None:
+            continue  # the masthead, a section marker, an indicator table, the 版记: the owner stays the item before
         owner = slot.item
-        if owner is None:
-            continue
         first.setdefault(owner, j)
         block = printed.items[owner].blocks[slot.block] if slot.block is not None else None
         if slot.role == "body" and block is not None:
@@ -134,9 +135,13 @@ def issued_items(printed: Printed, lines: list[Line], result: Review,
         section = str(change.keys.get("section", was.section)) if change is not None else was.section
         out.append((last, PrintedItem(name, section, fields.get("title", was.title), fields.get("source", was.source),
                                       "\n".join(t for t in texts.get(index, []) if t))))  # fmt: skip
-    if result.to_place:
-        notes.append(f"稿件之间新加的 {len(result.to_place)} 段编入了文档中它前面那篇稿件的检索文字")
-    notes += [f"新加的段落“{_cut(text)}”前面没有稿件，没有编入检索" for text in unowned]
+    attached = len(result.to_place) - len(unowned)
+    if attached > 0:
+        notes.append(f"稿件之间新加的 {attached} 段编入了文档中它前面那篇稿件的检索文字")
+    notes += [f"第一篇稿件之前新加的段落“{_cut(text)}”不属于哪篇稿件，没有编入检索" for text in unowned]
+    if result.elsewhere:
+        notes.append(f"稿件之外的 {len(result.elsewhere)} 处改动（报头、版记、栏目、表格）没有编入检索："
+                     "指标表按重新生成的样子检索和显示")  # fmt: skip
     return tuple(item for _, item in sorted(out, key=lambda pair: pair[0])), notes
 
 
