@@ -16,7 +16,7 @@ from zhuanbao.archive.layout import MANIFEST
 
 
 def test_the_confirmation_takes_the_signed_document(studio):
-    client, session, _ = studio()
+    client, _, _ = studio()
     page = client.get("/issue/2024-03/publish").text
     form = re.search(r'<form[^>]*id="publish-form".*?</form>', page, re.S).group(0)
     assert 'enctype="multipart/form-data"' in form and 'type="file" id="publish-document" name="document"' in form
@@ -24,7 +24,7 @@ def test_the_confirmation_takes_the_signed_document(studio):
 
 
 def test_a_signed_document_that_differs_is_refused_with_its_differences(studio, tmp_path):
-    client, session, root = studio()
+    client, _, root = studio()
     data = edited(root, tmp_path)
     refused = client.post("/issue/2024-03/publish", data=confirm(client), files={"document": ("签发稿.docx", data, DOCX)})
     assert refused.status_code == 400
@@ -36,7 +36,7 @@ def test_a_signed_document_that_differs_is_refused_with_its_differences(studio, 
 
 
 def test_ticked_as_sent_the_signed_document_is_archived_and_searched(studio, tmp_path):
-    client, session, root = studio()
+    client, _, root = studio()
     data = edited(root, tmp_path)
     done = client.post("/issue/2024-03/publish", data=confirm(client) | {"as_sent": "1"},
                        files={"document": ("签发稿.docx", data, DOCX)})  # fmt: skip
@@ -53,7 +53,7 @@ def test_ticked_as_sent_the_signed_document_is_archived_and_searched(studio, tmp
 
 
 def test_what_is_attached_must_be_a_word_document(studio):
-    client, session, root = studio()
+    client, _, root = studio()
     refused = client.post("/issue/2024-03/publish", data=confirm(client),
                           files={"document": ("签发稿.docx", b"not a zip", DOCX)})  # fmt: skip
     assert refused.status_code == 400 and "签发稿.docx" in refused.text
@@ -62,7 +62,7 @@ def test_what_is_attached_must_be_a_word_document(studio):
 
 @pytest.mark.parametrize("csrf", [None, "0" * 43])
 def test_publishing_with_a_document_refuses_a_missing_or_wrong_csrf_token(studio, tmp_path, csrf):
-    client, session, root = studio()
+    client, _, root = studio()
     form = {k: v for k, v in confirm(client).items() if k != "csrf"} | ({} if csrf is None else {"csrf": csrf})
     refused = client.post("/issue/2024-03/publish", data=form | {"as_sent": "1"},
                           files={"document": ("签发稿.docx", edited(root, tmp_path), DOCX)})  # fmt: skip
