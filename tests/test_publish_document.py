@@ -171,3 +171,40 @@ def test_two_items_swapped_are_a_difference_said_of_each(issue, tmp_path):  # no
     published = services.publish(issue, tmp_path / "archive", pdf=False, document=document, as_sent=True)
     items = json.loads((published.folder / "items.json").read_text("utf-8"))
     assert [i["file"] for i in items] == ["03-dibao.md", "02-jiuye.md", "01-gaizao.md", "04-yimiao.md"]  # as sent
+
+
+@pytest.mark.parametrize("tracked", [False, True], ids=["typed", "track-changes"])
+def test_the_shipped_example_signed_with_every_kind_of_edit(tmp_path, tracked):
+    """The example's October issue (indicator tables, annexes, a 版记) signed with edits of every kind: refused;
+    archived as sent, its items' words found, the tables as rebuilt and said so; verify passes."""
+    import shutil
+
+    from tests.conftest import EXAMPLE
+    from tests.test_editback import reported_edits
+
+    shutil.copytree(EXAMPLE, tmp_path / "content")
+    issue = tmp_path / "content" / "2025-10"
+    leader = Leader(build(issue, tmp_path / "built"), tracked)
+    reported_edits(leader)
+    document = leader.save(tmp_path / "签发稿.docx")
+    archive = tmp_path / "archive"
+    with pytest.raises(services.DocumentDiffers) as refused:
+        services.publish(issue, archive, pdf=False, document=document)
+    said = refused.value.message
+    assert "“80”改为“100”" in said and "“5520”改为“5530”" in said and "社会救助科" in said
+    assert "手工设了" not in said  # a font set by hand is layout, not a difference of the text
+    published = services.publish(issue, archive, pdf=False, document=document, as_sent=True)
+    assert services.search("一梯一档", archive).hits  # typed in an item
+    assert [h.source for h in services.search("医保基金审计", archive).hits] == ["市民政局社会救助科"]  # after it, its credit
+    assert any("没有编入检索" in str(w) for w in published.warnings)
+    assert not services.verify(archive).problems
+
+
+def test_a_document_changed_only_in_layout_matches(issue, tmp_path):  # noqa: F811
+    leader = Leader(build(issue, tmp_path / "built"))
+    leader.font("测试区完成老旧小区改造")  # a font set by hand
+    leader.line_break("3月10日，测试区", "3月10日，")  # Shift+Enter
+    document = leader.save(tmp_path / "签发稿.docx")
+    published = services.publish(issue, tmp_path / "archive", pdf=False, document=document)
+    issued = json.loads((published.folder / MANIFEST).read_text("utf-8"))["issued"]
+    assert issued["matches"] is True and issued["text"] == "rebuilt" and not published.warnings
