@@ -208,3 +208,17 @@ def test_a_document_changed_only_in_layout_matches(issue, tmp_path):  # noqa: F8
     published = services.publish(issue, tmp_path / "archive", pdf=False, document=document)
     issued = json.loads((published.folder / MANIFEST).read_text("utf-8"))["issued"]
     assert issued["matches"] is True and issued["text"] == "rebuilt" and not published.warnings
+
+
+def test_an_item_added_after_signing_keeps_its_rebuilt_text_as_said(issue, tmp_path):  # noqa: F811
+    leader = Leader(build(issue, tmp_path / "built"), tracked=True)
+    leader.replace("改造12个", "改造15个")
+    document = leader.save(tmp_path / "签发稿.docx")
+    (issue / "items/05-xinjia.md").write_text("---\nsection: 部门动态\ntitle: 市交通局开通夜间公交\nsource: 市交通局\n---\n"
+                                              "市交通局开通夜间公交线路3条。\n", "utf-8")  # fmt: skip
+    with pytest.raises(services.DocumentDiffers, match="送审之后才加的"):
+        services.publish(issue, tmp_path / "archive", pdf=False, document=document)
+    published = services.publish(issue, tmp_path / "archive", pdf=False, document=document, as_sent=True)
+    assert any("05-xinjia.md" in str(w) and "用重新生成的文字" in str(w) for w in published.warnings)
+    assert [h.file for h in services.search("夜间公交", tmp_path / "archive").hits] == ["05-xinjia.md"]
+    assert [h.file for h in services.search("改造15个", tmp_path / "archive").hits] == ["01-gaizao.md"]
