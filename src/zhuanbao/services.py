@@ -15,7 +15,8 @@ cost a sixth of a frozen dataclass to define at start-up.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -389,6 +390,23 @@ def apply_edits(document: Path, issue: Path, write: bool = False, templates: Pat
     return Applied(review, write_review(review) if write else None)
 
 
+@contextmanager
+def _uploaded_docx(data: bytes, name: str, fallback: str) -> Iterator[Path]:
+    """A .docx sent from the browser (checked by content) in a private temporary file named as the browser
+    named it (``fallback`` when that name cannot be a file's), so messages name the file the editor chose."""
+    import tempfile
+
+    from .fsio import safe_name, windows_device
+    from .load.upload import browser_name, checked_upload
+
+    checked_upload(data, name, (".docx",))
+    shown = safe_name(browser_name(name))
+    with tempfile.TemporaryDirectory(prefix="zhuanbao-upload-") as folder:
+        file = Path(folder) / (shown if shown and not windows_device(shown) else fallback)
+        file.write_bytes(data)
+        yield file
+
+
 class AppliedUpload(NamedTuple):
     """:class:`Applied` for a document sent from the browser, with the digest of the changes shown."""
 
@@ -403,19 +421,12 @@ def apply_upload(data: bytes, name: str, issue: Path, write: bool = False, seen:
     does; ``write``: written only if the changes are still those the editor was shown (``seen``), else a
     ConflictError and nothing written. The bytes are checked by content (a .docx) and compared from a private
     temporary file named like the upload, so messages name the file the editor dropped."""
-    import tempfile
-
     from .diagnostics import ConflictError
     from .editback import compare, fingerprint
     from .editback import write as write_review
-    from .fsio import safe_name, windows_device
-    from .load.upload import browser_name, checked_upload
+    from .load.upload import browser_name
 
-    checked_upload(data, name, (".docx",))
-    shown = safe_name(browser_name(name))
-    with tempfile.TemporaryDirectory(prefix="zhuanbao-apply-") as folder:
-        file = Path(folder) / (shown if shown and not windows_device(shown) else "修改稿.docx")
-        file.write_bytes(data)
+    with _uploaded_docx(data, name, "修改稿.docx") as file:
         review = compare(file, issue, workspace=workspace)
     review.document = Path(browser_name(name))
     digest = fingerprint(review)
@@ -500,19 +511,19 @@ def publish(path: Path, archive: Path | None = None, revise: bool = False, templ
         raise ContentError("--as-sent 要和 --document 一起用：请用 --document 给出印发的文档", path)
     workspace = workspace or Workspace()
     edition, data, rendered, template_set = _rendered(path, templates, workspace)
-    items, sent = rendered.items, None
+    items, issued = rendered.items, None
     if document is not None:
-        sent = _sent_document(Path(document), Path(path), edition, workspace.renderer(template_set), rendered.items, as_sent)
-        items = sent[1]
+        issued, items = _sent_document(Path(document), Path(path), edition, workspace.renderer(template_set),
+                                       rendered.items, as_sent)  # fmt: skip
     published = freeze(edition, data, items, template_set, archive, revise, pdf, now, expect,
-                       tables=rendered.tables, charts=_table_charts(rendered), issued=sent[0] if sent else None)
-    if sent is None or not sent[0].notes:
+                       tables=rendered.tables, charts=_table_charts(rendered), issued=issued)  # fmt: skip
+    if issued is None or not issued.notes:
         return published
     from dataclasses import replace
 
     from .diagnostics import Location
 
-    notes = tuple(Diagnostic(note, Location(Path(document)), severity="warning", rule="publish") for note in sent[0].notes)
+    notes = tuple(Diagnostic(note, Location(Path(document)), severity="warning", rule="publish") for note in issued.notes)
     return replace(published, warnings=published.warnings + notes)
 
 
@@ -541,7 +552,7 @@ def _sent_document(document: Path, issue: Path, edition, renderer, rebuilt, as_s
     except OSError as exc:
         raise ContentError(f"无法读取：{os_reason(exc)}", document) from None
     notes = tuple(issued.notes) if not issued.matches else ()
-    return SentDocument(document.name, data, issued.matches, notes), (rebuilt if issued.matches else issued.items)
+    return SentDocument(document.name, data, issued.matches, notes), rebuilt if issued.matches else issued.items
 
 
 def _table_charts(document) -> dict[str, bytes]:
@@ -598,22 +609,12 @@ def publish_checked(path: Path, expect: str, revise: bool = False, archive: Path
     longer the plan whose fingerprint is ``expect`` (:class:`~zhuanbao.archive.publish.PlanChanged`).
     ``sent``: the document as issued, (bytes, the name the browser gave), checked by content and then
     taken as ``publish --document`` takes a file (``as_sent`` as ``--as-sent``)."""
-    import tempfile
-
-    from .fsio import safe_name, windows_device
-    from .load.upload import browser_name, checked_upload
-
     errors = [f for f in check(path).findings if f.severity == "error" and not f.fixed]
     if errors:
         raise ContentError.of(errors)
     if sent is None:
         return publish(path, archive, revise, templates, workspace=workspace, expect=expect)
-    data, name = sent
-    checked_upload(data, name, (".docx",))
-    shown = safe_name(browser_name(name))
-    with tempfile.TemporaryDirectory(prefix="zhuanbao-publish-") as folder:  # named like the upload: messages say it
-        file = Path(folder) / (shown if shown and not windows_device(shown) else "印发稿.docx")
-        file.write_bytes(data)
+    with _uploaded_docx(*sent, "印发稿.docx") as file:
         return publish(path, archive, revise, templates, workspace=workspace, expect=expect, document=file,
                        as_sent=as_sent)  # fmt: skip
 
