@@ -86,6 +86,8 @@ def test_as_sent_archives_both_and_search_and_stats_read_the_sent_text(issue, tm
     assert "没有印发" in result.output
     hits = services.search("年内全部完工", archive).hits
     assert [h.file for h in hits] == ["01-gaizao.md"]
+    found = run("search", "年内全部完工", "--archive", archive)  # words only the sent document has
+    assert found.exit_code == 0 and "测试区完成老旧小区改造" in found.output and "【年内全部完工】" in found.output
     assert not services.search("流感疫苗", archive).hits
     assert not services.search("改造12个", archive).hits and services.search("改造15个", archive).hits
     items = json.loads((folder / "items.json").read_text("utf-8"))
