@@ -278,7 +278,7 @@ def test_publish(monkeypatch):
 
     fake = replace(monkeypatch, "publish", Published(Path("a/c/2025-08/v2"), 2, [Path("a/c/2025-08/v2/专报.docx")]))
     result = invoke("publish", "2025-08", "-a", "归档", "--revise")
-    assert fake.calls == [((Path("2025-08"), Path("归档"), True, None), {"pdf": None})]
+    assert fake.calls == [((Path("2025-08"), Path("归档"), True, None), {"pdf": None, "document": None, "as_sent": False})]
     assert result.stdout.splitlines() == [f"已发布第2版：{Path('a/c/2025-08/v2')}", "  专报.docx"]
 
 
@@ -288,7 +288,16 @@ def test_publish_with_or_without_a_pdf(monkeypatch, option, pdf):
 
     fake = replace(monkeypatch, "publish", Published(Path("a/c/2025-08/v1"), 1, [Path("a/c/2025-08/v1/专报.docx")]))
     assert invoke("publish", "2025-08", option).exit_code == 0
-    assert fake.calls == [((Path("2025-08"), None, False, None), {"pdf": pdf})]
+    assert fake.calls == [((Path("2025-08"), None, False, None), {"pdf": pdf, "document": None, "as_sent": False})]
+
+
+def test_publish_the_document_as_issued(monkeypatch):
+    from zhuanbao.archive.publish import Published
+
+    fake = replace(monkeypatch, "publish", Published(Path("a/c/2025-08/v1"), 1, [Path("a/c/2025-08/v1/专报.docx")]))
+    assert invoke("publish", "2025-08", "--document", "签发稿.docx", "--as-sent").exit_code == 0
+    assert fake.calls == [((Path("2025-08"), None, False, None),
+                           {"pdf": None, "document": Path("签发稿.docx"), "as_sent": True})]
 
 
 def test_publish_says_when_the_catalogue_was_not_updated(monkeypatch):

@@ -15,7 +15,8 @@ cost a sixth of a frozen dataclass to define at start-up.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -389,6 +390,23 @@ def apply_edits(document: Path, issue: Path, write: bool = False, templates: Pat
     return Applied(review, write_review(review) if write else None)
 
 
+@contextmanager
+def _uploaded_docx(data: bytes, name: str, fallback: str) -> Iterator[Path]:
+    """A .docx sent from the browser (checked by content) in a private temporary file named as the browser
+    named it (``fallback`` when that name cannot be a file's), so messages name the file the editor chose."""
+    import tempfile
+
+    from .fsio import safe_name, windows_device
+    from .load.upload import browser_name, checked_upload
+
+    checked_upload(data, name, (".docx",))
+    shown = safe_name(browser_name(name))
+    with tempfile.TemporaryDirectory(prefix="zhuanbao-upload-") as folder:
+        file = Path(folder) / (shown if shown and not windows_device(shown) else fallback)
+        file.write_bytes(data)
+        yield file
+
+
 class AppliedUpload(NamedTuple):
     """:class:`Applied` for a document sent from the browser, with the digest of the changes shown."""
 
@@ -403,19 +421,12 @@ def apply_upload(data: bytes, name: str, issue: Path, write: bool = False, seen:
     does; ``write``: written only if the changes are still those the editor was shown (``seen``), else a
     ConflictError and nothing written. The bytes are checked by content (a .docx) and compared from a private
     temporary file named like the upload, so messages name the file the editor dropped."""
-    import tempfile
-
     from .diagnostics import ConflictError
     from .editback import compare, fingerprint
     from .editback import write as write_review
-    from .fsio import safe_name, windows_device
-    from .load.upload import browser_name, checked_upload
+    from .load.upload import browser_name
 
-    checked_upload(data, name, (".docx",))
-    shown = safe_name(browser_name(name))
-    with tempfile.TemporaryDirectory(prefix="zhuanbao-apply-") as folder:
-        file = Path(folder) / (shown if shown and not windows_device(shown) else "修改稿.docx")
-        file.write_bytes(data)
+    with _uploaded_docx(data, name, "修改稿.docx") as file:
         review = compare(file, issue, workspace=workspace)
     review.document = Path(browser_name(name))
     digest = fingerprint(review)
@@ -486,14 +497,62 @@ def table_view(issue: Path, table_id: str) -> TableView:
 
 def publish(path: Path, archive: Path | None = None, revise: bool = False, templates: Path | None = None,
             pdf: bool | None = None, now: dt.datetime | None = None, workspace: Workspace | None = None,
-            expect: str | None = None) -> Published:  # fmt: skip
+            expect: str | None = None, document: Path | None = None, as_sent: bool = False) -> Published:  # fmt: skip
     """Render one issue and freeze exactly that document, with its sources, as a new archive version
-    (``expect``: the fingerprint of the :class:`PublishPlan` confirmed; another plan by then is refused)."""
-    from .archive.publish import publish as freeze
+    (``expect``: the fingerprint of the :class:`PublishPlan` confirmed; another plan by then is refused).
 
-    edition, data, document, template_set = _rendered(path, templates, workspace)
-    return freeze(edition, data, document.items, template_set, archive, revise, pdf, now, expect,
-                  tables=document.tables, charts=_table_charts(document))
+    ``document``: the .docx as issued (signed, printed, sent). Its text must match the rebuild, else a
+    :class:`DocumentDiffers` listing the differences per item and nothing archived — unless ``as_sent``:
+    then it is archived as the issued document beside the rebuilt one, and its text is what is indexed."""
+    from .archive.publish import publish as freeze
+    from .workspace import Workspace
+
+    if as_sent and document is None:
+        raise ContentError("--as-sent 要和 --document 一起用：请用 --document 给出印发的文档", path)
+    workspace = workspace or Workspace()
+    edition, data, rendered, template_set = _rendered(path, templates, workspace)
+    items, issued = rendered.items, None
+    if document is not None:
+        issued, items = _sent_document(Path(document), Path(path), edition, workspace.renderer(template_set),
+                                       rendered.items, as_sent)  # fmt: skip
+    published = freeze(edition, data, items, template_set, archive, revise, pdf, now, expect,
+                       tables=rendered.tables, charts=_table_charts(rendered), issued=issued)  # fmt: skip
+    if issued is None or not issued.notes:
+        return published
+    from dataclasses import replace
+
+    from .diagnostics import Location
+
+    notes = tuple(Diagnostic(note, Location(Path(document)), severity="warning", rule="publish") for note in issued.notes)
+    return replace(published, warnings=published.warnings + notes)
+
+
+class DocumentDiffers(ContentError):
+    """The document given as issued does not say what the sources build: nothing was published."""
+
+
+def _sent_document(document: Path, issue: Path, edition, renderer, rebuilt, as_sent: bool):
+    """The document as issued compared with the rebuild: (the archive's SentDocument, the items to index).
+    DocumentDiffers when they differ and ``as_sent`` is not given."""
+    from .archive.publish import SentDocument
+    from .diagnostics import os_reason
+    from .editback.issued import compare_issued
+    from .editback.printed import printed
+    from .editback.read import read_document
+
+    edited = read_document(document)  # a file that is no .docx is refused naming it
+    issued = compare_issued(document, printed(edition, renderer), edited, rebuilt)
+    if not issued.matches and not as_sent:
+        shown = "\n".join(issued.differences())
+        raise DocumentDiffers(f"印发的文档与稿件重新生成的文档文字不一致，没有发布。不一致之处：\n{shown}", document,
+                              hint=f"请用 zhuanbao apply {document} {issue} --write 把改动写回稿件后再发布；"
+                                   "确要按印发的文档归档，加 --as-sent。")  # fmt: skip
+    try:
+        data = document.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"无法读取：{os_reason(exc)}", document) from None
+    notes = tuple(issued.notes) if not issued.matches else ()
+    return SentDocument(document.name, data, issued.matches, notes), rebuilt if issued.matches else issued.items
 
 
 def _table_charts(document) -> dict[str, bytes]:
@@ -543,14 +602,21 @@ def publish_plan(path: Path, archive: Path | None = None, templates: Path | None
 
 
 def publish_checked(path: Path, expect: str, revise: bool = False, archive: Path | None = None,
-                    templates: Path | None = None, workspace: Workspace | None = None) -> Published:  # fmt: skip
+                    templates: Path | None = None, workspace: Workspace | None = None,
+                    sent: tuple[bytes, str] | None = None, as_sent: bool = False) -> Published:  # fmt: skip
     """Publish an issue as an editor confirmed it: refused while check finds errors in it (a ContentError
     carrying each error at its file and line, nothing written), and when what would be archived is no
-    longer the plan whose fingerprint is ``expect`` (:class:`~zhuanbao.archive.publish.PlanChanged`)."""
+    longer the plan whose fingerprint is ``expect`` (:class:`~zhuanbao.archive.publish.PlanChanged`).
+    ``sent``: the document as issued, (bytes, the name the browser gave), checked by content and then
+    taken as ``publish --document`` takes a file (``as_sent`` as ``--as-sent``)."""
     errors = [f for f in check(path).findings if f.severity == "error" and not f.fixed]
     if errors:
         raise ContentError.of(errors)
-    return publish(path, archive, revise, templates, workspace=workspace, expect=expect)
+    if sent is None:
+        return publish(path, archive, revise, templates, workspace=workspace, expect=expect)
+    with _uploaded_docx(*sent, "印发稿.docx") as file:
+        return publish(path, archive, revise, templates, workspace=workspace, expect=expect, document=file,
+                       as_sent=as_sent)  # fmt: skip
 
 
 class Holdings(NamedTuple):

@@ -97,6 +97,22 @@ class Published:
     warnings: tuple[Diagnostic, ...] = ()
 
 
+@dataclass(frozen=True)
+class SentDocument:
+    """The document as issued (``publish --document``): archived as the issued one beside the rebuilt one.
+    ``matches``: its text is the rebuild's (else it was archived as sent, and items.json holds its text);
+    ``notes``: where the indexed text is not the document's (an item kept its rebuilt text)."""
+
+    name: str  # the file's name as the editor gave it
+    data: bytes
+    matches: bool
+    notes: tuple[str, ...] = ()
+
+    def archived_name(self, file_name: str) -> str:
+        """Its name in the version: the issue's document name marked 印发稿, beside the rebuilt one."""
+        return f"{Path(file_name).stem}（印发稿）.docx"
+
+
 class PlanChanged(OutputError):
     """What a publish would archive is no longer what the editor confirmed (the issue, its
     templates or the version it would become changed in between): nothing was published."""
@@ -202,11 +218,14 @@ def publish(
     expect: str | None = None,
     tables: tuple[PrintedTable, ...] = (),
     charts: dict[str, bytes] | None = None,
+    issued: SentDocument | None = None,
 ) -> Published:
     """Freeze ``document`` (the rendered edition) with its sources in the archive as a new version.
 
     ``tables``: the indicator tables as printed (tables.json), ``charts``: their charts' PNGs by name
-    (charts/), both from the same rendering as ``document``.
+    (charts/), both from the same rendering as ``document``. ``issued``: the document as sent, archived
+    as the issued one beside ``document`` (the rebuilt one; ``items`` then are the sent text when they
+    differ); the PDF is made of it, and the manifest's ``issued`` says which file is which.
 
     ``pdf``: None makes a PDF when LibreOffice is installed, True requires one.
     ``expect``: the fingerprint of the :class:`Plan` the editor confirmed; when the
@@ -236,7 +255,8 @@ def publish(
                 raise PlanChanged(f"{edition.name}在确认之后有了改动（稿件、表格、模板，或归档中已有了新的版本），这次没有发布",
                                   edition.issue_dir, hint="请重新打开发布页面，核对将要归档的内容后再发布。")  # fmt: skip
             printed = (items, tables, charts or {})
-            published = _publish_version(edition, document, printed, templates, sources, planned.home, revise, pdf, now)
+            published = _publish_version(edition, document, printed, templates, sources, planned.home, revise, pdf, now,
+                                         issued)  # fmt: skip
             notes += _catalogue(archive, series_home, published.folder)
     except BaseException:
         _drop_if_empty(series_home)
@@ -355,7 +375,8 @@ def _refuse_link_out(path: Path, root: Path, issue_dir: Path) -> None:
 # --- the transaction -----------------------------------------------------------------------------
 
 
-def _publish_version(edition, document, printed, templates, sources, home: Path, revise: bool, pdf, now) -> Published:
+def _publish_version(edition, document, printed, templates, sources, home: Path, revise: bool, pdf, now,
+                     issued: SentDocument | None = None) -> Published:  # fmt: skip
     """Write the next version folder and point ``current`` at it — both or neither.
     ``printed``: (items, tables, charts) as the document prints them."""
     items, tables, charts = printed
@@ -379,10 +400,14 @@ def _publish_version(edition, document, printed, templates, sources, home: Path,
         docx = work / edition.file_name
         docx.write_bytes(document)
         documents = [docx]
+        if issued is not None:  # the issued document first: it is the one printed and sent
+            docx = work / issued.archived_name(edition.file_name)
+            docx.write_bytes(issued.data)
+            documents.insert(0, docx)
         if _makes_pdf(pdf):
             from ..export import to_pdf
 
-            documents.append(to_pdf(docx))  # without LibreOffice and pdf=True: the "install it" error
+            documents.insert(1, to_pdf(docx))  # without LibreOffice and pdf=True: the "install it" error
         _copy_sources(sources, templates, work / SOURCES / home.name)
         _freeze_held_tables(edition, work / SOURCES / HELD_TABLES)
         (work / ITEMS).write_text(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=1) + "\n", "utf-8")
@@ -408,6 +433,15 @@ def _publish_version(edition, document, printed, templates, sources, home: Path,
             "documents": [p.name for p in documents],
             "files": files,
         }
+        if issued is not None:
+            manifest["issued"] = {
+                "document": docx.name,  # the document as printed and sent
+                "sent_as": issued.name,  # its file name when it was handed to publish
+                "rebuilt": edition.file_name,  # the document rebuilt from the sources
+                "text": "rebuilt" if issued.matches else "issued",  # items.json's text is that document's
+                "matches": issued.matches,
+                "notes": list(issued.notes),
+            }
         (work / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
         _freeze(work)
         _sync_tree(work)  # every byte on disk before the name says it is a version

@@ -293,6 +293,7 @@ def _manifest_facts(folder: Path, manifest: dict) -> list[str]:
         found.append("清单中的 documents 应是文档文件名的列表")
     else:
         found += [f"清单中的文档“{name}”不在这一版中" for name in documents if name not in manifest["files"]]
+    found += _issued(manifest)
     sources = folder / SOURCES
     try:  # read as the build read them, so '31' and 31 are the same total
         issue = validate(Issue, load_yaml(sources / folder.parent.name / ISSUE_FILE), ISSUE_FILE)
@@ -309,6 +310,19 @@ def _manifest_facts(folder: Path, manifest: dict) -> list[str]:
     found += differs("刊物名", "series", title, "存档的 series.yaml")
     found += differs("期名", "name", issue_name(title, date.year, number), "存档的稿件")
     return found
+
+
+def _issued(manifest: dict) -> list[str]:
+    """A version published with the document as issued (``publish --document``): its ``issued`` names the
+    issued and the rebuilt document, both among the version's documents (their checksums are in ``files``)."""
+    if "issued" not in manifest:
+        return []
+    issued, documents = manifest["issued"], manifest.get("documents")
+    if not isinstance(issued, dict) or issued.get("text") not in ("issued", "rebuilt"):
+        return ["清单中的 issued（印发稿）格式不对"]
+    documents = documents if isinstance(documents, list) else []
+    return [f"清单 issued 中的{label}“{issued.get(key)}”不在这一版的文档中"
+            for key, label in (("document", "印发稿"), ("rebuilt", "重新生成的文档")) if issued.get(key) not in documents]
 
 
 def _duplicates(found: _Found) -> list[Diagnostic]:

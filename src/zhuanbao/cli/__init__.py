@@ -293,9 +293,14 @@ def publish(
     templates: Templates = None,
     pdf: Annotated[bool | None, typer.Option("--pdf/--no-pdf", help="一定同时存入 PDF（没有 LibreOffice 时报错）/ 不存 PDF；"
                                              "默认装有 LibreOffice 时存入。归档网站链接存入的 PDF。")] = None,
+    document: Annotated[Path | None, typer.Option("--document", metavar="印发稿", help="签发后印发的 Word 文档："
+                                                  "与稿件一致才发布，两份都存档。")] = None,
+    as_sent: Annotated[bool, typer.Option("--as-sent", help="与 --document 同用：文字不一致也按印发稿归档、检索。")] = False,
 ) -> None:
-    """发布一期：生成 Word（和 PDF）并连同源文件、校验值一起存入归档；已发布的期不会被覆盖。"""
-    _execute(lambda: services.publish(path, archive, revise, templates, pdf=pdf), present.published)
+    """发布一期：生成 Word（和 PDF）并连同源文件、校验值一起存入归档；已发布的期不会被覆盖。
+    加 --document 时核对印发的文档与稿件一致，不一致则列出不同之处、不发布（加 --as-sent 仍按印发稿归档）。"""
+    _execute(lambda: services.publish(path, archive, revise, templates, pdf=pdf, document=document, as_sent=as_sent),
+             present.published)
 
 
 @app.command(short_help="记录已发布的稿件被上级刊物采用、得到领导批示。")

@@ -8,7 +8,8 @@ series' lock, so "第2版, these items" is what gets archived or nothing is
 (someone edited an item, or a colleague published meanwhile: the page is
 shown again with what would be archived now). An issue check finds errors in
 is not published: the button is disabled with the reason, and the POST is
-refused by the use case too.
+refused by the use case too. The signed document as issued may be attached (``publish --document``): one
+whose text differs is refused with the differences listed, unless 按印发稿归档 (``--as-sent``) is ticked.
 """
 
 from __future__ import annotations
@@ -18,18 +19,19 @@ from pathlib import Path
 from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from ... import services
 from ...archive.publish import PlanChanged
-from ...diagnostics import BusyError, UserError
+from ...diagnostics import BusyError, ContentError, UserError
 from ..archives import place, status_of, version_url
 from ..issues import published_version
 from ..pages import finding
 from ..paths import issue_dir
-from ..state import Studio, check_findings, heading
+from ..state import Studio, TooManyFiles, check_findings, heading
 
 
 def issue_context(studio: Studio, folder: Path, findings: list) -> dict:
@@ -67,7 +69,11 @@ def routes(studio: Studio) -> list[Route]:
         if refused is not None:
             refusal = {"message": refused.message if len(refused.diagnostics) == 1 else "",
                        "hint": refused.hint or "", "busy": isinstance(refused, BusyError),
-                       "changed": isinstance(refused, PlanChanged)}  # fmt: skip
+                       "changed": isinstance(refused, PlanChanged), "differences": []}  # fmt: skip
+            if isinstance(refused, services.DocumentDiffers):  # the differences one a line, and the studio's way out
+                refusal["message"], *refusal["differences"] = refused.message.split("\n")
+                refusal["hint"] = ("请在本期页面用“比对修改稿”把改动写回稿件后再发布；确要按印发稿归档，"
+                                   "勾选“文字不一致也按印发稿归档”后再发布。")  # fmt: skip
         return studio.render("publish.html", status, issue=folder.name, heading=heading(folder), plan=plan and plan.plan,
                              sections=_by_section(plan.plan.items) if plan else {}, errors=errors, warnings=warnings,
                              refusal=refusal, where=where, items_dir=str(folder / "items"))  # fmt: skip
@@ -77,12 +83,18 @@ def routes(studio: Studio) -> list[Route]:
 
     async def publish(request: Request):
         folder = issue_dir(studio.series_dir, request.path_params["issue"])
-        posted = await studio.form(request)
+        try:
+            posted = await studio.form(request, max_files=1)
+        except TooManyFiles:
+            return await confirmation(request, ContentError("一次发布只附一份印发稿：请只选择签发后印发的那一份 Word 文档"), 400)
         expect = str(posted.get("fingerprint", ""))
         revise = posted.get("revise") == "1"
         where = place(studio.series_dir)
+        file = posted.get("document")  # the signed document, when attached
+        sent = (await file.read(), file.filename or "") if isinstance(file, UploadFile) and (file.filename or file.size) else None
         try:
-            done = await run_in_threadpool(services.publish_checked, folder, expect, revise, where.path)
+            done = await run_in_threadpool(services.publish_checked, folder, expect, revise, where.path, None, None, sent,
+                                           posted.get("as_sent") == "1")  # fmt: skip
         except UserError as exc:
             return await confirmation(request, exc, status_of(exc))
         studio.record_build(folder, "发布")
