@@ -185,17 +185,17 @@ def test_the_shipped_example_signed_with_every_kind_of_edit(tmp_path, tracked):
     from tests.test_editback import reported_edits
 
     shutil.copytree(EXAMPLE, tmp_path / "content")
-    issue = tmp_path / "content" / "2025-10"
-    leader = Leader(build(issue, tmp_path / "built"), tracked)
+    example = tmp_path / "content" / "2025-10"
+    leader = Leader(build(example, tmp_path / "built"), tracked)
     reported_edits(leader)
     document = leader.save(tmp_path / "签发稿.docx")
     archive = tmp_path / "archive"
     with pytest.raises(services.DocumentDiffers) as refused:
-        services.publish(issue, archive, pdf=False, document=document)
+        services.publish(example, archive, pdf=False, document=document)
     said = refused.value.message
     assert "“80”改为“100”" in said and "“5520”改为“5530”" in said and "社会救助科" in said
     assert "手工设了" not in said  # a font set by hand is layout, not a difference of the text
-    published = services.publish(issue, archive, pdf=False, document=document, as_sent=True)
+    published = services.publish(example, archive, pdf=False, document=document, as_sent=True)
     assert services.search("一梯一档", archive).hits  # typed in an item
     assert [h.source for h in services.search("医保基金审计", archive).hits] == ["市民政局社会救助科"]  # after it, its credit
     assert any("没有编入检索" in str(w) for w in published.warnings)
