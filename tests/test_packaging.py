@@ -8,6 +8,7 @@ import shlex
 import subprocess
 import sys
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,13 @@ def test_every_dependency_installs_on_the_offices_platforms(tmp_path, platform, 
 def test_the_offline_bundle_installs_without_network_and_builds(tmp_path):
     folder = bundle.make_bundle(tmp_path / "离线安装包", "native", f"{sys.version_info.major}.{sys.version_info.minor}")
     assert (folder / "install.sh").is_file() and (folder / "安装说明.txt").is_file()
-    assert any(p.name.startswith("zhuanbao-") for p in (folder / "wheels").iterdir())
+    [own] = [p for p in (folder / "wheels").iterdir() if p.name.startswith("zhuanbao-")]
+    # the example series as the repository holds it: not the SQLite database the test session generated in it
+    assert any(ROOT.glob("content/数据/*.sqlite"))
+    with zipfile.ZipFile(own) as wheel:
+        example = sorted(n.removeprefix("zhuanbao/example/") for n in wheel.namelist() if n.startswith("zhuanbao/example/"))
+    tracked = subprocess.run(["git", "ls-files", "-z", "content"], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert example == sorted(name.removeprefix("content/") for name in tracked.stdout.split("\0") if name)
     home = tmp_path / "home"
     (home / "Desktop").mkdir(parents=True)
     # the office PC: no network, no pip configuration, a Python of the bundle's version on PATH
