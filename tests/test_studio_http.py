@@ -490,3 +490,19 @@ def test_settling_a_conflict_with_my_changes_keeps_a_colleagues_other_changes(st
     saved = (root / ITEM_PATH).read_text("utf-8")
     assert "title: 同事改的标题" in saved and "我补充的一段。" in saved  # both kept
     assert "source: 测试区住建局  # 核实过" in saved  # untouched keys as they were, comment and all
+
+
+def test_no_page_gives_two_elements_the_same_id(studio):
+    """A label points at its field by id and a keyboard or screen-reader user relies on it; the publish form once
+    had its file field and the plan's document line both called publish-document."""
+    from collections import Counter
+
+    client, _, _ = studio({"2024-03/tables/进度.csv": "区县,目标,完成\n东岭区,10,8\n"})
+    pages = ["/", "/issue/2024-03", "/issue/2024-03/publish", "/issue/2024-03/item/01-gaizao.md",
+             "/issue/2024-03/settings", "/issue/2024-03/tables/new?file=tables/%E8%BF%9B%E5%BA%A6.csv",
+             "/issue/2024-03/new", "/archive", "/archive/stats"]  # fmt: skip
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        repeated = [i for i, n in Counter(re.findall(r'\sid="([^"]+)"', response.text)).items() if n > 1]
+        assert repeated == [], (url, repeated)

@@ -19,8 +19,8 @@ def test_the_confirmation_takes_the_signed_document(studio):
     client, _, _ = studio()
     page = client.get("/issue/2024-03/publish").text
     form = re.search(r'<form[^>]*id="publish-form".*?</form>', page, re.S).group(0)
-    assert 'enctype="multipart/form-data"' in form and 'type="file" id="publish-document" name="document"' in form
-    assert 'name="as_sent" value="1"' in form and '<label for="publish-document">' in form
+    assert 'enctype="multipart/form-data"' in form and 'type="file" id="publish-signed" name="document"' in form
+    assert 'name="as_sent" value="1"' in form and '<label for="publish-signed">' in form
 
 
 def test_a_signed_document_that_differs_is_refused_with_its_differences(studio, tmp_path):
@@ -68,3 +68,40 @@ def test_publishing_with_a_document_refuses_a_missing_or_wrong_csrf_token(studio
                           files={"document": ("签发稿.docx", edited(root, tmp_path), DOCX)})  # fmt: skip
     assert refused.status_code == 403
     assert not list(archive_of(root).rglob(MANIFEST))
+
+
+def test_in_the_browser_a_signed_document_is_refused_then_archived_as_sent_and_a_record_added(studio_page, series,
+                                                                                                   tmp_path):  # fmt: skip
+    """The whole path an editor takes in Chromium: attach the signed document, see why it is refused, tick 按印发稿
+    归档, publish; then record a leader's 批示 on the archived issue's page."""
+    from tests.conftest import ITEM, ITEM_PATH
+    from tests.test_studio_archive import archive_of
+
+    root = series({ITEM_PATH: ITEM})
+    document = tmp_path / "签发稿.docx"
+    document.write_bytes(edited(root, tmp_path))
+    page, base, _, errors = studio_page(root)
+    page.goto(f"{base}/issue/2024-03/publish")
+    page.set_input_files("#publish-signed", str(document))
+    with page.expect_navigation():
+        page.click("#publish-confirm")
+    assert "“12”改为“15”" in page.inner_text("#publish-differences")
+    assert not list(archive_of(root).rglob(MANIFEST))
+
+    page.set_input_files("#publish-signed", str(document))  # a browser never keeps a chosen file over a page
+    page.check("#publish-as-sent")
+    with page.expect_navigation():
+        page.click("#publish-confirm")
+    assert page.locator("#published").count() == 1
+    [manifest] = archive_of(root).rglob(MANIFEST)
+    assert json.loads(manifest.read_text("utf-8"))["issued"]["document"].endswith("（印发稿）.docx")
+
+    page.goto(f"{base}/archive/series/2024-03/v1")
+    page.select_option("#record-level", "领导批示")
+    page.fill("#record-by", "市长刘建国")
+    page.fill("#record-date", "2024-03-20")
+    with page.expect_navigation():
+        page.click("#record-submit")
+    assert page.locator("#record-done").count() == 1
+    assert "市长刘建国" in page.inner_text("#record-list") and "2024年3月20日" in page.inner_text("#record-list")
+    assert [e for e in errors if "status of 400" not in e] == []  # the refusal is a 400 page, as it should be
