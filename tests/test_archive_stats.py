@@ -340,3 +340,16 @@ def test_the_sheet_prints_on_a4_fitted_to_width_with_the_header_on_every_page(tm
     # the header repeated, and every column on each page (fitted to width: 合计得分 is the last)
     assert all("供稿单位" in text and "领导批示" in text and "合计得分" in text for text in texts)
     assert "第1号乡镇人民政府办公室" in texts[1] and "填表人" in texts[1]
+
+
+def test_a_workbook_held_open_in_wps_is_said_and_left_as_it_was(scored, tmp_path, word_holds):
+    """Windows: last year's 供稿统计.xlsx still open in WPS or Excel cannot be replaced (winerror 32)."""
+    _, archive = scored
+    target = tmp_path / "供稿统计.xlsx"
+    target.write_bytes(b"the sheet handed in last time")
+    word_holds.add(target)
+    result = runner.invoke(app, ["stats", "-a", str(archive), "--xlsx", str(target)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "供稿统计.xlsx" in result.output and "正被其他程序（PDF 阅读器、Excel 等）打开" in result.output
+    assert target.read_bytes() == b"the sheet handed in last time"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left behind
