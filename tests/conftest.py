@@ -102,6 +102,24 @@ def _missing_tools() -> list[str]:
     return missing
 
 
+def saved_by_libreoffice(source: Path, convert_to: str, folder: Path, timeout: float = 180) -> Path:
+    """``source`` saved by LibreOffice (headless, a profile of its own) with ``convert_to`` — pdf,
+    "xls:MS Excel 97", "doc:MS Word 97" … — into ``folder``: how tests make the files only an office suite writes.
+    Returns the file written; a conversion that writes nothing fails the test with what LibreOffice said."""
+    import tempfile
+
+    from zhuanbao.export import find_soffice, office_environment
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        done = subprocess.run([find_soffice() or "soffice", f"-env:UserInstallation={Path(profile).as_uri()}",
+                               "--headless", "--convert-to", convert_to, "--outdir", str(folder), str(source)],
+                              env=office_environment(), capture_output=True, text=True, timeout=timeout)  # fmt: skip
+    made = folder / f"{source.stem}.{convert_to.split(':')[0]}"
+    assert made.is_file(), f"LibreOffice wrote no {made.name}: {done.stdout}{done.stderr}"
+    return made
+
+
 @pytest.fixture(scope="session")
 def libreoffice() -> None:
     missing = _missing_tools()

@@ -15,7 +15,7 @@ from zhuanbao.archive.stats import UnitScore, YearScores, write_xlsx
 from zhuanbao.cli import app
 from zhuanbao.services import publish
 
-from .conftest import SERIES_YAML, write_tree
+from .conftest import SERIES_YAML, saved_by_libreoffice, write_tree
 
 runner = CliRunner()
 
@@ -316,21 +316,16 @@ def test_weights_set_after_the_year_s_last_issue_are_used_when_asked(scored, tmp
 @pytest.mark.libreoffice
 def test_the_sheet_prints_on_a4_fitted_to_width_with_the_header_on_every_page(tmp_path, libreoffice):
     """Printed as an office prints it (LibreOffice Calc to PDF): 60 units take two A4 pages, both with the header."""
-    import subprocess
 
     import pypdfium2
 
-    from zhuanbao.export import find_soffice
 
     units = tuple(UnitScore(f"第{n}号乡镇人民政府办公室", (n, 0, 0), (Decimal(n), Decimal(0), Decimal(0)))
                   for n in range(60, 0, -1))  # fmt: skip
     year = YearScores(2025, (dt.date(2025, 1, 1), dt.date(2025, 12, 31)), ("青石市打好重点民生保障仗工作专班",),
                       ("工作专报",), (("工作专报", (Decimal(1), Decimal(3), Decimal(5))),), units)  # fmt: skip
     write_xlsx([year], tmp_path / "s.xlsx")
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run([find_soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(tmp_path / "s.xlsx")], check=True, capture_output=True, timeout=180)
-    pdf = pypdfium2.PdfDocument(tmp_path / "s.pdf")
+    pdf = pypdfium2.PdfDocument(saved_by_libreoffice(tmp_path / "s.xlsx", "pdf", tmp_path))
     pages = [pdf[i] for i in range(len(pdf))]
     assert len(pages) == 2
     width, height = pages[0].get_size()

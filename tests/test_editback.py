@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, saved_by_libreoffice
 from tests.editing import Leader
 from zhuanbao import services
 from zhuanbao.diagnostics import UserError
@@ -306,9 +306,7 @@ def test_comments_and_a_restated_style_are_told_apart_from_hand_formatting(issue
 def test_a_document_saved_again_by_another_word_processor_is_read_alike(libreoffice, example, tmp_path):
     """LibreOffice rewrites every run, style id and page break of the document (as WPS or Word do when a
     leader saves it): nothing of that is a change; the tracked edits it keeps are."""
-    import subprocess
 
-    from zhuanbao.export import find_soffice
 
     built = build(example, tmp_path / "out")
     leader = Leader(built, tracked=True)
@@ -316,9 +314,7 @@ def test_a_document_saved_again_by_another_word_processor_is_read_alike(libreoff
     leader.delete_paragraph("该县还组织县内企业到乡镇开展")
     edited = leader.save(tmp_path / "修改稿.docx")
     for source in (built, edited):
-        subprocess.run([find_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                        "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "resaved"), str(source)],
-                       capture_output=True, timeout=180, check=True)  # fmt: skip
+        saved_by_libreoffice(source, "docx:MS Word 2007 XML", tmp_path / "resaved")
     assert compare(tmp_path / "resaved" / built.name, example).unchanged
     review = compare(tmp_path / "resaved" / "修改稿.docx", example)
     assert not review.elsewhere and not review.unheld and not review.to_place

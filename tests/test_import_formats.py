@@ -11,7 +11,6 @@ see the test of it below), read as a .docx without LibreOffice.
 from __future__ import annotations
 
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -19,10 +18,12 @@ import docx
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import saved_by_libreoffice
+
 from zhuanbao import services
 from zhuanbao.cli import app
 from zhuanbao.diagnostics import ContentError, ToolMissingError
-from zhuanbao.export import find_soffice, install_hint, office_environment
+from zhuanbao.export import install_hint
 from zhuanbao.load.upload import check_office, checked_upload
 
 KINDS = (".doc", ".wps", ".rtf", ".odt")
@@ -57,12 +58,7 @@ def office_files(libreoffice, tmp_path_factory) -> dict[str, Path]:
     source = submission(folder / "来稿.docx")
     made = {}
     for kind in KINDS:
-        out = tmp_path_factory.mktemp("converted")
-        profile = (tmp_path_factory.mktemp("profile") / "p").as_uri()
-        subprocess.run([find_soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", WRITE[kind],
-                        "--outdir", str(out), str(source)], env=office_environment(), capture_output=True,
-                       check=True, timeout=180)  # fmt: skip
-        [written] = out.iterdir()
+        written = saved_by_libreoffice(source, WRITE[kind], tmp_path_factory.mktemp("converted"))
         made[kind] = written.rename(folder / f"东岭区来稿{kind}")
     return made
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import saved_by_libreoffice
 from zhuanbao.diagnostics import DataError
 from zhuanbao.indicators import compute
 from zhuanbao.load.layout import locate, note_text
@@ -105,19 +106,8 @@ def xlwt_sheet(path: Path) -> Path:
 
 def calc_convert(source: Path, kind: str, folder: Path) -> Path:
     """``source`` saved by LibreOffice Calc as ``kind`` (xlsx, xls, ods) into ``folder``."""
-    folder.mkdir(exist_ok=True)
     filters = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "xls": "xls:MS Excel 97", "ods": "ods"}
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{folder}/profile", "--convert-to",
-                    filters[kind], "--outdir", str(folder), str(source)], capture_output=True, timeout=120)  # fmt: skip
-    made = folder / f"{source.stem}.{kind}"
-    if not made.is_file():
-        message = "LibreOffice Calc 没有转换出表格：缺少 libreoffice-calc-nogui，运行 sh scripts/setup-system.sh 安装"
-        import os
-
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return made
+    return saved_by_libreoffice(source, filters[kind], folder, timeout=120)  # Calc: libreoffice-calc-nogui
 
 
 @pytest.fixture(scope="session")
