@@ -15,7 +15,7 @@ import pytest
 from tests.conftest import EXAMPLE, saved_by_libreoffice
 from tests.editing import Leader
 from zhuanbao import services
-from zhuanbao.diagnostics import UserError
+from zhuanbao.diagnostics import HeldOpenError, UserError
 from zhuanbao.editback import compare, write
 from zhuanbao.editback.read import read_edited
 
@@ -406,3 +406,17 @@ def test_a_cell_of_a_table_in_an_item_is_written_into_its_markdown_table(issue, 
     assert item.read_text("utf-8") == TABLE_ITEM.replace("| **南关街道** | 18 |", "| **南关街道** | 19 |")
     assert review.items[0].changes == ["第 8 行的表格：“南关街道”行“签约（部）”列：“18”改为“19”"]
     assert texts(rebuilt) == texts(edited)
+
+
+def test_an_item_held_open_on_windows_stops_the_write_before_any_item_is_written(issue, tmp_path, word_holds):
+    """An item open in another program (winerror 32) is said before the first file is replaced: all or none."""
+    built = build(issue, tmp_path / "out")
+    leader = Leader(built)
+    leader_edits(leader)
+    review = compare(leader.save(tmp_path / "修改稿.docx"), issue)
+    before = {p.name: p.read_bytes() for p in (issue / "items").iterdir()}
+    word_holds.add(issue / "items" / "02-jiuye.md")  # 01-gaizao.md comes first
+    with pytest.raises(HeldOpenError) as held:
+        write(review)
+    assert held.value.diagnostics[0].location.path.name == "02-jiuye.md"
+    assert {p.name: p.read_bytes() for p in (issue / "items").iterdir()} == before

@@ -163,6 +163,10 @@ def replace_if_unchanged(path: Path, data: bytes, expected: bytes) -> None:
         if path.read_bytes() != expected:
             raise FileChanged(path)
         os.replace(tmp, path)
+    except PermissionError as exc:
+        if held_open(exc):  # as write_atomic says it: which file, and which program to close
+            raise _held(path) from None
+        raise
     finally:
         tmp.unlink(missing_ok=True)
 

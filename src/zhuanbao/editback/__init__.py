@@ -576,7 +576,7 @@ def write(result: Review) -> Written:
     """Write the review's changes: every file checked first (unchanged since the review, not a link), then
     each rewritten only over the bytes the review read, deleted items moved to the issue's bin."""
     from ..diagnostics import ConflictError
-    from ..fsio import FileChanged, replace_if_unchanged
+    from ..fsio import FileChanged, refuse_held_open, replace_if_unchanged
     from ..itemfile import digest, refuse_link
     from ..recyclebin import to_bin
 
@@ -590,6 +590,7 @@ def write(result: Review) -> Written:
         if now != change.data:
             raise ConflictError("这篇稿件在比对之后被修改过，没有写入任何稿件：请重新运行 zhuanbao apply", change.path)
         planned.append((change, new_bytes(change)))
+    refuse_held_open([change.path for change in result.items])  # Windows: all or none, not half the items
     rewritten, binned = [], []
     for change, data in planned:
         if change.deleted:
