@@ -165,3 +165,36 @@ def test_a_record_follows_the_item_into_a_revision_and_is_said_when_the_item_is_
     with pytest.raises(ContentError) as refused:  # adding to a file with a record that cannot count: fix it first
         services.record(root / "2025-08", "1", "批示", "市长", "2025-09-03", archive=archive, today=TODAY)
     assert refused.value.first.path.name == UPTAKE
+
+
+def test_a_file_saved_by_hand_while_a_record_is_added_is_never_rewritten_from_what_was_read(published, monkeypatch):
+    """The series lock keeps other zhuanbao runs out, not Notepad: a record added by hand after the records were
+    read must survive (the file was once rewritten whole from the stale records)."""
+    from zhuanbao.archive import uptake
+
+    root, archive = published
+    path = archive / "content" / "2025-08" / UPTAKE
+    assert record(root, archive, "02-yanglao.md", "-l", "领导批示", "--by", "市长", "--date", "2025-09-03").exit_code == 0
+    by_hand = path.read_text("utf-8") + "  - item: 02-yanglao.md\n    level: 领导批示\n    by: 副市长\n    date: 2025-09-05\n"
+    real_read = uptake.read
+
+    def read_then_notepad_saves(home):
+        read = real_read(home)
+        path.write_text(by_hand, "utf-8")  # saved in Notepad between zhuanbao's read and its write
+        return read
+
+    monkeypatch.setattr(uptake, "read", read_then_notepad_saves)
+    refused = record(root, archive, "02-yanglao.md", "-l", "上级刊物", "--by", "省政府办公厅", "--date", "2025-09-10")
+    assert refused.exit_code == 2 and "采用记录刚被别人（或记事本）改过并保存，本次没有记录" in refused.output
+    assert path.read_text("utf-8") == by_hand
+
+
+def test_a_record_file_held_open_on_windows_is_said_and_left_alone(published, word_holds):
+    root, archive = published
+    path = archive / "content" / "2025-08" / UPTAKE
+    assert record(root, archive, "02-yanglao.md", "-l", "领导批示", "--by", "市长", "--date", "2025-09-03").exit_code == 0
+    before = path.read_bytes()
+    word_holds.add(path)
+    held = record(root, archive, "02-yanglao.md", "-l", "上级刊物", "--by", "省政府办公厅", "--date", "2025-09-10")
+    assert held.exit_code == 2 and "正被其他程序" in held.output and "Traceback" not in held.output
+    assert path.read_bytes() == before

@@ -29,7 +29,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import ContentError, Diagnostic, OutputError, UserError, os_reason, suggest
+from ..diagnostics import ConflictError, ContentError, Diagnostic, OutputError, UserError, os_reason, suggest
 from ..located import YamlDoc
 from ..model import LEVELS, RECORDED_LEVELS, Uptake, UptakeFile
 from .layout import MANIFEST, UPTAKE, current_name, is_real_folder, issue_identity, normal_key, read_json, subfolders
@@ -82,7 +82,6 @@ def _current_folder(home: Path) -> Path | None:
 
 def read(home: Path) -> tuple[list[Uptake], YamlDoc | None]:
     """The issue's records (none when it has no file), validated; a ContentError at the line otherwise."""
-    from ..load.validate import validate
     from ..load.yamlfile import load_yaml
 
     path = home / UPTAKE
@@ -93,11 +92,17 @@ def read(home: Path) -> tuple[list[Uptake], YamlDoc | None]:
     if not path.is_file():
         raise ContentError("采用记录应是一个文件，这里却是文件夹或特殊文件", path)
     doc = load_yaml(path)
+    return _records_of(doc), doc
+
+
+def _records_of(doc: YamlDoc) -> list[Uptake]:
+    from ..load.validate import validate
+
     if doc.data is None:  # emptied (or only the header left): no records
-        return [], doc
+        return []
     if isinstance(doc.data, dict) and "records" in doc.data and doc.data["records"] is None:
         doc.data["records"] = []  # every record deleted by hand, "records:" left
-    return list(validate(UptakeFile, doc, UPTAKE).records), doc
+    return list(validate(UptakeFile, doc, UPTAKE).records)
 
 
 def current_items(archive: Path, home: Path) -> tuple[dict, list[dict]]:
@@ -254,11 +259,16 @@ def listed(archive: Path, home: Path) -> Records:
 
 def _write(path: Path, records: list[Uptake], record: Uptake) -> None:
     """The record appended to the file as the editor left it (comments, order, spacing kept), or the file
-    written anew when appending would not read back as exactly the records and the new one."""
-    from ..fsio import write_atomic
-    from ..load.text import read_text
+    written anew when appending would not read back as exactly the records and the new one. ``records`` were
+    read under the lock, but Notepad takes no lock: a file saved since then is refused, never rewritten from
+    what was read before (that would drop the editor's change)."""
+    from ..fsio import FileChanged, replace_if_unchanged, write_atomic
+    from ..load.text import decode
 
-    old = read_text(path) if path.exists() else ""
+    raw = path.read_bytes() if path.exists() else None
+    old = decode(raw, path) if raw is not None else ""
+    if old.strip() and not _reads_as(old, path, records):
+        raise _changed(path)
     entry = _entry(record)
     if not old.strip():
         text = HEADER + "records:\n" + entry
@@ -267,9 +277,19 @@ def _write(path: Path, records: list[Uptake], record: Uptake) -> None:
     if not _reads_as(text, path, [*records, record]):
         text = HEADER + "records:\n" + "".join(_entry(r) for r in [*records, record])
     try:
-        write_atomic(path, text.encode("utf-8"))
+        if raw is None:
+            write_atomic(path, text.encode("utf-8"))
+        else:
+            replace_if_unchanged(path, text.encode("utf-8"), raw)
+    except FileChanged:
+        raise _changed(path) from None
     except OSError as exc:
         raise OutputError(f"无法写入采用记录：{os_reason(exc)}", path) from None
+
+
+def _changed(path: Path) -> ConflictError:
+    return ConflictError("采用记录刚被别人（或记事本）改过并保存，本次没有记录", path,
+                         hint="请重新运行：会在改过的文件上添加这条记录。")  # fmt: skip
 
 
 def _entry(record: Uptake) -> str:
@@ -283,11 +303,10 @@ def _entry(record: Uptake) -> str:
 
 
 def _reads_as(text: str, path: Path, expected: list[Uptake]) -> bool:
-    from ..load.validate import validate
     from ..load.yamlfile import parse_yaml
 
     try:
-        return list(validate(UptakeFile, parse_yaml(text, path), UPTAKE).records) == expected
+        return _records_of(parse_yaml(text, path)) == expected
     except UserError:
         return False
 
