@@ -114,6 +114,18 @@ def test_check_lints_each_cell_at_its_own_column_and_a_line_run_into_the_table(s
     assert not any(line in (7, 8) for line, _, _ in found)  # the header and | --- | are clean
 
 
+def test_a_picture_in_a_table_cell_prints_its_caption_and_is_said_once(series, tmp_path):
+    """A cell prints text only: its picture's caption prints, the file is not read as a picture of the item, and
+    check says so once, at the cell (the caption once vanished while check promised it would print)."""
+    root = series({"2024-03/items/02.md": "---\nsection: 工作简讯\ntitle: 各区县进展\n---\n进展如下：\n\n"
+                   "| 区县 | 现场 |\n| --- | --- |\n| 东岭区 | ![车间外景](images/missing.jpg) |\n"})  # fmt: skip
+    found = [(f.line, f.column, f.rule) for f in check(root).findings if f.path.name == "02.md"]
+    assert found == [(9, 9, "image-in-item")]
+    [built] = build(root, tmp_path / "out")
+    [table] = [t for t in docx.Document(str(built.path)).tables if t.cell(0, 0).text == "区县"]
+    assert [c.text for c in table.rows[1].cells] == ["东岭区", "车间外景"]
+
+
 # --- through LibreOffice --------------------------------------------------------------------------------------
 
 

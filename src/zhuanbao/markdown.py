@@ -136,6 +136,8 @@ def _segments(children, flags: frozenset[str] = frozenset()) -> list[Segment]:
             active.add("i")
         elif kind == "em_close":
             active.discard("i")
+        elif kind == "image":  # left here only in a table cell, which prints its caption (check says so)
+            out.append((token.content, frozenset(active)))
         # link_open/close: keep the link text, drop the address
     return out
 

@@ -48,6 +48,7 @@ def _parser():
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["code", "reference"])
+    md.enable("table")  # as markdown.py reads the body: a picture in a table cell is no picture there
     return md
 
 
@@ -63,8 +64,10 @@ def references(body: str) -> list[tuple[str, int, int]]:
         return []
     lines = body.split("\n")
     found = []
+    in_table = False
     for token in _parser().parse(body):
-        if token.type != "inline" or not token.map or not any(c.type == "image" for c in token.children or ()):
+        in_table = token.type != "table_close" and (in_table or token.type == "table_open")
+        if in_table or token.type != "inline" or not token.map or not any(c.type == "image" for c in token.children or ()):
             continue
         at = (token.map[0], 0)  # where the search for the next picture of this block starts
         for child in token.children:
