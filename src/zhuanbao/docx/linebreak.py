@@ -115,7 +115,10 @@ def break_lines(text: str, width: float, first: float, size: float, spacing: flo
     """The lines of ``text`` as (text, points used), in a column ``width`` points wide whose first line
     is ``first`` points narrower. ``hang``: a closing mark past the end hangs in the margin (Word, WPS);
     otherwise the character before it goes down with it (LibreOffice)."""
-    boxes = _boxes(text, size, spacing)
+    return _broken(_boxes(text, size, spacing), width, first, hang)
+
+
+def _broken(boxes: list[_Box], width: float, first: float, hang: bool) -> list[tuple[str, float]]:
     lines: list[tuple[str, float]] = []
     start, used, room = 0, 0.0, width - first
     index = 0
@@ -153,8 +156,9 @@ def last_lines(text: str, width: float, first: float, size: float, spacing: floa
     before, _, last = text.rpartition("\n")
     first = first if not before else 0.0
     chars, rooms = [], []
+    boxes = _boxes(last, size, spacing)  # measured once for both policies: every body paragraph comes here
     for hang in (True, False):
-        lines = break_lines(last, width, first, size, spacing, hang)
+        lines = _broken(boxes, width, first, hang)
         line, used = lines[-1]
         chars.append(len(line))
         rooms.append((width - (first if len(lines) == 1 else 0.0)) - used)
