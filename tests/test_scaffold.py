@@ -295,3 +295,44 @@ def test_new_carries_over_the_tables_and_standing_keys_but_not_the_one_offs(tmp_
     assert [t.id for t in edition.issue.tables] == ["targets", "workshops"] and edition.issue.number == 10
     again = new_issue(root, dt.date(2025, 11, 20))  # and on from there, without copying the one-offs back in
     assert (again / "issue.yaml").read_text("utf-8").count("以下沿用上一期") == 1
+
+
+# --- the example's database, made from its SQL ------------------------------------------------------------------
+
+
+def test_the_example_database_is_made_from_its_sql_and_remade_only_when_the_sql_is_newer(tmp_path):
+    import os
+    import sqlite3
+
+    from zhuanbao.scaffold import make_example_database
+
+    script = tmp_path / "数据" / "统计.sql"
+    script.parent.mkdir()
+    script.write_text("CREATE TABLE 区县 (名称 TEXT);\nINSERT INTO 区县 VALUES ('东岭区');\n", "utf-8")
+    [made] = make_example_database(tmp_path)
+    assert made == script.with_suffix(".sqlite")
+    assert sqlite3.connect(made).execute("SELECT 名称 FROM 区县").fetchall() == [("东岭区",)]
+    assert make_example_database(tmp_path) == []  # up to date
+    assert sorted(p.name for p in script.parent.iterdir()) == ["统计.sql", "统计.sqlite"]  # no temporary file
+    os.utime(script, (made.stat().st_mtime + 10, made.stat().st_mtime + 10))
+    assert make_example_database(tmp_path) == [made]
+
+
+def test_an_example_database_open_in_another_program_is_said_and_kept(tmp_path, word_holds):
+    import os
+
+    from zhuanbao.diagnostics import HeldOpenError
+    from zhuanbao.scaffold import make_example_database
+
+    script = tmp_path / "数据" / "统计.sql"
+    script.parent.mkdir()
+    script.write_text("CREATE TABLE t (a);\n", "utf-8")
+    target = script.with_suffix(".sqlite")
+    target.write_bytes(b"the database a viewer holds")
+    older = script.stat().st_mtime - 10
+    os.utime(target, (older, older))  # older than its SQL: to be remade
+    word_holds.add(target)
+    with pytest.raises(HeldOpenError):
+        make_example_database(tmp_path)
+    assert target.read_bytes() == b"the database a viewer holds"
+    assert sorted(p.name for p in script.parent.iterdir()) == ["统计.sql", "统计.sqlite"]  # nothing left behind

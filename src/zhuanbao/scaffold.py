@@ -307,25 +307,29 @@ def make_example_database(series_dir: Path) -> list[Path]:
     The example shows a table read from a database, but a binary file has no place in the repository or
     the package: its SQL is reviewed and diffed like the other content, and ``make demo``, ``make test``,
     the test suite and ``init --example`` make the file from it (the standard library's sqlite3, a few
-    milliseconds). Made under a temporary name and renamed, so a reader never sees half a database."""
+    milliseconds). Built in a private folder, then put in place by ``fsio.write_atomic``, so a reader never
+    sees half a database and a database open in another program is said as such (Windows)."""
     import sqlite3
+    import tempfile
+
+    from .fsio import write_atomic
 
     made = []
     for script in sorted((series_dir / EXAMPLE_DATA).glob("*.sql")):
         target = script.with_suffix(".sqlite")
         if target.is_file() and target.stat().st_mtime >= script.stat().st_mtime:
             continue
-        work = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
-            connection = sqlite3.connect(work)
-            try:
-                connection.executescript(script.read_text("utf-8"))
-                connection.commit()
-            finally:
-                connection.close()
-            os.replace(work, target)
+            with tempfile.TemporaryDirectory(prefix="zhuanbao-db-", ignore_cleanup_errors=True) as folder:
+                work = Path(folder) / target.name
+                connection = sqlite3.connect(work)
+                try:
+                    connection.executescript(script.read_text("utf-8"))
+                    connection.commit()
+                finally:
+                    connection.close()
+                write_atomic(target, work.read_bytes())
         except (OSError, sqlite3.Error) as exc:
-            work.unlink(missing_ok=True)
             reason = os_reason(exc) if isinstance(exc, OSError) else str(exc)
             raise OutputError(f"无法由 {script.name} 生成示例数据库：{reason}", target) from None
         made.append(target)
