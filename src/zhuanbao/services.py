@@ -653,9 +653,7 @@ def record(path: Path, item: str, level: str, by: str, date: str | dt.date | Non
            archive: Path | None = None, today: dt.date | None = None) -> Recorded:  # fmt: skip
     """Record that an item of the published issue ``path`` was adopted by a superior's publication or given
     a leader's instruction (``level``), on ``date`` (default today), in the issue's 采用记录.yaml in the archive."""
-    import unicodedata
-
-    from .archive.layout import default_archive
+    from .archive.layout import default_archive, series_key
     from .archive.uptake import home_of
     from .cn import issue_name
     from .load.content import ISSUE_FILE, load_series, locate
@@ -669,7 +667,7 @@ def record(path: Path, item: str, level: str, by: str, date: str | dt.date | Non
     series = load_series(series_dir)
     issue = validate(Issue, load_yaml(issue_dirs[0] / ISSUE_FILE), ISSUE_FILE)
     archive = archive or default_archive(series_dir, series.archive)
-    key = unicodedata.normalize("NFC", series_dir.resolve().name)  # the archive's name of the series, as publish's
+    key = series_key(series_dir)
     year = issue.date.year
     home = home_of(archive, key, year, issue.number)
     if home is None:

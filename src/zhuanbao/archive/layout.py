@@ -54,6 +54,12 @@ def normal_key(name: str) -> str:
     return unicodedata.normalize("NFKC", name)
 
 
+def series_key(series_dir: Path) -> str:
+    """The name a series folder is archived under (NFC of its real name): what publish writes, and what
+    ``record`` looks an issue up by."""
+    return unicodedata.normalize("NFC", series_dir.resolve().name)
+
+
 def issue_identity(manifest) -> tuple[int, int] | None:
     """(year, number) of the issue a manifest describes, or None when the manifest
     does not say (damaged, or hand-made): the archive's identity of an issue within

@@ -77,6 +77,7 @@ from .layout import (
     issue_identity,
     normal_key,
     read_json,
+    series_key,
     sha256,
     version_number,
     version_numbers,
@@ -147,7 +148,7 @@ def plan(edition: Edition, document: bytes, items: tuple[PrintedItem, ...], temp
     """What :func:`publish` with the same values would archive now; reads, never writes."""
     archive = archive or default_archive(edition.series_dir, edition.series.archive)
     sources = issue_sources(edition)
-    series_home = archive / _series_key(edition)
+    series_home = archive / series_key(edition.series_dir)
     if archive.is_dir():
         series_home = _series_home(archive, series_home.name)
         if series_home.is_dir():
@@ -202,10 +203,6 @@ def _makes_pdf(pdf: bool | None) -> bool:
     return bool(pdf) or find_soffice() is not None
 
 
-def _series_key(edition: Edition) -> str:
-    return unicodedata.normalize("NFC", edition.series_dir.resolve().name)
-
-
 def publish(
     edition: Edition,
     document: bytes,
@@ -233,7 +230,7 @@ def publish(
     """
     archive = archive or default_archive(edition.series_dir, edition.series.archive)
     sources = issue_sources(edition)  # links out of the series are refused before the archive is touched
-    key = _series_key(edition)
+    key = series_key(edition.series_dir)
     try:
         archive.mkdir(parents=True, exist_ok=True)
         with locked(archive, wait=120, hint=BUSY_HINT):  # briefly: two spellings of a new series make one folder
