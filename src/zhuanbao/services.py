@@ -528,7 +528,11 @@ def publish(path: Path, archive: Path | None = None, revise: bool = False, templ
 
 
 class DocumentDiffers(ContentError):
-    """The document given as issued does not say what the sources build: nothing was published."""
+    """The document given as issued does not say what the sources build: nothing was published.
+    ``differences`` one a line, for a face that lists them its own way (the message holds them too)."""
+
+    headline = "印发的文档与稿件重新生成的文档文字不一致，没有发布。"
+    differences: tuple[str, ...] = ()
 
 
 def _sent_document(document: Path, issue: Path, edition, renderer, rebuilt, as_sent: bool):
@@ -543,10 +547,12 @@ def _sent_document(document: Path, issue: Path, edition, renderer, rebuilt, as_s
     edited = read_document(document)  # a file that is no .docx is refused naming it
     issued = compare_issued(document, printed(edition, renderer), edited, rebuilt)
     if not issued.matches and not as_sent:
-        shown = "\n".join(issued.differences())
-        raise DocumentDiffers(f"印发的文档与稿件重新生成的文档文字不一致，没有发布。不一致之处：\n{shown}", document,
-                              hint=f"请用 zhuanbao apply {document} {issue} --write 把改动写回稿件后再发布；"
-                                   "确要按印发的文档归档，加 --as-sent。")  # fmt: skip
+        differences = tuple(issued.differences())
+        refused = DocumentDiffers(DocumentDiffers.headline + "不一致之处：\n" + "\n".join(differences), document,
+                                  hint=f"请用 zhuanbao apply {document} {issue} --write 把改动写回稿件后再发布；"
+                                       "确要按印发的文档归档，加 --as-sent。")  # fmt: skip
+        refused.differences = differences
+        raise refused
     try:
         data = document.read_bytes()
     except OSError as exc:

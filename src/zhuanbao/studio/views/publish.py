@@ -71,7 +71,7 @@ def routes(studio: Studio) -> list[Route]:
                        "hint": refused.hint or "", "busy": isinstance(refused, BusyError),
                        "changed": isinstance(refused, PlanChanged), "differences": []}  # fmt: skip
             if isinstance(refused, services.DocumentDiffers):  # the differences one a line, and the studio's way out
-                refusal["message"], *refusal["differences"] = refused.message.split("\n")
+                refusal["message"], refusal["differences"] = refused.headline + "不一致之处：", list(refused.differences)
                 refusal["hint"] = ("请在本期页面用“比对修改稿”把改动写回稿件后再发布；确要按印发稿归档，"
                                    "勾选“文字不一致也按印发稿归档”后再发布。")  # fmt: skip
         return studio.render("publish.html", status, issue=folder.name, heading=heading(folder), plan=plan and plan.plan,
