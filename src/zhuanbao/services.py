@@ -514,7 +514,7 @@ def publish(path: Path, archive: Path | None = None, revise: bool = False, templ
     items, issued = rendered.items, None
     if document is not None:
         issued, items = _sent_document(Path(document), Path(path), edition, workspace.renderer(template_set),
-                                       rendered.items, as_sent)  # fmt: skip
+                                       rendered, data, as_sent)  # fmt: skip
     published = freeze(edition, data, items, template_set, archive, revise, pdf, now, expect,
                        tables=rendered.tables, charts=_table_charts(rendered), issued=issued)  # fmt: skip
     if issued is None or not issued.notes:
@@ -535,17 +535,18 @@ class DocumentDiffers(ContentError):
     differences: tuple[str, ...] = ()
 
 
-def _sent_document(document: Path, issue: Path, edition, renderer, rebuilt, as_sent: bool):
-    """The document as issued compared with the rebuild: (the archive's SentDocument, the items to index).
-    DocumentDiffers when they differ and ``as_sent`` is not given."""
+def _sent_document(document: Path, issue: Path, edition, renderer, rendered, rebuilt: bytes, as_sent: bool):
+    """The document as issued compared with the rebuild (``rendered`` and its .docx ``rebuilt``, as publish
+    made them: not rendered again): (the archive's SentDocument, the items to index). DocumentDiffers when
+    they differ and ``as_sent`` is not given."""
     from .archive.publish import SentDocument
     from .diagnostics import os_reason
     from .editback.issued import compare_issued
-    from .editback.printed import printed
+    from .editback.printed import printed_from
     from .editback.read import read_document
 
     edited = read_document(document)  # a file that is no .docx is refused naming it
-    issued = compare_issued(document, printed(edition, renderer), edited, rebuilt)
+    issued = compare_issued(document, printed_from(edition, rendered, rebuilt, renderer), edited, rendered.items)
     if not issued.matches and not as_sent:
         differences = tuple(issued.differences())
         refused = DocumentDiffers(DocumentDiffers.headline + "不一致之处：\n" + "\n".join(differences), document,
@@ -558,7 +559,7 @@ def _sent_document(document: Path, issue: Path, edition, renderer, rebuilt, as_s
     except OSError as exc:
         raise ContentError(f"无法读取：{os_reason(exc)}", document) from None
     notes = tuple(issued.notes) if not issued.matches else ()
-    return SentDocument(document.name, data, issued.matches, notes), rebuilt if issued.matches else issued.items
+    return SentDocument(document.name, data, issued.matches, notes), rendered.items if issued.matches else issued.items
 
 
 def _table_charts(document) -> dict[str, bytes]:

@@ -72,14 +72,17 @@ class Printed:
 
 def printed(edition: Edition, renderer) -> Printed:
     """The issue rendered by ``renderer`` (a render.Renderer), as lines attributed to their sources."""
-    import docx
-
     from ..docx import docx_bytes
 
     document = renderer.render(edition)
-    lines = lines_of(docx.Document(io.BytesIO(docx_bytes(document, renderer.templates.sheet))))
-    context = renderer.context(edition)
-    return _attribute(edition, document, context, lines)
+    return printed_from(edition, document, docx_bytes(document, renderer.templates.sheet), renderer)
+
+
+def printed_from(edition: Edition, document: Document, data: bytes, renderer) -> Printed:
+    """:func:`printed` of a document already rendered and written (``data``: its .docx), as publish has it."""
+    import docx
+
+    return _attribute(edition, document, renderer.context(edition), lines_of(docx.Document(io.BytesIO(data))))
 
 
 def _attribute(edition: Edition, document: Document, context: dict, lines: list[Line]) -> Printed:
