@@ -529,3 +529,51 @@ def test_an_item_that_opens_with_a_table_prints_its_lead_title_on_its_own_before
     assert "各乡镇车间情况。" in body  # alone, before the table: not run into the paragraph after it
     assert "各乡镇车间均已投产。[溪口区人社局供稿]" in body
     assert any(t.cell(1, 0).text == "青山镇" for t in printed.tables)
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard-links", "no-hard-links"])
+def test_an_item_name_taken_at_the_last_moment_is_never_written_over(series, tmp_path, monkeypatch, links):
+    """Another import (the studio runs several) takes the name between the check and the write: its item stays,
+    and this import takes the next name — on a share without hard links too."""
+    import os
+    from pathlib import Path
+
+    from zhuanbao import fsio
+
+    root = series()
+    source = tmp_path / "来稿.txt"
+    source.write_text("东岭区新建车间\n\n东岭区新建就业帮扶车间5个。\n", "utf-8")
+    items = root / "2024-03" / "items"
+    real_link, real_rename = os.link, os.rename
+    taken = []
+
+    def first_come(target: Path):
+        if not taken and target.parent == items and target.suffix == ".md":
+            target.write_text("another import's item", "utf-8")
+            taken.append(target)
+
+    real_replace = os.replace
+
+    def link(ours, name, **kwargs):
+        if not links:
+            raise OSError(1, "Operation not permitted")
+        first_come(Path(name))
+        return real_link(ours, name, **kwargs)
+
+    def rename(ours, name):
+        first_come(Path(name))
+        if Path(name).exists():
+            raise FileExistsError(17, "exists", str(name))  # as Windows refuses; POSIX's rename replaces
+        return real_rename(ours, name)
+
+    def replace(ours, name):
+        first_come(Path(name))
+        return real_replace(ours, name)
+
+    monkeypatch.setattr(os, "link", link)
+    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(os, "replace", replace)
+    imported = import_submission(source, root / "2024-03", "区县动态")
+    assert taken and taken[0].read_text("utf-8") == "another import's item"
+    assert imported.target != taken[0] and "东岭区新建就业帮扶车间5个" in imported.target.read_text("utf-8")
+    assert not [p.name for p in items.iterdir() if p.name.startswith(".")]  # no draft left

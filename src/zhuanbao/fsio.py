@@ -187,13 +187,13 @@ def move_without_replacing(source: Path, target: Path) -> bool:
         return False
     staging = target.with_name(f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.moving")
     os.rename(source, staging)
-    if _take_name(staging, target):
+    if take_name(staging, target):
         return True
-    _take_name(staging, source)  # put back; should a new file have appeared there meanwhile, ours stays staged
+    take_name(staging, source)  # put back; should a new file have appeared there meanwhile, ours stays staged
     return False
 
 
-def _take_name(ours: Path, name: Path) -> bool:
+def take_name(ours: Path, name: Path) -> bool:
     """Give the file ``ours`` (a name only we use) the name ``name``, if no file has it. A link stays a link
     (a hard link is made to the link itself, not to the file it points to)."""
     try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import ContentError, OutputError, ToolMissingError, UserError, os_reason, suggest
-from .fsio import safe_name, write_atomic
+from .fsio import safe_name, take_name, write_atomic
 from .load.content import ISSUE_FILE, ITEMS_DIR, SERIES_FILE, item_files, load_series, refuse_link_out
 from .load.frontmatter import front_matter_end
 from .load.text import clean, read_text
@@ -515,16 +516,10 @@ def _write_new(target: Path, data: bytes) -> bool:
     """
     if os.path.lexists(target):
         return False
-    staging = target.with_name(f".{target.name}.{os.getpid()}.tmp")  # a draft's name: never printed
+    # a draft's name (never printed), ours alone: two imports of the studio may run at once in one process
+    staging = target.with_name(f".{target.name}.{os.getpid()}.{time.monotonic_ns()}.tmp")
     write_atomic(staging, data)
     try:
-        os.link(staging, target)
-    except FileExistsError:
-        return False
-    except OSError:  # a file system without hard links (FAT, some network shares)
-        if os.path.lexists(target):
-            return False
-        os.replace(staging, target)
+        return take_name(staging, target)  # never over a file that appeared meanwhile, with or without hard links
     finally:
         staging.unlink(missing_ok=True)
-    return True
