@@ -538,8 +538,6 @@ def test_an_item_name_taken_at_the_last_moment_is_never_written_over(series, tmp
     import os
     from pathlib import Path
 
-    from zhuanbao import fsio
-
     root = series()
     source = tmp_path / "来稿.txt"
     source.write_text("东岭区新建车间\n\n东岭区新建就业帮扶车间5个。\n", "utf-8")
